@@ -1,0 +1,21 @@
+# SeaweedFS `weed mini` (master, volume, filer and S3 in one process) with SigV4 identities.
+ENDPOINT=http://127.0.0.1:8333
+PORT=8333
+ACCESS_KEY=scoretune-seaweedfs
+SECRET_KEY=seaweedfs-test-secret-0123456789
+
+launch_daemon() {
+  [ -x "$VENV/bin/weed" ] || "$ROOT/scripts/bootstrap"
+  mkdir -p "$BACKEND_DIR/data"
+  cat > "$BACKEND_DIR/identities.json" <<JSON
+{"identities":[{"name":"scoretune","credentials":[{"accessKey":"$ACCESS_KEY","secretKey":"$SECRET_KEY"}],
+  "actions":["Admin","Read","Write","List","Tagging"]}]}
+JSON
+  nohup "$VENV/bin/weed" mini -dir="$BACKEND_DIR/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -s3.port=$PORT -s3.config="$BACKEND_DIR/identities.json" -admin.ui=false \
+    >"$BACKEND_DIR/log" 2>&1 </dev/null &
+  echo $! > "$BACKEND_DIR/pid"
+}
+
+backend_start() { start_daemon; }
+backend_stop() { stop_pidfile "$BACKEND_DIR/pid"; echo "backend $name: stopped"; }
