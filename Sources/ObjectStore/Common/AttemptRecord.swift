@@ -1,0 +1,18 @@
+import Transport
+
+/// One HTTP attempt as seen by a store client: what it was for and how it went. Every request the
+/// clients send is reported to an observer, so nothing the store saw goes unrecorded.
+public struct AttemptRecord: Sendable {
+    public var operation: String
+    public var method: String
+    public var bucket: String?
+    public var key: String?
+    public var partNumber: Int?
+    public var metrics: AttemptMetrics
+    /// nil on an HTTP answer (see metrics.status); the transport error kind otherwise.
+    public var transportError: TransportError.Kind?
+}
+
+public protocol AttemptObserver: Sendable {
+    func record(_ attempt: AttemptRecord)
+}

@@ -1,0 +1,271 @@
+import Foundation
+import Hashing
+import Transport
+
+/// S3 operations over the transport, path-style, signed per S3_SIGV4ENABLED. One call is one
+/// HTTP attempt: retrying is the caller's decision, never hidden here.
+public final class S3Client: Sendable {
+    public let endpoint: S3Endpoint
+    public let signer: S3Signer
+    public let transport: CurlTransport
+    public let timeouts: Timeouts
+    private let observer: AttemptObserver?
+
+    public init(endpoint: S3Endpoint, signer: S3Signer, transport: CurlTransport,
+                timeouts: Timeouts = Timeouts(), observer: AttemptObserver? = nil) {
+        self.endpoint = endpoint
+        self.signer = signer
+        self.transport = transport
+        self.timeouts = timeouts
+        self.observer = observer
+    }
+
+    // MARK: objects
+
+    @discardableResult
+    public func putObject(bucket: String, key: String, body: [UInt8], contentType: String? = nil,
+                          contentMD5: String? = nil) async throws -> String {
+        var headers: [HTTPHeader] = []
+        if let contentType { headers.append(HTTPHeader("Content-Type", contentType)) }
+        if let contentMD5 { headers.append(HTTPHeader("Content-MD5", contentMD5)) }
+        let response = try await send("PutObject", "PUT", bucket: bucket, key: key, headers: headers, body: .bytes(body))
+        return S3Client.stripQuotes(response.header("etag") ?? "")
+    }
+
+    /// GET, whole or a byte range (inclusive bounds). Accepts 200 and 206; callers that need a
+    /// real partial answer check `status`.
+    public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil,
+                          sink: ResponseSink? = nil) async throws -> HTTPResponse {
+        let headers = range.map { [HTTPHeader("Range", "bytes=\($0.lowerBound)-\($0.upperBound)")] } ?? []
+        return try await send("GetObject", "GET", bucket: bucket, key: key, headers: headers, sink: sink)
+    }
+
+    public struct ObjectInfo: Sendable {
+        public var size: Int64
+        public var etag: String
+    }
+
+    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+        let response = try await send("HeadObject", "HEAD", bucket: bucket, key: key)
+        return ObjectInfo(size: Int64(response.header("content-length") ?? "") ?? -1,
+                          etag: S3Client.stripQuotes(response.header("etag") ?? ""))
+    }
+
+    public func headBucket(_ bucket: String) async throws {
+        _ = try await send("HeadBucket", "HEAD", bucket: bucket, key: nil)
+    }
+
+    public func deleteObject(bucket: String, key: String) async throws {
+        _ = try await send("DeleteObject", "DELETE", bucket: bucket, key: key)
+    }
+
+    public struct ObjectSummary: Sendable, Equatable {
+        public var key: String
+        public var size: Int64
+        public var etag: String
+    }
+
+    /// ListObjectsV2, following continuation tokens until the listing is complete.
+    public func listObjects(bucket: String, prefix: String = "", pageSize: Int = 1000) async throws -> [ObjectSummary] {
+        var all: [ObjectSummary] = []
+        var token: String?
+        repeat {
+            var query: [(String, String?)] = [("list-type", "2"), ("max-keys", String(pageSize)), ("prefix", prefix)]
+            if let token { query.append(("continuation-token", token)) }
+            let response = try await send("ListObjectsV2", "GET", bucket: bucket, key: nil, query: query)
+            let document = try S3Client.document(response, "ListObjectsV2")
+            for item in document.all("Contents") {
+                all.append(ObjectSummary(key: item.value("Key") ?? "", size: Int64(item.value("Size") ?? "") ?? 0,
+                                         etag: S3Client.stripQuotes(item.value("ETag") ?? "")))
+            }
+            token = document.value("IsTruncated") == "true" ? document.value("NextContinuationToken") : nil
+        } while token != nil
+        return all
+    }
+
+    // MARK: multipart
+
+    public func createMultipartUpload(bucket: String, key: String) async throws -> String {
+        let response = try await send("CreateMultipartUpload", "POST", bucket: bucket, key: key, query: [("uploads", nil)])
+        guard let id = try S3Client.document(response, "CreateMultipartUpload").value("UploadId"), !id.isEmpty else {
+            throw S3Client.malformed("CreateMultipartUpload", response, "no UploadId")
+        }
+        return id
+    }
+
+    /// Uploads one part from a streamed body; returns its ETag without quotes.
+    public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: RequestBody) async throws -> String {
+        let response = try await send("UploadPart", "PUT", bucket: bucket, key: key,
+                                      query: [("partNumber", String(partNumber)), ("uploadId", uploadId)],
+                                      body: body, partNumber: partNumber)
+        return S3Client.stripQuotes(response.header("etag") ?? "")
+    }
+
+    public struct PartInfo: Sendable, Equatable {
+        public var partNumber: Int
+        public var etag: String
+        public var size: Int64
+    }
+
+    /// ListParts, following part-number markers until complete.
+    public func listParts(bucket: String, key: String, uploadId: String, pageSize: Int = 1000) async throws -> [PartInfo] {
+        var all: [PartInfo] = []
+        var marker: String?
+        repeat {
+            var query: [(String, String?)] = [("max-parts", String(pageSize)), ("uploadId", uploadId)]
+            if let marker { query.append(("part-number-marker", marker)) }
+            let response = try await send("ListParts", "GET", bucket: bucket, key: key, query: query)
+            let document = try S3Client.document(response, "ListParts")
+            for part in document.all("Part") {
+                all.append(PartInfo(partNumber: Int(part.value("PartNumber") ?? "") ?? 0,
+                                    etag: S3Client.stripQuotes(part.value("ETag") ?? ""),
+                                    size: Int64(part.value("Size") ?? "") ?? 0))
+            }
+            marker = document.value("IsTruncated") == "true" ? document.value("NextPartNumberMarker") : nil
+        } while marker != nil
+        return all
+    }
+
+    /// Completes an upload. Returns the ETag the store reported, which may be empty: Ceph RGW
+    /// answers with `<ETag></ETag>` (a HEAD afterwards has the real one).
+    @discardableResult
+    public func completeMultipartUpload(bucket: String, key: String, uploadId: String,
+                                        parts: [(partNumber: Int, etag: String)]) async throws -> String {
+        var xml = "<CompleteMultipartUpload>"
+        for part in parts.sorted(by: { $0.partNumber < $1.partNumber }) {
+            xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(part.etag)\"</ETag></Part>"
+        }
+        xml += "</CompleteMultipartUpload>"
+        let response = try await send("CompleteMultipartUpload", "POST", bucket: bucket, key: key,
+                                      query: [("uploadId", uploadId)],
+                                      headers: [HTTPHeader("Content-Type", "application/xml")], body: .bytes(Array(xml.utf8)))
+        // S3 may report a failure inside a 200 answer.
+        let document = try S3Client.document(response, "CompleteMultipartUpload")
+        if document.name == "Error" {
+            var failed = response
+            failed.status = 500
+            throw S3Error(operation: "CompleteMultipartUpload", response: failed)
+        }
+        return S3Client.stripQuotes(document.value("ETag") ?? "")
+    }
+
+    public func abortMultipartUpload(bucket: String, key: String, uploadId: String) async throws {
+        _ = try await send("AbortMultipartUpload", "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadId)])
+    }
+
+    public struct UploadInfo: Sendable, Equatable {
+        public var key: String
+        public var uploadId: String
+        public var initiated: String
+    }
+
+    /// ListMultipartUploads, following key and upload-id markers until complete.
+    public func listMultipartUploads(bucket: String, prefix: String = "", pageSize: Int = 1000) async throws -> [UploadInfo] {
+        var all: [UploadInfo] = []
+        var markers: (key: String, uploadId: String)?
+        repeat {
+            var query: [(String, String?)] = [("max-uploads", String(pageSize)), ("prefix", prefix), ("uploads", nil)]
+            if let markers { query += [("key-marker", markers.key), ("upload-id-marker", markers.uploadId)] }
+            let response = try await send("ListMultipartUploads", "GET", bucket: bucket, key: nil, query: query)
+            let document = try S3Client.document(response, "ListMultipartUploads")
+            for upload in document.all("Upload") {
+                all.append(UploadInfo(key: upload.value("Key") ?? "", uploadId: upload.value("UploadId") ?? "",
+                                      initiated: upload.value("Initiated") ?? ""))
+            }
+            if document.value("IsTruncated") == "true" {
+                let next = (document.value("NextKeyMarker") ?? "", document.value("NextUploadIdMarker") ?? "")
+                guard next.0 != markers?.key || next.1 != markers?.uploadId, !next.0.isEmpty else {
+                    throw S3Client.malformed("ListMultipartUploads", response, "truncated listing without new markers")
+                }
+                markers = next
+            } else {
+                markers = nil
+            }
+        } while markers != nil
+        return all
+    }
+
+    // MARK: presigned requests (Score's data path)
+
+    /// A presigned URL, as Score's server hands them to its client. `headers` (a Range) are signed
+    /// under SigV4 and must be sent with the URL.
+    public func presignedURL(method: String, bucket: String, key: String, query: [(String, String?)] = [],
+                             headers: [HTTPHeader] = [], expires: Int, date: Date = Date()) -> String {
+        signer.presignedURL(for: signable(method, bucket: bucket, key: key, query: query, headers: headers),
+                            expires: expires, date: date)
+    }
+
+    /// Sends a request to a presigned URL (no signing here). Fails with S3Error on a non-2xx answer.
+    public func sendPresigned(_ operation: String, method: String, url: String, headers: [HTTPHeader] = [],
+                              body: RequestBody = .empty, sink: ResponseSink? = nil, partNumber: Int? = nil,
+                              timeouts: Timeouts? = nil) async throws -> HTTPResponse {
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeouts: timeouts ?? self.timeouts)
+        return try await execute(operation, request, bucket: nil, key: nil, partNumber: partNumber, sink: sink)
+    }
+
+    // MARK: plumbing
+
+    private func signable(_ method: String, bucket: String, key: String?, query: [(String, String?)],
+                          headers: [HTTPHeader]) -> SignableRequest {
+        var path = "/" + S3URI.encode(bucket)
+        if let key { path += "/" + S3URI.encode(key, keepSlash: true) }
+        return SignableRequest(method: method, scheme: endpoint.scheme, authority: signingAuthority, path: path,
+                               query: query.map { ($0.0, $0.1.map { S3URI.encode($0) }) }, headers: headers)
+    }
+
+    /// The Host the store sees: the endpoint without a default port.
+    private var signingAuthority: String {
+        SignableRequest(method: "GET", url: endpoint.url)?.authority ?? endpoint.authority
+    }
+
+    private func send(_ operation: String, _ method: String, bucket: String, key: String?,
+                      query: [(String, String?)] = [], headers: [HTTPHeader] = [], body: RequestBody = .empty,
+                      partNumber: Int? = nil, sink: ResponseSink? = nil) async throws -> HTTPResponse {
+        let target = signable(method, bucket: bucket, key: key, query: query, headers: headers)
+        let payloadHash: String
+        switch body {
+        case .empty: payloadHash = Digest.hash(.sha256, [UInt8]()).hexString
+        case .bytes(let bytes): payloadHash = Digest.hash(.sha256, bytes).hexString
+        case .stream: payloadHash = S3Signer.unsignedPayload
+        }
+        let auth = signer.authorizationHeaders(for: target, payloadHash: payloadHash, date: Date())
+        let request = HTTPRequest(method: method, url: target.url, headers: headers + auth, body: body, timeouts: timeouts)
+        return try await execute(operation, request, bucket: bucket, key: key, partNumber: partNumber, sink: sink)
+    }
+
+    private func execute(_ operation: String, _ request: HTTPRequest, bucket: String?, key: String?,
+                         partNumber: Int?, sink: ResponseSink?) async throws -> HTTPResponse {
+        var record = AttemptRecord(operation: operation, method: request.method, bucket: bucket, key: key,
+                                   partNumber: partNumber, metrics: AttemptMetrics())
+        do {
+            let response = try await transport.send(request, sink: sink)
+            record.metrics = response.metrics
+            observer?.record(record)
+            guard (200..<300).contains(response.status) else { throw S3Error(operation: operation, response: response) }
+            return response
+        } catch let error as TransportError {
+            record.metrics = error.metrics
+            record.transportError = error.kind
+            observer?.record(record)
+            throw error
+        }
+    }
+
+    static func stripQuotes(_ etag: String) -> String {
+        etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
+    static func document(_ response: HTTPResponse, _ operation: String) throws -> XMLNode {
+        guard let document = XMLNode.parse(response.body) else {
+            throw malformed(operation, response, "the answer is not XML")
+        }
+        return document
+    }
+
+    static func malformed(_ operation: String, _ response: HTTPResponse, _ why: String) -> S3Error {
+        var error = S3Error(operation: operation, response: response)
+        error.code = "MalformedResponse"
+        error.message = why
+        return error
+    }
+}

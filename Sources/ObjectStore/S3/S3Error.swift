@@ -1,0 +1,57 @@
+import Transport
+
+/// An answer from the store that says no: the HTTP status and what the S3 error document said.
+/// Ceph RGW sends an empty `<Message/>`, so the message falls back to the status text.
+public struct S3Error: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var status: Int
+    public var code: String
+    public var message: String
+    public var requestId: String?
+    public var metrics: AttemptMetrics
+
+    init(operation: String, response: HTTPResponse) {
+        self.operation = operation
+        status = response.status
+        metrics = response.metrics
+        let document = XMLNode.parse(response.body)
+        code = document?.value("Code").flatMap { $0.isEmpty ? nil : $0 } ?? S3Error.codeForStatus(response.status)
+        let text = document?.value("Message") ?? ""
+        message = text.isEmpty ? S3Error.reason(response.status) : text
+        requestId = document?.value("RequestId") ?? response.header("x-amz-request-id")
+    }
+
+    public var description: String {
+        "\(operation): HTTP \(status) \(code): \(message)" + (requestId.map { " (request id \($0))" } ?? "")
+    }
+
+    /// HEAD answers carry no body, so the code comes from the status.
+    static func codeForStatus(_ status: Int) -> String {
+        switch status {
+        case 301: return "PermanentRedirect"
+        case 400: return "BadRequest"
+        case 403: return "AccessDenied"
+        case 404: return "NotFound"
+        case 405: return "MethodNotAllowed"
+        case 409: return "Conflict"
+        case 416: return "InvalidRange"
+        case 500: return "InternalError"
+        case 501: return "NotImplemented"
+        case 503: return "ServiceUnavailable"
+        default: return "HTTP\(status)"
+        }
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 400: return "bad request"
+        case 403: return "forbidden"
+        case 404: return "not found"
+        case 409: return "conflict"
+        case 500: return "internal server error"
+        case 501: return "not implemented"
+        case 503: return "service unavailable"
+        default: return "HTTP status \(status)"
+        }
+    }
+}

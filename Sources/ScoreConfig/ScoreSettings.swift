@@ -1,0 +1,97 @@
+import Foundation
+
+public enum ScoreProfile: String, Sendable {
+    case s3, azure
+}
+
+/// A `.env.score` with the environment laid over it, validated against what Score does with each
+/// variable. Reading never fails on content: problems become diagnostics; only an unreadable or
+/// unparseable file throws.
+public struct ScoreSettings: Sendable {
+    public struct Value: Sendable, Equatable {
+        public var text: String
+        public var location: String
+    }
+
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let path: String
+    public let profile: ScoreProfile
+    public private(set) var values: [String: Value] = [:]
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ScoreSettings {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw LoadError(description: "\(path): \(reason)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(description: "\(path): is not UTF-8 text")
+        }
+        do {
+            return ScoreSettings(file: try EnvFile(path: path, text: text), environment: environment)
+        } catch let error as EnvFile.ParseError {
+            throw LoadError(description: error.description)
+        }
+    }
+
+    public init(file: EnvFile, environment: [String: String] = [:]) {
+        path = file.path
+        for entry in file.entries {
+            values[entry.key] = Value(text: entry.value, location: "\(file.path):\(entry.line)")
+        }
+        // The environment overrides the file, as it does for Score's container.
+        let watched = ScoreVariable.allCases.map(\.rawValue) + Array(ScoreVariable.misspellings.keys)
+        for name in watched {
+            if let value = environment[name] { values[name] = Value(text: value, location: "environment") }
+        }
+        let profiles = values[ScoreVariable.springProfiles.rawValue]?.text.lowercased() ?? ""
+        if profiles.contains("azure") {
+            profile = .azure
+        } else if values["S3_ENDPOINT"] == nil && (values["AZURE_ACCOUNTNAME"] != nil || values["AZURE_ACCOUNT_NAME"] != nil) {
+            profile = .azure
+        } else {
+            profile = .s3
+        }
+        diagnostics = ScoreValidator(settings: self).run()
+    }
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var isValid: Bool { errors.isEmpty }
+
+    // MARK: typed values (Score's defaults where unset; meaningful once `isValid`)
+
+    public func text(_ variable: ScoreVariable) -> String? {
+        values[variable.rawValue]?.text ?? variable.scoreDefault
+    }
+
+    public func isSet(_ variable: ScoreVariable) -> Bool { values[variable.rawValue] != nil }
+
+    public var endpoint: String { text(.s3Endpoint) ?? "" }
+    public var accessKey: String { text(.s3AccessKey) ?? "" }
+    public var secretKey: String { text(.s3SecretKey) ?? "" }
+    public var sigV4Enabled: Bool { (text(.s3SigV4Enabled) ?? "true").lowercased() == "true" }
+    public var objectBucket: String { text(.objectBucket) ?? "" }
+    public var stateBucket: String { text(.stateBucket) ?? "" }
+    public var sentinel: String { text(.objectSentinel) ?? "heliograph" }
+    public var uploadPartSize: Int32 { Int32(text(.uploadPartSize) ?? "") ?? 20_000_000 }
+    public var retryLimit: Int { Int(text(.uploadRetryLimit) ?? "") ?? 5 }
+    /// The connect timeout Score really uses: UPLOAD_CONNECTION_TIMEOUT (see the binding caveat).
+    public var connectTimeoutMilliseconds: Int { Int(text(.uploadConnectionTimeout) ?? "") ?? 15_000 }
+    public var partCalculator: PartCalculator { PartCalculator(uploadPartSize: uploadPartSize) }
+    public var cleanCron: SpringCron? { try? SpringCron(text(.uploadCleanCron) ?? "") }
+
+    /// Every set variable for display, secrets as `****`, in a stable order.
+    public var redactedLines: [String] {
+        values.keys.sorted().map { key in
+            let secret = ScoreVariable(rawValue: key)?.isSecret ?? false
+                || ScoreVariable.misspellings[key]?.isSecret ?? false
+            return "\(key)=\(secret ? "****" : values[key]!.text)"
+        }
+    }
+}
