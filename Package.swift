@@ -27,11 +27,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Test helpers shared by the test targets: local backends, misbehaving sockets.
+        .target(name: "TestSupport", dependencies: ["ObjectStore", "ScoreConfig", "Transport"], path: "Tests/TestSupport"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Transport", "Hashing", "ScoreConfig"],
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Transport", "Hashing", "ScoreConfig", "TestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )

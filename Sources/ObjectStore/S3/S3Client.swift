@@ -162,26 +162,25 @@ public final class S3Client: Sendable {
     /// ListMultipartUploads, following key and upload-id markers until complete.
     public func listMultipartUploads(bucket: String, prefix: String = "", pageSize: Int = 1000) async throws -> [UploadInfo] {
         var all: [UploadInfo] = []
-        var markers: (key: String, uploadId: String)?
+        var markers: [(String, String?)] = []
         repeat {
-            var query: [(String, String?)] = [("max-uploads", String(pageSize)), ("prefix", prefix), ("uploads", nil)]
-            if let markers { query += [("key-marker", markers.key), ("upload-id-marker", markers.uploadId)] }
+            let query: [(String, String?)] = [("max-uploads", String(pageSize)), ("prefix", prefix), ("uploads", nil)] + markers
             let response = try await send("ListMultipartUploads", "GET", bucket: bucket, key: nil, query: query)
             let document = try S3Client.document(response, "ListMultipartUploads")
             for upload in document.all("Upload") {
                 all.append(UploadInfo(key: upload.value("Key") ?? "", uploadId: upload.value("UploadId") ?? "",
                                       initiated: upload.value("Initiated") ?? ""))
             }
-            if document.value("IsTruncated") == "true" {
-                let next = (document.value("NextKeyMarker") ?? "", document.value("NextUploadIdMarker") ?? "")
-                guard next.0 != markers?.key || next.1 != markers?.uploadId, !next.0.isEmpty else {
-                    throw S3Client.malformed("ListMultipartUploads", response, "truncated listing without new markers")
-                }
-                markers = next
-            } else {
-                markers = nil
+            guard document.value("IsTruncated") == "true" else { break }
+            // Send back only the markers the store gave: SeaweedFS pages by upload id alone.
+            var next: [(String, String?)] = []
+            if let key = document.value("NextKeyMarker"), !key.isEmpty { next.append(("key-marker", key)) }
+            if let id = document.value("NextUploadIdMarker"), !id.isEmpty { next.append(("upload-id-marker", id)) }
+            guard !next.isEmpty, next.map({ $0.1 }) != markers.map({ $0.1 }) else {
+                throw S3Client.malformed("ListMultipartUploads", response, "truncated listing without new markers")
             }
-        } while markers != nil
+            markers = next
+        } while true
         return all
     }
 
