@@ -8,7 +8,7 @@ final class CurlLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var incoming: [CurlTransfer] = []
-    private var cancellations: [ObjectIdentifier] = []
+    private var cancellations: [CurlTransfer] = []
     private var stopping = false
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]  // loop thread only
     private var finished = DispatchSemaphore(value: 0)
@@ -29,7 +29,11 @@ final class CurlLoop: @unchecked Sendable {
     }
 
     func cancel(_ transfer: CurlTransfer) {
-        lock.withLock { cancellations.append(ObjectIdentifier(transfer)) }
+        // The flag covers a cancel that arrives before the loop has picked the transfer up.
+        lock.withLock {
+            transfer.cancelRequested = true
+            cancellations.append(transfer)
+        }
         curl_multi_wakeup(multi)
     }
 
@@ -45,16 +49,18 @@ final class CurlLoop: @unchecked Sendable {
         while true {
             let (newTransfers, cancelled, stop) = lock.withLock {
                 defer { incoming = []; cancellations = [] }
-                return (incoming, cancellations, stopping)
+                return (incoming.map { ($0, $0.cancelRequested) }, cancellations, stopping)
             }
-            for transfer in newTransfers {
+            for (transfer, alreadyCancelled) in newTransfers {
+                if alreadyCancelled {
+                    transfer.finish(code: CURLE_ABORTED_BY_CALLBACK, override: .cancelled, overrideMessage: "cancelled by the caller")
+                    continue
+                }
                 active[transfer.handle] = transfer
                 curl_multi_add_handle(multi, transfer.handle)
             }
-            for id in cancelled {
-                if let transfer = active.values.first(where: { ObjectIdentifier($0) == id }) {
-                    end(transfer, code: CURLE_ABORTED_BY_CALLBACK, override: .cancelled, message: "cancelled by the caller")
-                }
+            for transfer in cancelled where active[transfer.handle] === transfer {
+                end(transfer, code: CURLE_ABORTED_BY_CALLBACK, override: .cancelled, message: "cancelled by the caller")
             }
             if stop {
                 for transfer in Array(active.values) {

@@ -21,6 +21,8 @@ final class CurlTransfer: @unchecked Sendable {
     let wallStart = wallClockSeconds()
     private(set) var lastActivity: UInt64 = 0
     private(set) var connected = false
+    /// Set under the loop's lock by `CurlLoop.cancel`.
+    var cancelRequested = false
 
     init(request: HTTPRequest, sink: ResponseSink?, options: TransportOptions) throws {
         guard let handle = curl_easy_init() else {

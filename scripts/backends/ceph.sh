@@ -10,8 +10,10 @@ CONF="$BACKEND_DIR/ceph.conf"
 
 ceph_cli() { timeout 30 ceph -c "$CONF" --connect-timeout 10 "$@"; }
 
+# Written on every start, so a changed setting here reaches an existing cluster.
 write_conf() {
-  local fsid=$1 d=$BACKEND_DIR
+  local fsid d=$BACKEND_DIR
+  fsid=$(cat "$d/fsid")
   cat > "$CONF" <<CONF
 [global]
 fsid = $fsid
@@ -41,6 +43,7 @@ mon warn on pool no redundancy = false
 osd memory target = 1073741824
 bluestore block create = true
 bluestore block size = 21474836480
+# Without tcp_nodelay beast's small second write waits for a delayed ACK: 40 ms per request.
 # Deleted data is otherwise kept for two hours.
 rgw gc obj min wait = 30
 rgw gc processor period = 30
@@ -53,7 +56,7 @@ osd data = $d/osd.0
 osd objectstore = bluestore
 
 [client.rgw.a]
-rgw frontends = beast endpoint=$ENDPOINT_HOSTPORT
+rgw frontends = beast endpoint=$ENDPOINT_HOSTPORT tcp_nodelay=1
 rgw data = $d/rgw
 rgw dns name = 127.0.0.1
 CONF
@@ -62,9 +65,10 @@ CONF
 # First start only: keys, monmap, mon and OSD file systems.
 create_cluster() {
   local d=$BACKEND_DIR fsid osd_uuid osd_key
-  fsid=$(python3 -c 'import uuid; print(uuid.uuid4())')
   mkdir -p "$d/run" "$d/log" "$d/mon.a" "$d/osd.0" "$d/rgw"
-  write_conf "$fsid"
+  python3 -c 'import uuid; print(uuid.uuid4())' > "$d/fsid"
+  fsid=$(cat "$d/fsid")
+  write_conf
   ceph-authtool --create-keyring "$d/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
   ceph-authtool "$d/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' \
     --cap mgr 'allow *' >/dev/null
@@ -133,6 +137,7 @@ backend_start() {
       rm -rf "${BACKEND_DIR:?}"/*
       create_cluster
     fi
+    write_conf
     start_mon
     start_osd
     start_rgw

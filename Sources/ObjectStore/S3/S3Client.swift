@@ -51,6 +51,19 @@ public final class S3Client: Sendable {
                           etag: S3Client.stripQuotes(response.header("etag") ?? ""))
     }
 
+    /// ListBuckets (GET /): the cheapest request that proves the credentials without naming a bucket.
+    public func listBuckets() async throws -> [String] {
+        let response = try await send("ListBuckets", "GET", bucket: nil, key: nil)
+        let document = try S3Client.document(response, "ListBuckets")
+        return document.child("Buckets")?.all("Bucket").compactMap { $0.value("Name") } ?? []
+    }
+
+    /// An unsigned GET of the endpoint root: any HTTP answer proves the store is reachable.
+    public func probeEndpoint(timeouts: Timeouts) async throws -> HTTPResponse {
+        let request = HTTPRequest(method: "GET", url: endpoint.url + "/", timeouts: timeouts)
+        return try await execute("Probe", request, bucket: nil, key: nil, partNumber: nil, sink: nil, anyStatus: true)
+    }
+
     public func headBucket(_ bucket: String) async throws {
         _ = try await send("HeadBucket", "HEAD", bucket: bucket, key: nil)
     }
@@ -204,9 +217,9 @@ public final class S3Client: Sendable {
 
     // MARK: plumbing
 
-    private func signable(_ method: String, bucket: String, key: String?, query: [(String, String?)],
+    private func signable(_ method: String, bucket: String?, key: String?, query: [(String, String?)],
                           headers: [HTTPHeader]) -> SignableRequest {
-        var path = "/" + S3URI.encode(bucket)
+        var path = "/" + (bucket.map { S3URI.encode($0) } ?? "")
         if let key { path += "/" + S3URI.encode(key, keepSlash: true) }
         return SignableRequest(method: method, scheme: endpoint.scheme, authority: signingAuthority, path: path,
                                query: query.map { ($0.0, $0.1.map { S3URI.encode($0) }) }, headers: headers)
@@ -217,7 +230,7 @@ public final class S3Client: Sendable {
         SignableRequest(method: "GET", url: endpoint.url)?.authority ?? endpoint.authority
     }
 
-    private func send(_ operation: String, _ method: String, bucket: String, key: String?,
+    private func send(_ operation: String, _ method: String, bucket: String?, key: String?,
                       query: [(String, String?)] = [], headers: [HTTPHeader] = [], body: RequestBody = .empty,
                       partNumber: Int? = nil, sink: ResponseSink? = nil) async throws -> HTTPResponse {
         let target = signable(method, bucket: bucket, key: key, query: query, headers: headers)
@@ -232,15 +245,17 @@ public final class S3Client: Sendable {
         return try await execute(operation, request, bucket: bucket, key: key, partNumber: partNumber, sink: sink)
     }
 
+    /// Sends one attempt and reports it to the observer; a non-2xx answer becomes an S3Error
+    /// unless `anyStatus`.
     private func execute(_ operation: String, _ request: HTTPRequest, bucket: String?, key: String?,
-                         partNumber: Int?, sink: ResponseSink?) async throws -> HTTPResponse {
+                         partNumber: Int?, sink: ResponseSink?, anyStatus: Bool = false) async throws -> HTTPResponse {
         var record = AttemptRecord(operation: operation, method: request.method, bucket: bucket, key: key,
                                    partNumber: partNumber, metrics: AttemptMetrics())
         do {
             let response = try await transport.send(request, sink: sink)
             record.metrics = response.metrics
             observer?.record(record)
-            guard (200..<300).contains(response.status) else { throw S3Error(operation: operation, response: response) }
+            guard anyStatus || (200..<300).contains(response.status) else { throw S3Error(operation: operation, response: response) }
             return response
         } catch let error as TransportError {
             record.metrics = error.metrics

@@ -1,0 +1,40 @@
+import Foundation
+import ScoreConfig
+
+/// The `config` row: the validation findings, then what Score will really do with the settings
+/// (part sizes for a few object sizes, the next cleanup firings). Secrets never appear.
+public enum ConfigSummary {
+    public static func step(_ settings: ScoreSettings, now: Date = Date()) -> CheckStep {
+        let errors = settings.errors
+        let warnings = settings.diagnostics.filter { $0.severity == .warning }
+        var notes = settings.diagnostics.sorted { $0.severity > $1.severity }
+            .map { "\($0.severity.rawValue): \($0)" }
+        if errors.isEmpty { notes += facts(settings, now: now) }
+        let status: CheckStep.Status = !errors.isEmpty ? .fail : (warnings.isEmpty ? .pass : .warn)
+        let detail: String
+        if let first = errors.first {
+            detail = errors.count == 1 ? first.description : "\(first) (and \(errors.count - 1) more)"
+        } else {
+            detail = "\(settings.path): \(settings.profile.rawValue) profile, \(warnings.count) warning(s)"
+        }
+        return CheckStep(name: "config", status: status, detail: detail, notes: notes)
+    }
+
+    static func facts(_ settings: ScoreSettings, now: Date) -> [String] {
+        var lines: [String] = []
+        let calc = settings.partCalculator
+        let sizes: [(String, Int64)] = [("100 MB", 100_000_000), ("10 GB", 10_000_000_000),
+                                         ("250 GB", 250_000_000_000), ("1 TB", 1_000_000_000_000)]
+        let layout = sizes.map { label, size in
+            "\(label) → \(calc.partSize(forObjectOfSize: size)) B × \(calc.partCount(objectSize: size))"
+        }
+        lines.append("part size Score uses (UPLOAD_PARTSIZE=\(settings.uploadPartSize)): " + layout.joined(separator: ", "))
+        lines.append("connect timeout Score uses: \(settings.connectTimeoutMilliseconds) ms (UPLOAD_CONNECTION_TIMEOUT)")
+        if (settings.text(.uploadCleanEnabled) ?? "true").lowercased() == "true", let cron = settings.cleanCron {
+            let formatter = ISO8601DateFormatter()
+            let firings = cron.nextFirings(after: now).map { formatter.string(from: $0) }
+            lines.append("cleanup cron '\(settings.text(.uploadCleanCron) ?? "")' next fires (UTC): " + firings.joined(separator: ", "))
+        }
+        return lines
+    }
+}

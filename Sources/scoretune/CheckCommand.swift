@@ -1,0 +1,77 @@
+import ArgumentParser
+import Compatibility
+import Foundation
+import ScoreConfig
+import Transport
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prove that the store in a .env.score behaves as Score needs.",
+        discussion: "Exit status: 0 all steps pass (warnings allowed), 1 the store is unreachable or incompatible, 2 the configuration is bad.")
+
+    @Option(name: .long, help: "The .env.score to read (environment variables override it).")
+    var env = ".env.score"
+
+    @Flag(name: .long, help: "Print the result as JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var transportFlags: TransportFlags
+
+    func run() async throws {
+        let settings = try loadSettings(env)
+        guard settings.profile == .s3 else {
+            throw CommandFailure(message: "\(env): the Azure profile is not supported by check yet")
+        }
+        let transport = CurlTransport(options: try transportFlags.options())
+        defer { transport.shutdown() }
+        let check = S3CompatibilityCheck(settings: settings, transport: transport)
+        let table = !json
+        if table { print("scoretune check: \(settings.path) (\(settings.profile.rawValue) profile)") }
+        let task = Task { await check.run { step in if table { CheckPrinter.print(step) } } }
+        let interrupted = Interrupts.cancelOnSignal(task)
+        let steps = await task.value
+        let outcome = CheckOutcome.of(steps)
+        if json {
+            let report = CheckReport(env: settings.path, profile: settings.profile.rawValue, steps: steps,
+                                     exitCode: interrupted.happened ? 130 : outcome.rawValue)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            CheckPrinter.summary(steps, outcome: outcome)
+        }
+        if interrupted.happened {
+            FileHandle.standardError.write(Data("scoretune: interrupted; the probe's objects were removed\n".utf8))
+            throw ExitCode(130)
+        }
+        throw ExitCode(outcome.rawValue)
+    }
+}
+
+struct CheckReport: Encodable {
+    var env: String
+    var profile: String
+    var steps: [CheckStep]
+    var exitCode: Int32
+}
+
+enum CheckPrinter {
+    static func print(_ step: CheckStep) {
+        let name = step.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+        let time = String(format: "%8.1f ms", step.milliseconds)
+        Swift.print("\(step.status.rawValue)  \(name)\(time)  \(step.detail)")
+        for note in step.notes { Swift.print("      \(note)") }
+    }
+
+    static func summary(_ steps: [CheckStep], outcome: CheckOutcome) {
+        let count = { (s: CheckStep.Status) in steps.filter { $0.status == s }.count }
+        switch outcome {
+        case .compatible:
+            Swift.print("Compatible: \(count(.pass)) passed, \(count(.warn)) warning(s).")
+        case .incompatible:
+            Swift.print("Not compatible: \(count(.fail)) failed, \(count(.warn)) warning(s), \(count(.pass)) passed.")
+        case .badConfiguration:
+            Swift.print("Configuration invalid: fix the errors above.")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Transport
+
+/// TLS options shared by every command that talks to a store.
+struct TransportFlags: ParsableArguments {
+    @Option(name: .customLong("ca-bundle"), help: "A PEM file of extra CA certificates to trust.")
+    var caBundle: String?
+
+    @Flag(name: .customLong("insecure-skip-tls-verify"), help: "Do not verify TLS certificates (prints a warning).")
+    var insecure = false
+
+    func options() throws -> TransportOptions {
+        if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
+            throw CommandFailure(message: "--ca-bundle \(caBundle): cannot be read")
+        }
+        if insecure {
+            FileHandle.standardError.write(Data("scoretune: warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)\n".utf8))
+        }
+        return TransportOptions(verifyTLS: !insecure, caBundle: caBundle)
+    }
+}
+
+/// Loads the `.env.score`, turning an unreadable or malformed file into one line and exit 2.
+import ScoreConfig
+
+func loadSettings(_ path: String) throws -> ScoreSettings {
+    do {
+        return try ScoreSettings.load(path: path)
+    } catch let error as ScoreSettings.LoadError {
+        throw CommandFailure(message: error.description)
+    }
+}

@@ -1,2 +1,0 @@
-import Transport
-print("scoretune")
