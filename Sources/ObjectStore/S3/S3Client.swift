@@ -178,7 +178,13 @@ public final class S3Client: Sendable {
         var markers: [(String, String?)] = []
         repeat {
             let query: [(String, String?)] = [("max-uploads", String(pageSize)), ("prefix", prefix), ("uploads", nil)] + markers
-            let response = try await send("ListMultipartUploads", "GET", bucket: bucket, key: nil, query: query)
+            let response: HTTPResponse
+            do {
+                response = try await send("ListMultipartUploads", "GET", bucket: bucket, key: nil, query: query)
+            } catch let error as S3Error where error.status == 404 && error.code == "NoSuchUpload" {
+                // rclone answers this for a bucket that never had a multipart upload: an empty listing.
+                break
+            }
             let document = try S3Client.document(response, "ListMultipartUploads")
             for upload in document.all("Upload") {
                 all.append(UploadInfo(key: upload.value("Key") ?? "", uploadId: upload.value("UploadId") ?? "",

@@ -1,0 +1,97 @@
+import Compatibility
+import Foundation
+import ObjectStore
+import ScoreConfig
+import TestSupport
+import Transport
+import XCTest
+
+/// `check` against the real local servers: truthful rows for each, one clear line per failure,
+/// and nothing left behind in the buckets.
+final class CheckAgainstBackendsTests: XCTestCase {
+    let transport = CurlTransport()
+    override func tearDown() { transport.shutdown() }
+
+    func run(_ backend: LocalBackend, overrides: [String: String] = [:]) async throws -> [CheckStep] {
+        _ = try backend.settings()  // skips or fails when the backend is not running
+        let settings = try ScoreSettings.load(path: backend.envPath, environment: overrides)
+        return await S3CompatibilityCheck(settings: settings, transport: transport).run { _ in }
+    }
+
+    func status(_ steps: [CheckStep], _ name: String) -> CheckStep.Status? { steps.first { $0.name == name }?.status }
+
+    func assertNothingLeft(_ backend: LocalBackend, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let (s3, settings) = try backend.client(transport: transport)
+        for bucket in [settings.objectBucket, settings.stateBucket] {
+            let objects = try await s3.listObjects(bucket: bucket, prefix: "scoretune-check/")
+            XCTAssertEqual(objects.map(\.key), [], "objects left in \(bucket)", file: file, line: line)
+            let uploads = try await s3.listMultipartUploads(bucket: bucket, prefix: "scoretune-check/")
+            XCTAssertEqual(uploads.map(\.key), [], "uploads left in \(bucket)", file: file, line: line)
+        }
+        // The sentinel, which check did not create, is still there.
+        _ = try await s3.headObject(bucket: settings.objectBucket, key: "data/\(settings.sentinel)")
+    }
+
+    let allSteps = ["config", "endpoint", "credentials", "object bucket", "state bucket", "sentinel", "multipart upload",
+                    "list parts", "complete", "ranged GET", "list & abort uploads", "signing", "cleanup"]
+
+    func testSeaweedFSPassesWithBothSigners() async throws {
+        for sigV4 in ["true", "false"] {
+            let steps = try await run(.seaweedfs, overrides: ["S3_SIGV4ENABLED": sigV4])
+            XCTAssertEqual(steps.map(\.name), allSteps)
+            XCTAssertEqual(steps.filter { $0.status != .pass }.map(\.name), [], "SIGV4=\(sigV4): \(steps.filter { $0.status != .pass })")
+            XCTAssertEqual(CheckOutcome.of(steps), .compatible)
+        }
+        try await assertNothingLeft(.seaweedfs)
+    }
+
+    func testCephPassesWithBothSignersAndCopesWithItsEmptyETag() async throws {
+        for sigV4 in ["true", "false"] {
+            let steps = try await run(.ceph, overrides: ["S3_SIGV4ENABLED": sigV4])
+            XCTAssertEqual(steps.filter { $0.status != .pass }.map(\.name), [], "SIGV4=\(sigV4): \(steps.filter { $0.status != .pass })")
+            XCTAssertTrue(steps.first { $0.name == "complete" }?.detail.contains("ETag is empty") ?? false)
+        }
+        try await assertNothingLeft(.ceph)
+    }
+
+    func testRcloneTellsTheTruthAboutRangesAndSigV2() async throws {
+        let steps = try await run(.rclone)
+        XCTAssertEqual(status(steps, "ranged GET"), .warn)
+        XCTAssertTrue(steps.first { $0.name == "ranged GET" }?.detail.contains("instead of 206") ?? false)
+        XCTAssertEqual(status(steps, "signing"), .warn)
+        XCTAssertTrue(steps.first { $0.name == "signing" }?.detail.contains("refuses SigV2") ?? false)
+        XCTAssertEqual(CheckOutcome.of(steps), .compatible, "warnings only")
+
+        let v2 = try await run(.rclone, overrides: ["S3_SIGV4ENABLED": "false"])
+        XCTAssertEqual(status(v2, "credentials"), .fail)
+        XCTAssertTrue(v2.last?.detail.contains("set S3_SIGV4ENABLED=true") ?? false, v2.last?.detail ?? "")
+        XCTAssertEqual(CheckOutcome.of(v2), .incompatible)
+        try await assertNothingLeft(.rclone)
+    }
+
+    func testEachMistakeGivesOneLineThatSaysWhatToFix() async throws {
+        let cases: [([String: String], String, String)] = [
+            (["S3_SECRETKEY": "wrong"], "credentials", "S3_SECRETKEY is wrong"),
+            (["S3_ACCESSKEY": "nobody"], "credentials", "S3_ACCESSKEY"),
+            (["BUCKET_NAME_OBJECT": "no-such-bucket"], "object bucket", "does not exist: create it or fix BUCKET_NAME_OBJECT"),
+            (["BUCKET_NAME_STATE": "no-such-state"], "state bucket", "fix BUCKET_NAME_STATE"),
+            (["OBJECT_SENTINEL": "absent"], "sentinel", "fix OBJECT_SENTINEL"),
+            (["S3_ENDPOINT": "http://127.0.0.1:\(try closedLoopbackPort())"], "endpoint", "connection refused"),
+        ]
+        for (overrides, step, advice) in cases {
+            let steps = try await run(.seaweedfs, overrides: overrides)
+            let failed = steps.filter { $0.status == .fail }
+            XCTAssertEqual(failed.map(\.name), [step], "\(overrides)")
+            XCTAssertTrue(failed.first?.detail.contains(advice) ?? false, "\(failed.first?.detail ?? "") lacks \(advice)")
+            XCTAssertFalse(failed.first?.detail.contains("\n") ?? true)
+            XCTAssertEqual(CheckOutcome.of(steps), .incompatible)
+        }
+        try await assertNothingLeft(.seaweedfs)
+    }
+
+    func testBadConfigurationStopsBeforeAnyRequest() async throws {
+        let steps = try await run(.seaweedfs, overrides: ["UPLOAD_PARTSIZE": "3000000000"])
+        XCTAssertEqual(steps.map(\.name), ["config"])
+        XCTAssertEqual(CheckOutcome.of(steps), .badConfiguration)
+    }
+}

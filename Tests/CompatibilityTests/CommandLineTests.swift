@@ -1,0 +1,78 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The `scoretune` binary as users run it: exit codes, one-line errors, secrets never printed.
+final class CommandLineTests: XCTestCase {
+    var binary: URL {
+        // The test bundle sits in the same build products folder as the executable.
+        var dir = Bundle(for: CommandLineTests.self).bundleURL
+        while dir.pathExtension == "xctest" || dir.lastPathComponent.hasSuffix(".xctest") { dir.deleteLastPathComponent() }
+        return dir.appendingPathComponent("scoretune")
+    }
+
+    func scoretune(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-\(UUID().uuidString).env").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    func testMalformedFileIsOneLineAndExit2() throws {
+        let path = try temporaryFile("S3_ENDPOINT=http://127.0.0.1:1\nNOT AN ASSIGNMENT\n")
+        let result = try scoretune(["check", "--env", path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.err, "scoretune: \(path):2: expected KEY=value, found 'NOT AN ASSIGNMENT'\n")
+    }
+
+    func testMissingFileAndUsageErrorsExit2() throws {
+        XCTAssertEqual(try scoretune(["check", "--env", "/nonexistent/.env.score"]).status, 2)
+        XCTAssertEqual(try scoretune(["check", "--no-such-flag"]).status, 2)
+        XCTAssertEqual(try scoretune(["--help"]).status, 0)
+    }
+
+    func testDeadEndpointExits1() throws {
+        let port = try closedLoopbackPort()
+        let path = try temporaryFile("S3_ENDPOINT=http://127.0.0.1:\(port)\nS3_ACCESSKEY=a\nS3_SECRETKEY=topsecret\nBUCKET_NAME_OBJECT=o\nBUCKET_NAME_STATE=s\n")
+        let result = try scoretune(["check", "--env", path])
+        XCTAssertEqual(result.status, 1, result.out)
+        XCTAssertTrue(result.out.contains("FAIL  endpoint"), result.out)
+        XCTAssertFalse(result.out.contains("topsecret") || result.err.contains("topsecret"))
+    }
+
+    func testConfigShowsSecretsMasked() throws {
+        let path = try temporaryFile("S3_ENDPOINT=http://127.0.0.1:1\nS3_ACCESSKEY=a\nS3_SECRETKEY=topsecret\nBUCKET_NAME_OBJECT=o\nBUCKET_NAME_STATE=s\nUPLOAD_CONNECTIONTIMEOUT=60000\n")
+        let result = try scoretune(["config", "--env", path])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.out.contains("S3_SECRETKEY=****"))
+        XCTAssertFalse(result.out.contains("topsecret"))
+        XCTAssertTrue(result.out.contains("UPLOAD_CONNECTION_TIMEOUT=60000"), "binding caveat explained")
+        XCTAssertTrue(result.out.contains("next fires (UTC)"))
+    }
+
+    func testJSONOutputOnARealBackend() throws {
+        let env = try LocalBackend.seaweedfs.settings().path
+        let result = try scoretune(["check", "--env", env, "--json"])
+        XCTAssertEqual(result.status, 0, result.out + result.err)
+        let report = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        let steps = report?["steps"] as? [[String: Any]]
+        XCTAssertEqual(steps?.count, 13)
+        XCTAssertEqual(Set(steps?.compactMap { $0["status"] as? String } ?? []), ["PASS"])
+        XCTAssertFalse(result.out.contains(try LocalBackend.seaweedfs.settings().secretKey))
+    }
+}
