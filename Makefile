@@ -1,0 +1,36 @@
+# scoretune: the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT_BUILD_FLAGS ?=
+BIN := .build/release/scoretune
+
+.PHONY: all bootstrap build release test demo check-backends clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: bootstrap
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+# Start SeaweedFS, prove it is Score-compatible, and print what Score would do with its settings.
+demo: release
+	@scripts/backend start seaweedfs
+	$(BIN) check --env .scoretune/backends/seaweedfs/.env.score
+
+# The whole suite against the three real backends, which are stopped afterwards.
+test: bootstrap
+	@scripts/bootstrap ceph
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph -- swift test --skip-build
+
+# `scoretune check` against every local backend (they stay up afterwards).
+check-backends: release
+	@for b in seaweedfs rclone ceph; do scripts/backend start $$b && $(BIN) check --env .scoretune/backends/$$b/.env.score; done
+
+clean:
+	@for b in seaweedfs rclone ceph; do scripts/backend stop $$b >/dev/null 2>&1 || true; done
+	rm -rf .build .scoretune
