@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // scoretune: a storage benchmark and tuning harness for Overture Score.
-// The flow runs one way: ScoreConfig -> Compatibility / runner -> ObjectStore -> Transport.
+// The flow runs one way: ScoreConfig + Scenario -> Runner -> Workload -> ObjectStore -> Transport,
+// with every attempt and trial recorded by Results (SQLite).
 import PackageDescription
 
 let package = Package(
@@ -11,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // System libraries, each behind a tiny header of non-variadic wrappers.
@@ -22,8 +25,14 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["Transport", "Hashing"]),
         .target(name: "ScoreConfig"),
         .target(name: "Compatibility", dependencies: ["ScoreConfig", "ObjectStore", "Transport", "Hashing"]),
+        // Synthetic object bytes in C: vectorised, with runtime CPU dispatch.
+        .target(name: "CPayload", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Scenario", dependencies: ["ScoreConfig", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Results", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
+        .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Hashing", .product(name: "GRDB", package: "GRDB.swift"), "ObjectStore", "Transport", "ScoreConfig"]),
         .executableTarget(name: "scoretune", dependencies: [
-            "Compatibility", "ScoreConfig", "ObjectStore", "Transport",
+            "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -34,6 +43,9 @@ let package = Package(
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Transport", "Hashing", "ScoreConfig", "TestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runner
 
 /// The `scoretune` command: a thin shell over the library modules.
 struct Scoretune: AsyncParsableCommand {
@@ -7,15 +8,12 @@ struct Scoretune: AsyncParsableCommand {
         commandName: "scoretune",
         abstract: "Benchmark and tune object storage for Overture Score.",
         version: ScoretuneVersion.current,
-        subcommands: [Check.self, Config.self]
+        subcommands: [Check.self, Config.self, Run.self, Clean.self]
     )
 }
 
-enum ScoretuneVersion {
-    static let current = "0.1.0"
-}
-
-/// Exit codes: 0 success, 1 the backend failed a check, 2 bad configuration or usage, 130 interrupted.
+/// Exit codes: 0 success, 1 the backend failed a check or cannot be used, 2 bad configuration or
+/// usage, 130 interrupted.
 @main
 enum Main {
     static func main() async {

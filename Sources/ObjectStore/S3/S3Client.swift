@@ -123,20 +123,29 @@ public final class S3Client: Sendable {
     /// ListParts, following part-number markers until complete.
     public func listParts(bucket: String, key: String, uploadId: String, pageSize: Int = 1000) async throws -> [PartInfo] {
         var all: [PartInfo] = []
-        var marker: String?
+        var marker: Int?
         repeat {
-            var query: [(String, String?)] = [("max-parts", String(pageSize)), ("uploadId", uploadId)]
-            if let marker { query.append(("part-number-marker", marker)) }
-            let response = try await send("ListParts", "GET", bucket: bucket, key: key, query: query)
-            let document = try S3Client.document(response, "ListParts")
-            for part in document.all("Part") {
-                all.append(PartInfo(partNumber: Int(part.value("PartNumber") ?? "") ?? 0,
-                                    etag: S3Client.stripQuotes(part.value("ETag") ?? ""),
-                                    size: Int64(part.value("Size") ?? "") ?? 0))
-            }
-            marker = document.value("IsTruncated") == "true" ? document.value("NextPartNumberMarker") : nil
+            let page = try await listPartsPage(bucket: bucket, key: key, uploadId: uploadId, after: marker, maxParts: pageSize)
+            all += page.parts
+            marker = page.nextMarker
         } while marker != nil
         return all
+    }
+
+    /// One page of ListParts: the parts after part number `after`, and the marker for the next page
+    /// when the listing is truncated. Score's server asks for exactly one part this way.
+    public func listPartsPage(bucket: String, key: String, uploadId: String, after: Int?, maxParts: Int) async throws
+        -> (parts: [PartInfo], nextMarker: Int?) {
+        var query: [(String, String?)] = [("max-parts", String(maxParts)), ("uploadId", uploadId)]
+        if let after { query.append(("part-number-marker", String(after))) }
+        let response = try await send("ListParts", "GET", bucket: bucket, key: key, query: query)
+        let document = try S3Client.document(response, "ListParts")
+        let parts = document.all("Part").map { part in
+            PartInfo(partNumber: Int(part.value("PartNumber") ?? "") ?? 0, etag: S3Client.stripQuotes(part.value("ETag") ?? ""),
+                     size: Int64(part.value("Size") ?? "") ?? 0)
+        }
+        let next = document.value("IsTruncated") == "true" ? document.value("NextPartNumberMarker").flatMap { Int($0) } : nil
+        return (parts, next)
     }
 
     /// Completes an upload. Returns the ETag the store reported, which may be empty: Ceph RGW

@@ -1,0 +1,112 @@
+import GRDB
+
+/// The results database: one schema, grown only by migrations, readable with the sqlite3 CLI.
+/// Times are seconds (REAL); wall-clock times are seconds since 1970. Secrets are never stored.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                scenario_name TEXT NOT NULL,
+                scenario_path TEXT NOT NULL,
+                scenario_text TEXT NOT NULL,
+                env_path TEXT NOT NULL,
+                mode TEXT NOT NULL,
+                tool_version TEXT NOT NULL,
+                host TEXT NOT NULL,
+                backend_endpoint TEXT NOT NULL,
+                backend_server TEXT,
+                config_hash TEXT NOT NULL,
+                order_seed INTEGER NOT NULL,
+                started_at REAL NOT NULL,
+                finished_at REAL,
+                status TEXT NOT NULL          -- running | completed | interrupted | budget-exhausted | failed
+            );
+            CREATE TABLE cells (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                position INTEGER NOT NULL,     -- order of execution (seeded shuffle)
+                upload_part_size INTEGER NOT NULL,
+                download_part_size INTEGER,    -- NULL: downloads follow the upload layout (score mode)
+                retry_limit INTEGER NOT NULL,
+                connect_timeout_ms INTEGER NOT NULL,
+                stall_timeout_ms INTEGER NOT NULL,
+                parallel INTEGER NOT NULL,
+                clients INTEGER NOT NULL,
+                status TEXT NOT NULL,          -- pending | running | done | interrupted
+                started_at REAL,
+                finished_at REAL
+            );
+            CREATE INDEX cells_run ON cells(run_id, position);
+            CREATE TABLE trials (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                cell_id INTEGER NOT NULL REFERENCES cells(id),
+                repetition INTEGER NOT NULL,
+                warmup INTEGER NOT NULL,       -- 1: excluded from results
+                direction TEXT NOT NULL,       -- upload | download
+                object_index INTEGER NOT NULL,
+                object_key TEXT NOT NULL,
+                object_size INTEGER NOT NULL,
+                part_size INTEGER NOT NULL,
+                parts INTEGER NOT NULL,
+                started_at REAL NOT NULL,
+                duration REAL NOT NULL,
+                outcome TEXT NOT NULL,         -- ok | failed
+                error_class TEXT,
+                error TEXT,
+                retries INTEGER NOT NULL,
+                initiate_s REAL, parts_s REAL, finalize_s REAL, state_cleanup_s REAL
+            );
+            CREATE INDEX trials_cell ON trials(cell_id);
+            CREATE TABLE attempts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL,
+                cell_id INTEGER,
+                trial_id INTEGER,
+                phase TEXT,                    -- initiate | parts | finalize | state-cleanup | meta | cleanup
+                operation TEXT NOT NULL,       -- UploadPart, GetObject, PutObject, ListParts, …
+                method TEXT NOT NULL,
+                bucket TEXT,
+                key TEXT,
+                part_number INTEGER,
+                attempt INTEGER NOT NULL,      -- 1 for the first try
+                status INTEGER NOT NULL,       -- HTTP status; 0 when no answer came
+                error_class TEXT,              -- NULL on success
+                bytes_sent INTEGER NOT NULL,
+                bytes_received INTEGER NOT NULL,
+                dns_s REAL NOT NULL, connect_s REAL NOT NULL, tls_s REAL NOT NULL,
+                first_byte_s REAL NOT NULL, total_s REAL NOT NULL,
+                reused INTEGER NOT NULL,
+                started_at REAL NOT NULL
+            );
+            CREATE INDEX attempts_trial ON attempts(trial_id);
+            CREATE INDEX attempts_cell ON attempts(cell_id);
+            CREATE TABLE created (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL,
+                cell_id INTEGER,
+                kind TEXT NOT NULL,            -- object | upload | prefix
+                bucket TEXT NOT NULL,
+                key TEXT NOT NULL,             -- the key, or the prefix for kind = prefix
+                upload_id TEXT,                -- kind = upload; NULL until the store has answered
+                recorded_at REAL NOT NULL,     -- written before the request that creates it
+                removed_at REAL
+            );
+            CREATE INDEX created_open ON created(run_id, removed_at);
+            CREATE TABLE digests (
+                seed INTEGER NOT NULL,
+                object_index INTEGER NOT NULL,
+                object_size INTEGER NOT NULL,
+                part_size INTEGER NOT NULL,    -- 0 with part_number 0: the whole object
+                part_number INTEGER NOT NULL,
+                md5 TEXT NOT NULL,
+                PRIMARY KEY (seed, object_index, object_size, part_size, part_number)
+            );
+            """)
+        }
+        return migrator
+    }
+}

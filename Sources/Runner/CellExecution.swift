@@ -1,0 +1,119 @@
+import Foundation
+import Results
+import Scenario
+import Workload
+
+/// One cell: its warm-up and repetitions, each uploading every object (`clients` at a time),
+/// downloading each one back with verification, then removing them.
+struct CellExecution: Sendable {
+    let scenario: Scenario
+    let connection: StoreConnection
+    let recorder: RunRecorder
+    let progress: RunProgress
+
+    func run(_ cell: CellRow) async throws {
+        let database = recorder.database
+        try await database.discardResults(cell: cell.id)  // a cell cut short earlier starts over
+        try await database.setCellStatus(cell.id, "running")
+        let knobs = Knobs(uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, retryLimit: cell.retryLimit,
+                          connectTimeoutMilliseconds: cell.connectTimeoutMs, stallTimeoutMilliseconds: cell.stallTimeoutMs,
+                          parallel: cell.parallel, clients: cell.clients)
+        progress.cellStarted(knobs.label, position: cell.position)
+
+        let connect = Duration.milliseconds(cell.connectTimeoutMs)
+        let plan = TransferPlan(
+            s3: connection.client(connect: connect, stall: .milliseconds(cell.stallTimeoutMs)),
+            server: connection.client(connect: connect, stall: StoreConnection.serverReadTimeout),
+            objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
+            uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, parallel: cell.parallel,
+            retry: RetryPolicy(limit: cell.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,
+                               maxMilliseconds: scenario.backoff.maxMilliseconds),
+            journal: recorder, digests: DigestCache(store: recorder))
+        let objects = scenario.objects.map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
+        let path: DataPath
+        switch scenario.mode {
+        case .score:
+            let score = ScoreDataPath(plan: plan)
+            try await prepareDigests(objects, score)
+            path = score
+        case .multipart:
+            path = MultipartDataPath(plan: plan)
+        }
+
+        let context = AttemptContext(cellId: cell.id)
+        try await AttemptContext.$current.withValue(context) {
+            for repetition in 0..<(scenario.warmup + scenario.repetitions) {
+                try Task.checkCancellation()
+                try await runRepetition(repetition, cell: cell, objects: objects, path: path)
+            }
+        }
+        try await recorder.writer.flush()
+        try await database.setCellStatus(cell.id, "done")
+        progress.cellFinished(summary: try await cellSummary(cell))
+    }
+
+    /// MD5s are computed before any timing starts (and only once per object and layout).
+    private func prepareDigests(_ objects: [SyntheticObject], _ path: ScoreDataPath) async throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        try await inParallel(objects, width: cores) { object in
+            _ = try await path.plan.digests.digests(for: object, partSize: path.partSize(for: object))
+        }
+    }
+
+    private func runRepetition(_ repetition: Int, cell: CellRow, objects: [SyntheticObject], path: DataPath) async throws {
+        let warmup = repetition < scenario.warmup
+        let stored = Collected<StoredObject>()
+        try await inParallel(objects, width: cell.clients) { object in
+            let trialId = recorder.newTrialId()
+            let (outcome, uploaded) = await withTrial(trialId) { await path.upload(object) }
+            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "upload", index: object.index)
+            if let uploaded { stored.append(uploaded) }
+        }
+        try Task.checkCancellation()
+        try await inParallel(stored.all, width: cell.clients) { object in
+            let trialId = recorder.newTrialId()
+            let outcome = await withTrial(trialId) { await path.download(object) }
+            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "download", index: object.object.index)
+        }
+        try Task.checkCancellation()
+        try await inParallel(stored.all, width: cell.clients) { object in
+            do { try await path.remove(object) } catch {
+                progress.note("scoretune: warning: could not remove \(object.key) (\(error)); `scoretune clean` will retry")
+            }
+        }
+    }
+
+    private func withTrial<T: Sendable>(_ trialId: Int64, _ body: () async -> T) async -> T {
+        var context = AttemptContext.current
+        context.trialId = trialId
+        return await AttemptContext.$current.withValue(context, operation: body)
+    }
+
+    private func record(_ outcome: TrialOutcome, trialId: Int64, cell: CellRow, repetition: Int, warmup: Bool, direction: String, index: Int) {
+        // A trial cut off by Ctrl-C measured nothing: it is not a result.
+        guard outcome.errorClass != .cancelled else { return }
+        recorder.writer.add(TrialRow(
+            id: trialId, runId: recorder.runId, cellId: cell.id, repetition: repetition, warmup: warmup, direction: direction,
+            objectIndex: index, objectKey: outcome.key, objectSize: outcome.objectSize, partSize: outcome.partSize,
+            parts: outcome.parts, startedAt: outcome.startedAt, duration: outcome.duration, outcome: outcome.succeeded ? "ok" : "failed",
+            errorClass: outcome.errorClass?.rawValue, error: outcome.error, retries: outcome.retries,
+            initiate: outcome.phases["initiate"], partsTime: outcome.phases["parts"], finalize: outcome.phases["finalize"],
+            stateCleanup: outcome.phases["state-cleanup"]))
+        progress.trialFinished(direction: direction, bytes: outcome.objectSize, seconds: outcome.duration,
+                               failed: !outcome.succeeded, warmup: warmup)
+    }
+
+    private func cellSummary(_ cell: CellRow) async throws -> String {
+        let stats = try await RunSummary.load(database: recorder.database, runId: recorder.runId).cells.first { $0.cell.id == cell.id }
+        guard let stats else { return "no results" }
+        return stats.line
+    }
+}
+
+/// Results gathered from parallel tasks.
+final class Collected<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [T] = []
+    func append(_ item: T) { lock.withLock { items.append(item) } }
+    var all: [T] { lock.withLock { items } }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// What the run tells its user while it works: a live line on a terminal, plain log lines
+/// otherwise, nothing with --quiet (the end summary is printed by the command).
+public final class RunProgress: @unchecked Sendable {
+    public enum Style: Sendable { case live, lines, quiet }
+
+    private let style: Style
+    private let lock = NSLock()
+    private let started = Date()
+    private var cellsDone = 0
+    private var cellsTotal = 0
+    private var failures = 0
+    private var bytes: Int64 = 0
+    private var recentRate: Double = 0
+    private var cellLabel = ""
+    private var lastDraw = Date.distantPast
+
+    public init(style: Style) { self.style = style }
+
+    /// `live` when standard error is a terminal, else `lines`.
+    public static func automatic(quiet: Bool) -> RunProgress {
+        RunProgress(style: quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .live : .lines))
+    }
+
+    func start(cells: Int, alreadyDone: Int) {
+        lock.withLock {
+            cellsTotal = cells
+            cellsDone = alreadyDone
+        }
+    }
+
+    func note(_ text: String) {
+        guard style != .quiet else { return }
+        lock.withLock { emit(text, persistent: true) }
+    }
+
+    func cellStarted(_ label: String, position: Int) {
+        lock.withLock {
+            cellLabel = label
+            if style == .lines { emit("cell \(position + 1)/\(cellsTotal): \(label)", persistent: true) }
+        }
+    }
+
+    func trialFinished(direction: String, bytes count: Int64, seconds: Double, failed: Bool, warmup: Bool) {
+        lock.withLock {
+            if failed { failures += 1 }
+            bytes += count
+            if seconds > 0 && !failed { recentRate = Double(count) / seconds / 1e6 }
+            if style == .live, Date().timeIntervalSince(lastDraw) > 0.2 { drawLive() }
+        }
+    }
+
+    func cellFinished(summary: String) {
+        lock.withLock {
+            cellsDone += 1
+            if style == .lines { emit("  \(summary)", persistent: true) } else if style == .live { drawLive() }
+        }
+    }
+
+    func finish() {
+        guard style == .live else { return }
+        lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    private func drawLive() {
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(started)
+        let eta: String
+        if cellsDone > 0 {
+            let remaining = elapsed / Double(cellsDone) * Double(cellsTotal - cellsDone)
+            eta = "ETA \(Int(remaining / 60))m\(String(format: "%02d", Int(remaining) % 60))s"
+        } else {
+            eta = "ETA –"
+        }
+        let line = String(format: "cells %d/%d  %.0f MB/s  %@  failures %d  %@", cellsDone, cellsTotal, recentRate, eta, failures, cellLabel)
+        let width = 160
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + String(line.prefix(width))).utf8))
+    }
+
+    private func emit(_ text: String, persistent: Bool) {
+        if style == .live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        if style == .live { drawLive() }
+    }
+}

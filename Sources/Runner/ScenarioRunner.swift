@@ -1,0 +1,201 @@
+import Foundation
+import Hashing
+import ObjectStore
+import Results
+import Scenario
+import ScoreConfig
+import Transport
+import Workload
+
+public struct RunOptions: Sendable {
+    public var scenarioPath: String?
+    /// Overrides the scenario's `env:` (or, on resume, the run's recorded path).
+    public var envPath: String?
+    public var databasePath: String
+    public var resume: Int64?
+    public var transport: TransportOptions
+
+    public init(scenarioPath: String?, envPath: String?, databasePath: String, resume: Int64?, transport: TransportOptions = TransportOptions()) {
+        self.scenarioPath = scenarioPath
+        self.envPath = envPath
+        self.databasePath = databasePath
+        self.resume = resume
+        self.transport = transport
+    }
+}
+
+public struct RunResult: Sendable {
+    public var runId: Int64
+    /// completed | interrupted | budget-exhausted
+    public var status: String
+    public var cellsDone: Int
+    public var cellsTotal: Int
+    public var summary: RunSummary
+    /// What could not be removed (also left in the database for `scoretune clean`).
+    public var leftBehind: [String]
+}
+
+/// Runs a scenario: every cell of its grid in a seeded random order, warm-up first, each
+/// repetition uploading, downloading and removing the objects, everything recorded as it happens.
+public final class ScenarioRunner: Sendable {
+    let options: RunOptions
+    let progress: RunProgress
+
+    public init(options: RunOptions, progress: RunProgress) {
+        self.options = options
+        self.progress = progress
+    }
+
+    public func run() async throws -> RunResult {
+        let database = try ResultsDatabase(path: options.databasePath)
+        let (scenario, envPath, previous) = try await loadScenario(database)
+        let settings = try Self.loadSettings(envPath)
+        for warning in scenario.warnings { progress.note("scoretune: warning: \(warning)") }
+
+        let defaults = Knobs(uploadPartSize: Int64(settings.uploadPartSize), downloadPartSize: nil, retryLimit: settings.retryLimit,
+                             connectTimeoutMilliseconds: Int64(settings.connectTimeoutMilliseconds), stallTimeoutMilliseconds: 60_000,
+                             parallel: 6, clients: 1)
+        let grid: [Knobs]
+        do { grid = try scenario.cells(defaults: defaults) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
+
+        var transportOptions = options.transport
+        transportOptions.maxConnections = max(16, (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8)
+        let transport = CurlTransport(options: transportOptions)
+        defer { transport.shutdown() }
+        let server = try await preflight(StoreConnection(settings: settings, transport: transport, observer: nil))
+
+        let runId: Int64
+        var cells: [CellRow]
+        if let previous {
+            runId = previous.id
+            cells = try await database.cells(run: runId)
+        } else {
+            runId = try await database.insertRun(RunRow(
+                scenarioName: scenario.name, scenarioPath: scenario.path, scenarioText: scenario.text, envPath: envPath,
+                mode: scenario.mode.rawValue, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
+                backendEndpoint: settings.endpoint, backendServer: server, configHash: Self.configHash(settings),
+                orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: "running"))
+            var order = SplitMix64(seed: scenario.orderSeed)
+            let shuffled = grid.shuffled(using: &order)
+            cells = try await database.insertCells(shuffled.enumerated().map { position, knobs in
+                CellRow(runId: runId, position: position, uploadPartSize: knobs.uploadPartSize, downloadPartSize: knobs.downloadPartSize,
+                        retryLimit: knobs.retryLimit, connectTimeoutMs: knobs.connectTimeoutMilliseconds,
+                        stallTimeoutMs: knobs.stallTimeoutMilliseconds, parallel: knobs.parallel, clients: knobs.clients)
+            })
+        }
+
+        let recorder = RunRecorder(database: database, runId: runId, firstTrialId: try await database.nextTrialId())
+        let connection = try StoreConnection(settings: settings, transport: transport, observer: recorder)
+        let cleaner = Cleaner(database: database, s3: connection.housekeeping)
+        if previous != nil {
+            try await database.setRunStatus(runId, "running", finished: false)
+            let leftovers = await cleaner.clean(run: runId)
+            if !leftovers.failures.isEmpty { progress.note("scoretune: warning: \(leftovers.failures.count) leftover(s) of the earlier go could not be removed") }
+        }
+
+        let pending = cells.filter { $0.status != "done" }
+        progress.start(cells: cells.count, alreadyDone: cells.count - pending.count)
+        progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(pending.count) of \(cells.count) cell(s) to go, results in \(database.path)")
+        let started = ContinuousClock.now
+        var status = "completed"
+        var done = cells.count - pending.count
+        let execution = CellExecution(scenario: scenario, connection: connection, recorder: recorder, progress: progress)
+
+        do {
+            for cell in pending {
+                if let budget = scenario.budgetMilliseconds, started.duration(to: .now) > .milliseconds(budget) {
+                    status = "budget-exhausted"
+                    progress.note("time budget of \(Units.formatDuration(budget)) spent: \(cells.count - done) cell(s) left; finish them with --resume \(runId)")
+                    break
+                }
+                try await execution.run(cell)
+                done += 1
+            }
+        } catch is CancellationError {
+            status = "interrupted"
+        } catch let error as TransportError where error.kind == .cancelled {
+            status = "interrupted"
+        }
+        if Task.isCancelled { status = "interrupted" }
+
+        // Clean-up must go through even when the run was cancelled: it runs in a task of its own.
+        let final = await Task {
+            try? await recorder.writer.close()
+            if status == "interrupted" {
+                for cell in cells where cell.status != "done" {
+                    if let current = try? await database.cells(run: runId).first(where: { $0.id == cell.id }), current.status == "running" {
+                        try? await database.setCellStatus(cell.id, "interrupted")
+                    }
+                }
+            }
+            let cleanup = await cleaner.clean(run: runId)
+            try? await database.setRunStatus(runId, status, finished: true)
+            return cleanup
+        }.value
+        progress.finish()
+        let summary = try await RunSummary.load(database: database, runId: runId)
+        return RunResult(runId: runId, status: status, cellsDone: done, cellsTotal: cells.count, summary: summary,
+                         leftBehind: final.failures)
+    }
+
+    private func loadScenario(_ database: ResultsDatabase) async throws -> (Scenario, String, RunRow?) {
+        if let resume = options.resume {
+            guard let run = try await database.run(resume) else {
+                throw RunFailure.badInput("--resume \(resume): no such run in \(database.path)")
+            }
+            guard run.status != "completed" else { throw RunFailure.badInput("--resume \(resume): that run is already complete") }
+            let scenario: Scenario
+            do { scenario = try ScenarioLoader.parse(text: run.scenarioText, path: run.scenarioPath) } catch let error as ScenarioError {
+                throw RunFailure.badInput(error.description)
+            }
+            return (scenario, options.envPath ?? run.envPath, run)
+        }
+        guard let path = options.scenarioPath else { throw RunFailure.badInput("name a scenario file, or --resume RUN_ID") }
+        let scenario: Scenario
+        do { scenario = try ScenarioLoader.load(path: path) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
+        guard let env = options.envPath ?? scenario.envPath else {
+            throw RunFailure.badInput("\(path): no .env.score: add 'env: path/to/.env.score' or pass --env FILE")
+        }
+        return (scenario, env, nil)
+    }
+
+    static func loadSettings(_ path: String) throws -> ScoreSettings {
+        let settings: ScoreSettings
+        do { settings = try ScoreSettings.load(path: path) } catch let error as ScoreSettings.LoadError {
+            throw RunFailure.badInput(error.description)
+        }
+        if let error = settings.errors.first { throw RunFailure.badInput("\(error)") }
+        guard settings.profile == .s3 else { throw RunFailure.badInput("\(path): the Azure profile is not supported by run yet") }
+        return settings
+    }
+
+    /// Proves the store answers and both buckets exist before anything is created; returns the
+    /// store's Server header.
+    private func preflight(_ connection: StoreConnection) async throws -> String? {
+        let s3 = connection.housekeeping
+        let server: String?
+        do {
+            server = try await s3.probeEndpoint(timeouts: Timeouts(connect: .seconds(10), stall: .seconds(10))).header("server")
+        } catch {
+            throw RunFailure.store("\(connection.settings.endpoint) (S3_ENDPOINT) does not answer: \(error)")
+        }
+        for (variable, bucket) in [("BUCKET_NAME_OBJECT", connection.settings.objectBucket), ("BUCKET_NAME_STATE", connection.settings.stateBucket)] {
+            do { try await s3.headBucket(bucket) } catch let error as S3Error {
+                let why = error.status == 403 ? "access denied: check S3_ACCESSKEY and S3_SECRETKEY" :
+                    error.status == 404 ? "it does not exist" : "\(error)"
+                throw RunFailure.store("bucket '\(bucket)' (\(variable)): \(why)")
+            }
+        }
+        return server
+    }
+
+    /// Identifies the store and layout, never the secrets: runs against the same store compare.
+    static func configHash(_ settings: ScoreSettings) -> String {
+        let identity = [settings.endpoint, settings.objectBucket, settings.stateBucket, settings.sigV4Enabled ? "v4" : "v2"].joined(separator: "\n")
+        return String(Digest.hash(.sha256, Array(identity.utf8)).hexString.prefix(16))
+    }
+}
+
+public enum ScoretuneVersion {
+    public static let current = "0.2.0"
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A validated scenario: what to transfer, how, and over which grid of knobs.
+public struct Scenario: Sendable {
+    public var name: String
+    /// The file it came from and its text, kept with the run so it can be resumed and audited.
+    public var path: String
+    public var text: String
+    /// The `.env.score` named in the file, resolved against the file's folder (the command line
+    /// may override it).
+    public var envPath: String?
+    public var mode: Mode
+    public var objects: [ObjectSpec]
+    public var seed: UInt64
+    public var repetitions: Int
+    public var warmup: Int
+    public var budgetMilliseconds: Int64?
+    public var orderSeed: UInt64
+    public var backoff: Backoff
+    public var grid: Grid
+    /// Things worth saying that do not stop the run (a knob Score ignores in this mode, …).
+    public var warnings: [String]
+
+    public struct ObjectSpec: Sendable, Equatable, Codable {
+        /// Identifies the synthetic bytes together with the seed; the same in every cell.
+        public var index: Int
+        public var size: Int64
+    }
+
+    public struct Backoff: Sendable, Equatable {
+        public var baseMilliseconds: Int64
+        public var maxMilliseconds: Int64
+    }
+
+    /// The values given for each knob; nil where the file leaves a knob to the `.env.score`.
+    public struct Grid: Sendable {
+        public var uploadPartSize: [Int64]?
+        public var downloadPartSize: [Int64]?
+        public var retryLimit: [Int]?
+        public var connectTimeout: [Int64]?
+        public var stallTimeout: [Int64]?
+        public var parallel: [Int]?
+        public var clients: [Int]?
+    }
+
+    public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
+    public var totalBytesPerRepetition: Int64 { objects.map(\.size).reduce(0, +) }
+
+    /// The cells: every combination of knob values, with the `.env.score`'s values (or Score's
+    /// defaults) for knobs the grid leaves out.
+    public func cells(defaults: Knobs) throws -> [Knobs] {
+        var cells: [Knobs] = []
+        for upload in grid.uploadPartSize ?? [defaults.uploadPartSize] {
+            if mode == .multipart {
+                let parts = (largestObject + upload - 1) / upload
+                if parts > 10_000 {
+                    throw ScenarioError(path: path, line: nil, key: "grid.UPLOAD_PARTSIZE",
+                                        message: "cell UPLOAD_PARTSIZE=\(Units.formatSize(upload)) (from the .env.score): the largest object (\(Units.formatSize(largestObject))) needs \(parts) parts; S3 allows 10,000")
+                }
+            }
+            let downloads: [Int64?] = mode == .score ? [nil] : (grid.downloadPartSize ?? [upload]).map { $0 }
+            for download in downloads {
+                for retry in grid.retryLimit ?? [defaults.retryLimit] {
+                    for connect in grid.connectTimeout ?? [defaults.connectTimeoutMilliseconds] {
+                        for stall in grid.stallTimeout ?? [defaults.stallTimeoutMilliseconds] {
+                            for parallel in grid.parallel ?? [defaults.parallel] {
+                                for clients in grid.clients ?? [defaults.clients] {
+                                    cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
+                                                       connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
+                                                       parallel: parallel, clients: clients))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return cells
+    }
+}
+
+/// One grid point: the knob values a cell runs with.
+public struct Knobs: Sendable, Hashable, Codable {
+    /// UPLOAD_PARTSIZE as configured (Score's part calculator may raise it per object).
+    public var uploadPartSize: Int64
+    /// Ranged-GET size; nil in `score` mode, where downloads follow the upload's part layout.
+    public var downloadPartSize: Int64?
+    public var retryLimit: Int
+    public var connectTimeoutMilliseconds: Int64
+    public var stallTimeoutMilliseconds: Int64
+    /// Parts in flight per object (score-client's transport.parallel).
+    public var parallel: Int
+    /// Objects transferred at once.
+    public var clients: Int
+
+    public init(uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int, connectTimeoutMilliseconds: Int64,
+                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int) {
+        self.uploadPartSize = uploadPartSize
+        self.downloadPartSize = downloadPartSize
+        self.retryLimit = retryLimit
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.stallTimeoutMilliseconds = stallTimeoutMilliseconds
+        self.parallel = parallel
+        self.clients = clients
+    }
+
+    /// A short name for tables and progress lines.
+    public var label: String {
+        var parts = ["part=\(Units.formatSize(uploadPartSize))"]
+        if let downloadPartSize { parts.append("dl=\(Units.formatSize(downloadPartSize))") }
+        parts += ["par=\(parallel)", "clients=\(clients)", "retry=\(retryLimit)",
+                  "connect=\(Units.formatDuration(connectTimeoutMilliseconds))", "stall=\(Units.formatDuration(stallTimeoutMilliseconds))"]
+        return parts.joined(separator: " ")
+    }
+}
+
+/// A problem in a scenario file, pointing at the file, line and key.
+public struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var key: String
+    public var message: String
+
+    public var description: String {
+        let place = line.map { "\(path):\($0)" } ?? path
+        return key.isEmpty ? "\(place): \(message)" : "\(place): \(key): \(message)"
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Yams
+
+/// The rules a decoded scenario must meet, each failure pointing at its line.
+struct ScenarioChecker {
+    let file: ScenarioFile
+    let root: Node
+    let path: String
+    let text: String
+
+    static let minimumPartSize: Int64 = 5 << 20     // S3: every part but the last
+    static let maximumPartSize: Int64 = 5 << 30     // S3: 5 GiB
+    static let javaIntLimit: Int64 = Int64(Int32.max)
+
+    func fail(_ codingPath: [String], _ index: Int? = nil, _ message: String) -> ScenarioError {
+        var keys: [CodingKey] = codingPath.map { AnyKey(stringValue: $0) }
+        if let index { keys.append(AnyKey(intValue: index)) }
+        let (node, key) = ScenarioLoader.find(keys, in: root)
+        return ScenarioError(path: path, line: node?.mark?.line, key: key, message: message)
+    }
+
+    func scenario() throws -> Scenario {
+        let mode = file.mode ?? .score
+        var warnings: [String] = []
+
+        guard let objects = file.objects else { throw fail([], nil, "'objects' is required (sizes or distribution, count, seed)") }
+        let seed = objects.seed ?? 1
+        var specs: [Scenario.ObjectSpec] = []
+        switch (objects.sizes, objects.distribution) {
+        case (nil, nil), (.some, .some):
+            throw fail(["objects"], nil, "give either 'sizes' or 'distribution'")
+        case (let sizes?, nil):
+            guard !sizes.values.isEmpty else { throw fail(["objects", "sizes"], nil, "needs at least one size") }
+            for (i, size) in sizes.values.enumerated() where size.bytes <= 0 {
+                throw fail(["objects", "sizes"], sizes.values.count > 1 ? i : nil, "an object size must be above 0")
+            }
+            let count = objects.count ?? sizes.values.count
+            guard count >= 1 else { throw fail(["objects", "count"], nil, "must be at least 1") }
+            specs = (0..<count).map { Scenario.ObjectSpec(index: $0, size: sizes.values[$0 % sizes.values.count].bytes) }
+        case (nil, let distribution?):
+            guard !distribution.isEmpty else { throw fail(["objects", "distribution"], nil, "needs at least one size") }
+            for (i, entry) in distribution.enumerated() {
+                guard entry.size.bytes > 0 else { throw fail(["objects", "distribution", "\(i)", "size"], nil, "must be above 0") }
+                guard entry.weight > 0 else { throw fail(["objects", "distribution", "\(i)", "weight"], nil, "must be above 0") }
+            }
+            let count = objects.count ?? 1
+            guard count >= 1 else { throw fail(["objects", "count"], nil, "must be at least 1") }
+            var random = SplitMix64(seed: seed)
+            let total = distribution.map(\.weight).reduce(0, +)
+            specs = (0..<count).map { index in
+                var pick = random.nextUnit() * total
+                let entry = distribution.first { pick -= $0.weight; return pick < 0 } ?? distribution.last!
+                return Scenario.ObjectSpec(index: index, size: entry.size.bytes)
+            }
+        }
+
+        let repetitions = file.repetitions ?? 3
+        guard repetitions >= 1 else { throw fail(["repetitions"], nil, "must be at least 1") }
+        let warmup = file.warmup ?? 1
+        guard warmup >= 0 else { throw fail(["warmup"], nil, "must be 0 or more") }
+        if let budget = file.budget, budget.milliseconds <= 0 { throw fail(["budget"], nil, "must be above 0") }
+        let backoff = Scenario.Backoff(baseMilliseconds: file.backoff?.base?.milliseconds ?? 100,
+                                       maxMilliseconds: file.backoff?.max?.milliseconds ?? 5_000)
+        guard backoff.baseMilliseconds >= 1 else { throw fail(["backoff", "base"], nil, "must be at least 1ms") }
+        guard backoff.maxMilliseconds >= backoff.baseMilliseconds else { throw fail(["backoff", "max"], nil, "must be at least backoff.base") }
+
+        let grid = try checkedGrid(mode: mode, largestObject: specs.map(\.size).max() ?? 0, warnings: &warnings)
+
+        var envPath = file.env
+        if let env = envPath, !env.hasPrefix("/") {
+            // Relative to the scenario file, so shipped scenarios work from any directory.
+            envPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(env).standardizedFileURL.path
+        }
+        let name = file.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return Scenario(name: name, path: path, text: text, envPath: envPath, mode: mode, objects: specs, seed: seed,
+                        repetitions: repetitions, warmup: warmup, budgetMilliseconds: file.budget?.milliseconds,
+                        orderSeed: file.order_seed ?? seed, backoff: backoff, grid: grid, warnings: warnings)
+    }
+
+    private func checkedGrid(mode: Mode, largestObject: Int64, warnings: inout [String]) throws -> Scenario.Grid {
+        let raw = file.grid
+        func each<T>(_ key: String, _ values: OneOrMany<T>?, _ check: (T) -> String?) throws -> [T]? {
+            guard let values = values?.values else { return nil }
+            guard !values.isEmpty else { throw fail(["grid", key], nil, "needs at least one value") }
+            for (i, value) in values.enumerated() {
+                if let problem = check(value) { throw fail(["grid", key], i, problem) }
+            }
+            return values
+        }
+        let upload = try each("UPLOAD_PARTSIZE", raw?.UPLOAD_PARTSIZE) { size in
+            if size.bytes < Self.minimumPartSize { return "\(Units.formatSize(size.bytes)) is below S3's 5MiB minimum part size" }
+            if size.bytes > Self.maximumPartSize { return "\(Units.formatSize(size.bytes)) is above S3's 5GiB maximum part size" }
+            if mode == .score && size.bytes > Self.javaIntLimit {
+                return "\(Units.formatSize(size.bytes)) does not fit Score's Java int (UPLOAD_PARTSIZE must stay below 2^31)"
+            }
+            if mode == .multipart {
+                let parts = (largestObject + size.bytes - 1) / size.bytes
+                if parts > 10_000 {
+                    return "cell UPLOAD_PARTSIZE=\(Units.formatSize(size.bytes)): the largest object (\(Units.formatSize(largestObject))) needs \(parts) parts; S3 allows 10,000"
+                }
+            }
+            return nil
+        }?.map(\.bytes)
+        var download = try each("DOWNLOAD_PARTSIZE", raw?.DOWNLOAD_PARTSIZE) { size in
+            if size.bytes < 64 << 10 { return "\(Units.formatSize(size.bytes)) is below the 64KiB minimum ranged GET" }
+            if size.bytes > Self.maximumPartSize { return "\(Units.formatSize(size.bytes)) is above 5GiB" }
+            return nil
+        }?.map(\.bytes)
+        if mode == .score, download != nil {
+            warnings.append("grid.DOWNLOAD_PARTSIZE is ignored in score mode: Score downloads with the upload's part layout (use mode: multipart to sweep it)")
+            download = nil
+        }
+        let retry = try each("UPLOAD_RETRY_LIMIT", raw?.UPLOAD_RETRY_LIMIT) { (0...100).contains($0) ? nil : "must be 0 to 100" }
+        let connect = try each("UPLOAD_CONNECTIONTIMEOUT", raw?.UPLOAD_CONNECTIONTIMEOUT) { $0.milliseconds >= 1 ? nil : "must be at least 1ms" }?.map(\.milliseconds)
+        let stall = try each("stall_timeout", raw?.stall_timeout) { $0.milliseconds >= 1 ? nil : "must be at least 1ms" }?.map(\.milliseconds)
+        let parallel = try each("parallel", raw?.parallel) { (1...256).contains($0) ? nil : "must be 1 to 256" }
+        let clients = try each("clients", raw?.clients) { (1...256).contains($0) ? nil : "must be 1 to 256" }
+        return Scenario.Grid(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry, connectTimeout: connect,
+                             stallTimeout: stall, parallel: parallel, clients: clients)
+    }
+}
+
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = Int(stringValue)
+    }
+    init(intValue: Int) {
+        stringValue = "\(intValue)"
+        self.intValue = intValue
+    }
+}
+
+/// SplitMix64: a small seeded generator, so object sizes and cell orders repeat run after run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A Double in [0, 1).
+    public mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

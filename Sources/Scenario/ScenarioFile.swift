@@ -1,0 +1,106 @@
+/// A scenario file exactly as written, decoded with Codable from YAML. Every field is optional
+/// here; `ScenarioLoader` checks what is required, fills defaults and points errors at lines.
+struct ScenarioFile: Decodable {
+    var name: String?
+    var env: String?
+    var mode: Mode?
+    var objects: Objects?
+    var grid: Grid?
+    var repetitions: Int?
+    var warmup: Int?
+    var budget: DurationValue?
+    /// Seeds the randomised cell order (recorded with the run); defaults to the objects' seed.
+    var order_seed: UInt64?
+    var backoff: Backoff?
+
+    struct Objects: Decodable {
+        var sizes: OneOrMany<SizeValue>?
+        var distribution: [WeightedSize]?
+        var count: Int?
+        var seed: UInt64?
+    }
+
+    struct WeightedSize: Decodable {
+        var size: SizeValue
+        var weight: Double
+    }
+
+    /// The knobs, each a value or a list of values; their product is the grid of cells.
+    struct Grid: Decodable {
+        var UPLOAD_PARTSIZE: OneOrMany<SizeValue>?
+        var DOWNLOAD_PARTSIZE: OneOrMany<SizeValue>?
+        var UPLOAD_RETRY_LIMIT: OneOrMany<Int>?
+        var UPLOAD_CONNECTIONTIMEOUT: OneOrMany<DurationValue>?
+        var stall_timeout: OneOrMany<DurationValue>?
+        var parallel: OneOrMany<Int>?
+        var clients: OneOrMany<Int>?
+    }
+
+    struct Backoff: Decodable {
+        var base: DurationValue?
+        var max: DurationValue?
+    }
+
+    /// Every key a mapping may hold, by where it stands: what the unknown-key check compares with.
+    static let knownKeys: [String: [String]] = [
+        "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order_seed", "backoff"],
+        "objects": ["sizes", "distribution", "count", "seed"],
+        "objects.distribution[]": ["size", "weight"],
+        "grid": ["UPLOAD_PARTSIZE", "DOWNLOAD_PARTSIZE", "UPLOAD_RETRY_LIMIT", "UPLOAD_CONNECTIONTIMEOUT",
+                 "stall_timeout", "parallel", "clients"],
+        "backoff": ["base", "max"],
+    ]
+}
+
+public enum Mode: String, Codable, Sendable {
+    /// Score's exact data path: presigned part URLs, ETag == MD5, markers, state bucket, finalize.
+    case score
+    /// Plain client-side multipart upload and ranged download, as a generic S3 client does.
+    case multipart
+}
+
+/// A value or a list of values: `parallel: 4` and `parallel: [2, 4, 8]` both read.
+struct OneOrMany<Element: Decodable>: Decodable {
+    var values: [Element]
+    init(from decoder: Decoder) throws {
+        if var list = try? decoder.unkeyedContainer() {
+            var values: [Element] = []
+            while !list.isAtEnd { values.append(try list.decode(Element.self)) }
+            self.values = values
+        } else {
+            values = [try decoder.singleValueContainer().decode(Element.self)]
+        }
+    }
+}
+
+/// A size with a unit (`64MiB`), or a bare number of bytes.
+struct SizeValue: Decodable {
+    var bytes: Int64
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            bytes = number
+            return
+        }
+        switch Units.parseSize(try container.decode(String.self)) {
+        case .success(let value): bytes = value
+        case .failure(let error): throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+}
+
+/// A duration with a unit (`15s`, `500ms`), or a bare number of milliseconds.
+struct DurationValue: Decodable {
+    var milliseconds: Int64
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            milliseconds = number
+            return
+        }
+        switch Units.parseDuration(try container.decode(String.self)) {
+        case .success(let value): milliseconds = value
+        case .failure(let error): throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+}

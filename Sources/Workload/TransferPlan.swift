@@ -1,0 +1,101 @@
+import ObjectStore
+
+/// Everything one cell's transfers share: the store, the buckets, the knobs that shape a transfer,
+/// the ledger of what gets created, and the digest cache.
+public struct TransferPlan: Sendable {
+    /// The client's data requests (part PUTs, ranged GETs): the cell's connect and stall timeouts.
+    public var s3: S3Client
+    /// Score's server-side calls and housekeeping: the cell's connect timeout, the SDK's default
+    /// read timeout (the stall knob models the client's read timeout, not the server's).
+    public var server: S3Client
+    public var objectBucket: String
+    public var stateBucket: String
+    /// UPLOAD_PARTSIZE as configured (score mode runs it through Score's part calculator).
+    public var uploadPartSize: Int64
+    /// Ranged-GET size for multipart mode; score mode downloads with the upload's layout.
+    public var downloadPartSize: Int64?
+    public var parallel: Int
+    public var retry: RetryPolicy
+    public var journal: TransferJournal
+    public var digests: DigestCache
+
+    public init(s3: S3Client, server: S3Client, objectBucket: String, stateBucket: String, uploadPartSize: Int64, downloadPartSize: Int64?,
+                parallel: Int, retry: RetryPolicy, journal: TransferJournal, digests: DigestCache) {
+        self.s3 = s3
+        self.server = server
+        self.objectBucket = objectBucket
+        self.stateBucket = stateBucket
+        self.uploadPartSize = uploadPartSize
+        self.downloadPartSize = downloadPartSize
+        self.parallel = parallel
+        self.retry = retry
+        self.journal = journal
+        self.digests = digests
+    }
+}
+
+/// An object the store now holds, with what it takes to download and later delete it.
+public struct StoredObject: Sendable {
+    public var object: SyntheticObject
+    public var key: String
+    /// Score mode: the object id (`data/<id>`), whose `data/<id>.meta` is in the state bucket.
+    public var objectId: String?
+    /// The part layout it was uploaded with.
+    public var partSize: Int64
+    /// Ledger ids to mark removed once the object and its state are deleted.
+    public var ledger: [Int64]
+}
+
+/// One data path: how an object goes up, comes down and goes away.
+public protocol DataPath: Sendable {
+    /// Uploads; on failure, everything the attempt created is removed before returning.
+    func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?)
+    func download(_ stored: StoredObject) async -> TrialOutcome
+    /// Deletes the object and anything kept beside it; throws when the store refuses.
+    func remove(_ stored: StoredObject) async throws
+}
+
+/// Runs `body` for every item with at most `width` at once; the first failure cancels the rest.
+public func inParallel<Item: Sendable>(_ items: [Item], width: Int, _ body: @escaping @Sendable (Item) async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        var next = 0
+        func startNext() {
+            guard next < items.count else { return }
+            let item = items[next]
+            next += 1
+            group.addTask { try await body(item) }
+        }
+        for _ in 0..<max(1, width) { startNext() }
+        while try await group.next() != nil { startNext() }
+    }
+}
+
+extension TransferPlan {
+    /// Runs an operation under the retry policy and adds its retries to the trial's count.
+    @discardableResult
+    func retried<T>(_ clock: TrialClock, _ operation: () async throws -> T) async throws -> T {
+        let (value, retries) = try await retry.run(operation)
+        clock.addRetries(retries)
+        return value
+    }
+
+    /// Removes what a failed or interrupted transfer created, outside the trial's cancellation so
+    /// that Ctrl-C still cleans up; what cannot be removed stays in the ledger for `scoretune clean`.
+    func abandon(_ creations: [Creation], ids: [Int64], uploadId: String?) async {
+        let plan = self
+        await Task {
+            var removed: [Int64] = []
+            for (creation, id) in zip(creations, ids).reversed() {
+                do {
+                    try await AttemptContext.phase("cleanup") {
+                        _ = try await plan.retry.run {
+                            try await Removal.remove(creation, uploadId: creation.kind == .upload ? uploadId : nil, using: plan.server)
+                        }
+                    }
+                    removed.append(id)
+                } catch {}
+            }
+            try? await plan.journal.removed(removed)
+        }.value
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// How one object's upload or download went: what the runner turns into a `trials` row.
+public struct TrialOutcome: Sendable {
+    public var key: String
+    public var objectSize: Int64
+    public var partSize: Int64
+    public var parts: Int
+    public var startedAt: Double
+    public var duration: Double
+    public var errorClass: ErrorClass?
+    public var error: String?
+    public var retries: Int
+    /// Seconds per phase: initiate, parts, finalize, state-cleanup (upload); meta, parts (download).
+    public var phases: [String: Double]
+
+    public var succeeded: Bool { errorClass == nil }
+}
+
+/// Times phases and counts retries while a trial runs; builds its outcome at the end.
+final class TrialClock: @unchecked Sendable {
+    private let lock = NSLock()
+    let startedAt = Date().timeIntervalSince1970
+    private let start = ContinuousClock.now
+    private var phases: [String: Double] = [:]
+    private var retries = 0
+
+    @discardableResult
+    func phase<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        let began = ContinuousClock.now
+        defer {
+            let seconds = (ContinuousClock.now - began).seconds
+            lock.withLock { phases[name, default: 0] += seconds }
+        }
+        return try await AttemptContext.phase(name, body)
+    }
+
+    func addRetries(_ count: Int) { lock.withLock { retries += count } }
+
+    func outcome(key: String, objectSize: Int64, partSize: Int64, parts: Int, error: Error?) -> TrialOutcome {
+        let failure = error.map { ErrorClass.of($0) }
+        if let exhausted = error as? RetriesExhausted { addRetries(exhausted.retries) }
+        return lock.withLock {
+            TrialOutcome(key: key, objectSize: objectSize, partSize: partSize, parts: parts, startedAt: startedAt,
+                         duration: (ContinuousClock.now - start).seconds, errorClass: failure,
+                         error: error.map { "\($0)" }, retries: retries, phases: phases)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Results
+import Runner
+import ScoreConfig
+import Transport
+
+struct Clean: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove what a run created and left behind (after kill -9 or a lost connection), and nothing else.",
+        discussion: "Only keys, uploads and run-unique prefixes listed in the database are touched. Exit status: 0 all removed, 1 some could not be, 2 bad input.")
+
+    @Option(name: .long, help: "Only this run (default: every run in the database).")
+    var run: Int64?
+
+    @Option(name: .long, help: "The results database.")
+    var db = "reports/scoretune.sqlite"
+
+    @Option(name: .long, help: "The .env.score with the store's credentials (default: the one the run used).")
+    var env: String?
+
+    @OptionGroup var transportFlags: TransportFlags
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no such results database") }
+        let database = try ResultsDatabase(path: db)
+        let runIds: [Int64]
+        if let run {
+            guard try await database.run(run) != nil else { throw CommandFailure(message: "--run \(run): no such run in \(db)") }
+            runIds = [run]
+        } else {
+            runIds = Array(Set(try await database.openCreated(run: nil).map(\.runId))).sorted()
+        }
+        let transport = CurlTransport(options: try transportFlags.options())
+        defer { transport.shutdown() }
+        var removed = 0, failures: [String] = []
+        for id in runIds {
+            let recorded = try await database.run(id)?.envPath ?? ""
+            let envPath = env ?? recorded
+            let settings: ScoreSettings
+            do { settings = try ScoreSettings.load(path: envPath) } catch let error as ScoreSettings.LoadError {
+                throw CommandFailure(message: "run \(id): \(error.description) (pass --env FILE)")
+            }
+            let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
+            let report = await Cleaner(database: database, s3: connection.housekeeping).clean(run: id)
+            removed += report.removed
+            failures += report.failures
+        }
+        print("removed \(removed) item(s) listed in \(db)\(run.map { " for run \($0)" } ?? "")")
+        for failure in failures { FileHandle.standardError.write(Data("scoretune: could not remove \(failure)\n".utf8)) }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Runner
+import Scenario
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario: Score's data path across a grid of settings, every attempt recorded in SQLite.",
+        discussion: """
+        Exit status: 0 the run finished (failed trials are results, not errors), 1 the store cannot be used, \
+        2 bad scenario, .env.score or option, 130 interrupted (what the run created is removed first).
+        """)
+
+    @Argument(help: "The scenario file (YAML). Not needed with --resume.")
+    var scenario: String?
+
+    @Option(name: .long, help: "The .env.score to use instead of the scenario's 'env:'.")
+    var env: String?
+
+    @Option(name: .long, help: "The results database.")
+    var db = "reports/scoretune.sqlite"
+
+    @Option(name: .long, help: "Finish the cells an earlier run (by id) did not complete.")
+    var resume: Int64?
+
+    @Flag(name: .long, help: "No progress output; only the summary.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print the summary as JSON (implies --quiet).")
+    var json = false
+
+    @OptionGroup var transportFlags: TransportFlags
+
+    func validate() throws {
+        if scenario == nil && resume == nil { throw ValidationError("name a scenario file, or --resume RUN_ID") }
+        if scenario != nil && resume != nil { throw ValidationError("give a scenario file or --resume, not both") }
+    }
+
+    func run() async throws {
+        let options = RunOptions(scenarioPath: scenario, envPath: env, databasePath: db, resume: resume,
+                                 transport: try transportFlags.options())
+        let runner = ScenarioRunner(options: options, progress: RunProgress.automatic(quiet: quiet || json))
+        let task = Task { () -> Result<RunResult, Error> in
+            do { return .success(try await runner.run()) } catch { return .failure(error) }
+        }
+        let interrupts = Interrupts.cancelOnSignal(task)
+        let result: RunResult
+        switch await task.value {
+        case .success(let value): result = value
+        case .failure(let failure as RunFailure): throw CommandFailure(message: failure.description, code: failure.exitCode)
+        case .failure(let error): throw CommandFailure(message: "\(error)", code: 1)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(RunReport(result: result, database: db)), as: UTF8.self))
+        } else {
+            printSummary(result)
+        }
+        for failure in result.leftBehind {
+            FileHandle.standardError.write(Data("scoretune: could not remove \(failure); run `scoretune clean --run \(result.runId)`\n".utf8))
+        }
+        if result.status == "interrupted" || interrupts.happened {
+            FileHandle.standardError.write(Data("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed (finish it with --resume \(result.runId))\n".utf8))
+            throw ExitCode(130)
+        }
+    }
+
+    private func printSummary(_ result: RunResult) {
+        print("run \(result.runId): \(result.status), \(result.cellsDone)/\(result.cellsTotal) cells, results in \(db)")
+        let measured = result.summary.cells.filter { $0.trials > 0 }
+        guard !measured.isEmpty else { return }
+        print("")
+        let width = measured.map(\.label.count).max()! + 2
+        func row(_ cells: [String]) -> String {
+            cells[0].padding(toLength: width, withPad: " ", startingAt: 0)
+                + cells.dropFirst().map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined(separator: " ")
+        }
+        print(row(["cell", "up MB/s", "down MB/s", "failed", "retries"]))
+        for stats in measured.sorted(by: { ($0.uploadMBps ?? 0) > ($1.uploadMBps ?? 0) }) {
+            print(row([stats.label, stats.uploadMBps.map { String(format: "%.1f", $0) } ?? "–",
+                       stats.downloadMBps.map { String(format: "%.1f", $0) } ?? "–", "\(stats.failed)", "\(stats.retries)"]))
+        }
+        print("")
+        if let best = result.summary.bestUpload { print("best upload:   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
+        if let best = result.summary.bestDownload { print("best download: \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
+    }
+}
+
+struct RunReport: Encodable {
+    var runId: Int64
+    var status: String
+    var database: String
+    var cellsDone: Int
+    var cellsTotal: Int
+    var cells: [RunSummary.CellStats]
+    var bestUploadCell: Int64?
+    var bestDownloadCell: Int64?
+    var leftBehind: [String]
+
+    init(result: RunResult, database: String) {
+        runId = result.runId
+        status = result.status
+        self.database = database
+        cellsDone = result.cellsDone
+        cellsTotal = result.cellsTotal
+        cells = result.summary.cells
+        bestUploadCell = result.summary.bestUpload?.cell.id
+        bestDownloadCell = result.summary.bestDownload?.cell.id
+        leftBehind = result.leftBehind
+    }
+}
