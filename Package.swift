@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )

@@ -118,24 +118,23 @@ public final class ScenarioRunner: Sendable {
         }
         if Task.isCancelled { status = "interrupted" }
 
-        // Clean-up must go through even when the run was cancelled: it runs in a task of its own.
-        let final = await Task {
+        // Clean-up and the summary must go through even when the run was cancelled: they run in a
+        // task of their own, which the cancellation does not reach.
+        let finalStatus = status
+        let (cleanup, summary) = try await Task {
             try? await recorder.writer.close()
-            if status == "interrupted" {
-                for cell in cells where cell.status != "done" {
-                    if let current = try? await database.cells(run: runId).first(where: { $0.id == cell.id }), current.status == "running" {
-                        try? await database.setCellStatus(cell.id, "interrupted")
-                    }
+            if finalStatus == "interrupted" {
+                for cell in try await database.cells(run: runId) where cell.status == "running" {
+                    try await database.setCellStatus(cell.id, "interrupted")
                 }
             }
             let cleanup = await cleaner.clean(run: runId)
-            try? await database.setRunStatus(runId, status, finished: true)
-            return cleanup
+            try await database.setRunStatus(runId, finalStatus, finished: true)
+            return (cleanup, try await RunSummary.load(database: database, runId: runId))
         }.value
         progress.finish()
-        let summary = try await RunSummary.load(database: database, runId: runId)
         return RunResult(runId: runId, status: status, cellsDone: done, cellsTotal: cells.count, summary: summary,
-                         leftBehind: final.failures)
+                         leftBehind: cleanup.failures)
     }
 
     private func loadScenario(_ database: ResultsDatabase) async throws -> (Scenario, String, RunRow?) {

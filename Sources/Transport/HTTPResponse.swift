@@ -53,5 +53,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var metrics: AttemptMetrics
 
+    public init(kind: Kind, message: String, metrics: AttemptMetrics) {
+        self.kind = kind
+        self.message = message
+        self.metrics = metrics
+    }
+
     public var description: String { "\(kind.rawValue): \(message)" }
 }

@@ -4,26 +4,8 @@ import XCTest
 
 /// The `scoretune` binary as users run it: exit codes, one-line errors, secrets never printed.
 final class CommandLineTests: XCTestCase {
-    var binary: URL {
-        // The test bundle sits in the same build products folder as the executable.
-        var dir = Bundle(for: CommandLineTests.self).bundleURL
-        while dir.pathExtension == "xctest" || dir.lastPathComponent.hasSuffix(".xctest") { dir.deleteLastPathComponent() }
-        return dir.appendingPathComponent("scoretune")
-    }
-
     func scoretune(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try ScoretuneBinary.run(arguments, environment: environment)
     }
 
     func temporaryFile(_ text: String) throws -> String {

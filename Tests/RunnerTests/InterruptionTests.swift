@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import TestSupport
+import Transport
+import XCTest
+
+/// The `scoretune` binary stopped mid-cell: Ctrl-C cleans up by itself; after kill -9,
+/// `scoretune clean` removes exactly what the database lists, and `--resume` finishes the run.
+final class InterruptionTests: XCTestCase {
+    let transport = CurlTransport()
+    override func tearDown() { transport.shutdown() }
+
+    /// Long enough to be caught mid-cell: several cells of a few 64 MiB objects.
+    let scenario = """
+        mode: score
+        objects: {sizes: [64MiB], count: 3, seed: 12}
+        grid: {UPLOAD_PARTSIZE: [20MiB, 32MiB], parallel: [1, 2]}
+        repetitions: 2
+        warmup: 0
+        """
+
+    /// Starts a run and waits (bounded) until it is mid-transfer: trials written and objects open.
+    func startAndWaitForWork(_ run: TemporaryRun) throws -> Process {
+        let process = try ScoretuneBinary.start(["run", run.scenario, "--db", run.database])
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && process.isRunning {
+            if FileManager.default.fileExists(atPath: run.database),
+               (try? run.count("SELECT count(*) FROM trials")) ?? 0 >= 1,
+               (try? run.count("SELECT count(*) FROM created WHERE removed_at IS NULL")) ?? 0 >= 1 {
+                return process
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        XCTFail("the run never got mid-transfer (running: \(process.isRunning))")
+        return process
+    }
+
+    func waitForExit(_ process: Process, seconds: Double = 60) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    func testCtrlCRemovesWhatTheRunCreated() async throws {
+        let run = try TemporaryRun(.seaweedfs, scenario)
+        addTeardownBlock { run.remove() }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let process = try startAndWaitForWork(run)
+        kill(process.processIdentifier, SIGINT)
+        XCTAssertEqual(waitForExit(process), 130)
+        let stderr = String(decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(stderr.contains("interrupted"), stderr)
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+        XCTAssertTrue(after.objects.contains("score-object/data/heliograph"), "the sentinel is untouched")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'interrupted'"), 1)
+    }
+
+    func testAfterKill9CleanRemovesExactlyTheLedgerAndResumeFinishes() async throws {
+        let run = try TemporaryRun(.seaweedfs, scenario)
+        addTeardownBlock { run.remove() }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let process = try startAndWaitForWork(run)
+        kill(process.processIdentifier, SIGKILL)
+        XCTAssertEqual(waitForExit(process), 9)
+        let runId = try run.count("SELECT id FROM runs")
+        let open = try run.count("SELECT count(*) FROM created WHERE removed_at IS NULL")
+        XCTAssertGreaterThan(open, 0, "killed mid-transfer, the ledger lists open items")
+
+        let clean = try ScoretuneBinary.run(["clean", "--run", "\(runId)", "--db", run.database])
+        XCTAssertEqual(clean.status, 0, clean.err)
+        XCTAssertTrue(clean.out.contains("removed \(open) item(s)"), clean.out)
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+        XCTAssertEqual(try run.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
+
+        let resumed = try ScoretuneBinary.run(["run", "--resume", "\(runId)", "--db", run.database, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("run \(runId): completed, 4/4 cells"), resumed.out)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'done'"), 4)
+        // Each cell's results are whole: the killed cell was rerun from its start.
+        XCTAssertEqual(try run.count("SELECT count(*) FROM trials"), 4 * 2 * 3 * 2)
+        let final = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(final, before, final.difference(from: before))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import ObjectStore
+import Results
+import Runner
+import TestSupport
+import Transport
+import XCTest
+
+/// What a store holds where scoretune may write: every key of both buckets and every multipart
+/// upload in progress. Equal before and after means nothing was left and nothing else touched.
+struct StoreSnapshot: Equatable, CustomStringConvertible {
+    var objects: Set<String>
+    var uploads: Set<String>
+
+    static func take(_ backend: LocalBackend, transport: CurlTransport) async throws -> StoreSnapshot {
+        let (s3, settings) = try backend.client(transport: transport)
+        var objects = Set<String>(), uploads = Set<String>()
+        for bucket in [settings.objectBucket, settings.stateBucket] {
+            for object in try await s3.listObjects(bucket: bucket) { objects.insert("\(bucket)/\(object.key)") }
+            for upload in try await s3.listMultipartUploads(bucket: bucket) { uploads.insert("\(bucket)/\(upload.key)#\(upload.uploadId)") }
+        }
+        return StoreSnapshot(objects: objects, uploads: uploads)
+    }
+
+    var description: String { "\(objects.count) objects, \(uploads.count) uploads" }
+
+    func difference(from before: StoreSnapshot) -> String {
+        "added: \(objects.subtracting(before.objects).sorted()) \(uploads.subtracting(before.uploads).sorted()); " +
+            "removed: \(before.objects.subtracting(objects).sorted())"
+    }
+}
+
+/// A scenario written to a temporary folder with its own results database.
+struct TemporaryRun {
+    let folder: URL
+    var scenario: String { folder.appendingPathComponent("scenario.yaml").path }
+    var database: String { folder.appendingPathComponent("results.sqlite").path }
+
+    init(_ backend: LocalBackend, _ yaml: String) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-run-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let env = try backend.settings().path
+        try ("env: \(env)\n" + yaml).write(toFile: scenario, atomically: true, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    func open() throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: database, configuration: configuration)
+    }
+
+    func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        try open().read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    func rows(_ sql: String) throws -> [Row] {
+        try open().read { db in try Row.fetchAll(db, sql: sql) }
+    }
+
+    func strings(_ sql: String) throws -> [String] {
+        try open().read { db in try String.fetchAll(db, sql: sql) }
+    }
+}
