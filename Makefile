@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo check-backends clean
+.PHONY: all bootstrap build release test demo bench bench-memory check-backends clean
 
 all: build
 
@@ -16,10 +16,19 @@ build: bootstrap
 release: bootstrap
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 
-# Start SeaweedFS, prove it is Score-compatible, and print what Score would do with its settings.
+# Start SeaweedFS, prove it is Score-compatible, then run the quick-start scenario through Score's
+# data path and print the best settings it measured (results in reports/scoretune.sqlite).
 demo: release
 	@scripts/backend start seaweedfs
 	$(BIN) check --env .scoretune/backends/seaweedfs/.env.score
+	$(BIN) run scenarios/quickstart.yaml
+
+# Benchmarks (not tests): results go under reports/.
+bench: bench-memory
+
+bench-memory: release
+	@scripts/backend start seaweedfs
+	scripts/bench/memory
 
 # The whole suite against the three real backends, which are stopped afterwards.
 test: bootstrap
