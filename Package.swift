@@ -30,9 +30,11 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["ScoreConfig", .product(name: "Yams", package: "Yams")]),
         .target(name: "Results", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
+        .target(name: "Analysis", dependencies: ["Results", "Scenario", "ScoreConfig"]),
+        .target(name: "Reports", dependencies: ["Analysis", "Results", "Scenario"]),
         .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Hashing", .product(name: "GRDB", package: "GRDB.swift"), "ObjectStore", "Transport", "ScoreConfig"]),
         .executableTarget(name: "scoretune", dependencies: [
-            "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload",
+            "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload", "Analysis", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Results", "Runner", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )

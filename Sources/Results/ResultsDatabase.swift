@@ -50,15 +50,7 @@ public final class ResultsDatabase: Sendable {
 
     public func run(_ runId: Int64) async throws -> RunRow? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runId]) else { return nil }
-            var run = RunRow(scenarioName: row["scenario_name"], scenarioPath: row["scenario_path"], scenarioText: row["scenario_text"],
-                             envPath: row["env_path"], mode: row["mode"], toolVersion: row["tool_version"], host: row["host"],
-                             backendEndpoint: row["backend_endpoint"], backendServer: row["backend_server"],
-                             configHash: row["config_hash"], orderSeed: row["order_seed"], startedAt: row["started_at"],
-                             status: row["status"])
-            run.id = row["id"]
-            run.finishedAt = row["finished_at"]
-            return run
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runId]).map(Self.runRow)
         }
     }
 

@@ -1,0 +1,23 @@
+/// A recommendation as a `.env.score` fragment: each setting after a comment line with its
+/// evidence, then the matching score-client properties as comments.
+extension Recommendation {
+    public var envFragment: String {
+        var lines = [
+            "# scoretune recommend: run \(runId) (\(scenario), \(mode) mode) against \(endpoint)\(server.map { " (\($0))" } ?? ""), objective: \(objective.rawValue)",
+            "# chosen: \(chosen.label): \(reason)",
+        ]
+        for setting in settings {
+            lines.append("# \(setting.name): \(setting.evidence)")
+            lines.append("\(setting.name)=\(setting.value)")
+        }
+        lines.append("# score-client properties that match (application.yml, or -D<name>=<value>):")
+        for property in clientProperties {
+            lines.append("#   \(property.name)=\(property.value)    (\(property.evidence))")
+        }
+        for note in notes { lines.append("# note: \(note)") }
+        if !excluded.isEmpty {
+            lines.append("# not eligible: " + excluded.joined(separator: "; "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

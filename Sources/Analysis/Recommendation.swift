@@ -1,0 +1,233 @@
+import Foundation
+import Results
+import Scenario
+
+/// What to optimise, and the limits a recommendation must respect.
+public struct RecommendOptions: Sendable {
+    public enum Objective: String, Sendable, CaseIterable, Encodable { case upload, download, both }
+    public var objective: Objective
+    /// Client memory limit in bytes: part size × parts in flight × concurrent transfers.
+    public var maxMemory: Int64?
+    /// Bound on the 99th percentile object time, seconds.
+    public var maxP99: Double?
+
+    public init(objective: Objective = .upload, maxMemory: Int64? = nil, maxP99: Double? = nil) {
+        self.objective = objective
+        self.maxMemory = maxMemory
+        self.maxP99 = maxP99
+    }
+}
+
+/// Settings chosen from a run, each with the evidence that chose it.
+public struct Recommendation: Sendable, Encodable {
+    public struct Choice: Sendable, Encodable {
+        public var cellId: Int64
+        public var label: String
+        /// MB/s for the objective: the direction's median, or for `both` the harmonic mean of the
+        /// two medians (the rate of uploading then downloading the same bytes).
+        public var median: Double
+        public var low: Double
+        public var high: Double
+        public var trials: Int
+        public var clientMemory: Int64
+        public var requestsPerObject: Double
+    }
+
+    public struct Setting: Sendable, Encodable {
+        public var name: String
+        public var value: String
+        public var evidence: String
+    }
+
+    public var runId: Int64
+    public var scenario: String
+    public var mode: String
+    public var endpoint: String
+    public var server: String?
+    public var objective: RecommendOptions.Objective
+    public var chosen: Choice
+    public var best: Choice
+    public var runnerUp: Choice?
+    public var reason: String
+    public var excluded: [String]
+    public var settings: [Setting]
+    public var clientProperties: [Setting]
+    public var notes: [String]
+
+    public static func make(_ analysis: RunAnalysis, options: RecommendOptions) throws -> Recommendation {
+        var excluded: [String] = []
+        var candidates: [(CellStatistics, Choice)] = []
+        for stats in analysis.cells {
+            let label = "cell \(stats.cell.id) (\(stats.knobs.label))"
+            guard stats.trials > 0 else { excluded.append("\(label): no measured trials"); continue }
+            if stats.failedTrials > 0 {
+                excluded.append("\(label): \(stats.failedTrials) failed trial(s)")
+                continue
+            }
+            if let limit = options.maxMemory, stats.clientMemory > limit {
+                excluded.append("\(label): needs \(Units.formatSize(stats.clientMemory)) of client memory, over \(Units.formatSize(limit))")
+                continue
+            }
+            guard let choice = choice(stats, options.objective) else {
+                excluded.append("\(label): no \(options.objective.rawValue) measurements")
+                continue
+            }
+            if let bound = options.maxP99 {
+                let p99 = [stats.upload, stats.download].compactMap { $0?.timeP99 }.max() ?? 0
+                if p99 > bound {
+                    excluded.append("\(label): p99 object time \(String(format: "%.2f", p99)) s over \(String(format: "%.2f", bound)) s")
+                    continue
+                }
+            }
+            candidates.append((stats, choice))
+        }
+        guard let best = candidates.max(by: { $0.1.median < $1.1.median }) else {
+            throw AnalysisError("run \(analysis.run.id): no cell meets the constraints (\(excluded.joined(separator: "; ")))")
+        }
+        // Cells whose interval reaches the best's: statistically as good. Prefer fewer requests,
+        // then less memory — cheaper for the store and the client at the same speed.
+        let ties = candidates.filter { $0.1.high >= best.1.low }
+        let chosen = ties.min { a, b in
+            (a.1.requestsPerObject, a.1.clientMemory, -a.1.median) < (b.1.requestsPerObject, b.1.clientMemory, -b.1.median)
+        }!
+        let runnerUp = candidates.filter { $0.1.cellId != chosen.1.cellId }.max { $0.1.median < $1.1.median }
+        let reason: String
+        if chosen.1.cellId == best.1.cellId {
+            reason = ties.count == 1 ? "the best median, and no other cell's interval reaches it"
+                : "the best median; of the \(ties.count) cells whose intervals overlap it, none needs fewer requests or less memory"
+        } else {
+            let memory = chosen.1.clientMemory <= best.1.clientMemory
+                ? "and no more client memory (\(Units.formatSize(chosen.1.clientMemory)) vs \(Units.formatSize(best.1.clientMemory)))"
+                : "at the cost of more client memory (\(Units.formatSize(chosen.1.clientMemory)) vs \(Units.formatSize(best.1.clientMemory)))"
+            reason = "\(ties.count) cells' intervals overlap the best (\(best.1.label), \(mbps(best.1.median)) MB/s); chose the one with "
+                + "the fewest requests per object (\(String(format: "%.1f", chosen.1.requestsPerObject)) vs \(String(format: "%.1f", best.1.requestsPerObject))) "
+                + memory
+        }
+
+        let cell = chosen.0.cell
+        var settings: [Setting] = []
+        let evidence = "\(chosen.1.label): \(options.objective.rawValue) median \(mbps(chosen.1.median)) MB/s (95% CI \(mbps(chosen.1.low))–\(mbps(chosen.1.high))) over \(chosen.1.trials) trials"
+            + (runnerUp.map { "; runner-up \($0.1.label): \(mbps($0.1.median)) MB/s (CI \(mbps($0.1.low))–\(mbps($0.1.high)))" } ?? "; no runner-up")
+        settings.append(Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.uploadPartSize)", evidence: evidence))
+        if let download = cell.downloadPartSize {
+            settings.append(Setting(name: "DOWNLOAD_PARTSIZE", value: "\(download)",
+                                    evidence: "same cell; note Score's S3 download path ignores it and follows the upload layout"))
+        }
+        let retry = retryAdvice(analysis)
+        settings.append(Setting(name: "UPLOAD_RETRY_LIMIT", value: "\(retry.value)", evidence: retry.evidence))
+        let connect = connectAdvice(analysis)
+        let binding = "Spring binds UPLOAD_CONNECTION_TIMEOUT to upload.connection.timeout; the documented UPLOAD_CONNECTIONTIMEOUT binds to a property nothing reads, so both are set"
+        settings.append(Setting(name: "UPLOAD_CONNECTION_TIMEOUT", value: "\(connect.milliseconds)", evidence: connect.evidence + ". " + binding))
+        settings.append(Setting(name: "UPLOAD_CONNECTIONTIMEOUT", value: "\(connect.milliseconds)", evidence: "the same value under the documented name"))
+
+        let read = readAdvice(analysis)
+        let memoryGiB = max(1, Int((Double(cell.uploadPartSize) * Double(cell.parallel) / Double(1 << 30)).rounded(.up)))
+        let properties = [
+            Setting(name: "transport.parallel", value: "\(cell.parallel)", evidence: "parts in flight per object in the chosen cell"),
+            Setting(name: "transport.memory", value: "\(memoryGiB)",
+                    evidence: "GB for memory-mapped parts: \(cell.parallel) × \(Units.formatSize(cell.uploadPartSize)) must fit, else fewer parts fly"),
+            Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))", evidence: "as UPLOAD_CONNECTION_TIMEOUT"),
+            Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence),
+        ]
+
+        return Recommendation(runId: analysis.run.id, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
+                              endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
+                              chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
+                              settings: settings, clientProperties: properties,
+                              notes: edgeNotes(analysis, chosen: chosen.0) + (analysis.run.status == "completed" ? [] :
+                                ["run \(analysis.run.id) is \(analysis.run.status): only the cells it finished count"]))
+    }
+
+    static func choice(_ stats: CellStatistics, _ objective: RecommendOptions.Objective) -> Choice? {
+        let label = "cell \(stats.cell.id) (\(stats.knobs.label))"
+        func make(_ median: Double, _ low: Double, _ high: Double, _ trials: Int) -> Choice {
+            Choice(cellId: stats.cell.id, label: label, median: median, low: low, high: high, trials: trials,
+                   clientMemory: stats.clientMemory, requestsPerObject: stats.requestsPerObject)
+        }
+        switch objective {
+        case .upload:
+            return stats.upload.map { make($0.median, $0.low, $0.high, $0.samples.count) }
+        case .download:
+            return stats.download.map { make($0.median, $0.low, $0.high, $0.samples.count) }
+        case .both:
+            guard let u = stats.upload, let d = stats.download else { return nil }
+            func harmonic(_ a: Double, _ b: Double) -> Double { 2 / (1 / a + 1 / b) }
+            return make(harmonic(u.median, d.median), harmonic(u.low, d.low), harmonic(u.high, d.high), u.samples.count + d.samples.count)
+        }
+    }
+
+    /// Smallest limit that turned every observed failure into a success, plus a margin of 2.
+    static func retryAdvice(_ analysis: RunAnalysis) -> (value: Int, evidence: String) {
+        // A request is (trial, operation, part); its retries are its highest attempt number − 1.
+        var highest: [String: (attempt: Int, succeeded: Bool)] = [:]
+        for a in analysis.attempts {
+            guard let trial = a.trialId else { continue }
+            let key = "\(trial)|\(a.operation)|\(a.partNumber ?? 0)|\(a.key ?? "")"
+            let previous = highest[key]
+            highest[key] = (max(previous?.attempt ?? 0, a.attempt), (previous?.succeeded ?? false) || a.errorClass == nil)
+        }
+        let recovered = highest.values.filter(\.succeeded).map { $0.attempt - 1 }
+        let needed = recovered.max() ?? 0
+        let failedAttempts = analysis.attempts.filter { $0.errorClass != nil }
+        let classes = Dictionary(grouping: failedAttempts, by: { $0.errorClass! }).map { "\($0.key) \($0.value.count)" }.sorted()
+        let unrecovered = analysis.trials.filter { !$0.warmup && $0.outcome != "ok" }.count
+        var evidence = failedAttempts.isEmpty
+            ? "no request failed in this run (\(analysis.attempts.count) attempts), so 0 retries sufficed; +2 margin because rare faults go unseen in a short run"
+            : "\(failedAttempts.count) failed attempts (\(classes.joined(separator: ", "))); the worst request that recovered needed \(needed) retr\(needed == 1 ? "y" : "ies"); +2 margin because rare faults are under-sampled"
+        if unrecovered > 0 {
+            evidence += "; \(unrecovered) measured trial(s) failed outright in cells with smaller limits or non-retryable errors"
+        }
+        return (needed + 2, evidence)
+    }
+
+    /// Ten times the slowest healthy connect, at least 5 s, in whole seconds.
+    static func connectAdvice(_ analysis: RunAnalysis) -> (milliseconds: Int, evidence: String) {
+        let connects = analysis.attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
+        let slowest = connects.max() ?? 0
+        let milliseconds = max(5_000, Int((slowest * 10).rounded(.up)) * 1000)
+        let timeouts = analysis.attempts.filter { $0.errorClass == "connect-timeout" }.count
+        return (milliseconds, "slowest healthy connect \(String(format: "%.1f", slowest * 1000)) ms over \(connects.count) new connections; 10× that, at least 5 s"
+            + (timeouts > 0 ? "; \(timeouts) connect timeouts were seen" : ""))
+    }
+
+    /// Four times the longest silence of a healthy request, at least 10 s.
+    static func readAdvice(_ analysis: RunAnalysis) -> (seconds: Int, evidence: String) {
+        // A GET's silence is its time to first byte; a request without a payload waits its whole time.
+        let healthy = analysis.attempts.filter { $0.errorClass == nil }
+        let gets = healthy.filter { $0.method == "GET" && $0.phase == "parts" }.map(\.firstByte)
+        let calls = healthy.filter { $0.operation != "UploadPart" && !($0.method == "GET" && $0.phase == "parts") }.map(\.total)
+        let longest = (gets + calls).max() ?? 0
+        let seconds = max(10, Int((longest * 4).rounded(.up)))
+        let stalls = analysis.attempts.filter { $0.errorClass == "stall-timeout" }.count
+        return (seconds, "longest healthy wait for an answer \(String(format: "%.3f", longest)) s (first byte of a ranged GET, or a whole server call); 4× that, at least 10 s, cuts stalls sooner than the default 60 s"
+            + (stalls > 0 ? "; \(stalls) stall timeouts were seen" : ""))
+    }
+
+    /// A chosen value at the end of its grid range: the best may lie beyond it.
+    static func edgeNotes(_ analysis: RunAnalysis, chosen: CellStatistics) -> [String] {
+        var notes: [String] = []
+        func check(_ name: String, _ values: [Int64], _ value: Int64, _ format: (Int64) -> String) {
+            let distinct = Set(values)
+            guard distinct.count > 1 else { return }
+            if value == distinct.max() { notes.append("\(name)=\(format(value)) is the largest value in the grid: a wider grid may find better") }
+            if value == distinct.min() { notes.append("\(name)=\(format(value)) is the smallest value in the grid: a wider grid may find better") }
+        }
+        let cells = analysis.cells.map(\.cell)
+        check("UPLOAD_PARTSIZE", cells.map(\.uploadPartSize), chosen.cell.uploadPartSize, Units.formatSize)
+        check("parallel", cells.map { Int64($0.parallel) }, Int64(chosen.cell.parallel)) { "\($0)" }
+        check("clients", cells.map { Int64($0.clients) }, Int64(chosen.cell.clients)) { "\($0)" }
+        if let download = chosen.cell.downloadPartSize {
+            check("DOWNLOAD_PARTSIZE", cells.compactMap(\.downloadPartSize), download, Units.formatSize)
+        }
+        for stats in analysis.cells {
+            for (direction, t) in [("upload", stats.upload), ("download", stats.download)] {
+                if let t, t.tooWide {
+                    notes.append("cell \(stats.cell.id) \(direction): interval too wide to trust (±\(Int(((t.high - t.low) / 2 / t.median * 100).rounded()))%); about \(t.samplesNeeded()) trials would settle it to ±5%")
+                }
+            }
+        }
+        return notes
+    }
+}
+
+func mbps(_ value: Double) -> String { String(format: "%.1f", value) }

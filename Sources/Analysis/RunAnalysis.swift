@@ -1,0 +1,193 @@
+import Foundation
+import Results
+import Scenario
+
+/// One run, read back and summarised: per-cell throughput statistics, request latencies,
+/// failures. Every number here comes from rows of the results database.
+public struct RunAnalysis: Sendable {
+    public var run: RunRow
+    public var cells: [CellStatistics]
+    public var trials: [TrialRow]
+    public var attempts: [AttemptRow]
+
+    public static func load(database: ResultsDatabase, runId: Int64) async throws -> RunAnalysis {
+        guard let run = try await database.run(runId) else { throw AnalysisError("no run \(runId) in \(database.path)") }
+        let cells = try await database.cells(run: runId)
+        let trials = try await database.trials(run: runId)
+        let attempts = try await database.attempts(run: runId)
+        let trialsByCell = Dictionary(grouping: trials.filter { !$0.warmup }, by: \.cellId)
+        let attemptsByCell = Dictionary(grouping: attempts, by: { $0.cellId ?? -1 })
+        let stats = cells.map { cell in
+            CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [], attempts: attemptsByCell[cell.id] ?? [])
+        }
+        return RunAnalysis(run: run, cells: stats, trials: trials, attempts: attempts)
+    }
+
+    /// The latest run in the database when no id is given.
+    public static func resolve(_ runId: Int64?, in database: ResultsDatabase) async throws -> Int64 {
+        if let runId { return runId }
+        guard let latest = try await database.latestRunId() else { throw AnalysisError("\(database.path) holds no run yet") }
+        return latest
+    }
+}
+
+public struct AnalysisError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Throughput of one direction in one cell, over its measured (non-warm-up), successful trials.
+public struct ThroughputStatistics: Sendable, Encodable {
+    /// MB/s (10^6 bytes per second) of payload, per trial.
+    public var samples: [Double]
+    public var median: Double
+    public var p5: Double
+    public var p95: Double
+    /// Bootstrap 95% interval of the median.
+    public var low: Double
+    public var high: Double
+    public var cv: Double?
+    /// Object transfer time percentiles, seconds.
+    public var timeP50: Double
+    public var timeP95: Double
+    public var timeP99: Double
+
+    init?(_ trials: [TrialRow], seed: UInt64) {
+        let ok = trials.filter { $0.outcome == "ok" && $0.duration > 0 }
+        guard !ok.isEmpty else { return nil }
+        samples = ok.map { Double($0.objectSize) / $0.duration / 1e6 }
+        median = Statistics.median(samples)!
+        p5 = Statistics.percentile(samples, 5)!
+        p95 = Statistics.percentile(samples, 95)!
+        let interval = Statistics.bootstrapMedianInterval(samples, seed: seed)!
+        low = interval.lowerBound
+        high = interval.upperBound
+        cv = Statistics.coefficientOfVariation(samples)
+        let times = ok.map(\.duration)
+        timeP50 = Statistics.percentile(times, 50)!
+        timeP95 = Statistics.percentile(times, 95)!
+        timeP99 = Statistics.percentile(times, 99)!
+    }
+
+    /// Too wide to trust: the interval spans more than ±10% of the median.
+    public var tooWide: Bool { (high - low) / 2 > 0.10 * median }
+
+    /// Repetitions that would bring the interval to ±5% (the half-width shrinks with √n).
+    public func samplesNeeded() -> Int {
+        let halfWidth = (high - low) / 2
+        guard halfWidth > 0.05 * median else { return samples.count }
+        return Int((Double(samples.count) * pow(halfWidth / (0.05 * median), 2)).rounded(.up))
+    }
+}
+
+/// Latency of one kind of request (part PUT, ranged GET, finalize, state operations).
+public struct LatencyStatistics: Sendable, Encodable {
+    public var kind: String
+    public var count: Int
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+    public var connectP50: Double
+    public var firstByteP50: Double
+    public var firstByteP95: Double
+    public var reusedShare: Double
+
+    init?(kind: String, _ attempts: [AttemptRow]) {
+        guard !attempts.isEmpty else { return nil }
+        self.kind = kind
+        count = attempts.count
+        let totals = attempts.map(\.total)
+        p50 = Statistics.percentile(totals, 50)!
+        p95 = Statistics.percentile(totals, 95)!
+        p99 = Statistics.percentile(totals, 99)!
+        connectP50 = Statistics.percentile(attempts.map(\.connect), 50)!
+        firstByteP50 = Statistics.percentile(attempts.map(\.firstByte), 50)!
+        firstByteP95 = Statistics.percentile(attempts.map(\.firstByte), 95)!
+        reusedShare = Double(attempts.filter(\.reused).count) / Double(attempts.count)
+    }
+
+    /// The request kinds reports group by, from the phase and operation of each attempt.
+    static func kind(of attempt: AttemptRow) -> String {
+        switch (attempt.phase ?? "", attempt.operation) {
+        case ("parts", "UploadPart"): return "part PUT"
+        case ("parts", "GetObject"): return "ranged GET"
+        case ("parts", _): return "part check + marker"
+        case ("finalize", _): return "finalize"
+        case ("initiate", _): return "initiate"
+        case ("state-cleanup", _): return "state clean-up"
+        case ("meta", _): return "download .meta"
+        default: return "clean-up"
+        }
+    }
+}
+
+public struct CellStatistics: Sendable {
+    public var cell: CellRow
+    public var upload: ThroughputStatistics?
+    public var download: ThroughputStatistics?
+    public var trials: Int
+    public var failedTrials: Int
+    public var retries: Int
+    /// Failed attempts by error class (whether or not a retry then succeeded).
+    public var failuresByClass: [String: Int]
+    public var latencies: [LatencyStatistics]
+    /// HTTP requests per measured trial: what a bigger part size saves.
+    public var requestsPerObject: Double
+
+    init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow]) {
+        self.cell = cell
+        upload = ThroughputStatistics(trials.filter { $0.direction == "upload" }, seed: UInt64(cell.id) * 2)
+        download = ThroughputStatistics(trials.filter { $0.direction == "download" }, seed: UInt64(cell.id) * 2 + 1)
+        self.trials = trials.count
+        failedTrials = trials.filter { $0.outcome != "ok" }.count
+        retries = trials.map(\.retries).reduce(0, +)
+        var classes: [String: Int] = [:]
+        for attempt in attempts { if let c = attempt.errorClass { classes[c, default: 0] += 1 } }
+        failuresByClass = classes
+        let measuredIds = Set(trials.map(\.id))
+        let measured = attempts.filter { $0.trialId.map(measuredIds.contains) ?? false }
+        latencies = Dictionary(grouping: measured, by: LatencyStatistics.kind(of:))
+            .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
+        let uploads = Set(trials.filter { $0.direction == "upload" }.map(\.id))
+        let objectRequests = measured.filter { $0.trialId.map(uploads.contains) ?? false }.count
+        requestsPerObject = uploads.isEmpty ? 0 : Double(objectRequests) / Double(uploads.count)
+    }
+
+    public var knobs: Knobs {
+        Knobs(uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, retryLimit: cell.retryLimit,
+              connectTimeoutMilliseconds: cell.connectTimeoutMs, stallTimeoutMilliseconds: cell.stallTimeoutMs,
+              parallel: cell.parallel, clients: cell.clients)
+    }
+
+    /// Client memory as score-client budgets it: every part in flight is held in memory.
+    public var clientMemory: Int64 { cell.uploadPartSize * Int64(cell.parallel) * Int64(cell.clients) }
+
+    public func throughput(_ direction: Direction) -> ThroughputStatistics? {
+        direction == .upload ? upload : download
+    }
+}
+
+public enum Direction: String, Sendable, CaseIterable { case upload, download }
+
+extension RunAnalysis {
+    /// Latencies by request kind over all measured (non-warm-up) trials of the run.
+    public var latencies: [LatencyStatistics] {
+        let measured = Set(trials.filter { !$0.warmup }.map(\.id))
+        let attempts = self.attempts.filter { $0.trialId.map(measured.contains) ?? false }
+        return Dictionary(grouping: attempts, by: LatencyStatistics.kind(of:))
+            .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
+    }
+
+    /// Failed measured trials, grouped by cell, direction and error class.
+    public var failures: [(cell: CellStatistics, direction: String, errorClass: String, count: Int, example: String)] {
+        var out: [(CellStatistics, String, String, Int, String)] = []
+        for stats in cells {
+            let failed = trials.filter { $0.cellId == stats.cell.id && !$0.warmup && $0.outcome != "ok" }
+            for (key, group) in Dictionary(grouping: failed, by: { "\($0.direction)|\($0.errorClass ?? "unknown")" }).sorted(by: { $0.key < $1.key }) {
+                let parts = key.split(separator: "|").map(String.init)
+                out.append((stats, parts[0], parts[1], group.count, group.first?.error ?? ""))
+            }
+        }
+        return out
+    }
+}

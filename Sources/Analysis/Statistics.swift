@@ -1,0 +1,94 @@
+import Foundation
+
+/// The statistics analysis uses, on plain arrays of samples. Nothing here knows about storage.
+public enum Statistics {
+    /// Linear interpolation between closest ranks (the "R-7" definition, as numpy's default).
+    public static func percentile(_ values: [Double], _ p: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let rank = p / 100 * Double(sorted.count - 1)
+        let low = Int(rank.rounded(.down)), high = Int(rank.rounded(.up))
+        return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
+    }
+
+    public static func median(_ values: [Double]) -> Double? { percentile(values, 50) }
+
+    public static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Sample standard deviation (n − 1).
+    public static func standardDeviation(_ values: [Double]) -> Double? {
+        guard values.count > 1, let mean = mean(values) else { return nil }
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+    }
+
+    public static func coefficientOfVariation(_ values: [Double]) -> Double? {
+        guard let sd = standardDeviation(values), let mean = mean(values), mean != 0 else { return nil }
+        return sd / mean
+    }
+
+    /// Percentile bootstrap confidence interval of the median: resample with replacement,
+    /// take each resample's median, read the interval off their distribution. Seeded, so the
+    /// same data always gives the same interval.
+    public static func bootstrapMedianInterval(_ values: [Double], confidence: Double = 0.95, resamples: Int = 2000,
+                                               seed: UInt64 = 1) -> ClosedRange<Double>? {
+        guard !values.isEmpty else { return nil }
+        guard values.count > 1 else { return values[0]...values[0] }
+        var random = Seeded(seed)
+        var medians: [Double] = []
+        medians.reserveCapacity(resamples)
+        var sample = [Double](repeating: 0, count: values.count)
+        for _ in 0..<resamples {
+            for i in sample.indices { sample[i] = values[Int(random.next() % UInt64(values.count))] }
+            medians.append(median(sample)!)
+        }
+        let alpha = (1 - confidence) / 2 * 100
+        return percentile(medians, alpha)!...percentile(medians, 100 - alpha)!
+    }
+
+    /// Mann-Whitney U test that `candidate` is stochastically *smaller* than `baseline`
+    /// (one-sided), normal approximation with tie correction and continuity correction.
+    /// Returns U for the candidate and the p-value.
+    public static func mannWhitneyLess(candidate: [Double], baseline: [Double]) -> (u: Double, p: Double)? {
+        let n1 = Double(candidate.count), n2 = Double(baseline.count)
+        guard n1 > 0, n2 > 0 else { return nil }
+        let pooled = (candidate.map { ($0, 0) } + baseline.map { ($0, 1) }).sorted { $0.0 < $1.0 }
+        var ranks = [Double](repeating: 0, count: pooled.count)
+        var tieTerm = 0.0
+        var i = 0
+        while i < pooled.count {
+            var j = i
+            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
+            let rank = Double(i + j + 2) / 2  // ranks are 1-based
+            for k in i...j { ranks[k] = rank }
+            let t = Double(j - i + 1)
+            tieTerm += t * t * t - t
+            i = j + 1
+        }
+        let r1 = zip(pooled, ranks).filter { $0.0.1 == 0 }.map(\.1).reduce(0, +)
+        let u1 = r1 - n1 * (n1 + 1) / 2
+        let mean = n1 * n2 / 2
+        let n = n1 + n2
+        let variance = n1 * n2 / 12 * ((n + 1) - tieTerm / (n * (n - 1)))
+        guard variance > 0 else { return (u1, 0.5) }
+        // Small U means the candidate's values rank low: evidence it is smaller.
+        let z = (u1 - mean + 0.5) / variance.squareRoot()
+        return (u1, normalCDF(z))
+    }
+
+    public static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+
+    /// A small seeded generator for resampling (SplitMix64).
+    struct Seeded {
+        var state: UInt64
+        init(_ seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Analysis
+import Foundation
+import Scenario
+
+/// A short summary for a pull request or a ticket.
+public struct MarkdownReport {
+    let analysis: RunAnalysis
+    let recommendation: Result<Recommendation, Error>
+
+    public init(analysis: RunAnalysis, recommendation: Result<Recommendation, Error>) {
+        self.analysis = analysis
+        self.recommendation = recommendation
+    }
+
+    public var markdown: String {
+        let run = analysis.run
+        var lines = ["# scoretune run \(run.id): \(run.scenarioName)", "",
+                     "- store: \(run.backendEndpoint)\(run.backendServer.map { " (\($0))" } ?? "")",
+                     "- mode: \(run.mode), status: \(run.status), cells: \(analysis.cells.filter { $0.cell.status == "done" }.count)/\(analysis.cells.count)",
+                     "- measured trials: \(analysis.trials.filter { !$0.warmup }.count), failed: \(analysis.trials.filter { !$0.warmup && $0.outcome != "ok" }.count), HTTP requests: \(analysis.attempts.count)",
+                     "", "## Recommendation", ""]
+        switch recommendation {
+        case .success(let r): lines += ["```sh", r.envFragment.trimmingCharacters(in: .newlines), "```"]
+        case .failure(let error): lines.append("No recommendation: \(error)")
+        }
+        lines += ["", "## Best cells", "", "| cell | upload MB/s (95% CI) | download MB/s (95% CI) | failed |", "|---|---|---|---|"]
+        func cell(_ t: ThroughputStatistics?) -> String {
+            t.map { String(format: "%.1f (%.1f–%.1f)", $0.median, $0.low, $0.high) } ?? "–"
+        }
+        for s in analysis.cells.sorted(by: { ($0.upload?.median ?? 0) > ($1.upload?.median ?? 0) }).prefix(10) {
+            lines.append("| \(s.knobs.label) | \(cell(s.upload)) | \(cell(s.download)) | \(s.failedTrials) |")
+        }
+        let failures = analysis.failures
+        if !failures.isEmpty {
+            lines += ["", "## Failures", "", "| cell | direction | class | trials |", "|---|---|---|---|"]
+            for f in failures { lines.append("| \(f.cell.knobs.label) | \(f.direction) | \(f.errorClass) | \(f.count) |") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

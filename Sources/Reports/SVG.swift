@@ -1,0 +1,146 @@
+import Foundation
+
+/// Inline SVG charts as plain strings: no scripts, no network, readable in any browser. Every
+/// data mark carries class="mark" so a test can count what was drawn.
+enum SVG {
+    static let upload = "#1f77b4"
+    static let download = "#ff7f0e"
+    static let failure = "#d62728"
+    /// The heatmap's scale runs from the lightest to the darkest blue (the best cell).
+    static let scaleLow = (r: 0xde, g: 0xeb, b: 0xf7)
+    static let scaleHigh = (r: 0x08, g: 0x30, b: 0x6b)
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func number(_ value: Double) -> String {
+        value >= 100 ? String(format: "%.0f", value) : value >= 10 ? String(format: "%.1f", value) : String(format: "%.2f", value)
+    }
+
+    static func scaleColor(_ fraction: Double) -> String {
+        let f = min(1, max(0, fraction))
+        let r = Int(Double(scaleLow.r) + (Double(scaleHigh.r) - Double(scaleLow.r)) * f)
+        let g = Int(Double(scaleLow.g) + (Double(scaleHigh.g) - Double(scaleLow.g)) * f)
+        let b = Int(Double(scaleLow.b) + (Double(scaleHigh.b) - Double(scaleLow.b)) * f)
+        return String(format: "#%02x%02x%02x", r, g, b)
+    }
+
+    static func open(_ name: String, width: Int, height: Int, title: String) -> String {
+        "<svg class=\"chart\" data-chart=\"\(name)\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">"
+            + "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>"
+    }
+
+    /// Rows × columns of values, coloured from light to dark; empty where nothing was measured.
+    static func heatmap(name: String, title: String, rows: [String], columns: [String], rowTitle: String, columnTitle: String,
+                        values: [[Double?]]) -> String {
+        let cellW = 90, cellH = 34, left = 110, top = 60
+        let width = max(560, left + cellW * columns.count + 20), height = top + cellH * rows.count + 40
+        let all = values.flatMap { $0 }.compactMap { $0 }
+        let low = all.min() ?? 0, high = all.max() ?? 1
+        var svg = open(name, width: width, height: height, title: title)
+        svg += "<text x=\"\(left)\" y=\"40\">\(escape(columnTitle)) →</text><text x=\"10\" y=\"40\">\(escape(rowTitle)) ↓</text>"
+        for (c, column) in columns.enumerated() {
+            svg += "<text x=\"\(left + c * cellW + cellW / 2)\" y=\"\(top - 6)\" text-anchor=\"middle\">\(escape(column))</text>"
+        }
+        for (r, row) in rows.enumerated() {
+            svg += "<text x=\"\(left - 8)\" y=\"\(top + r * cellH + cellH / 2 + 4)\" text-anchor=\"end\">\(escape(row))</text>"
+            for (c, value) in values[r].enumerated() {
+                let x = left + c * cellW, y = top + r * cellH
+                guard let value else {
+                    svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cellW - 2)\" height=\"\(cellH - 2)\" fill=\"#f4f4f4\"/>"
+                    continue
+                }
+                let fraction: Double = high > low ? (value - low) / (high - low) : 1
+                let color: String = scaleColor(fraction)
+                let tip: String = "\(escape(row)) × \(escape(columns[c])): \(number(value)) MB/s"
+                let ink: String = fraction > 0.5 ? "#fff" : "#000"
+                svg += "<rect class=\"mark\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellW - 2)\" height=\"\(cellH - 2)\" fill=\"\(color)\"><title>\(tip)</title></rect>"
+                svg += "<text x=\"\(x + cellW / 2)\" y=\"\(y + cellH / 2 + 4)\" text-anchor=\"middle\" fill=\"\(ink)\">\(number(value))</text>"
+            }
+        }
+        return svg + "<text x=\"\(left)\" y=\"\(height - 12)\" fill=\"#555\">median MB/s; darker is faster</text></svg>"
+    }
+
+    /// Vertical bars, one group per label, one bar per series.
+    static func bars(name: String, title: String, labels: [String], series: [(name: String, color: String, values: [Double?])],
+                     unit: String) -> String {
+        let groupW = max(60, 30 * series.count + 20), left = 60, top = 40, plotH = 200
+        let width = max(620, left + groupW * labels.count + 140), height = top + plotH + 50
+        let high = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1
+        var svg = open(name, width: width, height: height, title: title)
+        svg += axis(left: left, top: top, width: groupW * labels.count, height: plotH, high: high, unit: unit)
+        for (g, label) in labels.enumerated() {
+            let x0 = left + g * groupW + 10
+            svg += "<text x=\"\(x0 + (groupW - 20) / 2)\" y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(escape(label))</text>"
+            for (s, entry) in series.enumerated() {
+                guard let value = entry.values[g] else { continue }
+                let h = Int(Double(plotH) * value / high)
+                let barW = (groupW - 20) / series.count
+                svg += "<rect class=\"mark\" x=\"\(x0 + s * barW)\" y=\"\(top + plotH - h)\" width=\"\(barW - 2)\" height=\"\(max(1, h))\" fill=\"\(entry.color)\"><title>\(escape(entry.name)) \(escape(label)): \(number(value)) \(unit)</title></rect>"
+            }
+        }
+        svg += legend(series.map { ($0.name, $0.color) }, x: left + groupW * labels.count + 10, y: top + 10)
+        return svg + "</svg>"
+    }
+
+    /// Points over time: one dot per trial.
+    static func scatter(name: String, title: String, points: [(x: Double, y: Double, color: String)], series: [(String, String)],
+                        xTitle: String, unit: String) -> String {
+        let left = 60, top = 40, plotW = 700, plotH = 220
+        let width = left + plotW + 150, height = top + plotH + 50
+        let xHigh = max(points.map(\.x).max() ?? 1, 1e-9), yHigh = max(points.map(\.y).max() ?? 1, 1e-9)
+        var svg = open(name, width: width, height: height, title: title)
+        svg += axis(left: left, top: top, width: plotW, height: plotH, high: yHigh, unit: unit)
+        svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH + 30)\" text-anchor=\"middle\">\(escape(xTitle))</text>"
+        for p in points {
+            let x = Double(left) + Double(plotW) * p.x / xHigh, y = Double(top + plotH) - Double(plotH) * p.y / yHigh
+            svg += String(format: "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\"/>", x, y, p.color)
+        }
+        svg += legend(series, x: left + plotW + 10, y: top + 10)
+        return svg + "</svg>"
+    }
+
+    /// Horizontal stacked bars: one row per label, segments that add up (e.g. connect, wait, transfer).
+    static func stacked(name: String, title: String, labels: [String], segments: [(name: String, color: String)],
+                        values: [[Double]], unit: String) -> String {
+        let left = 240, top = 40, rowH = 26, plotW = 520
+        let width = left + plotW + 170, height = top + rowH * labels.count + 40
+        let high = max(values.map { $0.reduce(0, +) }.max() ?? 1, 1e-9)
+        var svg = open(name, width: width, height: height, title: title)
+        for (r, label) in labels.enumerated() {
+            let y = top + r * rowH
+            svg += "<text x=\"\(left - 8)\" y=\"\(y + rowH / 2 + 4)\" text-anchor=\"end\">\(escape(label))</text>"
+            var x = Double(left)
+            for (s, segment) in segments.enumerated() {
+                let w = Double(plotW) * values[r][s] / high
+                if w > 0 {
+                    svg += String(format: "<rect class=\"mark\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%@\"><title>%@ %@: %@ %@</title></rect>",
+                                  x, y, max(1, w), rowH - 6, segment.color, escape(label), escape(segment.name), number(values[r][s]), unit)
+                }
+                x += w
+            }
+            svg += "<text x=\"\(Int(x) + 6)\" y=\"\(y + rowH / 2 + 4)\">\(number(values[r].reduce(0, +))) \(unit)</text>"
+        }
+        svg += legend(segments.map { ($0.name, $0.color) }, x: left + plotW + 80, y: top + 10)
+        return svg + "</svg>"
+    }
+
+    static func axis(left: Int, top: Int, width: Int, height: Int, high: Double, unit: String) -> String {
+        var svg = "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + height)\" stroke=\"#333\"/>"
+        svg += "<line x1=\"\(left)\" y1=\"\(top + height)\" x2=\"\(left + width)\" y2=\"\(top + height)\" stroke=\"#333\"/>"
+        for tick in 0...4 {
+            let value = high * Double(tick) / 4, y = top + height - height * tick / 4
+            svg += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\" fill=\"#555\">\(number(value))</text>"
+            svg += "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(left + width)\" y2=\"\(y)\" stroke=\"#eee\"/>"
+        }
+        return svg + "<text x=\"\(left - 50)\" y=\"\(top - 8)\" fill=\"#555\">\(escape(unit))</text>"
+    }
+
+    static func legend(_ entries: [(String, String)], x: Int, y: Int) -> String {
+        entries.enumerated().map { i, entry in
+            "<rect x=\"\(x)\" y=\"\(y + i * 18)\" width=\"12\" height=\"12\" fill=\"\(entry.1)\"/><text x=\"\(x + 18)\" y=\"\(y + i * 18 + 11)\">\(escape(entry.0))</text>"
+        }.joined()
+    }
+}

@@ -1,0 +1,76 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Results
+import Scenario
+
+struct Recommend: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recommend .env.score settings from a run, each with its evidence.",
+        discussion: "Exit status: 0 printed, 1 no cell meets the constraints, 2 bad input.")
+
+    @Argument(help: "The run id (default: the latest run in the database).")
+    var runId: Int64?
+
+    @Option(name: .long, help: "The results database.")
+    var db = "reports/scoretune.sqlite"
+
+    @Option(name: .long, help: "What to maximise: upload, download or both.")
+    var objective: RecommendOptions.Objective = .upload
+
+    @Option(name: .customLong("max-memory"), help: "Client memory limit (part size × parallel × clients), e.g. 1GiB.")
+    var maxMemory: String?
+
+    @Option(name: .customLong("max-p99"), help: "Upper bound on the 99th percentile object time, e.g. 30s.")
+    var maxP99: String?
+
+    @Option(name: .long, help: "env (a .env.score fragment) or json.")
+    var format: OutputFormat = .env
+
+    enum OutputFormat: String, ExpressibleByArgument { case env, json }
+
+    func run() async throws {
+        let database = try openResults(db)
+        var options = RecommendOptions(objective: objective)
+        if let maxMemory {
+            guard case .success(let bytes) = Units.parseSize(maxMemory) else { throw CommandFailure(message: "--max-memory '\(maxMemory)' is not a size (e.g. 1GiB)") }
+            options.maxMemory = bytes
+        }
+        if let maxP99 {
+            guard case .success(let ms) = Units.parseDuration(maxP99) else { throw CommandFailure(message: "--max-p99 '\(maxP99)' is not a duration (e.g. 30s)") }
+            options.maxP99 = Double(ms) / 1000
+        }
+        let analysis = try await loadAnalysis(database, runId)
+        let recommendation: Recommendation
+        do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {
+            throw CommandFailure(message: error.description, code: 1)
+        }
+        switch format {
+        case .env: print(recommendation.envFragment, terminator: "")
+        case .json: print(try prettyJSON(recommendation))
+        }
+    }
+}
+
+extension RecommendOptions.Objective: ExpressibleByArgument {}
+
+/// Opens an existing results database, or ends with one line and exit 2.
+func openResults(_ path: String) throws -> ResultsDatabase {
+    guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure(message: "\(path): no such results database (run a scenario first, or pass --db)") }
+    do { return try ResultsDatabase(path: path) } catch let error as ResultsDatabase.OpenError { throw CommandFailure(message: error.description) }
+}
+
+/// The run's analysis, or one line and exit 2 when there is no such run.
+func loadAnalysis(_ database: ResultsDatabase, _ runId: Int64?) async throws -> RunAnalysis {
+    do {
+        return try await RunAnalysis.load(database: database, runId: try await RunAnalysis.resolve(runId, in: database))
+    } catch let error as AnalysisError {
+        throw CommandFailure(message: error.description)
+    }
+}
+
+func prettyJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
