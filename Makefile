@@ -16,12 +16,14 @@ build: bootstrap
 release: bootstrap
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 
-# Start SeaweedFS, prove it is Score-compatible, then run the quick-start scenario through Score's
-# data path and print the best settings it measured (results in reports/scoretune.sqlite).
+# Start SeaweedFS, prove it is Score-compatible, run the quick-start scenario through Score's data
+# path, print the recommended settings and write the reports (results in reports/scoretune.sqlite).
 demo: release
 	@scripts/backend start seaweedfs
 	$(BIN) check --env .scoretune/backends/seaweedfs/.env.score
 	$(BIN) run scenarios/quickstart.yaml
+	$(BIN) recommend
+	$(BIN) report
 
 # Benchmarks (not tests): results go under reports/.
 bench: bench-memory
@@ -32,7 +34,7 @@ bench-memory: release
 
 # The whole suite against the three real backends, which are stopped afterwards.
 test: bootstrap
-	@scripts/bootstrap ceph
+	@scripts/bootstrap ceph chromium
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph -- swift test --skip-build
 

@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import Results
+import Runner
+import TestSupport
+import XCTest
+
+/// On a real run against SeaweedFS: the recommendation is a `.env.score` fragment `check` accepts,
+/// its evidence numbers match the database, and the HTML report renders in headless Chromium.
+final class RecommendAndReportTests: XCTestCase {
+    static let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-analysis-\(UUID().uuidString.prefix(8))")
+    static var database: String { folder.appendingPathComponent("results.sqlite").path }
+    nonisolated(unsafe) static var runId: Int64?
+
+    /// One small grid, run once for the whole class.
+    func run() async throws -> Int64 {
+        if let id = Self.runId { return id }
+        let env = try LocalBackend.seaweedfs.settings().path
+        try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
+        let scenario = Self.folder.appendingPathComponent("grid.yaml").path
+        try """
+            name: analysis-grid
+            env: \(env)
+            mode: score
+            objects: {sizes: [24MiB, 48MiB], count: 2, seed: 31}
+            grid: {UPLOAD_PARTSIZE: [20MiB, 24MiB], parallel: [1, 3]}
+            repetitions: 3
+            warmup: 1
+            """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let result = try await ScenarioRunner(options: RunOptions(scenarioPath: scenario, envPath: nil, databasePath: Self.database, resume: nil),
+                                              progress: RunProgress(style: .quiet)).run()
+        XCTAssertEqual(result.status, "completed")
+        Self.runId = result.runId
+        return result.runId
+    }
+
+    override class func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    func sql<T: DatabaseValueConvertible>(_ query: String, _ arguments: StatementArguments = []) throws -> [T] {
+        try DatabaseQueue(path: Self.database).read { db in try T.fetchAll(db, sql: query, arguments: arguments) }
+    }
+
+    func testFragmentPassesCheckAndItsEvidenceMatchesTheDatabase() async throws {
+        let runId = try await run()
+        let result = try ScoretuneBinary.run(["recommend", "\(runId)", "--db", Self.database])
+        XCTAssertEqual(result.status, 0, result.err)
+        let fragment = result.out
+        let settings = Dictionary(fragment.split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains("=") }.map { line -> (String, String) in
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts[1])
+        }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(settings["UPLOAD_CONNECTION_TIMEOUT"], settings["UPLOAD_CONNECTIONTIMEOUT"], "both spellings, same value")
+
+        // The fragment on top of the store's own file is a .env.score that check passes.
+        let merged = Self.folder.appendingPathComponent("merged.env.score").path
+        let base = try String(contentsOfFile: try LocalBackend.seaweedfs.settings().path, encoding: .utf8)
+        try (base + "\n" + fragment).write(toFile: merged, atomically: true, encoding: .utf8)
+        let check = try ScoretuneBinary.run(["check", "--env", merged])
+        XCTAssertEqual(check.status, 0, check.out + check.err)
+
+        // UPLOAD_PARTSIZE's evidence: the chosen cell's median, interval bounds and trial count.
+        let evidence = fragment.split(separator: "\n").first { $0.hasPrefix("# UPLOAD_PARTSIZE:") }.map(String.init) ?? ""
+        let cellId = Int64(try XCTUnwrap(capture(evidence, #"# UPLOAD_PARTSIZE: cell (\d+) "#)))!
+        let rates: [Double] = try sql("""
+            SELECT object_size / duration / 1e6 FROM trials
+            WHERE cell_id = ? AND direction = 'upload' AND warmup = 0 AND outcome = 'ok' ORDER BY 1
+            """, [cellId])
+        let median = rates.count % 2 == 1 ? rates[rates.count / 2] : (rates[rates.count / 2 - 1] + rates[rates.count / 2]) / 2
+        XCTAssertEqual(capture(evidence, #"upload median ([\d.]+) MB/s"#), String(format: "%.1f", median), evidence)
+        XCTAssertEqual(capture(evidence, #"over (\d+) trials"#), "\(rates.count)")
+        let low = Double(try XCTUnwrap(capture(evidence, #"95% CI ([\d.]+)–"#)))!
+        let high = Double(try XCTUnwrap(capture(evidence, #"95% CI [\d.]+–([\d.]+)\)"#)))!
+        XCTAssertTrue(low >= rates.first! - 0.05 && high <= rates.last! + 0.05, "a bootstrap interval of the median lies within the samples")
+        let partSize: [Int64] = try sql("SELECT upload_part_size FROM cells WHERE id = ?", [cellId])
+        XCTAssertEqual(settings["UPLOAD_PARTSIZE"], "\(partSize[0])")
+
+        // UPLOAD_RETRY_LIMIT's evidence counts every attempt of the run.
+        let attempts: [Int] = try sql("SELECT count(*) FROM attempts WHERE run_id = ?", [runId])
+        let retry = fragment.split(separator: "\n").first { $0.hasPrefix("# UPLOAD_RETRY_LIMIT:") }.map(String.init) ?? ""
+        let failed: [Int] = try sql("SELECT count(*) FROM attempts WHERE run_id = ? AND error_class IS NOT NULL", [runId])
+        if failed[0] == 0 {
+            XCTAssertEqual(capture(retry, #"\((\d+) attempts\)"#), "\(attempts[0])", retry)
+            XCTAssertEqual(settings["UPLOAD_RETRY_LIMIT"], "2")
+        }
+
+        // The connect timeout's evidence: the slowest healthy new connection, and how many there were.
+        let connect = fragment.split(separator: "\n").first { $0.hasPrefix("# UPLOAD_CONNECTION_TIMEOUT:") }.map(String.init) ?? ""
+        let connects: [Double] = try sql("SELECT connect_s FROM attempts WHERE run_id = ? AND error_class IS NULL AND reused = 0 AND connect_s > 0", [runId])
+        XCTAssertEqual(capture(connect, #"slowest healthy connect ([\d.]+) ms"#), String(format: "%.1f", (connects.max() ?? 0) * 1000), connect)
+        XCTAssertEqual(capture(connect, #"over (\d+) new connections"#), "\(connects.count)")
+
+        let json = try ScoretuneBinary.run(["recommend", "\(runId)", "--db", Self.database, "--format", "json", "--objective", "both"])
+        XCTAssertEqual(json.status, 0, json.err)
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["objective"] as? String, "both")
+        XCTAssertNotNil((object?["chosen"] as? [String: Any])?["median"])
+
+        let impossible = try ScoretuneBinary.run(["recommend", "\(runId)", "--db", Self.database, "--max-memory", "1MiB"])
+        XCTAssertEqual(impossible.status, 1)
+        XCTAssertTrue(impossible.err.contains("no cell meets the constraints"), impossible.err)
+    }
+
+    func testHTMLReportRendersItsChartsInChromium() async throws {
+        let runId = try await run()
+        let html = Self.folder.appendingPathComponent("report.html").path
+        let png = Self.folder.appendingPathComponent("report.png").path
+        let result = try ScoretuneBinary.run(["report", "\(runId)", "--db", Self.database, "--html", html,
+                                              "--md", Self.folder.appendingPathComponent("report.md").path,
+                                              "--csv", Self.folder.appendingPathComponent("cells.csv").path])
+        XCTAssertEqual(result.status, 0, result.err)
+        let text = try String(contentsOfFile: html, encoding: .utf8)
+        XCTAssertFalse(text.contains("http://") && text.contains("<script"), "self-contained: no scripts")
+        XCTAssertFalse(text.contains("<link"), "no external resources")
+        let csv = try String(contentsOfFile: Self.folder.appendingPathComponent("cells.csv").path, encoding: .utf8)
+        XCTAssertEqual(csv.split(separator: "\n").count, 1 + 4, "header and one row per cell")
+
+        let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                     "chromium is installed by scripts/bootstrap chromium")
+        let dom = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://\(html)"])
+        for chart in ["upload-heatmap", "download-bars", "time-series", "latency", "breakdown"] {
+            let start = try XCTUnwrap(dom.range(of: "data-chart=\"\(chart)\""), "chart \(chart) is in the rendered DOM")
+            let end = dom[start.upperBound...].range(of: "</svg>")!.lowerBound
+            let marks = dom[start.upperBound..<end].components(separatedBy: "class=\"mark\"").count - 1
+            XCTAssertGreaterThan(marks, 0, "chart \(chart) draws data")
+        }
+        _ = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--screenshot=\(png)",
+                                   "--window-size=1280,3200", "file://\(html)"])
+        // Pixels in the charts' own colours: the darkest heatmap cell, upload dots, download bars and dots.
+        let python = LocalBackend.packageRoot.appendingPathComponent(".scoretune/venv/bin/python").path
+        let script = LocalBackend.packageRoot.appendingPathComponent("scripts/png-colors.py").path
+        let counts = try JSONSerialization.jsonObject(with: Data(try runTool(python, [script, png, "#08306b", "#1f77b4", "#ff7f0e"]).utf8)) as? [String: Int]
+        XCTAssertGreaterThan(counts?["#08306b"] ?? 0, 1000, "the best heatmap cell is painted")
+        XCTAssertGreaterThan(counts?["#1f77b4"] ?? 0, 500, "upload points are painted")
+        XCTAssertGreaterThan(counts?["#ff7f0e"] ?? 0, 2000, "download bars and points are painted")
+    }
+
+    func capture(_ text: String, _ pattern: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range(at: 1), in: text) else { return nil }
+        return String(text[range])
+    }
+
+    func runTool(_ path: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "\(path) \(arguments)")
+        return String(decoding: data, as: UTF8.self)
+    }
+}
