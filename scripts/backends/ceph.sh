@@ -89,7 +89,7 @@ create_cluster() {
 
 start_mon() {
   pidfile_alive "$BACKEND_DIR/mon.pid" && return 0
-  nohup ceph-mon -c "$CONF" -i a -f >>"$BACKEND_DIR/log/mon.out" 2>&1 </dev/null &
+  spawn_daemon "$BACKEND_DIR/log/mon.out" ceph-mon -c "$CONF" -i a -f
   echo $! > "$BACKEND_DIR/mon.pid"
   local i
   for i in $(seq 1 60); do ceph_cli -s >/dev/null 2>&1 && return 0; sleep 0.5; done
@@ -99,8 +99,7 @@ start_mon() {
 
 start_osd() {
   pidfile_alive "$BACKEND_DIR/osd.pid" && return 0
-  nohup ceph-osd -c "$CONF" -i 0 -f --keyring "$BACKEND_DIR/osd.0/keyring" \
-    >>"$BACKEND_DIR/log/osd.out" 2>&1 </dev/null &
+  spawn_daemon "$BACKEND_DIR/log/osd.out" ceph-osd -c "$CONF" -i 0 -f --keyring "$BACKEND_DIR/osd.0/keyring"
   echo $! > "$BACKEND_DIR/osd.pid"
   local i
   for i in $(seq 1 120); do
@@ -113,7 +112,7 @@ start_osd() {
 
 start_rgw() {
   pidfile_alive "$BACKEND_DIR/pid" && return 0
-  nohup radosgw -c "$CONF" -n client.rgw.a -f >>"$BACKEND_DIR/log/rgw.out" 2>&1 </dev/null &
+  spawn_daemon "$BACKEND_DIR/log/rgw.out" radosgw -c "$CONF" -n client.rgw.a -f
   echo $! > "$BACKEND_DIR/pid"
   wait_http "$ENDPOINT/" 120
 }

@@ -2,7 +2,16 @@
 # and the .env.score writer. Sourced by scripts/backend with $name set.
 ROOT=$(cd "$here/.." && pwd)
 VENV="$ROOT/.scoretune/venv"
-BACKEND_DIR="$ROOT/.scoretune/backends/$name"
+# SCORETUNE_NETNS=NAME runs the backend inside that network namespace (scripts/netns creates it),
+# with its own loopback: its state lives under backends/NAME@NETNS and every request runs there too.
+NETNS=${SCORETUNE_NETNS:-}
+if [ -n "$NETNS" ]; then
+  BACKEND_DIR="$ROOT/.scoretune/backends/$name@$NETNS"
+  IN_NS=(ip netns exec "$NETNS")
+else
+  BACKEND_DIR="$ROOT/.scoretune/backends/$name"
+  IN_NS=()
+fi
 OBJECT_BUCKET=score-object
 STATE_BUCKET=score-state
 SENTINEL=heliograph
@@ -30,13 +39,27 @@ stop_pidfile() {
   rm -f "$file"
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Starts a daemon in the background with its output appended to LOG; its PID is in $! afterwards.
+# It keeps no file descriptor of ours but the three standard ones: a daemon holding a caller's
+# pipe keeps that caller waiting for an end of output that never comes.
+spawn_daemon() {
+  local log=$1; shift
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec nohup "$@" >>"$log" 2>&1 </dev/null
+  ) &
+}
+
+port_in_use() { "${IN_NS[@]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # Waits (bounded) until an HTTP server answers on the URL with any status.
 wait_http() {
   local url=$1 seconds=$2 i
   for i in $(seq 1 $((seconds * 10))); do
-    curl -s -o /dev/null -m 2 "$url" && return 0
+    "${IN_NS[@]}" curl -s -o "$BACKEND_DIR/.last-answer" -m 2 "$url" && return 0
     sleep 0.1
   done
   echo "backend $name: no answer from $url after ${seconds}s (log: $BACKEND_DIR/log)" >&2
@@ -46,7 +69,7 @@ wait_http() {
 # s3 METHOD PATH [curl args...]: a SigV4-signed request to the backend; fails on HTTP >= 400.
 s3() {
   local method=$1 path=$2; shift 2
-  curl -sS -f -X "$method" --aws-sigv4 "aws:amz:us-east-1:s3" --user "$ACCESS_KEY:$SECRET_KEY" \
+  "${IN_NS[@]}" curl -sS -f -X "$method" --aws-sigv4 "aws:amz:us-east-1:s3" --user "$ACCESS_KEY:$SECRET_KEY" \
     -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$ENDPOINT$path" "$@"
 }
 
@@ -54,11 +77,17 @@ s3() {
 provision_buckets() {
   local bucket code
   for bucket in "$OBJECT_BUCKET" "$STATE_BUCKET"; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
+    code=$("${IN_NS[@]}" curl -s -o "$BACKEND_DIR/.last-answer" -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
       --user "$ACCESS_KEY:$SECRET_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$ENDPOINT/$bucket")
     case "$code" in 200|409) ;; *) echo "backend $name: creating bucket $bucket answered HTTP $code" >&2; return 1 ;; esac
   done
-  printf 'scoretune sentinel for Score ping\n' | s3 PUT "/$OBJECT_BUCKET/data/$SENTINEL" --data-binary @- -o /dev/null
+  # A store that has just started may answer 500 until its volumes are ready: retry, bounded.
+  local i
+  for i in $(seq 1 30); do
+    printf 'scoretune sentinel for Score ping\n' | s3 PUT "/$OBJECT_BUCKET/data/$SENTINEL" --data-binary @- -o "$BACKEND_DIR/.last-answer" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  printf 'scoretune sentinel for Score ping\n' | s3 PUT "/$OBJECT_BUCKET/data/$SENTINEL" --data-binary @- -o "$BACKEND_DIR/.last-answer"
 }
 
 write_env() {

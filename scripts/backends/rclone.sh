@@ -8,9 +8,9 @@ launch_daemon() {
   [ -x "$VENV/bin/rclone" ] || "$ROOT/scripts/bootstrap"
   mkdir -p "$BACKEND_DIR/data"
   : > "$BACKEND_DIR/rclone.conf"
-  nohup "$VENV/bin/rclone" serve s3 --config "$BACKEND_DIR/rclone.conf" --addr "127.0.0.1:$PORT" \
-    --auth-key "$ACCESS_KEY,$SECRET_KEY" "$BACKEND_DIR/data" \
-    >"$BACKEND_DIR/log" 2>&1 </dev/null &
+  : > "$BACKEND_DIR/log"
+  spawn_daemon "$BACKEND_DIR/log" "$VENV/bin/rclone" serve s3 --config "$BACKEND_DIR/rclone.conf" --addr "127.0.0.1:$PORT" \
+    --auth-key "$ACCESS_KEY,$SECRET_KEY" "$BACKEND_DIR/data"
   echo $! > "$BACKEND_DIR/pid"
 }
 

@@ -11,9 +11,9 @@ launch_daemon() {
 {"identities":[{"name":"scoretune","credentials":[{"accessKey":"$ACCESS_KEY","secretKey":"$SECRET_KEY"}],
   "actions":["Admin","Read","Write","List","Tagging"]}]}
 JSON
-  nohup "$VENV/bin/weed" mini -dir="$BACKEND_DIR/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -s3.port=$PORT -s3.config="$BACKEND_DIR/identities.json" -admin.ui=false \
-    >"$BACKEND_DIR/log" 2>&1 </dev/null &
+  : > "$BACKEND_DIR/log"
+  spawn_daemon "$BACKEND_DIR/log" "${IN_NS[@]}" "$VENV/bin/weed" mini -dir="$BACKEND_DIR/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -s3.port=$PORT -s3.config="$BACKEND_DIR/identities.json" -admin.ui=false
   echo $! > "$BACKEND_DIR/pid"
 }
 
