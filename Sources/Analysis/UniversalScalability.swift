@@ -3,7 +3,7 @@ import Foundation
 /// Gunther's Universal Scalability Law: X(N) = λN / (1 + σ(N − 1) + κN(N − 1)), where σ is
 /// contention (queueing for a shared resource) and κ coherence (crosstalk that makes more
 /// concurrency slower). Fitted by least squares on measured (concurrency, throughput) points.
-public struct UniversalScalability: Sendable, Equatable {
+public struct UniversalScalability: Sendable, Equatable, Encodable {
     public var lambda: Double
     public var sigma: Double
     public var kappa: Double

@@ -4,8 +4,8 @@ import Foundation
 /// `500ms`, `2m`. A bare number is bytes or milliseconds, matching the `.env.score` conventions.
 public enum Units {
     static let sizeUnits: [(String, Int64)] = [
-        ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40),
-        ("KB", 1_000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("TB", 1_000_000_000_000),
+        ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40), ("PiB", 1 << 50),
+        ("KB", 1_000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("TB", 1_000_000_000_000), ("PB", 1_000_000_000_000_000),
         ("k", 1_000), ("B", 1),
     ]
     static let durationUnits: [(String, Int64)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
@@ -48,18 +48,27 @@ public enum Units {
         return .success(Int64(result))
     }
 
-    /// `64MiB`, `250MB`, `1.5GiB`: the shortest exact binary form, else decimal, else bytes.
+    /// The largest unit that divides the size exactly, binary or decimal: `64MiB`, `250MB`, `10TB`.
     public static func formatSize(_ bytes: Int64) -> String {
-        for (unit, size) in [("GiB", Int64(1) << 30), ("MiB", Int64(1) << 20), ("KiB", Int64(1) << 10)] where bytes >= size && bytes % size == 0 {
-            return "\(bytes / size)\(unit)"
-        }
-        for (unit, size) in [("GB", Int64(1_000_000_000)), ("MB", Int64(1_000_000)), ("KB", Int64(1_000))] where bytes >= size && bytes % size == 0 {
+        let units: [(String, Int64)] = [("PiB", 1 << 50), ("PB", 1_000_000_000_000_000), ("TiB", 1 << 40), ("TB", 1_000_000_000_000), ("GiB", 1 << 30), ("GB", 1_000_000_000),
+                                         ("MiB", 1 << 20), ("MB", 1_000_000), ("KiB", 1 << 10), ("KB", 1_000)]
+        for (unit, size) in units where bytes >= size && bytes % size == 0 {
             return "\(bytes / size)\(unit)"
         }
         return "\(bytes)B"
     }
 
+    /// An approximate duration for people: `45s`, `16h04m`, `3d02h`.
+    public static func humanDuration(seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        if total < 120 { return "\(total)s" }
+        if total < 7200 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
+        if total < 172_800 { return "\(total / 3600)h\(String(format: "%02d", total % 3600 / 60))m" }
+        return "\(total / 86_400)d\(String(format: "%02d", total % 86_400 / 3600))h"
+    }
+
     public static func formatDuration(_ milliseconds: Int64) -> String {
+        if milliseconds >= 3_600_000 && milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
         if milliseconds >= 60_000 && milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
         if milliseconds >= 1_000 && milliseconds % 1_000 == 0 { return "\(milliseconds / 1_000)s" }
         return "\(milliseconds)ms"

@@ -92,7 +92,7 @@ final class ScenarioLoaderTests: XCTestCase {
             grid:
               UPLOAD_PARTSIZE: [20MiB, 64MiBs]
             """)
-        XCTAssertEqual(message, "s.yaml:4: grid.UPLOAD_PARTSIZE[1]: '64MiBs': unknown unit 'MiBs' (known: KiB, MiB, GiB, TiB, KB, MB, GB, TB, k, B)")
+        XCTAssertEqual(message, "s.yaml:4: grid.UPLOAD_PARTSIZE[1]: '64MiBs': unknown unit 'MiBs' (known: KiB, MiB, GiB, TiB, PiB, KB, MB, GB, TB, PB, k, B)")
         XCTAssertEqual(error("objects: {sizes: [30MiB]}\nbudget: 5 minutes\n"),
                        "s.yaml:2: budget: '5 minutes': unknown unit 'minutes' (known: ms, s, m, h)")
     }
