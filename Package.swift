@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // scoretune: a storage benchmark and tuning harness for Overture Score.
-// The flow runs one way: ScoreConfig + Scenario -> Runner -> Workload -> ObjectStore -> Transport,
-// with every attempt and trial recorded by Results (SQLite).
+// The flow runs one way: ScoreConfig + Scenario -> Runner -> Workload -> ObjectStore -> Transport;
+// every attempt and trial goes to Results (SQLite), which Analysis reads and Reports render.
 import PackageDescription
 
 let package = Package(
@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
         .target(name: "Analysis", dependencies: ["Results", "Scenario", "ScoreConfig"]),
         .target(name: "Reports", dependencies: ["Analysis", "Results", "Scenario"]),
-        .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Hashing", .product(name: "GRDB", package: "GRDB.swift"), "ObjectStore", "Transport", "ScoreConfig"]),
+        .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Analysis", "Hashing", "ObjectStore", "Transport", "ScoreConfig"]),
         .executableTarget(name: "scoretune", dependencies: [
             "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload", "Analysis", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

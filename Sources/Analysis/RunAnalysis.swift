@@ -153,11 +153,7 @@ public struct CellStatistics: Sendable {
         requestsPerObject = uploads.isEmpty ? 0 : Double(objectRequests) / Double(uploads.count)
     }
 
-    public var knobs: Knobs {
-        Knobs(uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, retryLimit: cell.retryLimit,
-              connectTimeoutMilliseconds: cell.connectTimeoutMs, stallTimeoutMilliseconds: cell.stallTimeoutMs,
-              parallel: cell.parallel, clients: cell.clients)
-    }
+    public var knobs: Knobs { cell.knobs }
 
     /// Client memory as score-client budgets it: every part in flight is held in memory.
     public var clientMemory: Int64 { cell.uploadPartSize * Int64(cell.parallel) * Int64(cell.clients) }

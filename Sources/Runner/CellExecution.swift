@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Results
 import Scenario
@@ -15,10 +16,7 @@ struct CellExecution: Sendable {
         let database = recorder.database
         try await database.discardResults(cell: cell.id)  // a cell cut short earlier starts over
         try await database.setCellStatus(cell.id, "running")
-        let knobs = Knobs(uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, retryLimit: cell.retryLimit,
-                          connectTimeoutMilliseconds: cell.connectTimeoutMs, stallTimeoutMilliseconds: cell.stallTimeoutMs,
-                          parallel: cell.parallel, clients: cell.clients)
-        progress.cellStarted(knobs.label, position: cell.position)
+        progress.cellStarted(cell.knobs.label, position: cell.position)
 
         let connect = Duration.milliseconds(cell.connectTimeoutMs)
         let plan = TransferPlan(
@@ -41,15 +39,16 @@ struct CellExecution: Sendable {
         }
 
         let context = AttemptContext(cellId: cell.id)
+        let measured = Collected<(direction: String, outcome: TrialOutcome)>()
         try await AttemptContext.$current.withValue(context) {
             for repetition in 0..<(scenario.warmup + scenario.repetitions) {
                 try Task.checkCancellation()
-                try await runRepetition(repetition, cell: cell, objects: objects, path: path)
+                try await runRepetition(repetition, cell: cell, objects: objects, path: path, measured: measured)
             }
         }
         try await recorder.writer.flush()
         try await database.setCellStatus(cell.id, "done")
-        progress.cellFinished(summary: try await cellSummary(cell))
+        progress.cellFinished(summary: Self.summary(cell, measured.all))
     }
 
     /// MD5s are computed before any timing starts (and only once per object and layout).
@@ -60,13 +59,15 @@ struct CellExecution: Sendable {
         }
     }
 
-    private func runRepetition(_ repetition: Int, cell: CellRow, objects: [SyntheticObject], path: DataPath) async throws {
+    private func runRepetition(_ repetition: Int, cell: CellRow, objects: [SyntheticObject], path: DataPath,
+                               measured: Collected<(direction: String, outcome: TrialOutcome)>) async throws {
         let warmup = repetition < scenario.warmup
         let stored = Collected<StoredObject>()
         try await inParallel(objects, width: cell.clients) { object in
             let trialId = recorder.newTrialId()
             let (outcome, uploaded) = await withTrial(trialId) { await path.upload(object) }
             record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "upload", index: object.index)
+            if !warmup { measured.append(("upload", outcome)) }
             if let uploaded { stored.append(uploaded) }
         }
         try Task.checkCancellation()
@@ -74,6 +75,7 @@ struct CellExecution: Sendable {
             let trialId = recorder.newTrialId()
             let outcome = await withTrial(trialId) { await path.download(object) }
             record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "download", index: object.object.index)
+            if !warmup { measured.append(("download", outcome)) }
         }
         try Task.checkCancellation()
         try await inParallel(stored.all, width: cell.clients) { object in
@@ -103,10 +105,17 @@ struct CellExecution: Sendable {
                                failed: !outcome.succeeded, warmup: warmup)
     }
 
-    private func cellSummary(_ cell: CellRow) async throws -> String {
-        let stats = try await RunSummary.load(database: recorder.database, runId: recorder.runId).cells.first { $0.cell.id == cell.id }
-        guard let stats else { return "no results" }
-        return stats.line
+    /// The progress line for a finished cell, from the outcomes it measured.
+    static func summary(_ cell: CellRow, _ measured: [(direction: String, outcome: TrialOutcome)]) -> String {
+        func median(_ direction: String) -> String {
+            let rates = measured.filter { $0.direction == direction && $0.outcome.succeeded && $0.outcome.duration > 0 }
+                .map { Double($0.outcome.objectSize) / $0.outcome.duration / 1e6 }
+            return Statistics.median(rates).map { String(format: "%.1f", $0) } ?? "–"
+        }
+        let failed = measured.filter { !$0.outcome.succeeded }.count
+        let retries = measured.map(\.outcome.retries).reduce(0, +)
+        return "\(cell.knobs.label): upload \(median("upload")) MB/s, download \(median("download")) MB/s, "
+            + "\(measured.count) trials, \(failed) failed, \(retries) retries"
     }
 }
 

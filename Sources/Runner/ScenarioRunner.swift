@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Hashing
 import ObjectStore
@@ -130,7 +131,7 @@ public final class ScenarioRunner: Sendable {
             }
             let cleanup = await cleaner.clean(run: runId)
             try await database.setRunStatus(runId, finalStatus, finished: true)
-            return (cleanup, try await RunSummary.load(database: database, runId: runId))
+            return (cleanup, RunSummary(try await RunAnalysis.load(database: database, runId: runId)))
         }.value
         progress.finish()
         return RunResult(runId: runId, status: status, cellsDone: done, cellsTotal: cells.count, summary: summary,

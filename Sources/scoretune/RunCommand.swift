@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Runner
@@ -105,8 +106,8 @@ struct RunReport: Encodable {
         cellsDone = result.cellsDone
         cellsTotal = result.cellsTotal
         cells = result.summary.cells
-        bestUploadCell = result.summary.bestUpload?.cell.id
-        bestDownloadCell = result.summary.bestDownload?.cell.id
+        bestUploadCell = result.summary.bestUpload?.cellId
+        bestDownloadCell = result.summary.bestDownload?.cellId
         leftBehind = result.leftBehind
     }
 }

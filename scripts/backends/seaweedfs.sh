@@ -11,9 +11,14 @@ launch_daemon() {
 {"identities":[{"name":"scoretune","credentials":[{"accessKey":"$ACCESS_KEY","secretKey":"$SECRET_KEY"}],
   "actions":["Admin","Read","Write","List","Tagging"]}]}
 JSON
+  # weed keeps unix sockets in /tmp named after its ports, which a namespace does not separate:
+  # a second instance in a namespace takes other internal ports, and local sockets live in its folder.
+  local ports=()
+  [ -n "$NETNS" ] && ports=(-master.port=9433 -filer.port=8988 -volume.port=8180 -admin.port=23746 -s3.port.grpc=18433)
   : > "$BACKEND_DIR/log"
   spawn_daemon "$BACKEND_DIR/log" "${IN_NS[@]}" "$VENV/bin/weed" mini -dir="$BACKEND_DIR/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -s3.port=$PORT -s3.config="$BACKEND_DIR/identities.json" -admin.ui=false
+    -s3.port=$PORT -s3.config="$BACKEND_DIR/identities.json" -admin.ui=false "${ports[@]}" \
+    -filer.localSocket="$BACKEND_DIR/filer.sock" -s3.localSocket="$BACKEND_DIR/s3.sock"
   echo $! > "$BACKEND_DIR/pid"
 }
 

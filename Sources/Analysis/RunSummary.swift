@@ -1,0 +1,39 @@
+import Foundation
+import Results
+import Scenario
+
+/// The end-of-run table: per cell, the median payload throughput of its measured trials in each
+/// direction, and its failures. The full statistics are in `RunAnalysis`.
+public struct RunSummary: Sendable, Encodable {
+    public struct CellStats: Sendable, Encodable {
+        public var cellId: Int64
+        public var position: Int
+        public var label: String
+        public var uploadMBps: Double?
+        public var downloadMBps: Double?
+        public var trials: Int
+        public var failed: Int
+        public var retries: Int
+    }
+
+    public var cells: [CellStats]
+
+    public init(_ analysis: RunAnalysis) {
+        cells = analysis.cells.map { s in
+            CellStats(cellId: s.cell.id, position: s.cell.position, label: s.knobs.label, uploadMBps: s.upload?.median,
+                      downloadMBps: s.download?.median, trials: s.trials, failed: s.failedTrials, retries: s.retries)
+        }
+    }
+
+    public var bestUpload: CellStats? { cells.filter { $0.uploadMBps != nil }.max { $0.uploadMBps! < $1.uploadMBps! } }
+    public var bestDownload: CellStats? { cells.filter { $0.downloadMBps != nil }.max { $0.downloadMBps! < $1.downloadMBps! } }
+}
+
+extension CellRow {
+    /// The knob values a cell ran with.
+    public var knobs: Knobs {
+        Knobs(uploadPartSize: uploadPartSize, downloadPartSize: downloadPartSize, retryLimit: retryLimit,
+              connectTimeoutMilliseconds: connectTimeoutMs, stallTimeoutMilliseconds: stallTimeoutMs,
+              parallel: parallel, clients: clients)
+    }
+}
