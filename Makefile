@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory check-backends clean
+.PHONY: all bootstrap build release test demo bench bench-memory bench-peers check-backends clean
 
 all: build
 
@@ -26,7 +26,13 @@ demo: release
 	$(BIN) report
 
 # Benchmarks (not tests): results go under reports/.
-bench: bench-memory
+bench: bench-memory bench-peers
+
+bench-peers: release
+	@scripts/bootstrap ceph
+	@scripts/backend start seaweedfs
+	@scripts/backend start ceph
+	.scoretune/venv/bin/python scripts/bench/peers.py --rounds $(or $(ROUNDS),5)
 
 bench-memory: release
 	@scripts/backend start seaweedfs

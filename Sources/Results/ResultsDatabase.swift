@@ -193,12 +193,13 @@ public final class ResultsDatabase: Sendable {
             let trial = try db.cachedStatement(sql: """
                 INSERT INTO trials (id, run_id, cell_id, repetition, warmup, direction, object_index, object_key, object_size,
                   part_size, parts, started_at, duration, outcome, error_class, error, retries, initiate_s, parts_s, finalize_s,
-                  state_cleanup_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                  state_cleanup_s, cpu_user_s, cpu_system_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """)
             for t in trials {
                 try trial.execute(arguments: [t.id, t.runId, t.cellId, t.repetition, t.warmup, t.direction, t.objectIndex,
                                               t.objectKey, t.objectSize, t.partSize, t.parts, t.startedAt, t.duration, t.outcome,
-                                              t.errorClass, t.error, t.retries, t.initiate, t.partsTime, t.finalize, t.stateCleanup])
+                                              t.errorClass, t.error, t.retries, t.initiate, t.partsTime, t.finalize, t.stateCleanup,
+                                              t.cpuUser, t.cpuSystem])
             }
         }
     }

@@ -87,11 +87,14 @@ public struct TrialRow: Sendable {
     public var partsTime: Double?
     public var finalize: Double?
     public var stateCleanup: Double?
+    /// CPU seconds the whole process used while the trial ran (user, system).
+    public var cpuUser: Double?
+    public var cpuSystem: Double?
 
     public init(id: Int64, runId: Int64, cellId: Int64, repetition: Int, warmup: Bool, direction: String, objectIndex: Int,
                 objectKey: String, objectSize: Int64, partSize: Int64, parts: Int, startedAt: Double, duration: Double,
                 outcome: String, errorClass: String?, error: String?, retries: Int, initiate: Double?, partsTime: Double?,
-                finalize: Double?, stateCleanup: Double?) {
+                finalize: Double?, stateCleanup: Double?, cpuUser: Double? = nil, cpuSystem: Double? = nil) {
         self.id = id
         self.runId = runId
         self.cellId = cellId
@@ -113,6 +116,8 @@ public struct TrialRow: Sendable {
         self.partsTime = partsTime
         self.finalize = finalize
         self.stateCleanup = stateCleanup
+        self.cpuUser = cpuUser
+        self.cpuSystem = cpuSystem
     }
 }
 

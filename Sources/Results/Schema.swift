@@ -107,6 +107,11 @@ enum Schema {
             );
             """)
         }
+        // v2: the client's CPU time during each trial (process-wide getrusage: exact when clients = 1).
+        migrator.registerMigration("v2-trial-cpu") { db in
+            try db.execute(sql: "ALTER TABLE trials ADD COLUMN cpu_user_s REAL")
+            try db.execute(sql: "ALTER TABLE trials ADD COLUMN cpu_system_s REAL")
+        }
         return migrator
     }
 }

