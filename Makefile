@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory bench-peers check-backends clean
+.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling check-backends clean
 
 all: build
 
@@ -26,7 +26,10 @@ demo: release
 	$(BIN) report
 
 # Benchmarks (not tests): results go under reports/.
-bench: bench-memory bench-peers
+bench: bench-memory bench-ceiling bench-peers
+
+bench-ceiling: release
+	.scoretune/venv/bin/python scripts/bench/ceiling.py --rounds $(or $(ROUNDS),5)
 
 bench-peers: release
 	@scripts/bootstrap ceph

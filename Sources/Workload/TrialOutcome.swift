@@ -62,7 +62,7 @@ extension Duration {
 }
 
 /// User and system CPU seconds of the whole process so far (getrusage).
-func processCPU() -> (user: Double, system: Double) {
+public func processCPU() -> (user: Double, system: Double) {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return (Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,

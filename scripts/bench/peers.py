@@ -177,19 +177,48 @@ def scoretune_round(backend, workload, folder):
     return result, cpu, total_bytes, command
 
 
+def score_overhead(backend, rounds, folder):
+    """Score's path against the plain multipart path at 64 MiB parts, digests already cached:
+    the same 1 GiB objects, alternating modes. Returns {mode: [upload MB/s], ...} per direction."""
+    db = folder / "overhead.sqlite"
+    out = {}
+    for mode in ("score", "multipart"):
+        (folder / f"overhead-{mode}.yaml").write_text(
+            f"name: overhead-{mode}\nmode: {mode}\nobjects: {{sizes: [1GiB], count: 2, seed: 78}}\n"
+            "grid: {UPLOAD_PARTSIZE: 64MiB, parallel: 8, clients: 1}\nrepetitions: 1\nwarmup: 0\n")
+    # A first score run fills the digest cache (its MD5s are computed before timing anyway).
+    timed([str(SCORETUNE), "run", str(folder / "overhead-score.yaml"), "--env", str(backend.env_path), "--db", str(db), "--quiet"])
+    for _ in range(rounds):
+        for mode in ("score", "multipart"):
+            timed([str(SCORETUNE), "run", str(folder / f"overhead-{mode}.yaml"), "--env", str(backend.env_path), "--db", str(db), "--quiet"])
+            with sqlite3.connect(db) as conn:
+                run_id = conn.execute("SELECT max(id) FROM runs").fetchone()[0]
+                for direction in ("upload", "download"):
+                    rates = [row[0] for row in conn.execute(
+                        "SELECT object_size / duration / 1e6 FROM trials WHERE run_id = ? AND direction = ? AND outcome = 'ok'",
+                        (run_id, direction))]
+                    out.setdefault((mode, direction), []).extend(rates)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backends", default="seaweedfs,ceph")
+    parser.add_argument("--clients", default="scoretune,s5cmd,rclone,awscli", help="which clients to compare ('' for none)")
     args = parser.parse_args()
-    clients = ["scoretune", "s5cmd", "rclone", "awscli"]
+    clients = [c for c in args.clients.split(",") if c]
+    if clients and clients[0] != "scoretune":
+        sys.exit("bench: scoretune must be the first client (the ratios are against it)")
     SHM.mkdir(parents=True, exist_ok=True)
     (SHM / "rclone.conf").write_text("")
     results = {}   # (backend, workload, client) -> {"upload": [MB/s], "download": [...], "cpu_per_gib": [...]}
     commands = {}
     work = pathlib.Path(tempfile.mkdtemp(prefix="scoretune-bench-"))
+    overhead = None
     try:
-        for backend_name in args.backends.split(","):
+        overhead = score_overhead(Backend(args.backends.split(",")[0]), args.rounds, work)
+        for backend_name in args.backends.split(",") if clients else []:
             backend = Backend(backend_name)
             for workload in WORKLOADS:
                 src = sources(workload)
@@ -225,28 +254,36 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(SHM, ignore_errors=True)
-    write_report(results, commands, args)
+    write_report(results, commands, args, overhead)
 
 
-def write_report(results, commands, args):
+def write_report(results, commands, args, overhead):
     today = datetime.date.today().isoformat()
-    path = ROOT / "reports" / f"bench-{today}.md"
+    # With no peers (--clients ''), only the score-vs-multipart section: a report of its own.
+    path = ROOT / "reports" / (f"bench-{today}.md" if results else f"bench-overhead-{today}.md")
     med = lambda values: statistics.median(values) if values else float("nan")
-    lines = [f"# Benchmark: scoretune beside s5cmd, rclone and awscli, {today}", "",
+    lines = [f"# Benchmark: scoretune beside s5cmd, rclone and awscli, {today}" if results else f"# Benchmark: Score's path against plain multipart, {today}", "",
              f"Machine: {os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / (1 << 30))} GiB, "
              f"{platform.platform()}. Backends on 127.0.0.1, started by `scripts/backend`. {args.rounds} rounds, "
              "clients alternating within each round; medians below. Throughput is payload MB/s (10^6 bytes/s); "
              "CPU is the client's user + system seconds per GiB moved (upload and download together, from /usr/bin/time; "
              "scoretune's includes its start-up, verification of every downloaded byte, SQLite and deleting the objects). "
-             "Peers read and write files on tmpfs; scoretune generates and verifies in memory.", "",
-             "| backend | workload | client | upload MB/s | download MB/s | CPU s/GiB | scoretune ÷ client (up / down) |",
-             "|---|---|---|---|---|---|---|"]
+             "Peers read and write files on tmpfs; scoretune generates and verifies in memory.", ""]
+    if results:
+        lines += ["| backend | workload | client | upload MB/s | download MB/s | CPU s/GiB | scoretune ÷ client (up / down) |",
+                  "|---|---|---|---|---|---|---|"]
     for (backend, workload, client), entry in results.items():
         ours = results[(backend, workload, "scoretune")]
         up, down = med(entry["upload"]), med(entry["download"])
         ratio = "" if client == "scoretune" else f"{med(ours['upload']) / up:.2f} / {med(ours['download']) / down:.2f}"
         lines.append(f"| {backend} | {workload} | {client} | {up:.0f} | {down:.0f} | {med(entry['cpu_per_gib']):.2f} | {ratio} |")
-    lines += ["", "## Exact commands", ""]
+    if overhead:
+        lines += ["", f"## Score's path against plain multipart ({args.backends.split(',')[0]}, 1 GiB objects, 64 MiB parts, parallel 8, digests cached)", "",
+                  "| direction | score MB/s | multipart MB/s | score ÷ multipart |", "|---|---|---|---|"]
+        for direction in ("upload", "download"):
+            score, plain = med(overhead[("score", direction)]), med(overhead[("multipart", direction)])
+            lines.append(f"| {direction} | {score:.0f} | {plain:.0f} | {score / plain:.2f} |")
+    lines += ["", "## Exact commands", ""] if commands else []
     for (workload, client), command in sorted(commands.items()):
         lines.append(f"- {workload}, {client}:")
         lines += [f"  - `{c}`" for c in command]
