@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System libraries, each behind a tiny header of non-variadic wrappers.
@@ -30,6 +31,8 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["ScoreConfig", .product(name: "Yams", package: "Yams")]),
         .target(name: "Results", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
+        // A user-space network between the client and the store: latency, bandwidth, faults (SwiftNIO).
+        .target(name: "FaultProxy", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Analysis", dependencies: ["Results", "Scenario", "ScoreConfig"]),
         .target(name: "Reports", dependencies: ["Analysis", "Results", "Scenario"]),
         .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Analysis", "Hashing", "ObjectStore", "Transport", "ScoreConfig"]),
@@ -49,6 +52,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Results", "Runner", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "ObjectStore", "Transport", "TestSupport"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )

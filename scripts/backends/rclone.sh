@@ -16,3 +16,5 @@ launch_daemon() {
 
 backend_start() { start_daemon; }
 backend_stop() { stop_pidfile "$BACKEND_DIR/pid"; echo "backend $name: stopped"; }
+
+backend_vacuum() { :; }  # rclone serves plain files: deleting frees the space

@@ -23,4 +23,16 @@ JSON
 }
 
 backend_start() { start_daemon; }
-backend_stop() { stop_pidfile "$BACKEND_DIR/pid"; echo "backend $name: stopped"; }
+backend_stop() {
+  backend_running && { backend_vacuum || true; }
+  stop_pidfile "$BACKEND_DIR/pid"
+  echo "backend $name: stopped"
+}
+
+# Deleted objects stay in SeaweedFS volumes until a vacuum compacts them: a long test or bench run
+# otherwise fills the disk and then every write fails with "no writable volumes".
+backend_vacuum() {
+  local master=9333
+  [ -n "$NETNS" ] && master=9433
+  "${IN_NS[@]}" curl -sS -f -m 300 -o "$BACKEND_DIR/.last-answer" "http://127.0.0.1:$master/vol/vacuum?garbageThreshold=0.01"
+}

@@ -1,0 +1,179 @@
+import Foundation
+import NIOCore
+
+enum Side { case client, store }
+
+/// One proxied connection: the client's channel and the store's, and everything the profile does
+/// between them. Used on its event loop only.
+final class ConnectionPair: @unchecked Sendable {
+    let id: Int
+    private let profile: NetworkProfile
+    private let eventLoop: EventLoop
+    private let onFault: @Sendable (InjectedFault) -> Void
+    private var dice: FaultDice
+    private var client: Channel?
+    private var store: Channel?
+    private let ownToStore: Pacer?, ownToClient: Pacer?
+    private let sharedToStore: Pacer?, sharedToClient: Pacer?
+    /// Per direction (indexed by the side that sent): when its last chunk is due, bytes in flight.
+    private var lastDue: [Side: UInt64] = [.client: 0, .store: 0]
+    private var pending: [Side: Int] = [.client: 0, .store: 0]
+    private var starved: [Side: Bool] = [.client: false, .store: false]
+    private var stalledUntil: UInt64 = 0
+    private var sinceRoll = 0
+    private var moved: Int64 = 0
+    private var closed = false
+
+    /// Reading stops while this much is queued in one direction (the proxy's memory bound).
+    static let highWater = 4 << 20
+    static let mebibyte = 1 << 20
+
+    init(id: Int, profile: NetworkProfile, shared: SharedLinks, dice: FaultDice, eventLoop: EventLoop,
+         onFault: @escaping @Sendable (InjectedFault) -> Void) {
+        self.id = id
+        self.profile = profile
+        self.dice = dice
+        self.eventLoop = eventLoop
+        self.onFault = onFault
+        ownToStore = profile.bandwidthPerConnection.map(Pacer.init)
+        ownToClient = profile.bandwidthPerConnection.map(Pacer.init)
+        sharedToStore = shared.toStore
+        sharedToClient = shared.toClient
+    }
+
+    func attach(client: Channel, store: Channel) {
+        self.client = client
+        self.store = store
+    }
+
+    private func channel(_ side: Side) -> Channel? { side == .client ? client : store }
+    private func other(_ side: Side) -> Side { side == .client ? .store : .client }
+
+    /// Bytes arrived from `side`: deliver them to the other side when the network says so.
+    func received(_ buffer: ByteBuffer, from side: Side) {
+        guard !closed, let target = channel(other(side)) else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let bytes = buffer.readableBytes
+        var due = now + UInt64(profile.rttMilliseconds / 2 * 1e6)
+        if profile.jitterMilliseconds > 0 { due += UInt64(dice.roll() * profile.jitterMilliseconds * 1e6) }
+        due = max(due, stalledUntil)
+        let own = side == .client ? ownToStore : ownToClient
+        let shared = side == .client ? sharedToStore : sharedToClient
+        // The chunk needs room on its own link and on the shared one at the same time (two token
+        // buckets), both reserved from when it could first leave; bytes still leave in order.
+        let start = due
+        if let own { due = max(due, own.reserve(bytes, now: start)) }
+        if let shared { due = max(due, shared.reserve(bytes, now: start)) }
+        due = max(due, lastDue[side]!)
+        lastDue[side] = due
+        pending[side]! += bytes
+        moved += Int64(bytes)
+
+        if due <= now {
+            target.writeAndFlush(buffer, promise: nil)
+            delivered(bytes, from: side)
+        } else {
+            eventLoop.scheduleTask(deadline: .uptimeNanoseconds(due)) { [self] in
+                guard !closed else { return }
+                target.writeAndFlush(buffer, promise: nil)
+                delivered(bytes, from: side)
+            }
+        }
+        if pending[side]! < Self.highWater { channel(side)?.read() } else { starved[side] = true }
+        rollFaults(bytes, now: now)
+    }
+
+    private func delivered(_ bytes: Int, from side: Side) {
+        pending[side]! -= bytes
+        if starved[side]!, pending[side]! < Self.highWater {
+            starved[side] = false
+            channel(side)?.read()
+        }
+    }
+
+    private func rollFaults(_ bytes: Int, now: UInt64) {
+        let faults = profile.faults
+        guard faults.resetPerMiB > 0 || faults.stallPerMiB > 0 else { return }
+        sinceRoll += bytes
+        while sinceRoll >= Self.mebibyte && !closed {
+            sinceRoll -= Self.mebibyte
+            if faults.resetPerMiB > 0, dice.roll() < faults.resetPerMiB {
+                log(.reset)
+                reset()
+                return
+            }
+            if faults.stallPerMiB > 0, dice.roll() < faults.stallPerMiB {
+                log(.stall)
+                stalledUntil = max(stalledUntil, now) + UInt64(faults.stallMilliseconds * 1e6)
+            }
+        }
+    }
+
+    private func log(_ kind: InjectedFault.Kind) {
+        onFault(InjectedFault(time: Date().timeIntervalSince1970, connection: id, kind: kind, bytesMoved: moved))
+    }
+
+    /// Both sides get an RST: SO_LINGER 0, then close.
+    private func reset() {
+        closed = true
+        for channel in [client, store].compactMap({ $0 }) { resetAndClose(channel) }
+    }
+
+    /// One side closed: the other closes once what is already on its way has been delivered.
+    func closedSide(_ side: Side) {
+        guard !closed else { return }
+        let target = other(side)
+        let due = lastDue[side]!
+        let close = { [self] in
+            closed = true
+            channel(target)?.close(promise: nil)
+        }
+        if due <= DispatchTime.now().uptimeNanoseconds { close() } else {
+            eventLoop.scheduleTask(deadline: .uptimeNanoseconds(due + 1)) { close() }
+        }
+    }
+
+    func failed() {
+        guard !closed else { return }
+        closed = true
+        client?.close(promise: nil)
+        store?.close(promise: nil)
+    }
+}
+
+/// Hands what one channel reads to the pair.
+final class RelayHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    let pair: ConnectionPair
+    let side: Side
+
+    init(pair: ConnectionPair, side: Side) {
+        self.pair = pair
+        self.side = side
+    }
+
+    /// Reading is manual (autoRead off): the first read once the channel is up, later ones as the
+    /// queue toward the other side drains.
+    func channelActive(context: ChannelHandlerContext) {
+        context.read()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        pair.received(unwrapInboundIn(data), from: side)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        pair.closedSide(side)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        pair.failed()
+    }
+}
+
+/// Closes with an RST instead of a FIN: SO_LINGER on with a zero timeout.
+func resetAndClose(_ channel: Channel) {
+    guard let provider = channel as? SocketOptionProvider else { return channel.close(promise: nil) }
+    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+}

@@ -1,0 +1,41 @@
+/// What the proxy does to the bytes between a client and its store.
+public struct NetworkProfile: Sendable, Equatable, Codable {
+    /// Round-trip time added: half of it each way, in milliseconds.
+    public var rttMilliseconds: Double = 0
+    /// Uniform extra delay per chunk, 0…jitter ms (never reorders bytes within a connection).
+    public var jitterMilliseconds: Double = 0
+    /// Bytes per second per connection and direction; nil for no cap.
+    public var bandwidthPerConnection: Double?
+    /// Bytes per second shared by every connection, per direction; nil for no cap.
+    public var bandwidthTotal: Double?
+    public var faults = Faults()
+    public var seed: UInt64 = 1
+
+    public struct Faults: Sendable, Equatable, Codable {
+        /// Probability, per MiB forwarded, of resetting the connection (RST to both sides).
+        public var resetPerMiB: Double = 0
+        /// Probability, per MiB forwarded, of stalling the connection for `stallMilliseconds`.
+        public var stallPerMiB: Double = 0
+        public var stallMilliseconds: Double = 30_000
+        /// Probability, per new connection, of refusing it (RST right after accept).
+        public var refusePerConnection: Double = 0
+
+        public init() {}
+    }
+
+    public init() {}
+
+    public var isIdentity: Bool {
+        rttMilliseconds == 0 && jitterMilliseconds == 0 && bandwidthPerConnection == nil && bandwidthTotal == nil && faults == Faults()
+    }
+}
+
+/// One fault the proxy injected, for the log and the `faults` table.
+public struct InjectedFault: Sendable, Equatable {
+    public enum Kind: String, Sendable { case reset, stall, refuse }
+    public var time: Double
+    public var connection: Int
+    public var kind: Kind
+    /// Bytes the connection had moved (both directions) when it happened.
+    public var bytesMoved: Int64
+}
