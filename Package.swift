@@ -28,14 +28,14 @@ let package = Package(
         .target(name: "Compatibility", dependencies: ["ScoreConfig", "ObjectStore", "Transport", "Hashing"]),
         // Synthetic object bytes in C: vectorised, with runtime CPU dispatch.
         .target(name: "CPayload", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Scenario", dependencies: ["ScoreConfig", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scenario", dependencies: ["ScoreConfig", "FaultProxy", .product(name: "Yams", package: "Yams")]),
         .target(name: "Results", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
         // A user-space network between the client and the store: latency, bandwidth, faults (SwiftNIO).
         .target(name: "FaultProxy", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Analysis", dependencies: ["Results", "Scenario", "ScoreConfig"]),
         .target(name: "Reports", dependencies: ["Analysis", "Results", "Scenario"]),
-        .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Analysis", "Hashing", "ObjectStore", "Transport", "ScoreConfig"]),
+        .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Analysis", "Hashing", "FaultProxy", "ObjectStore", "Transport", "ScoreConfig"]),
         .executableTarget(name: "scoretune", dependencies: [
             "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload", "Analysis", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

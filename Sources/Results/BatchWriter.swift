@@ -7,6 +7,7 @@ public final class BatchWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var trials: [TrialRow] = []
     private var attempts: [AttemptRow] = []
+    private var faults: [FaultRow] = []
     private var flusher: Task<Void, Never>?
     private var failure: Error?
 
@@ -22,6 +23,7 @@ public final class BatchWriter: @unchecked Sendable {
 
     public func add(_ attempt: AttemptRow) { lock.withLock { attempts.append(attempt) } }
     public func add(_ trial: TrialRow) { lock.withLock { trials.append(trial) } }
+    public func add(_ fault: FaultRow) { lock.withLock { faults.append(fault) } }
 
     /// Writes whatever is buffered; throws the first write failure seen so far.
     public func flush() async throws {
@@ -36,12 +38,12 @@ public final class BatchWriter: @unchecked Sendable {
     }
 
     private func flushOnce() async {
-        let (t, a) = lock.withLock { () -> ([TrialRow], [AttemptRow]) in
-            defer { trials = []; attempts = [] }
-            return (trials, attempts)
+        let (t, a, f) = lock.withLock { () -> ([TrialRow], [AttemptRow], [FaultRow]) in
+            defer { trials = []; attempts = []; faults = [] }
+            return (trials, attempts, faults)
         }
         do {
-            try await database.insert(trials: t, attempts: a)
+            try await database.insert(trials: t, attempts: a, faults: f)
         } catch {
             lock.withLock { if failure == nil { failure = error } }
         }

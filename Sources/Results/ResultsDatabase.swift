@@ -63,9 +63,9 @@ public final class ResultsDatabase: Sendable {
             try cells.map { cell in
                 try db.execute(sql: """
                     INSERT INTO cells (run_id, position, upload_part_size, download_part_size, retry_limit,
-                      connect_timeout_ms, stall_timeout_ms, parallel, clients, status) VALUES (?,?,?,?,?,?,?,?,?,?)
+                      connect_timeout_ms, stall_timeout_ms, parallel, clients, network, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)
                     """, arguments: [cell.runId, cell.position, cell.uploadPartSize, cell.downloadPartSize, cell.retryLimit,
-                                     cell.connectTimeoutMs, cell.stallTimeoutMs, cell.parallel, cell.clients, cell.status])
+                                     cell.connectTimeoutMs, cell.stallTimeoutMs, cell.parallel, cell.clients, cell.network, cell.status])
                 var stored = cell
                 stored.id = db.lastInsertedRowID
                 return stored
@@ -79,7 +79,7 @@ public final class ResultsDatabase: Sendable {
                 var cell = CellRow(runId: row["run_id"], position: row["position"], uploadPartSize: row["upload_part_size"],
                                    downloadPartSize: row["download_part_size"], retryLimit: row["retry_limit"],
                                    connectTimeoutMs: row["connect_timeout_ms"], stallTimeoutMs: row["stall_timeout_ms"],
-                                   parallel: row["parallel"], clients: row["clients"], status: row["status"])
+                                   parallel: row["parallel"], clients: row["clients"], network: row["network"], status: row["status"])
                 cell.id = row["id"]
                 return cell
             }
@@ -177,9 +177,13 @@ public final class ResultsDatabase: Sendable {
 
     // MARK: batched rows
 
-    func insert(trials: [TrialRow], attempts: [AttemptRow]) async throws {
-        guard !trials.isEmpty || !attempts.isEmpty else { return }
+    func insert(trials: [TrialRow], attempts: [AttemptRow], faults: [FaultRow] = []) async throws {
+        guard !trials.isEmpty || !attempts.isEmpty || !faults.isEmpty else { return }
         try await pool.write { db in
+            for f in faults {
+                try db.execute(sql: "INSERT INTO faults (run_id, cell_id, time, connection, kind, bytes_moved) VALUES (?,?,?,?,?,?)",
+                               arguments: [f.runId, f.cellId, f.time, f.connection, f.kind, f.bytesMoved])
+            }
             let attempt = try db.cachedStatement(sql: """
                 INSERT INTO attempts (run_id, cell_id, trial_id, phase, operation, method, bucket, key, part_number, attempt,
                   status, error_class, bytes_sent, bytes_received, dns_s, connect_s, tls_s, first_byte_s, total_s, reused, started_at)

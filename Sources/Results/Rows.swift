@@ -47,10 +47,12 @@ public struct CellRow: Sendable, Equatable {
     public var stallTimeoutMs: Int64
     public var parallel: Int
     public var clients: Int
+    public var network: String?
     public var status: String
 
     public init(runId: Int64, position: Int, uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int,
-                connectTimeoutMs: Int64, stallTimeoutMs: Int64, parallel: Int, clients: Int, status: String = "pending") {
+                connectTimeoutMs: Int64, stallTimeoutMs: Int64, parallel: Int, clients: Int, network: String? = nil,
+                status: String = "pending") {
         self.runId = runId
         self.position = position
         self.uploadPartSize = uploadPartSize
@@ -60,6 +62,7 @@ public struct CellRow: Sendable, Equatable {
         self.stallTimeoutMs = stallTimeoutMs
         self.parallel = parallel
         self.clients = clients
+        self.network = network
         self.status = status
     }
 }
@@ -190,5 +193,24 @@ public struct CreatedRow: Sendable, Equatable {
         self.bucket = bucket
         self.key = key
         self.uploadId = uploadId
+    }
+}
+
+/// A fault the proxy injected.
+public struct FaultRow: Sendable {
+    public var runId: Int64
+    public var cellId: Int64?
+    public var time: Double
+    public var connection: Int
+    public var kind: String
+    public var bytesMoved: Int64
+
+    public init(runId: Int64, cellId: Int64?, time: Double, connection: Int, kind: String, bytesMoved: Int64) {
+        self.runId = runId
+        self.cellId = cellId
+        self.time = time
+        self.connection = connection
+        self.kind = kind
+        self.bytesMoved = bytesMoved
     }
 }

@@ -112,6 +112,22 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE trials ADD COLUMN cpu_user_s REAL")
             try db.execute(sql: "ALTER TABLE trials ADD COLUMN cpu_system_s REAL")
         }
+        // v3: the network profile a cell ran through, and what the fault proxy injected.
+        migrator.registerMigration("v3-network") { db in
+            try db.execute(sql: """
+            ALTER TABLE cells ADD COLUMN network TEXT;  -- profile name; NULL: straight to the store
+            CREATE TABLE faults (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL,
+                cell_id INTEGER,
+                time REAL NOT NULL,            -- seconds since 1970
+                connection INTEGER NOT NULL,   -- the proxy's connection number within the cell
+                kind TEXT NOT NULL,            -- reset | stall | refuse | slowdown-503 | error-500
+                bytes_moved INTEGER NOT NULL   -- by that connection when it happened
+            );
+            CREATE INDEX faults_cell ON faults(cell_id);
+            """)
+        }
         return migrator
     }
 }

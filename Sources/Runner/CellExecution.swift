@@ -1,4 +1,5 @@
 import Analysis
+import FaultProxy
 import Foundation
 import Results
 import Scenario
@@ -18,10 +19,26 @@ struct CellExecution: Sendable {
         try await database.setCellStatus(cell.id, "running")
         progress.cellStarted(cell.knobs.label, position: cell.position)
 
+        // A cell with a network profile talks to the store through a fault proxy of its own.
+        var proxy: FaultProxy?
+        var via: String?
+        if let name = cell.network, let profile = scenario.networks[name], !profile.isIdentity {
+            let recorder = self.recorder, cellId = cell.id
+            let started = FaultProxy(profile: profile, upstreamHost: connection.storeHost, upstreamPort: connection.storePort) { fault in
+                recorder.writer.add(FaultRow(runId: recorder.runId, cellId: cellId, time: fault.time, connection: fault.connection,
+                                             kind: fault.kind.rawValue, bytesMoved: fault.bytesMoved))
+            }
+            via = "127.0.0.1:\(try await started.start())"
+            proxy = started
+        }
+        defer { if let proxy { Task { try? await proxy.stop() } } }
         let connect = Duration.milliseconds(cell.connectTimeoutMs)
         let plan = TransferPlan(
-            s3: connection.client(connect: connect, stall: .milliseconds(cell.stallTimeoutMs)),
-            server: connection.client(connect: connect, stall: StoreConnection.serverReadTimeout),
+            s3: connection.client(connect: connect, stall: .milliseconds(cell.stallTimeoutMs), via: via),
+            // Score's server sits beside its store: only the client's requests cross the played network.
+            // A plain client (multipart mode) makes every request itself.
+            server: connection.client(connect: connect, stall: StoreConnection.serverReadTimeout,
+                                      via: scenario.mode == .multipart ? via : nil),
             objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
             uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, parallel: cell.parallel,
             retry: RetryPolicy(limit: cell.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,

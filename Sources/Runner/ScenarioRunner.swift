@@ -81,7 +81,8 @@ public final class ScenarioRunner: Sendable {
             cells = try await database.insertCells(shuffled.enumerated().map { position, knobs in
                 CellRow(runId: runId, position: position, uploadPartSize: knobs.uploadPartSize, downloadPartSize: knobs.downloadPartSize,
                         retryLimit: knobs.retryLimit, connectTimeoutMs: knobs.connectTimeoutMilliseconds,
-                        stallTimeoutMs: knobs.stallTimeoutMilliseconds, parallel: knobs.parallel, clients: knobs.clients)
+                        stallTimeoutMs: knobs.stallTimeoutMilliseconds, parallel: knobs.parallel, clients: knobs.clients,
+                        network: knobs.network)
             })
         }
 

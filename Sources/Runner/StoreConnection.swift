@@ -27,10 +27,14 @@ public struct StoreConnection: Sendable {
         self.observer = observer
     }
 
-    public func client(connect: Duration, stall: Duration) -> S3Client {
+    /// `via`: "127.0.0.1:PORT" of a fault proxy to connect through (signatures still name the store).
+    public func client(connect: Duration, stall: Duration, via: String? = nil) -> S3Client {
         S3Client(endpoint: endpoint, signer: signer, transport: transport,
-                 timeouts: Timeouts(connect: connect, stall: stall), observer: observer)
+                 timeouts: Timeouts(connect: connect, stall: stall), observer: observer, connectVia: via)
     }
+
+    public var storeHost: String { endpoint.host }
+    public var storePort: Int { endpoint.port }
 
     /// For housekeeping outside any cell: clean-up and the pre-flight.
     public var housekeeping: S3Client { client(connect: .seconds(15), stall: StoreConnection.serverReadTimeout) }

@@ -1,3 +1,4 @@
+import FaultProxy
 import Foundation
 
 /// A validated scenario: what to transfer, how, and over which grid of knobs.
@@ -18,6 +19,8 @@ public struct Scenario: Sendable {
     public var orderSeed: UInt64
     public var backoff: Backoff
     public var grid: Grid
+    /// Network profiles by name: the fault proxy plays them between client and store.
+    public var networks: [String: NetworkProfile]
     /// Things worth saying that do not stop the run (a knob Score ignores in this mode, …).
     public var warnings: [String]
 
@@ -41,6 +44,8 @@ public struct Scenario: Sendable {
         public var stallTimeout: [Int64]?
         public var parallel: [Int]?
         public var clients: [Int]?
+        /// Names in `networks`; nil: the store directly.
+        public var network: [String]?
     }
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
@@ -65,9 +70,11 @@ public struct Scenario: Sendable {
                         for stall in grid.stallTimeout ?? [defaults.stallTimeoutMilliseconds] {
                             for parallel in grid.parallel ?? [defaults.parallel] {
                                 for clients in grid.clients ?? [defaults.clients] {
-                                    cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
-                                                       connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
-                                                       parallel: parallel, clients: clients))
+                                    for network in grid.network.map({ $0.map(Optional.some) }) ?? [nil] {
+                                        cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
+                                                           connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
+                                                           parallel: parallel, clients: clients, network: network))
+                                    }
                                 }
                             }
                         }
@@ -92,9 +99,11 @@ public struct Knobs: Sendable, Hashable, Codable {
     public var parallel: Int
     /// Objects transferred at once.
     public var clients: Int
+    /// The network profile between client and store (a name in the scenario); nil: direct.
+    public var network: String?
 
     public init(uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int, connectTimeoutMilliseconds: Int64,
-                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int) {
+                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int, network: String? = nil) {
         self.uploadPartSize = uploadPartSize
         self.downloadPartSize = downloadPartSize
         self.retryLimit = retryLimit
@@ -102,11 +111,13 @@ public struct Knobs: Sendable, Hashable, Codable {
         self.stallTimeoutMilliseconds = stallTimeoutMilliseconds
         self.parallel = parallel
         self.clients = clients
+        self.network = network
     }
 
     /// A short name for tables and progress lines.
     public var label: String {
-        var parts = ["part=\(Units.formatSize(uploadPartSize))"]
+        var parts = network.map { ["net=\($0)"] } ?? []
+        parts.append("part=\(Units.formatSize(uploadPartSize))")
         if let downloadPartSize { parts.append("dl=\(Units.formatSize(downloadPartSize))") }
         parts += ["par=\(parallel)", "clients=\(clients)", "retry=\(retryLimit)",
                   "connect=\(Units.formatDuration(connectTimeoutMilliseconds))", "stall=\(Units.formatDuration(stallTimeoutMilliseconds))"]

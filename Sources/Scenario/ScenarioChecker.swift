@@ -1,3 +1,4 @@
+import FaultProxy
 import Foundation
 import Yams
 
@@ -64,7 +65,17 @@ struct ScenarioChecker {
         guard backoff.baseMilliseconds >= 1 else { throw fail(["backoff", "base"], nil, "must be at least 1ms") }
         guard backoff.maxMilliseconds >= backoff.baseMilliseconds else { throw fail(["backoff", "max"], nil, "must be at least backoff.base") }
 
-        let grid = try checkedGrid(mode: mode, largestObject: specs.map(\.size).max() ?? 0, warnings: &warnings)
+        var grid = try checkedGrid(mode: mode, largestObject: specs.map(\.size).max() ?? 0, warnings: &warnings)
+        let networks = try checkedNetworks(seed: seed)
+        if let names = file.grid?.network?.values {
+            for (i, name) in names.enumerated() where networks[name] == nil {
+                throw fail(["grid", "network"], names.count > 1 ? i : nil,
+                           "no network profile '\(name)' (define it under 'networks'\(networks.isEmpty ? "" : ": " + networks.keys.sorted().joined(separator: ", ")))")
+            }
+            grid.network = names
+        } else if networks["network"] != nil, file.network != nil {
+            grid.network = ["network"]
+        }
 
         var envPath = file.env
         if let env = envPath, !env.hasPrefix("/") {
@@ -74,7 +85,37 @@ struct ScenarioChecker {
         let name = file.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return Scenario(name: name, path: path, text: text, envPath: envPath, mode: mode, objects: specs, seed: seed,
                         repetitions: repetitions, warmup: warmup, budgetMilliseconds: file.budget?.milliseconds,
-                        orderSeed: file.order_seed ?? seed, backoff: backoff, grid: grid, warnings: warnings)
+                        orderSeed: file.order_seed ?? seed, backoff: backoff, grid: grid, networks: networks, warnings: warnings)
+    }
+
+    /// The `network` block (named "network") and the `networks` profiles, checked.
+    private func checkedNetworks(seed: UInt64) throws -> [String: NetworkProfile] {
+        var blocks: [(String, [String], ScenarioFile.NetworkBlock)] = []
+        if let single = file.network { blocks.append(("network", ["network"], single)) }
+        for (name, block) in file.networks ?? [:] { blocks.append((name, ["networks", name], block)) }
+        var profiles: [String: NetworkProfile] = [:]
+        for (name, path, block) in blocks {
+            var profile = NetworkProfile()
+            profile.rttMilliseconds = Double(block.rtt?.milliseconds ?? 0)
+            profile.jitterMilliseconds = Double(block.jitter?.milliseconds ?? 0)
+            profile.bandwidthPerConnection = block.bandwidth_per_connection?.bytesPerSecond
+            profile.bandwidthTotal = block.bandwidth_total?.bytesPerSecond
+            profile.seed = block.seed ?? seed
+            if let faults = block.faults {
+                for (key, value) in [("reset", faults.reset), ("stall", faults.stall), ("refuse", faults.refuse),
+                                     ("slowdown_503", faults.slowdown_503), ("error_500", faults.error_500)] {
+                    if let value, !(0...1).contains(value) { throw fail(path + ["faults", key], nil, "a probability is 0 to 1") }
+                }
+                profile.faults.resetPerMiB = faults.reset ?? 0
+                profile.faults.stallPerMiB = faults.stall ?? 0
+                profile.faults.stallMilliseconds = Double(faults.stall_for?.milliseconds ?? 30_000)
+                profile.faults.refusePerConnection = faults.refuse ?? 0
+                profile.faults.slowDownPerRequest = faults.slowdown_503 ?? 0
+                profile.faults.errorPerRequest = faults.error_500 ?? 0
+            }
+            profiles[name] = profile
+        }
+        return profiles
     }
 
     private func checkedGrid(mode: Mode, largestObject: Int64, warnings: inout [String]) throws -> Scenario.Grid {
@@ -116,7 +157,7 @@ struct ScenarioChecker {
         let parallel = try each("parallel", raw?.parallel) { (1...256).contains($0) ? nil : "must be 1 to 256" }
         let clients = try each("clients", raw?.clients) { (1...256).contains($0) ? nil : "must be 1 to 256" }
         return Scenario.Grid(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry, connectTimeout: connect,
-                             stallTimeout: stall, parallel: parallel, clients: clients)
+                             stallTimeout: stall, parallel: parallel, clients: clients, network: nil)
     }
 }
 

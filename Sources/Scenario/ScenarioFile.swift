@@ -12,6 +12,9 @@ struct ScenarioFile: Decodable {
     /// Seeds the randomised cell order (recorded with the run); defaults to the objects' seed.
     var order_seed: UInt64?
     var backoff: Backoff?
+    /// One network profile for every cell, or named ones for the `network` grid dimension.
+    var network: NetworkBlock?
+    var networks: [String: NetworkBlock]?
 
     struct Objects: Decodable {
         var sizes: OneOrMany<SizeValue>?
@@ -34,6 +37,27 @@ struct ScenarioFile: Decodable {
         var stall_timeout: OneOrMany<DurationValue>?
         var parallel: OneOrMany<Int>?
         var clients: OneOrMany<Int>?
+        var network: OneOrMany<String>?
+    }
+
+    /// What the fault proxy plays between the client and the store.
+    struct NetworkBlock: Decodable {
+        var rtt: DurationValue?
+        var jitter: DurationValue?
+        var bandwidth_per_connection: RateValue?
+        var bandwidth_total: RateValue?
+        var faults: FaultsBlock?
+        var seed: UInt64?
+    }
+
+    struct FaultsBlock: Decodable {
+        /// Probabilities: reset and stall per MiB moved, refuse per connection, 503/500 per request.
+        var reset: Double?
+        var stall: Double?
+        var stall_for: DurationValue?
+        var refuse: Double?
+        var slowdown_503: Double?
+        var error_500: Double?
     }
 
     struct Backoff: Decodable {
@@ -43,11 +67,15 @@ struct ScenarioFile: Decodable {
 
     /// Every key a mapping may hold, by where it stands: what the unknown-key check compares with.
     static let knownKeys: [String: [String]] = [
-        "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order_seed", "backoff"],
+        "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order_seed", "backoff", "network", "networks"],
+        "network": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
+        "networks.*": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
+        "network.faults": ["reset", "stall", "stall_for", "refuse", "slowdown_503", "error_500"],
+        "networks.*.faults": ["reset", "stall", "stall_for", "refuse", "slowdown_503", "error_500"],
         "objects": ["sizes", "distribution", "count", "seed"],
         "objects.distribution[]": ["size", "weight"],
         "grid": ["UPLOAD_PARTSIZE", "DOWNLOAD_PARTSIZE", "UPLOAD_RETRY_LIMIT", "UPLOAD_CONNECTIONTIMEOUT",
-                 "stall_timeout", "parallel", "clients"],
+                 "stall_timeout", "parallel", "clients", "network"],
         "backoff": ["base", "max"],
     ]
 }
@@ -100,6 +128,22 @@ struct DurationValue: Decodable {
         }
         switch Units.parseDuration(try container.decode(String.self)) {
         case .success(let value): milliseconds = value
+        case .failure(let error): throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+}
+
+/// Bytes per second: `125MB/s`, `1Gbit/s`, `500Mbit/s`, or a bare number of bytes per second.
+struct RateValue: Decodable {
+    var bytesPerSecond: Double
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            bytesPerSecond = number
+            return
+        }
+        switch Units.parseRate(try container.decode(String.self)) {
+        case .success(let value): bytesPerSecond = value
         case .failure(let error): throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
         }
     }

@@ -41,7 +41,9 @@ public enum ScenarioLoader {
     /// Unknown keys are errors, with the nearest known spelling when there is one.
     private static func checkKeys(_ node: Node, at place: String, path: String) throws {
         if let mapping = node.mapping {
-            let known = ScenarioFile.knownKeys[place]
+            // Named profiles under `networks` share one set of keys.
+            let pattern = place.hasPrefix("networks.") ? "networks.*" + place.dropFirst("networks.".count).drop { $0 != "." } : place
+            let known = place == "networks" ? nil : ScenarioFile.knownKeys[String(pattern)]
             for (keyNode, value) in mapping {
                 let key = keyNode.string ?? "\(keyNode)"
                 let child = place.isEmpty ? key : "\(place).\(key)"

@@ -48,6 +48,22 @@ public enum Units {
         return .success(Int64(result))
     }
 
+    /// Bytes per second from `125MB/s`, `1Gbit/s`, `500Mbit/s`, `10Kbit/s`.
+    public static func parseRate(_ raw: String) -> Result<Double, UnitError> {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        let problem = UnitError(message: "'\(raw)' is not a rate (write 125MB/s, 1Gbit/s or 500Mbit/s)")
+        guard text.hasSuffix("/s") else { return .failure(problem) }
+        let amount = String(text.dropLast(2))
+        for (unit, bits) in [("Gbit", 1e9), ("Mbit", 1e6), ("Kbit", 1e3)] where amount.hasSuffix(unit) {
+            guard let value = Double(amount.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), value > 0 else { return .failure(problem) }
+            return .success(value * bits / 8)
+        }
+        switch parseSize(amount) {
+        case .success(let bytes) where bytes > 0: return .success(Double(bytes))
+        default: return .failure(problem)
+        }
+    }
+
     /// The largest unit that divides the size exactly, binary or decimal: `64MiB`, `250MB`, `10TB`.
     public static func formatSize(_ bytes: Int64) -> String {
         let units: [(String, Int64)] = [("PiB", 1 << 50), ("PB", 1_000_000_000_000_000), ("TiB", 1 << 40), ("TB", 1_000_000_000_000), ("GiB", 1 << 30), ("GB", 1_000_000_000),

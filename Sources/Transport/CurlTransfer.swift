@@ -8,6 +8,7 @@ final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
     let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
     private let source: BodySource?
     private let sink: ResponseSink?
     private let collector: CollectingSink?
@@ -42,6 +43,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     deinit {
         curl_slist_free_all(headerList)
+        curl_slist_free_all(connectToList)
         curl_easy_cleanup(handle)
     }
 
@@ -59,6 +61,11 @@ final class CurlTransfer: @unchecked Sendable {
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)
         if let caBundle = options.caBundle { ccurl_setopt_str(handle, CURLOPT_CAINFO, caBundle) }
+        if let target = request.connectTo {
+            // "::HOST:PORT": every host and port of this request goes to that address instead.
+            connectToList = curl_slist_append(connectToList, "::\(target)")
+            ccurl_setopt_slist(handle, CURLOPT_CONNECT_TO, connectToList)
+        }
         if let connect = request.timeouts.connect {
             ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connect.milliseconds)))
         }

@@ -6,14 +6,18 @@ public struct HTTPRequest: Sendable {
     public var headers: [HTTPHeader]
     public var body: RequestBody
     public var timeouts: Timeouts
+    /// Connect somewhere else than the URL's host while keeping the URL (and so the Host header and
+    /// signatures) as they are: how requests go through the fault proxy. "127.0.0.1:PORT".
+    public var connectTo: String?
 
     public init(method: String, url: String, headers: [HTTPHeader] = [], body: RequestBody = .empty,
-                timeouts: Timeouts = Timeouts()) {
+                timeouts: Timeouts = Timeouts(), connectTo: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeouts = timeouts
+        self.connectTo = connectTo
     }
 }
 

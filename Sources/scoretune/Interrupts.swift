@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// SIGINT/SIGTERM handling: the first signal cancels the work so it can clean up; the caller then
+/// SIGINT/SIGTERM/SIGHUP handling: the first signal cancels the work so it can clean up; the caller then
 /// exits 130. A second signal exits at once.
 final class Interrupts: @unchecked Sendable {
     private let lock = NSLock()
@@ -12,7 +12,8 @@ final class Interrupts: @unchecked Sendable {
 
     static func cancelOnSignal<T>(_ task: Task<T, Never>) -> Interrupts {
         let interrupts = Interrupts()
-        for signalNumber in [SIGINT, SIGTERM] {
+        // SIGHUP too: a closed terminal or SSH session must not leave objects behind.
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {

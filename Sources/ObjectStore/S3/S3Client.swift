@@ -9,15 +9,19 @@ public final class S3Client: Sendable {
     public let signer: S3Signer
     public let transport: CurlTransport
     public let timeouts: Timeouts
+    /// "HOST:PORT" to connect to instead of the endpoint (a fault proxy); URLs and signatures
+    /// still name the endpoint.
+    public let connectVia: String?
     private let observer: AttemptObserver?
 
     public init(endpoint: S3Endpoint, signer: S3Signer, transport: CurlTransport,
-                timeouts: Timeouts = Timeouts(), observer: AttemptObserver? = nil) {
+                timeouts: Timeouts = Timeouts(), observer: AttemptObserver? = nil, connectVia: String? = nil) {
         self.endpoint = endpoint
         self.signer = signer
         self.transport = transport
         self.timeouts = timeouts
         self.observer = observer
+        self.connectVia = connectVia
     }
 
     // MARK: objects
@@ -226,7 +230,8 @@ public final class S3Client: Sendable {
     public func sendPresigned(_ operation: String, method: String, url: String, headers: [HTTPHeader] = [],
                               body: RequestBody = .empty, sink: ResponseSink? = nil, partNumber: Int? = nil,
                               timeouts: Timeouts? = nil) async throws -> HTTPResponse {
-        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeouts: timeouts ?? self.timeouts)
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeouts: timeouts ?? self.timeouts,
+                                  connectTo: connectVia)
         return try await execute(operation, request, bucket: nil, key: nil, partNumber: partNumber, sink: sink)
     }
 
@@ -256,7 +261,8 @@ public final class S3Client: Sendable {
         case .stream: payloadHash = S3Signer.unsignedPayload
         }
         let auth = signer.authorizationHeaders(for: target, payloadHash: payloadHash, date: Date())
-        let request = HTTPRequest(method: method, url: target.url, headers: headers + auth, body: body, timeouts: timeouts)
+        let request = HTTPRequest(method: method, url: target.url, headers: headers + auth, body: body, timeouts: timeouts,
+                                  connectTo: connectVia)
         return try await execute(operation, request, bucket: bucket, key: key, partNumber: partNumber, sink: sink)
     }
 
