@@ -1,0 +1,56 @@
+import ArgumentParser
+import FaultProxy
+import Foundation
+import Scenario
+
+struct Proxy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the fault proxy on its own: put a Score server or any client behind a played network.",
+        discussion: """
+        The profile file holds the keys of a scenario's `network:` block (rtt, jitter, bandwidth_per_connection, \
+        bandwidth_total, faults: {reset, stall, stall_for, refuse, slowdown_503, error_500}, seed). Each injected \
+        fault is logged on standard error. Runs until Ctrl-C.
+        """)
+
+    @Option(name: .long, help: "Where to listen: 127.0.0.1:PORT.")
+    var listen: String
+
+    @Option(name: .long, help: "The store: HOST:PORT.")
+    var upstream: String
+
+    @Option(name: .long, help: "A YAML network profile.")
+    var profile: String?
+
+    func run() async throws {
+        guard let (listenHost, listenPort) = split(listen), listenHost == "127.0.0.1" || listenHost == "localhost" else {
+            throw CommandFailure(message: "--listen '\(listen)': expected 127.0.0.1:PORT (the proxy listens on loopback only)")
+        }
+        guard let (host, port) = split(upstream) else { throw CommandFailure(message: "--upstream '\(upstream)': expected HOST:PORT") }
+        var network = NetworkProfile()
+        if let profile {
+            do { network = try NetworkProfileFile.load(path: profile) } catch let error as ScenarioError {
+                throw CommandFailure(message: error.description)
+            }
+        }
+        let proxy = FaultProxy(profile: network, upstreamHost: host, upstreamPort: port) { fault in
+            FileHandle.standardError.write(Data("\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: fault.time))) connection \(fault.connection): \(fault.kind.rawValue) after \(fault.bytesMoved) bytes\n".utf8))
+        }
+        let bound: Int
+        do { bound = try await proxy.start(port: listenPort) } catch {
+            throw CommandFailure(message: "--listen \(listen): cannot listen (\(error))", code: 1)
+        }
+        FileHandle.standardError.write(Data("scoretune proxy: 127.0.0.1:\(bound) → \(host):\(port)\n".utf8))
+        let task = Task { () -> Void in
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        }
+        _ = Interrupts.cancelOnSignal(task)
+        await task.value
+        try await proxy.stop()
+        throw ExitCode(130)
+    }
+
+    private func split(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        return (String(text[..<colon]), port)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import Runner
+import TestSupport
+import Transport
+import XCTest
+
+/// Runs through the fault proxy against the real SeaweedFS: resets against the retry limit, stalls
+/// against the stall timeout. The proxy's dice are seeded, so the same faults fall each time.
+final class NetworkRunTests: XCTestCase {
+    let transport = CurlTransport()
+    override func tearDown() { transport.shutdown() }
+
+    func run(_ yaml: String) async throws -> (TemporaryRun, RunResult) {
+        let temporary = try TemporaryRun(.seaweedfs, yaml)
+        addTeardownBlock { temporary.remove() }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let result = try await ScenarioRunner(options: RunOptions(scenarioPath: temporary.scenario, envPath: nil,
+                                                                  databasePath: temporary.database, resume: nil),
+                                              progress: RunProgress(style: .quiet)).run()
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+        return (temporary, result)
+    }
+
+    func testResetsFailWithoutRetriesAndRecoverWithThem() async throws {
+        // About one 5 MiB part in ten meets a reset (0.021 per MiB); 80 part transfers per cell.
+        let (run, result) = try await self.run("""
+            mode: multipart
+            objects: {sizes: [40MiB], count: 5, seed: 9}
+            network: {faults: {reset: 0.021}, seed: 4}
+            grid: {UPLOAD_PARTSIZE: 5MiB, DOWNLOAD_PARTSIZE: 5MiB, parallel: 1, UPLOAD_RETRY_LIMIT: [0, 3]}
+            backoff: {base: 5ms, max: 50ms}
+            repetitions: 1
+            warmup: 0
+            """)
+        XCTAssertEqual(result.status, "completed")
+        let failed0 = try run.count("SELECT count(*) FROM trials t JOIN cells c ON c.id = t.cell_id WHERE c.retry_limit = 0 AND t.outcome = 'failed'")
+        let reset0 = try run.count("SELECT count(*) FROM trials t JOIN cells c ON c.id = t.cell_id WHERE c.retry_limit = 0 AND t.error_class = 'connection-reset'")
+        XCTAssertGreaterThan(failed0, 0, "with no retries a reset fails the trial")
+        XCTAssertEqual(reset0, failed0, "and the trial says why")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM trials t JOIN cells c ON c.id = t.cell_id WHERE c.retry_limit = 3 AND t.outcome = 'failed'"), 0,
+                       "three retries carry every part through")
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM attempts a JOIN cells c ON c.id = a.cell_id WHERE c.retry_limit = 3 AND a.attempt > 1"), 0,
+                             "the attempts table shows the retries")
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM faults WHERE kind = 'reset'"), 0, "every injected reset is in the faults table")
+    }
+
+    func testAShortStallTimeoutRecoversWhereALongOneWaits() async throws {
+        let (run, result) = try await self.run("""
+            mode: multipart
+            objects: {sizes: [8MiB], count: 1, seed: 10}
+            network: {faults: {stall: 0.1, stall_for: 8s}, seed: 5}
+            grid: {UPLOAD_PARTSIZE: 8MiB, parallel: 1, UPLOAD_RETRY_LIMIT: 3, stall_timeout: [1s, 60s]}
+            backoff: {base: 5ms, max: 50ms}
+            repetitions: 1
+            warmup: 0
+            """)
+        XCTAssertEqual(result.status, "completed")
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM faults WHERE kind = 'stall'"), 0)
+        let rows = try run.rows("""
+            SELECT c.stall_timeout_ms AS timeout, max(t.duration) AS longest, sum(t.outcome = 'ok') AS ok, count(*) AS trials
+            FROM trials t JOIN cells c ON c.id = t.cell_id GROUP BY c.id ORDER BY c.stall_timeout_ms
+            """)
+        XCTAssertEqual(rows.count, 2)
+        let short = rows[0], long = rows[1]
+        XCTAssertEqual(short["ok"] as Int, short["trials"] as Int, "the 1 s timeout cuts each stall and a retry goes through")
+        XCTAssertLessThan(short["longest"] as Double, 8, "without waiting out an 8 s stall")
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM attempts a JOIN cells c ON c.id = a.cell_id WHERE c.stall_timeout_ms = 1000 AND a.error_class = 'stall-timeout'"), 0)
+        XCTAssertGreaterThanOrEqual(long["longest"] as Double, 8, "the 60 s timeout sits through the stall")
+    }
+}
