@@ -49,9 +49,53 @@ final class ConnectionPair: @unchecked Sendable {
     private func channel(_ side: Side) -> Channel? { side == .client ? client : store }
     private func other(_ side: Side) -> Side { side == .client ? .store : .client }
 
-    /// Bytes arrived from `side`: deliver them to the other side when the network says so.
+    /// Bytes arrived from `side`. Requests the profile answers itself (503/500) are taken out here;
+    /// the rest goes on toward the other side.
     func received(_ buffer: ByteBuffer, from side: Side) {
-        guard !closed, let target = channel(other(side)) else { return }
+        guard !closed else { return }
+        if side == .client, framer != nil {
+            var forward = ByteBuffer()
+            let answered = framer!.take(buffer, forwardInto: &forward)
+            for kind in answered { answer(kind) }
+            if forward.readableBytes > 0 { deliver(forward, from: side) } else { channel(side)?.read() }
+            return
+        }
+        deliver(buffer, from: side)
+    }
+
+    /// The framer that finds request boundaries, when the profile answers some requests itself.
+    private lazy var framer: RequestFramer? = {
+        let faults = profile.faults
+        guard faults.slowDownPerRequest > 0 || faults.errorPerRequest > 0 else { return nil }
+        return RequestFramer { [self] in
+            let roll = dice.roll()
+            if roll < faults.slowDownPerRequest { return .slowDown }
+            if roll < faults.slowDownPerRequest + faults.errorPerRequest { return .serverError }
+            return nil
+        }
+    }()
+
+    /// Answers a swallowed request as S3 does, one round trip later.
+    private func answer(_ kind: InjectedFault.Kind) {
+        log(kind)
+        let (status, code, message) = kind == .slowDown
+            ? ("503 Slow Down", "SlowDown", "Please reduce your request rate.")
+            : ("500 Internal Server Error", "InternalError", "We encountered an internal error. Please try again.")
+        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>scoretune-proxy-\(id)</RequestId></Error>"
+        let head = "HTTP/1.1 \(status)\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nx-amz-request-id: scoretune-proxy-\(id)\r\n\r\n"
+        var buffer = ByteBuffer()
+        buffer.writeString(head + body)
+        let due = max(DispatchTime.now().uptimeNanoseconds + UInt64(profile.rttMilliseconds * 1e6), lastDue[.store]!)
+        lastDue[.store] = due
+        eventLoop.scheduleTask(deadline: .uptimeNanoseconds(due)) { [self] in
+            guard !closed else { return }
+            client?.writeAndFlush(buffer, promise: nil)
+        }
+    }
+
+    /// Sends bytes on toward the other side when the network says so.
+    private func deliver(_ buffer: ByteBuffer, from side: Side) {
+        guard let target = channel(other(side)) else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         let bytes = buffer.readableBytes
         var due = now + UInt64(profile.rttMilliseconds / 2 * 1e6)
@@ -176,4 +220,68 @@ final class RelayHandler: ChannelInboundHandler, @unchecked Sendable {
 func resetAndClose(_ channel: Channel) {
     guard let provider = channel as? SocketOptionProvider else { return channel.close(promise: nil) }
     provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+}
+
+/// Finds HTTP/1.1 request boundaries in what a client sends (head up to a blank line, then
+/// Content-Length bytes of body), and lets a decision swallow whole requests.
+struct RequestFramer {
+    private var head: [UInt8] = []
+    private var bodyLeft: Int64 = 0
+    private var inHead = true
+    private var swallowing: InjectedFault.Kind?
+    private let decide: () -> InjectedFault.Kind?
+
+    init(decide: @escaping () -> InjectedFault.Kind?) { self.decide = decide }
+
+    /// Appends what passes to `forward`; returns the requests taken out (complete ones).
+    mutating func take(_ input: ByteBuffer, forwardInto forward: inout ByteBuffer) -> [InjectedFault.Kind] {
+        var answered: [InjectedFault.Kind] = []
+        var bytes = input
+        while bytes.readableBytes > 0 {
+            if inHead {
+                let before = head.count
+                head += bytes.readBytes(length: bytes.readableBytes)!
+                guard let end = Self.endOfHead(head, searchFrom: max(0, before - 3)) else { continue }
+                let requestHead = Array(head[..<end])
+                // What came after the head is body (or the next request): put it back.
+                var rest = ByteBuffer()
+                rest.writeBytes(head[end...])
+                bytes = rest
+                head = []
+                bodyLeft = Self.contentLength(requestHead)
+                swallowing = decide()
+                if swallowing == nil { forward.writeBytes(requestHead) }
+                inHead = false
+            } else {
+                let n = Int(min(Int64(bytes.readableBytes), bodyLeft))
+                let slice = bytes.readSlice(length: n)!
+                if swallowing == nil { forward.writeImmutableBuffer(slice) }
+                bodyLeft -= Int64(n)
+            }
+            if !inHead && bodyLeft == 0 {
+                if let kind = swallowing { answered.append(kind) }
+                swallowing = nil
+                inHead = true
+            }
+        }
+        return answered
+    }
+
+    static func endOfHead(_ bytes: [UInt8], searchFrom start: Int) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        var i = start
+        while i + 3 < bytes.count {
+            if bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 { return i + 4 }
+            i += 1
+        }
+        return nil
+    }
+
+    static func contentLength(_ head: [UInt8]) -> Int64 {
+        let text = String(decoding: head, as: UTF8.self)
+        for line in text.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+            return Int64(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        return 0
+    }
 }

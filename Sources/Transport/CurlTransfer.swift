@@ -12,6 +12,8 @@ final class CurlTransfer: @unchecked Sendable {
     private let source: BodySource?
     private let sink: ResponseSink?
     private let collector: CollectingSink?
+    /// An error answer's body (S3 or Azure XML) never goes to the caller's sink: it is kept here.
+    private var errorBody: CollectingSink?
     private var continuation: CheckedContinuation<HTTPResponse, Error>?
     private var status = 0
     private var responseHeaders: [HTTPHeader] = []
@@ -121,6 +123,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func onWrite(_ bytes: UnsafeRawBufferPointer) -> Int {
         lastActivity = monotonicNanos()
+        if sink != nil && !(200..<300).contains(status) {
+            if errorBody == nil { errorBody = CollectingSink(limit: 1 << 20) }
+            return errorBody!.receive(bytes) ? bytes.count : 0
+        }
         let accepted = (sink ?? collector!).receive(bytes)
         if !accepted { abortReason = sink == nil ? "response body larger than the in-memory limit" : "the response sink refused the body" }
         return accepted ? bytes.count : 0
@@ -182,7 +188,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         if code == CURLE_OK {
             continuation.resume(returning: HTTPResponse(status: status, headers: responseHeaders,
-                                                        body: collector?.bytes ?? [], metrics: metrics))
+                                                        body: collector?.bytes ?? errorBody?.bytes ?? [], metrics: metrics))
             return
         }
         continuation.resume(throwing: classify(code, metrics))

@@ -123,6 +123,34 @@ final class FaultProxyTests: XCTestCase {
         }
     }
 
+    func testSlowDownAndInternalErrorAnswersAreS3Errors() async throws {
+        let log = FaultLog()
+        var profile = NetworkProfile()
+        profile.faults.slowDownPerRequest = 1
+        let (proxy, _, proxied, bucket) = try await throughProxy(profile, onFault: log.add)
+        do {
+            // A PUT with a body: the proxy swallows the body and answers for the store.
+            try await proxied.putObject(bucket: bucket, key: testPrefix() + "never", body: testBytes(count: 300_000, seed: 4))
+            XCTFail("a 503 profile let a PUT through")
+        } catch let error as S3Error {
+            XCTAssertEqual(error.status, 503)
+            XCTAssertEqual(error.code, "SlowDown")
+        }
+        try await proxy.stop()
+        var errors = NetworkProfile()
+        errors.faults.errorPerRequest = 1
+        let (failing, _, failed, _) = try await throughProxy(errors, onFault: log.add)
+        do {
+            _ = try await failed.getObject(bucket: bucket, key: "data/heliograph")
+            XCTFail("a 500 profile let a GET through")
+        } catch let error as S3Error {
+            XCTAssertEqual(error.status, 500)
+            XCTAssertEqual(error.code, "InternalError")
+        }
+        try await failing.stop()
+        XCTAssertEqual(log.events.map(\.kind), [.slowDown, .serverError])
+    }
+
     func proxyPort(_ proxy: FaultProxy) async throws -> Int { try XCTUnwrap(proxy.port) }
 }
 

@@ -69,4 +69,30 @@ final class NetworkRunTests: XCTestCase {
         XCTAssertGreaterThan(try run.count("SELECT count(*) FROM attempts a JOIN cells c ON c.id = a.cell_id WHERE c.stall_timeout_ms = 1000 AND a.error_class = 'stall-timeout'"), 0)
         XCTAssertGreaterThanOrEqual(long["longest"] as Double, 8, "the 60 s timeout sits through the stall")
     }
+
+    func testSlowDownAnswersAreRetriedWithBackOff() async throws {
+        let (run, result) = try await self.run("""
+            mode: multipart
+            objects: {sizes: [10MiB], count: 2, seed: 11}
+            network: {faults: {slowdown_503: 0.3}, seed: 6}
+            grid: {UPLOAD_PARTSIZE: 5MiB, parallel: 2, UPLOAD_RETRY_LIMIT: 8}
+            backoff: {base: 20ms, max: 200ms}
+            repetitions: 1
+            warmup: 0
+            """)
+        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM trials WHERE outcome = 'ok'"), 4)
+        let slowDowns = try run.count("SELECT count(*) FROM attempts WHERE status = 503 AND error_class = 'slowdown-503'")
+        XCTAssertGreaterThan(slowDowns, 0)
+        XCTAssertEqual(slowDowns, try run.count("SELECT count(*) FROM faults WHERE kind = 'slowdown-503'"), "one answer per injected 503")
+        // Back-off: a retry after a 503 starts later than the 503 came back.
+        let gaps = try run.rows("""
+            SELECT b.started_at - (a.started_at + a.total_s) AS gap FROM attempts a JOIN attempts b
+            ON b.trial_id = a.trial_id AND b.operation = a.operation AND coalesce(b.part_number, 0) = coalesce(a.part_number, 0)
+               AND b.attempt = a.attempt + 1
+            WHERE a.status = 503
+            """).map { $0["gap"] as Double }
+        XCTAssertFalse(gaps.isEmpty)
+        XCTAssertTrue(gaps.allSatisfy { $0 >= 0 }, "\(gaps)")
+    }
 }
