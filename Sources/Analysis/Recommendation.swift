@@ -156,7 +156,9 @@ public struct Recommendation: Sendable, Encodable {
         }
     }
 
-    /// Smallest limit that turned every observed failure into a success, plus a margin of 2.
+    /// Smallest limit that turned every observed failure into a success, plus a margin of 2; when
+    /// the run injected faults, also the smallest limit that leaves under one failed part per 10^5
+    /// at the failure rate part transfers showed, with what each tried limit did.
     static func retryAdvice(_ analysis: RunAnalysis) -> (value: Int, evidence: String) {
         // A request is (trial, operation, part); its retries are its highest attempt number − 1.
         var highest: [String: (attempt: Int, succeeded: Bool)] = [:]
@@ -171,13 +173,34 @@ public struct Recommendation: Sendable, Encodable {
         let failedAttempts = analysis.attempts.filter { $0.errorClass != nil }
         let classes = Dictionary(grouping: failedAttempts, by: { $0.errorClass! }).map { "\($0.key) \($0.value.count)" }.sorted()
         let unrecovered = analysis.trials.filter { !$0.warmup && $0.outcome != "ok" }.count
+        var value = needed + 2
         var evidence = failedAttempts.isEmpty
             ? "no request failed in this run (\(analysis.attempts.count) attempts), so 0 retries sufficed; +2 margin because rare faults go unseen in a short run"
             : "\(failedAttempts.count) failed attempts (\(classes.joined(separator: ", "))); the worst request that recovered needed \(needed) retr\(needed == 1 ? "y" : "ies"); +2 margin because rare faults are under-sampled"
         if unrecovered > 0 {
             evidence += "; \(unrecovered) measured trial(s) failed outright in cells with smaller limits or non-retryable errors"
         }
-        return (needed + 2, evidence)
+        if !analysis.faults.isEmpty {
+            // q: the share of part transfers (PUT or ranged GET) that failed, whatever the cell.
+            let parts = analysis.attempts.filter { $0.phase == "parts" && ($0.operation == "UploadPart" || $0.operation == "GetObject") }
+            let q = parts.isEmpty ? 0 : Double(parts.filter { $0.errorClass != nil }.count) / Double(parts.count)
+            let kinds = Dictionary(grouping: analysis.faults, by: \.kind).map { "\($0.value.count) \($0.key)" }.sorted()
+            evidence += "; the proxy injected \(kinds.joined(separator: ", ")), and \(String(format: "%.1f", q * 100))% of \(parts.count) part transfers failed"
+            if q > 0 && q < 1 {
+                let model = (0...50).first { pow(q, Double($0 + 1)) * 1e5 < 1 } ?? 50
+                evidence += String(format: ": at that rate a limit of %d leaves an expected %.2g failed parts per 10^5", model, pow(q, Double(model + 1)) * 1e5)
+                value = max(value, model)
+            }
+            var byLimit: [Int: (failed: Int, trials: Int)] = [:]
+            for stats in analysis.cells {
+                let entry = byLimit[stats.cell.retryLimit] ?? (0, 0)
+                byLimit[stats.cell.retryLimit] = (entry.failed + stats.failedTrials, entry.trials + stats.trials)
+            }
+            if byLimit.count > 1 {
+                evidence += "; in this run " + byLimit.keys.sorted().map { "limit \($0) gave \(byLimit[$0]!.failed) failed of \(byLimit[$0]!.trials) trials" }.joined(separator: ", ")
+            }
+        }
+        return (value, evidence)
     }
 
     /// Ten times the slowest healthy connect, at least 5 s, in whole seconds.
@@ -199,8 +222,10 @@ public struct Recommendation: Sendable, Encodable {
         let longest = (gets + calls).max() ?? 0
         let seconds = max(10, Int((longest * 4).rounded(.up)))
         let stalls = analysis.attempts.filter { $0.errorClass == "stall-timeout" }.count
+        let injected = analysis.faults.filter { $0.kind == "stall" }.count
         return (seconds, "longest healthy wait for an answer \(String(format: "%.3f", longest)) s (first byte of a ranged GET, or a whole server call); 4× that, at least 10 s, cuts stalls sooner than the default 60 s"
-            + (stalls > 0 ? "; \(stalls) stall timeouts were seen" : ""))
+            + (stalls > 0 ? "; \(stalls) stall timeouts were seen" : "")
+            + (injected > 0 ? "; the proxy injected \(injected) stalls, which a timeout this short cuts instead of waiting them out" : ""))
     }
 
     /// A chosen value at the end of its grid range: the best may lie beyond it.

@@ -9,6 +9,22 @@ public struct RunAnalysis: Sendable {
     public var cells: [CellStatistics]
     public var trials: [TrialRow]
     public var attempts: [AttemptRow]
+    /// What the fault proxy injected, if the run went through one.
+    public var faults: [FaultRow] = []
+
+    /// Only the cells (and their trials, attempts and faults) of one network profile.
+    public func restricted(toNetwork name: String?) -> RunAnalysis {
+        let keep = Set(cells.filter { $0.cell.network == name }.map(\.cell.id))
+        var copy = self
+        copy.cells = cells.filter { keep.contains($0.cell.id) }
+        copy.trials = trials.filter { keep.contains($0.cellId) }
+        copy.attempts = attempts.filter { $0.cellId.map(keep.contains) ?? false }
+        copy.faults = faults.filter { $0.cellId.map(keep.contains) ?? false }
+        return copy
+    }
+
+    /// The network profiles the run's cells used (nil: straight to the store).
+    public var networks: [String?] { Array(Set(cells.map(\.cell.network))).sorted { ($0 ?? "") < ($1 ?? "") } }
 
     public static func load(database: ResultsDatabase, runId: Int64) async throws -> RunAnalysis {
         guard let run = try await database.run(runId) else { throw AnalysisError("no run \(runId) in \(database.path)") }
@@ -20,7 +36,9 @@ public struct RunAnalysis: Sendable {
         let stats = cells.map { cell in
             CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [], attempts: attemptsByCell[cell.id] ?? [])
         }
-        return RunAnalysis(run: run, cells: stats, trials: trials, attempts: attempts)
+        var analysis = RunAnalysis(run: run, cells: stats, trials: trials, attempts: attempts)
+        analysis.faults = try await database.faults(run: runId)
+        return analysis
     }
 
     /// The latest run in the database when no id is given.

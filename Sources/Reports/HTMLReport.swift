@@ -6,23 +6,29 @@ import Scenario
 /// The run as one self-contained HTML file: facts, the recommendation, and inline SVG charts.
 public struct HTMLReport {
     let analysis: RunAnalysis
-    let recommendation: Result<Recommendation, Error>
+    /// One recommendation per network profile the run used (one entry, nil, for a direct run).
+    let recommendations: [(network: String?, result: Result<Recommendation, Error>)]
 
-    public init(analysis: RunAnalysis, recommendation: Result<Recommendation, Error>) {
+    public init(analysis: RunAnalysis, recommendations: [(network: String?, result: Result<Recommendation, Error>)]) {
         self.analysis = analysis
-        self.recommendation = recommendation
+        self.recommendations = recommendations
     }
 
     public var html: String {
         let run = analysis.run
         var body = "<h1>scoretune report: run \(run.id) (\(SVG.escape(run.scenarioName)))</h1>"
         body += facts()
-        body += "<h2>Recommendation</h2>"
-        switch recommendation {
-        case .success(let r): body += "<pre class=\"recommendation\">\(SVG.escape(r.envFragment))</pre>"
-        case .failure(let error): body += "<p>No recommendation: \(SVG.escape("\(error)"))</p>"
+        for (network, recommendation) in recommendations {
+            body += "<h2>Recommendation\(network.map { " for network \(SVG.escape($0))" } ?? "")</h2>"
+            switch recommendation {
+            case .success(let r): body += "<pre class=\"recommendation\">\(SVG.escape(r.envFragment))</pre>"
+            case .failure(let error): body += "<p>No recommendation: \(SVG.escape("\(error)"))</p>"
+            }
         }
-        body += "<h2>Upload throughput</h2>" + uploadHeatmap()
+        body += "<h2>Upload throughput</h2>"
+        for network in analysis.networks {
+            body += uploadHeatmap(analysis.networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis, network: network)
+        }
         body += "<h2>Download throughput</h2>" + downloadBars()
         body += "<h2>Throughput over the run</h2>" + timeSeries()
         body += "<h2>Request latency by kind</h2>" + latencyChart()
@@ -64,7 +70,7 @@ public struct HTMLReport {
     }
 
     /// Best upload median for each (part size, parallel), over the other knobs.
-    private func uploadHeatmap() -> String {
+    private func uploadHeatmap(_ analysis: RunAnalysis, network: String?) -> String {
         let parts = Array(Set(analysis.cells.map(\.cell.uploadPartSize))).sorted()
         let parallels = Array(Set(analysis.cells.map(\.cell.parallel))).sorted()
         let values = parts.map { part in
@@ -72,7 +78,7 @@ public struct HTMLReport {
                 analysis.cells.filter { $0.cell.uploadPartSize == part && $0.cell.parallel == parallel }.compactMap { $0.upload?.median }.max()
             }
         }
-        return SVG.heatmap(name: "upload-heatmap", title: "Upload MB/s: UPLOAD_PARTSIZE × parallel (best over other knobs)",
+        return SVG.heatmap(name: "upload-heatmap", title: "Upload MB/s: UPLOAD_PARTSIZE × parallel" + (network.map { " on network \($0)" } ?? "") + " (best over other knobs)",
                            rows: parts.map(Units.formatSize), columns: parallels.map { "\($0)" },
                            rowTitle: "part size", columnTitle: "parallel", values: values)
     }

@@ -5,11 +5,11 @@ import Scenario
 /// A short summary for a pull request or a ticket.
 public struct MarkdownReport {
     let analysis: RunAnalysis
-    let recommendation: Result<Recommendation, Error>
+    let recommendations: [(network: String?, result: Result<Recommendation, Error>)]
 
-    public init(analysis: RunAnalysis, recommendation: Result<Recommendation, Error>) {
+    public init(analysis: RunAnalysis, recommendations: [(network: String?, result: Result<Recommendation, Error>)]) {
         self.analysis = analysis
-        self.recommendation = recommendation
+        self.recommendations = recommendations
     }
 
     public var markdown: String {
@@ -18,10 +18,13 @@ public struct MarkdownReport {
                      "- store: \(run.backendEndpoint)\(run.backendServer.map { " (\($0))" } ?? "")",
                      "- mode: \(run.mode), status: \(run.status), cells: \(analysis.cells.filter { $0.cell.status == "done" }.count)/\(analysis.cells.count)",
                      "- measured trials: \(analysis.trials.filter { !$0.warmup }.count), failed: \(analysis.trials.filter { !$0.warmup && $0.outcome != "ok" }.count), HTTP requests: \(analysis.attempts.count)",
-                     "", "## Recommendation", ""]
-        switch recommendation {
-        case .success(let r): lines += ["```sh", r.envFragment.trimmingCharacters(in: .newlines), "```"]
-        case .failure(let error): lines.append("No recommendation: \(error)")
+                     ""]
+        for (network, recommendation) in recommendations {
+            lines += ["## Recommendation\(network.map { " for network \($0)" } ?? "")", ""]
+            switch recommendation {
+            case .success(let r): lines += ["```sh", r.envFragment.trimmingCharacters(in: .newlines), "```", ""]
+            case .failure(let error): lines += ["No recommendation: \(error)", ""]
+            }
         }
         lines += ["", "## Best cells", "", "| cell | upload MB/s (95% CI) | download MB/s (95% CI) | failed |", "|---|---|---|---|"]
         func cell(_ t: ThroughputStatistics?) -> String {

@@ -34,6 +34,15 @@ extension ResultsDatabase {
         }
     }
 
+    public func faults(run runId: Int64) async throws -> [FaultRow] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM faults WHERE run_id = ? ORDER BY id", arguments: [runId]).map { r in
+                FaultRow(runId: r["run_id"], cellId: r["cell_id"], time: r["time"], connection: r["connection"], kind: r["kind"],
+                         bytesMoved: r["bytes_moved"])
+            }
+        }
+    }
+
     static func runRow(_ row: Row) -> RunRow {
         var run = RunRow(scenarioName: row["scenario_name"], scenarioPath: row["scenario_path"], scenarioText: row["scenario_text"],
                          envPath: row["env_path"], mode: row["mode"], toolVersion: row["tool_version"], host: row["host"],

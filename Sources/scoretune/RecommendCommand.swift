@@ -24,6 +24,9 @@ struct Recommend: AsyncParsableCommand {
     @Option(name: .customLong("max-p99"), help: "Upper bound on the 99th percentile object time, e.g. 30s.")
     var maxP99: String?
 
+    @Option(name: .long, help: "Only the cells of this network profile (needed when the run used several).")
+    var network: String?
+
     @Option(name: .long, help: "env (a .env.score fragment) or json.")
     var format: OutputFormat = .env
 
@@ -40,7 +43,7 @@ struct Recommend: AsyncParsableCommand {
             guard case .success(let ms) = Units.parseDuration(maxP99) else { throw CommandFailure(message: "--max-p99 '\(maxP99)' is not a duration (e.g. 30s)") }
             options.maxP99 = Double(ms) / 1000
         }
-        let analysis = try await loadAnalysis(database, runId)
+        let analysis = try restrict(try await loadAnalysis(database, runId), to: network)
         let recommendation: Recommendation
         do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {
             throw CommandFailure(message: error.description, code: 1)
@@ -73,4 +76,19 @@ func prettyJSON<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// One network profile's cells: required when a run compared several, since settings differ per network.
+func restrict(_ analysis: RunAnalysis, to network: String?) throws -> RunAnalysis {
+    let networks = analysis.networks
+    if let network {
+        guard networks.contains(network) else {
+            throw CommandFailure(message: "--network \(network): run \(analysis.run.id) has no cells on it (it has: \(networks.map { $0 ?? "direct" }.joined(separator: ", ")))")
+        }
+        return analysis.restricted(toNetwork: network)
+    }
+    guard networks.count <= 1 else {
+        throw CommandFailure(message: "run \(analysis.run.id) compared networks \(networks.map { $0 ?? "direct" }.joined(separator: ", ")): pass --network NAME")
+    }
+    return analysis
 }

@@ -29,14 +29,19 @@ struct Report: AsyncParsableCommand {
     func run() async throws {
         let database = try openResults(db)
         let analysis = try await loadAnalysis(database, runId)
-        let recommendation = Result { try Recommendation.make(analysis, options: RecommendOptions(objective: objective)) }
+        let networks = analysis.networks
+        let recommendations = networks.map { network in
+            (network: networks.count > 1 ? network : nil,
+             result: Result { try Recommendation.make(networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis,
+                                                      options: RecommendOptions(objective: objective)) })
+        }
         var targets: [(String, String)] = []
         let defaults = html == nil && md == nil && csv == nil
         if let path = html ?? (defaults ? "reports/run-\(analysis.run.id).html" : nil) {
-            targets.append((path, HTMLReport(analysis: analysis, recommendation: recommendation).html))
+            targets.append((path, HTMLReport(analysis: analysis, recommendations: recommendations).html))
         }
         if let path = md ?? (defaults ? "reports/run-\(analysis.run.id).md" : nil) {
-            targets.append((path, MarkdownReport(analysis: analysis, recommendation: recommendation).markdown))
+            targets.append((path, MarkdownReport(analysis: analysis, recommendations: recommendations).markdown))
         }
         if let csv { targets.append((csv, CellTable(analysis: analysis).csv)) }
         for (path, text) in targets {
