@@ -50,6 +50,11 @@ def main():
     port = free_port()
     server = subprocess.Popen([str(sink), str(port)])
     url = f"http://127.0.0.1:{port}/"
+    # The fault proxy with no profile in front of the same sink: what it costs to go through it.
+    proxy_port = free_port()
+    proxy = subprocess.Popen([str(SCORETUNE), "proxy", "--listen", f"127.0.0.1:{proxy_port}", "--upstream", f"127.0.0.1:{port}"],
+                             stderr=subprocess.DEVNULL)
+    proxied_url = f"http://127.0.0.1:{proxy_port}/"
     SHM.mkdir(parents=True, exist_ok=True)
     source = SHM / "source.bin"
     with open(source, "wb") as out:
@@ -81,9 +86,16 @@ def main():
                         leftover.unlink()
                     results.setdefault((connections, method, "curl"), []).append((requests * GiB / wall / 1e6, cpu / requests))
                     commands[(connections, method, "curl")] = " ".join(theirs) + f"   # {config.name}: {lines[0]} …"
+                    via = [str(SCORETUNE), "bench-transport", "--url", proxied_url, "--method", method, "--size", str(GiB),
+                           "--connections", str(connections), "--requests", str(requests)]
+                    _, _, out = timed(via)
+                    results.setdefault((connections, method, "proxy"), []).append((json.loads(out)["mbps"], 0))
+                    commands[(connections, method, "proxy")] = " ".join(via) + f"   # through scoretune proxy --listen 127.0.0.1:{proxy_port} --upstream 127.0.0.1:{port}"
                     print(f"ceiling: {method} x{connections}: scoretune {results[(connections, method, 'scoretune')][-1][0]:.0f} MB/s, "
                           f"curl {results[(connections, method, 'curl')][-1][0]:.0f} MB/s", flush=True)
     finally:
+        proxy.send_signal(2)
+        proxy.wait(timeout=10)
         server.terminate()
         shutil.rmtree(SHM, ignore_errors=True)
     today = datetime.date.today().isoformat()
@@ -100,6 +112,13 @@ def main():
             ours, theirs = results[(connections, method, "scoretune")], results[(connections, method, "curl")]
             a, b = med([r[0] for r in ours]), med([r[0] for r in theirs])
             lines.append(f"| {connections} | {method} | {a:.0f} | {b:.0f} | {a / b:.2f} | {med([r[1] for r in ours]):.2f} | {med([r[1] for r in theirs]):.2f} |")
+    lines += ["", "## The fault proxy with no profile (scoretune → proxy → sink)", "",
+              "| connections | method | direct MB/s | through the proxy MB/s | proxy ÷ direct |", "|---|---|---|---|---|"]
+    for connections in (1, 4):
+        for method in ("PUT", "GET"):
+            direct = med([r[0] for r in results[(connections, method, "scoretune")]])
+            via = med([r[0] for r in results[(connections, method, "proxy")]])
+            lines.append(f"| {connections} | {method} | {direct:.0f} | {via:.0f} | {via / direct:.2f} |")
     lines += ["", "Commands:", ""] + [f"- `{c}`" for c in sorted(set(commands.values()))]
     lines += ["", "Reproduce: `make bench-ceiling`."]
     path.write_text("\n".join(lines) + "\n")
