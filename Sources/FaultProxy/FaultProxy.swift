@@ -27,6 +27,9 @@ public final class FaultProxy: Sendable {
         shared = SharedLinks(profile.bandwidthTotal)
     }
 
+    /// Reads grow up to 1 MiB: at GB/s, NIO's default 64 KiB ceiling means a read call per 64 KiB.
+    static let reads = AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20)
+
     /// Listens on 127.0.0.1 (port 0: any free port); returns the port.
     public func start(port: Int = 0) async throws -> Int {
         let bootstrap = ServerBootstrap(group: group)
@@ -34,6 +37,7 @@ public final class FaultProxy: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: FaultProxy.reads)
             .childChannelInitializer { [self] inbound in
                 let id = state.withLockedValue { $0.connections += 1; return $0.connections }
                 return accept(inbound, id: id)
@@ -59,10 +63,16 @@ public final class FaultProxy: Sendable {
             resetAndClose(inbound)
             return inbound.eventLoop.makeSucceededVoidFuture()
         }
+        if profile.faults.blackholePerConnection > 0, dice.roll() < profile.faults.blackholePerConnection {
+            // Accepted, never read, never forwarded, never closed by us: the client's timeouts decide.
+            onFault(InjectedFault(time: Date().timeIntervalSince1970, connection: id, kind: .blackhole, bytesMoved: 0))
+            return inbound.eventLoop.makeSucceededVoidFuture()
+        }
         let pair = ConnectionPair(id: id, profile: profile, shared: shared, dice: dice, eventLoop: inbound.eventLoop, onFault: onFault)
         return ClientBootstrap(group: inbound.eventLoop)
             .channelOption(.autoRead, value: false)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: FaultProxy.reads)
             .connectTimeout(.seconds(10))
             .channelInitializer { outbound in
                 outbound.pipeline.addHandler(RelayHandler(pair: pair, side: .store))

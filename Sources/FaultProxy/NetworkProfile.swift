@@ -19,6 +19,8 @@ public struct NetworkProfile: Sendable, Equatable, Codable {
         public var stallMilliseconds: Double = 30_000
         /// Probability, per new connection, of refusing it (RST right after accept).
         public var refusePerConnection: Double = 0
+        /// Probability, per new connection, of accepting it and then never answering (a black hole).
+        public var blackholePerConnection: Double = 0
         /// Probability, per HTTP request, of answering `503 SlowDown` / `500 InternalError` (S3 XML
         /// error bodies) instead of forwarding it. Plain-HTTP stores only.
         public var slowDownPerRequest: Double = 0
@@ -36,7 +38,7 @@ public struct NetworkProfile: Sendable, Equatable, Codable {
 
 /// One fault the proxy injected, for the log and the `faults` table.
 public struct InjectedFault: Sendable, Equatable {
-    public enum Kind: String, Sendable { case reset, stall, refuse, slowDown = "slowdown-503", serverError = "error-500" }
+    public enum Kind: String, Sendable { case reset, stall, refuse, blackhole, slowDown = "slowdown-503", serverError = "error-500" }
     public var time: Double
     public var connection: Int
     public var kind: Kind

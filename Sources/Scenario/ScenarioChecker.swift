@@ -102,7 +102,7 @@ struct ScenarioChecker {
             profile.bandwidthTotal = block.bandwidth_total?.bytesPerSecond
             profile.seed = block.seed ?? seed
             if let faults = block.faults {
-                for (key, value) in [("reset", faults.reset), ("stall", faults.stall), ("refuse", faults.refuse),
+                for (key, value) in [("reset", faults.reset), ("stall", faults.stall), ("refuse", faults.refuse), ("blackhole", faults.blackhole),
                                      ("slowdown_503", faults.slowdown_503), ("error_500", faults.error_500)] {
                     if let value, !(0...1).contains(value) { throw fail(path + ["faults", key], nil, "a probability is 0 to 1") }
                 }
@@ -110,6 +110,7 @@ struct ScenarioChecker {
                 profile.faults.stallPerMiB = faults.stall ?? 0
                 profile.faults.stallMilliseconds = Double(faults.stall_for?.milliseconds ?? 30_000)
                 profile.faults.refusePerConnection = faults.refuse ?? 0
+                profile.faults.blackholePerConnection = faults.blackhole ?? 0
                 profile.faults.slowDownPerRequest = faults.slowdown_503 ?? 0
                 profile.faults.errorPerRequest = faults.error_500 ?? 0
             }

@@ -100,6 +100,22 @@ final class FaultProxyTests: XCTestCase {
         }
         try await refusing.stop()
         XCTAssertEqual(log.events.last?.kind, .refuse)
+
+        var holes = NetworkProfile()
+        holes.faults.blackholePerConnection = 1
+        let (hole, _, _, _) = try await throughProxy(holes, onFault: log.add)
+        let (_, settings) = try LocalBackend.seaweedfs.client(transport: transport)
+        let signer = S3Signer(credentials: S3Credentials(accessKey: settings.accessKey, secretKey: settings.secretKey), mode: .v4(region: "us-east-1"))
+        let waiting = S3Client(endpoint: S3Endpoint("http://127.0.0.1:\(try await proxyPort(hole))")!, signer: signer, transport: transport,
+                               timeouts: Timeouts(connect: .seconds(2), stall: .milliseconds(500)))
+        do {
+            _ = try await waiting.getObject(bucket: bucket, key: "data/heliograph")
+            XCTFail("a black hole answered")
+        } catch let error as TransportError {
+            XCTAssertEqual(error.kind, .stallTimeout, "connected, then nothing: \(error)")
+        }
+        try await hole.stop()
+        XCTAssertEqual(log.events.last?.kind, .blackhole)
     }
 
     func testStallDelaysTheTransferPastAStallTimeout() async throws {
