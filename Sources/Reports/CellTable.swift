@@ -3,7 +3,7 @@ import Scenario
 
 /// The per-cell table shared by the CSV export, the HTML and the Markdown reports.
 public struct CellTable {
-    public let header = ["cell", "position", "upload_part_size", "download_part_size", "parallel", "clients", "retry_limit",
+    public let header = ["cell", "position", "network", "upload_part_size", "download_part_size", "parallel", "clients", "retry_limit",
                          "connect_timeout_ms", "stall_timeout_ms", "up_median_mbps", "up_ci_low", "up_ci_high", "up_p5", "up_p95", "up_cv",
                          "down_median_mbps", "down_ci_low", "down_ci_high", "down_p5", "down_p95", "down_cv", "trials", "failed",
                          "retries", "requests_per_upload", "client_memory_bytes"]
@@ -13,7 +13,7 @@ public struct CellTable {
         func f(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "" }
         rows = analysis.cells.map { s in
             let c = s.cell
-            return ["\(c.id)", "\(c.position)", "\(c.uploadPartSize)", c.downloadPartSize.map { "\($0)" } ?? "", "\(c.parallel)",
+            return ["\(c.id)", "\(c.position)", c.network ?? "", "\(c.uploadPartSize)", c.downloadPartSize.map { "\($0)" } ?? "", "\(c.parallel)",
                     "\(c.clients)", "\(c.retryLimit)", "\(c.connectTimeoutMs)", "\(c.stallTimeoutMs)",
                     f(s.upload?.median), f(s.upload?.low), f(s.upload?.high), f(s.upload?.p5), f(s.upload?.p95), f(s.upload?.cv),
                     f(s.download?.median), f(s.download?.low), f(s.download?.high), f(s.download?.p5), f(s.download?.p95), f(s.download?.cv),

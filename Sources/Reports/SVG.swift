@@ -36,7 +36,7 @@ enum SVG {
     static func heatmap(name: String, title: String, rows: [String], columns: [String], rowTitle: String, columnTitle: String,
                         values: [[Double?]]) -> String {
         let cellW = 90, cellH = 34, left = 110, top = 60
-        let width = max(560, left + cellW * columns.count + 20), height = top + cellH * rows.count + 40
+        let width = max(760, left + cellW * columns.count + 20), height = top + cellH * rows.count + 40
         let all = values.flatMap { $0 }.compactMap { $0 }
         let low = all.min() ?? 0, high = all.max() ?? 1
         var svg = open(name, width: width, height: height, title: title)
