@@ -11,15 +11,15 @@ final class FaultProxyTests: XCTestCase {
     override func tearDown() { transport.shutdown() }
 
     /// A proxy to the local SeaweedFS and an S3 client that goes through it.
-    func throughProxy(_ profile: NetworkProfile, onFault: @escaping @Sendable (InjectedFault) -> Void = { _ in })
+    func throughProxy(_ profile: NetworkProfile, timeouts: Timeouts = Timeouts(connect: .seconds(5), stall: .seconds(30)),
+                      onFault: @escaping @Sendable (InjectedFault) -> Void = { _ in })
         async throws -> (FaultProxy, S3Client, S3Client, String) {
         let (direct, settings) = try LocalBackend.seaweedfs.client(transport: transport)
         let endpoint = S3Endpoint(settings.endpoint)!
         let proxy = FaultProxy(profile: profile, upstreamHost: endpoint.host, upstreamPort: endpoint.port, onFault: onFault)
         let port = try await proxy.start()
         let signer = S3Signer(credentials: S3Credentials(accessKey: settings.accessKey, secretKey: settings.secretKey), mode: .v4(region: "us-east-1"))
-        let proxied = S3Client(endpoint: S3Endpoint("http://127.0.0.1:\(port)")!, signer: signer, transport: transport,
-                               timeouts: Timeouts(connect: .seconds(5), stall: .seconds(30)))
+        let proxied = S3Client(endpoint: S3Endpoint("http://127.0.0.1:\(port)")!, signer: signer, transport: transport, timeouts: timeouts)
         return (proxy, direct, proxied, settings.objectBucket)
     }
 
@@ -103,11 +103,8 @@ final class FaultProxyTests: XCTestCase {
 
         var holes = NetworkProfile()
         holes.faults.blackholePerConnection = 1
-        let (hole, _, _, _) = try await throughProxy(holes, onFault: log.add)
-        let (_, settings) = try LocalBackend.seaweedfs.client(transport: transport)
-        let signer = S3Signer(credentials: S3Credentials(accessKey: settings.accessKey, secretKey: settings.secretKey), mode: .v4(region: "us-east-1"))
-        let waiting = S3Client(endpoint: S3Endpoint("http://127.0.0.1:\(try await proxyPort(hole))")!, signer: signer, transport: transport,
-                               timeouts: Timeouts(connect: .seconds(2), stall: .milliseconds(500)))
+        let (hole, _, waiting, _) = try await throughProxy(holes, timeouts: Timeouts(connect: .seconds(2), stall: .milliseconds(500)),
+                                                           onFault: log.add)
         do {
             _ = try await waiting.getObject(bucket: bucket, key: "data/heliograph")
             XCTFail("a black hole answered")
@@ -123,14 +120,10 @@ final class FaultProxyTests: XCTestCase {
         stalls.faults.stallPerMiB = 1
         stalls.faults.stallMilliseconds = 3_000
         let key = testPrefix() + "4MiB"
-        let (proxy, direct, _, bucket) = try await throughProxy(stalls)
+        let (proxy, direct, impatient, bucket) = try await throughProxy(stalls, timeouts: Timeouts(connect: .seconds(5), stall: .seconds(1)))
         defer { Task { try? await proxy.stop() } }
         try await direct.putObject(bucket: bucket, key: key, body: testBytes(count: 4 << 20, seed: 3))
         addTeardownBlock { try await direct.deleteObject(bucket: bucket, key: key) }
-        let (_, settings) = try LocalBackend.seaweedfs.client(transport: transport)
-        let signer = S3Signer(credentials: S3Credentials(accessKey: settings.accessKey, secretKey: settings.secretKey), mode: .v4(region: "us-east-1"))
-        let impatient = S3Client(endpoint: S3Endpoint("http://127.0.0.1:\(try await proxyPort(proxy))")!, signer: signer, transport: transport,
-                                 timeouts: Timeouts(connect: .seconds(5), stall: .seconds(1)))
         do {
             _ = try await impatient.getObject(bucket: bucket, key: key, sink: DiscardingSink())
             XCTFail("a 3 s stall passed a 1 s stall timeout")
@@ -166,8 +159,6 @@ final class FaultProxyTests: XCTestCase {
         try await failing.stop()
         XCTAssertEqual(log.events.map(\.kind), [.slowDown, .serverError])
     }
-
-    func proxyPort(_ proxy: FaultProxy) async throws -> Int { try XCTUnwrap(proxy.port) }
 }
 
 final class FaultLog: @unchecked Sendable {
