@@ -39,9 +39,9 @@ public final class S3Client: Sendable {
     /// GET, whole or a byte range (inclusive bounds). Accepts 200 and 206; callers that need a
     /// real partial answer check `status`.
     public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil,
-                          sink: ResponseSink? = nil) async throws -> HTTPResponse {
+                          sink: ResponseSink? = nil, partNumber: Int? = nil) async throws -> HTTPResponse {
         let headers = range.map { [HTTPHeader("Range", "bytes=\($0.lowerBound)-\($0.upperBound)")] } ?? []
-        return try await send("GetObject", "GET", bucket: bucket, key: key, headers: headers, sink: sink)
+        return try await send("GetObject", "GET", bucket: bucket, key: key, headers: headers, partNumber: partNumber, sink: sink)
     }
 
     public struct ObjectInfo: Sendable {
