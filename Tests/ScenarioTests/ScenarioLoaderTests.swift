@@ -21,7 +21,7 @@ final class ScenarioLoaderTests: XCTestCase {
                          stallTimeoutMilliseconds: 60_000, parallel: 6, clients: 1)
 
     func testShippedScenariosLoadAndExpand() throws {
-        for name in ["quickstart", "partsize-grid", "download-grid"] {
+        for name in ["quickstart", "partsize-grid", "download-grid", "capacity", "memory-1GiB", "wan", "flaky"] {
             let path = Self.root.appendingPathComponent("scenarios/\(name).yaml").path
             let scenario = try ScenarioLoader.load(path: path)
             XCTAssertEqual(scenario.name, name)
