@@ -203,6 +203,8 @@ final class CurlTransfer: @unchecked Sendable {
         case CURLE_OPERATION_TIMEDOUT where !connected: kind = .connectTimeout
         case CURLE_OPERATION_TIMEDOUT: kind = .stallTimeout
         case CURLE_COULDNT_CONNECT where osErrno == Int(ECONNREFUSED): kind = .connectionRefused
+        // A listener that accepts and at once resets (a refusing proxy) can fail the connect itself.
+        case CURLE_COULDNT_CONNECT where osErrno == Int(ECONNRESET): kind = .connectionReset
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .dnsFailure
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
             kind = .tlsFailure
