@@ -208,14 +208,4 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
-    /// Read-only SQL for summaries and tests: rows as column → value.
-    public func query(_ sql: String, _ arguments: StatementArguments = StatementArguments()) async throws -> [[String: DatabaseValue]] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                var out: [String: DatabaseValue] = [:]
-                for (column, value) in row { out[column] = value }
-                return out
-            }
-        }
-    }
 }

@@ -118,8 +118,7 @@ struct CellExecution: Sendable {
             errorClass: outcome.errorClass?.rawValue, error: outcome.error, retries: outcome.retries,
             initiate: outcome.phases["initiate"], partsTime: outcome.phases["parts"], finalize: outcome.phases["finalize"],
             stateCleanup: outcome.phases["state-cleanup"], cpuUser: outcome.cpu.user, cpuSystem: outcome.cpu.system))
-        progress.trialFinished(direction: direction, bytes: outcome.objectSize, seconds: outcome.duration,
-                               failed: !outcome.succeeded, warmup: warmup)
+        progress.trialFinished(bytes: outcome.objectSize, seconds: outcome.duration, failed: !outcome.succeeded)
     }
 
     /// The progress line for a finished cell, from the outcomes it measured.

@@ -11,7 +11,6 @@ public final class RunProgress: @unchecked Sendable {
     private var cellsDone = 0
     private var cellsTotal = 0
     private var failures = 0
-    private var bytes: Int64 = 0
     private var recentRate: Double = 0
     private var cellLabel = ""
     private var lastDraw = Date.distantPast
@@ -42,10 +41,9 @@ public final class RunProgress: @unchecked Sendable {
         }
     }
 
-    func trialFinished(direction: String, bytes count: Int64, seconds: Double, failed: Bool, warmup: Bool) {
+    func trialFinished(bytes count: Int64, seconds: Double, failed: Bool) {
         lock.withLock {
             if failed { failures += 1 }
-            bytes += count
             if seconds > 0 && !failed { recentRate = Double(count) / seconds / 1e6 }
             if style == .live, Date().timeIntervalSince(lastDraw) > 0.2 { drawLive() }
         }

@@ -51,17 +51,21 @@ public struct Scenario: Sendable {
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
     public var totalBytesPerRepetition: Int64 { objects.map(\.size).reduce(0, +) }
 
+    /// S3's 10,000-part limit for a plain multipart upload of the largest object, or nil when it fits.
+    static func partLimitProblem(_ partSize: Int64, largestObject: Int64, origin: String = "") -> String? {
+        let parts = (largestObject + partSize - 1) / partSize
+        guard parts > 10_000 else { return nil }
+        return "cell UPLOAD_PARTSIZE=\(Units.formatSize(partSize))\(origin): the largest object (\(Units.formatSize(largestObject))) needs \(parts) parts; S3 allows 10,000"
+    }
+
     /// The cells: every combination of knob values, with the `.env.score`'s values (or Score's
     /// defaults) for knobs the grid leaves out.
     public func cells(defaults: Knobs) throws -> [Knobs] {
         var cells: [Knobs] = []
         for upload in grid.uploadPartSize ?? [defaults.uploadPartSize] {
-            if mode == .multipart {
-                let parts = (largestObject + upload - 1) / upload
-                if parts > 10_000 {
-                    throw ScenarioError(path: path, line: nil, key: "grid.UPLOAD_PARTSIZE",
-                                        message: "cell UPLOAD_PARTSIZE=\(Units.formatSize(upload)) (from the .env.score): the largest object (\(Units.formatSize(largestObject))) needs \(parts) parts; S3 allows 10,000")
-                }
+            // Grid values were checked with their line; this catches a part size from the .env.score.
+            if mode == .multipart, let problem = Scenario.partLimitProblem(upload, largestObject: largestObject, origin: " (from the .env.score)") {
+                throw ScenarioError(path: path, line: nil, key: "grid.UPLOAD_PARTSIZE", message: problem)
             }
             let downloads: [Int64?] = mode == .score ? [nil] : (grid.downloadPartSize ?? [upload]).map { $0 }
             for download in downloads {

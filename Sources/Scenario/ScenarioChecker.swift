@@ -135,13 +135,7 @@ struct ScenarioChecker {
             if mode == .score && size.bytes > Self.javaIntLimit {
                 return "\(Units.formatSize(size.bytes)) does not fit Score's Java int (UPLOAD_PARTSIZE must stay below 2^31)"
             }
-            if mode == .multipart {
-                let parts = (largestObject + size.bytes - 1) / size.bytes
-                if parts > 10_000 {
-                    return "cell UPLOAD_PARTSIZE=\(Units.formatSize(size.bytes)): the largest object (\(Units.formatSize(largestObject))) needs \(parts) parts; S3 allows 10,000"
-                }
-            }
-            return nil
+            return mode == .multipart ? Scenario.partLimitProblem(size.bytes, largestObject: largestObject) : nil
         }?.map(\.bytes)
         var download = try each("DOWNLOAD_PARTSIZE", raw?.DOWNLOAD_PARTSIZE) { size in
             if size.bytes < 64 << 10 { return "\(Units.formatSize(size.bytes)) is below the 64KiB minimum ranged GET" }

@@ -38,8 +38,8 @@ struct Clean: AsyncParsableCommand {
             let recorded = try await database.run(id)?.envPath ?? ""
             let envPath = env ?? recorded
             let settings: ScoreSettings
-            do { settings = try ScoreSettings.load(path: envPath) } catch let error as ScoreSettings.LoadError {
-                throw CommandFailure(message: "run \(id): \(error.description) (pass --env FILE)")
+            do { settings = try loadSettings(envPath) } catch let failure as CommandFailure {
+                throw CommandFailure(message: "run \(id): \(failure.message) (pass --env FILE)")
             }
             let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
             let report = await Cleaner(database: database, s3: connection.housekeeping).clean(run: id)
