@@ -21,6 +21,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 import boto3
 from botocore.config import Config
@@ -60,10 +62,66 @@ def timed(command, env=None):
         return wall, user + system, result.stdout
 
 
+class CPUSampler:
+    """Samples, every 50 ms, the store's CPU seconds (its processes' utime + stime, found by the PID
+    files scripts/backend writes) and the whole machine's busy CPU seconds (/proc/stat). Windows of
+    time then tell how much CPU the store spent on a transfer and how busy the machine was: on a
+    2-core machine a store that takes most of both cores sets the rate for every client."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, backend_dir):
+        self.pids = [int(p.read_text()) for p in sorted(backend_dir.glob("*pid")) if p.read_text().strip().isdigit()]
+        self.samples = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def store_seconds(self):
+        total = 0
+        for pid in self.pids:
+            try:
+                fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])   # utime, stime
+            except (OSError, IndexError):
+                pass
+        return total / self.TICK
+
+    @staticmethod
+    def machine_busy_seconds():
+        fields = [int(v) for v in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]   # idle + iowait
+        return (sum(fields[:8]) - idle) / CPUSampler.TICK
+
+    def run(self):
+        while not self.stopping.is_set():
+            self.samples.append((time.time(), self.store_seconds(), self.machine_busy_seconds()))
+            self.stopping.wait(0.05)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+
+    def at(self, when, column):
+        """The cumulative value of a column (1 store, 2 machine) at a time, linearly interpolated."""
+        for (t0, *v0), (t1, *v1) in zip(self.samples, self.samples[1:]):
+            if t0 <= when <= t1:
+                share = (when - t0) / (t1 - t0) if t1 > t0 else 0
+                return v0[column - 1] + share * (v1[column - 1] - v0[column - 1])
+        return self.samples[-1][column] if when > self.samples[-1][0] else self.samples[0][column]
+
+    def window(self, start, end):
+        """(store CPU seconds, machine busy fraction of all cores) between two times."""
+        store = self.at(end, 1) - self.at(start, 1)
+        busy = (self.at(end, 2) - self.at(start, 2)) / ((end - start) * os.cpu_count())
+        return store, busy
+
+
 class Backend:
     def __init__(self, name):
         self.name = name
-        self.env_path = ROOT / ".scoretune" / "backends" / name / ".env.score"
+        self.dir = ROOT / ".scoretune" / "backends" / name
+        self.env_path = self.dir / ".env.score"
         values = env_file(self.env_path)
         self.endpoint = values["S3_ENDPOINT"]
         self.bucket = values["BUCKET_NAME_OBJECT"]
@@ -151,7 +209,8 @@ def peer_commands(client, backend, workload, src, dst, prefix):
 
 
 def scoretune_round(backend, workload, folder):
-    """One scoretune run (multipart mode): returns {direction: (MB/s, CPU s)} and the command."""
+    """One scoretune run (multipart mode): returns {direction: MB/s}, its CPU seconds, the bytes moved,
+    the command and {direction: (start, end)} (the transfers' time windows, from its trials)."""
     scenario = folder / f"{workload['name'].replace(' ', '')}.yaml"
     scenario.write_text(
         f"name: bench-{workload['name'].replace(' ', '')}\nmode: multipart\n"
@@ -164,7 +223,7 @@ def scoretune_round(backend, workload, folder):
     wall, cpu, _ = timed(command)
     with sqlite3.connect(db) as conn:
         run_id = conn.execute("SELECT max(id) FROM runs").fetchone()[0]
-        result = {}
+        result, windows = {}, {}
         total_bytes = 0
         for direction in ("upload", "download"):
             start, end, size, failed = conn.execute(
@@ -173,8 +232,9 @@ def scoretune_round(backend, workload, folder):
             if failed:
                 raise RuntimeError(f"scoretune: {failed} failed {direction} trial(s)")
             result[direction] = size / (end - start) / 1e6
+            windows[direction] = (start, end)
             total_bytes += size
-    return result, cpu, total_bytes, command
+    return result, cpu, total_bytes, command, windows
 
 
 def score_overhead(backend, rounds, folder):
@@ -221,14 +281,18 @@ def main():
         overhead = score_overhead(Backend(args.backends.split(",")[0]), args.rounds, work)
         for backend_name in args.backends.split(",") if clients else []:
             backend = Backend(backend_name)
+            sampler = CPUSampler(backend.dir)
             for workload in WORKLOADS:
                 src = sources(workload)
                 for round_number in range(args.rounds):
                     for client in clients:
                         key = (backend_name, workload["name"], client)
-                        entry = results.setdefault(key, {"upload": [], "download": [], "cpu_per_gib": []})
+                        entry = results.setdefault(key, {"upload": [], "download": [], "cpu_per_gib": [],
+                                                         "store_up_per_gib": [], "busy_up": []})
+                        moved = workload["count"] * workload["size"]
                         if client == "scoretune":
-                            rates, cpu, moved, command = scoretune_round(backend, workload, work)
+                            rates, cpu, moved, command, windows = scoretune_round(backend, workload, work)
+                            up_window = windows["upload"]
                             entry["upload"].append(rates["upload"])
                             entry["download"].append(rates["download"])
                             entry["cpu_per_gib"].append(cpu / (moved / (1 << 30)))
@@ -240,20 +304,26 @@ def main():
                             dst.mkdir(parents=True)
                             up, down, env = peer_commands(client, backend, workload, src, dst, prefix)
                             try:
+                                up_start = time.time()
                                 up_wall, up_cpu, _ = timed(up, env)
+                                up_window = (up_start, time.time())
                                 down_wall, down_cpu, _ = timed(down, env)
                             finally:
                                 backend.delete_prefix(prefix)
                                 shutil.rmtree(dst, ignore_errors=True)
-                            moved = workload["count"] * workload["size"]
                             entry["upload"].append(moved / up_wall / 1e6)
                             entry["download"].append(moved / down_wall / 1e6)
                             entry["cpu_per_gib"].append((up_cpu + down_cpu) / (2 * moved / (1 << 30)))
                             commands[(workload["name"], client)] = [" ".join(up), " ".join(down)]
+                        store_cpu, busy = sampler.window(*up_window)
+                        uploaded = workload["count"] * workload["size"]
+                        entry["store_up_per_gib"].append(store_cpu / (uploaded / (1 << 30)))
+                        entry["busy_up"].append(busy)
                         print(f"bench: {backend_name} {workload['name']} round {round_number + 1} {client}: "
                               f"up {entry['upload'][-1]:.0f} MB/s, down {entry['download'][-1]:.0f} MB/s", flush=True)
                     # Deleted objects' space comes back only with a vacuum on SeaweedFS.
                     subprocess.run([str(ROOT / "scripts" / "backend"), "vacuum", backend_name], check=False)
+            sampler.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(SHM, ignore_errors=True)
@@ -280,6 +350,18 @@ def write_report(results, commands, args, overhead):
         up, down = med(entry["upload"]), med(entry["download"])
         ratio = "" if client == "scoretune" else f"{med(ours['upload']) / up:.2f} / {med(ours['download']) / down:.2f}"
         lines.append(f"| {backend} | {workload} | {client} | {up:.0f} | {down:.0f} | {med(entry['cpu_per_gib']):.2f} | {ratio} |")
+    if results:
+        lines += ["", "## Uploads: where the machine's CPU goes", "",
+                  "Sampled every 50 ms while each client uploads: the store's own CPU seconds per GiB uploaded "
+                  f"(its processes, from their PID files) and how busy all {os.cpu_count()} cores were. A store that "
+                  "needs most of the machine per GiB caps every client's upload rate at cores ÷ (store + client CPU per GiB).", "",
+                  "| backend | workload | client | upload MB/s | store CPU s/GiB | machine busy | cap from the store alone (MB/s) |",
+                  "|---|---|---|---|---|---|---|"]
+        for (backend, workload, client), entry in results.items():
+            store = med(entry["store_up_per_gib"])
+            cap = os.cpu_count() / store * (1 << 30) / 1e6 if store > 0 else float("nan")
+            lines.append(f"| {backend} | {workload} | {client} | {med(entry['upload']):.0f} | {store:.2f} | "
+                         f"{100 * med(entry['busy_up']):.0f}% | {cap:.0f} |")
     if overhead:
         lines += ["", f"## Score's path against plain multipart ({args.backends.split(',')[0]}, 1 GiB objects, 64 MiB parts, parallel 8, digests cached)", "",
                   "| direction | score MB/s | multipart MB/s | score ÷ multipart |", "|---|---|---|---|"]
