@@ -36,7 +36,7 @@ public enum RequestBody: Sendable {
     /// `length` bytes read from a source the closure makes; called once per attempt.
     case stream(length: Int64, makeSource: @Sendable () -> BodySource)
 
-    var length: Int64 {
+    public var length: Int64 {
         switch self {
         case .empty: return 0
         case .bytes(let bytes): return Int64(bytes.count)

@@ -9,6 +9,8 @@ import XCTest
 /// in a bare `swift test` it skips it.
 public enum LocalBackend: String, CaseIterable, Sendable {
     case seaweedfs, rclone, ceph
+    /// The loopback Azure Blob test server (scripts/azure/server.py).
+    case azure
 
     public static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -41,6 +43,19 @@ public enum LocalBackend: String, CaseIterable, Sendable {
         let client = S3Client(endpoint: S3Endpoint(s.endpoint)!, signer: signer, transport: transport,
                               timeouts: timeouts, observer: observer)
         return (client, s)
+    }
+}
+
+extension LocalBackend {
+    /// An Azure client for the test server, with the key its file names unless `key` overrides.
+    public static func azureClient(transport: CurlTransport, key: String? = nil,
+                                   timeouts: Timeouts = Timeouts(connect: .seconds(5), stall: .seconds(30)),
+                                   observer: AttemptObserver? = nil) throws -> (AzureClient, ScoreSettings) {
+        let s = try LocalBackend.azure.settings()
+        let account = try AzureAccount(name: s.text(.azureAccountName) ?? "", base64Key: key ?? s.text(.azureAccountKey) ?? "",
+                                       scheme: s.text(.azureEndpointProtocol) ?? "https",
+                                       endpointOverride: s.values["SCORETUNE_AZURE_ENDPOINT"]?.text)
+        return (AzureClient(signer: AzureSigner(account: account), transport: transport, timeouts: timeouts, observer: observer), s)
     }
 }
 
