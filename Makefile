@@ -41,16 +41,18 @@ bench-memory: release
 	@scripts/backend start seaweedfs
 	scripts/bench/memory
 
-# The whole suite against the three real backends, which are stopped afterwards.
+# The whole suite against the three real S3 backends and the Azure test server, stopped afterwards;
+# first the Azure test server's conformance, shown with the official SDK.
 test: bootstrap
 	@scripts/bootstrap ceph chromium
+	.scoretune/venv/bin/python scripts/azure/conformance.py
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph -- swift test --skip-build
+	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph azure -- swift test --skip-build
 
 # `scoretune check` against every local backend (they stay up afterwards).
 check-backends: release
-	@for b in seaweedfs rclone ceph; do scripts/backend start $$b && $(BIN) check --env .scoretune/backends/$$b/.env.score; done
+	@for b in seaweedfs rclone ceph azure; do scripts/backend start $$b && $(BIN) check --env .scoretune/backends/$$b/.env.score; done
 
 clean:
-	@for b in seaweedfs rclone ceph; do scripts/backend stop $$b >/dev/null 2>&1 || true; done
+	@for b in seaweedfs rclone ceph azure; do scripts/backend stop $$b >/dev/null 2>&1 || true; done
 	rm -rf .build .scoretune

@@ -28,6 +28,14 @@ public enum ConfigSummary {
         let layout = sizes.map { label, size in
             "\(label) → \(calc.partSize(forObjectOfSize: size)) B × \(calc.partCount(objectSize: size))"
         }
+        if settings.profile == .azure {
+            // score-facts.md: Azure uploads go in blocks of the client's azure.blockSize; the server
+            // splits downloads with UPLOAD_PARTSIZE; there is no state bucket and no cleanup job.
+            lines.append("download range size Score uses (UPLOAD_PARTSIZE=\(settings.uploadPartSize)): " + layout.joined(separator: ", "))
+            lines.append("uploads go in blocks of the client's azure.blockSize (default 104857600), not UPLOAD_PARTSIZE")
+            lines.append("SAS tokens reference stored access policies \(settings.uploadPolicy) (upload) and \(settings.downloadPolicy) (download)")
+            return lines
+        }
         lines.append("part size Score uses (UPLOAD_PARTSIZE=\(settings.uploadPartSize)): " + layout.joined(separator: ", "))
         lines.append("connect timeout Score uses: \(settings.connectTimeoutMilliseconds) ms (UPLOAD_CONNECTION_TIMEOUT)")
         if (settings.text(.uploadCleanEnabled) ?? "true").lowercased() == "true", let cron = settings.cleanCron {

@@ -4,14 +4,15 @@ import Transport
 
 /// Turns an error into one line that says what is wrong and what to change.
 enum FailureAdvice {
-    static func transport(_ error: TransportError, endpoint: String) -> String {
+    /// `setting`: the variable that names the endpoint (S3_ENDPOINT, or the Azure account's).
+    static func transport(_ error: TransportError, endpoint: String, setting: String = "S3_ENDPOINT") -> String {
         switch error.kind {
         case .connectionRefused:
-            return "nothing listens at \(endpoint) (connection refused): start the store or fix S3_ENDPOINT"
+            return "nothing listens at \(endpoint) (connection refused): start the store or fix \(setting)"
         case .connectTimeout:
-            return "no connection to \(endpoint) within the connect timeout: check S3_ENDPOINT, the network, or raise UPLOAD_CONNECTION_TIMEOUT"
+            return "no connection to \(endpoint) within the connect timeout: check \(setting), the network, or raise UPLOAD_CONNECTION_TIMEOUT"
         case .dnsFailure:
-            return "the host in S3_ENDPOINT (\(endpoint)) does not resolve: fix S3_ENDPOINT"
+            return "the host of \(endpoint) does not resolve: fix \(setting)"
         case .tlsFailure:
             return "TLS failed with \(endpoint) (\(error.message)): use --ca-bundle for a private CA, or http:// if the store has no TLS"
         case .stallTimeout, .totalTimeout:

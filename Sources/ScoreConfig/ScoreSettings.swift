@@ -83,6 +83,12 @@ public struct ScoreSettings: Sendable {
     public var retryLimit: Int { Int(text(.uploadRetryLimit) ?? "") ?? 5 }
     /// The connect timeout Score really uses: UPLOAD_CONNECTION_TIMEOUT (see the binding caveat).
     public var connectTimeoutMilliseconds: Int { Int(text(.uploadConnectionTimeout) ?? "") ?? 15_000 }
+    public var azureAccountName: String { text(.azureAccountName) ?? "" }
+    public var azureAccountKey: String { text(.azureAccountKey) ?? "" }
+    public var azureProtocol: String { text(.azureEndpointProtocol) ?? "https" }
+    public var azureEndpointOverride: String? { text(.scoretuneAzureEndpoint) }
+    public var uploadPolicy: String { text(.bucketPolicyUpload) ?? "UploadPolicy" }
+    public var downloadPolicy: String { text(.bucketPolicyDownload) ?? "DownloadPolicy" }
     public var partCalculator: PartCalculator { PartCalculator(uploadPartSize: uploadPartSize) }
     public var cleanCron: SpringCron? { try? SpringCron(text(.uploadCleanCron) ?? "") }
 

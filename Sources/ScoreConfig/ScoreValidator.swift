@@ -64,7 +64,8 @@ struct ScoreValidator {
         if settings.isSet(.downloadPartSize) {
             add(.warning, .downloadPartSize, "not read by Score's S3 path: downloads reuse the upload part layout (UPLOAD_PARTSIZE)")
         }
-        for azure in [ScoreVariable.azureAccountName, .azureAccountKey, .bucketPolicyUpload, .bucketPolicyDownload] where settings.isSet(azure) {
+        for azure in [ScoreVariable.azureAccountName, .azureAccountKey, .bucketPolicyUpload, .bucketPolicyDownload, .scoretuneAzureEndpoint]
+        where settings.isSet(azure) {
             add(.note, azure, "an Azure setting, ignored under the S3 profile")
         }
     }
@@ -77,6 +78,21 @@ struct ScoreValidator {
         }
         if let proto = settings.values[ScoreVariable.azureEndpointProtocol.rawValue]?.text, !["http", "https"].contains(proto) {
             add(.error, .azureEndpointProtocol, "must be http or https, got '\(proto)'")
+        }
+        if let key = value(.azureAccountKey), Data(base64Encoded: key) == nil {
+            add(.error, .azureAccountKey, "is not base64: copy key1 or key2 from the storage account's Access keys")
+        }
+        if let account = value(.azureAccountName),
+           account.count < 3 || account.count > 24 || !account.allSatisfy({ $0.isLowercase || $0.isNumber }) {
+            add(.error, .azureAccountName, "'\(account)' is not a storage account name (3 to 24 lower-case letters and digits)")
+        }
+        if let endpoint = value(.scoretuneAzureEndpoint) {
+            let parsed = URLComponents(string: endpoint)
+            if parsed?.host == nil || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") {
+                add(.error, .scoretuneAzureEndpoint, "'\(endpoint)' is not an http(s) URL")
+            } else {
+                add(.note, .scoretuneAzureEndpoint, "scoretune talks to \(endpoint) instead of the account's blob.core.windows.net endpoint (Score does not read this)")
+            }
         }
         if settings.isSet(.uploadPartSize) {
             add(.note, .uploadPartSize, "has no effect on Azure uploads (Score issue #308: the client's azure.blockSize decides); downloads use it")

@@ -23,6 +23,9 @@ public enum ScoreVariable: String, CaseIterable, Sendable {
     case azureAccountKey = "AZURE_ACCOUNTKEY"
     case bucketPolicyUpload = "BUCKET_POLICY_UPLOAD"
     case bucketPolicyDownload = "BUCKET_POLICY_DOWNLOAD"
+    /// scoretune's own, not Score's: where the Azure account answers when it is not
+    /// `<protocol>://<account>.blob.core.windows.net` (an emulator, the test server, a proxy).
+    case scoretuneAzureEndpoint = "SCORETUNE_AZURE_ENDPOINT"
 
     /// Values never printed or stored.
     public var isSecret: Bool { self == .s3SecretKey || self == .azureAccountKey }

@@ -19,15 +19,20 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try loadSettings(env)
-        guard settings.profile == .s3 else {
-            throw CommandFailure(message: "\(env): the Azure profile is not supported by check yet")
-        }
         let transport = CurlTransport(options: try transportFlags.options())
         defer { transport.shutdown() }
-        let check = S3CompatibilityCheck(settings: settings, transport: transport)
         let table = !json
         if table { print("scoretune check: \(settings.path) (\(settings.profile.rawValue) profile)") }
-        let task = Task { await check.run { step in if table { CheckPrinter.print(step) } } }
+        let emit: @Sendable (CheckStep) -> Void = { step in if table { CheckPrinter.print(step) } }
+        let task: Task<[CheckStep], Never>
+        switch settings.profile {
+        case .s3:
+            let check = S3CompatibilityCheck(settings: settings, transport: transport)
+            task = Task { await check.run(emit: emit) }
+        case .azure:
+            let check = AzureCompatibilityCheck(settings: settings, transport: transport)
+            task = Task { await check.run(emit: emit) }
+        }
         let interrupted = Interrupts.cancelOnSignal(task)
         let steps = await task.value
         let outcome = CheckOutcome.of(steps)
