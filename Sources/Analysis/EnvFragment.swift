@@ -6,6 +6,9 @@ extension Recommendation {
             "# scoretune recommend: run \(runId) (\(scenario), \(mode) mode) against \(endpoint)\(server.map { " (\($0))" } ?? ""), objective: \(objective.rawValue)",
             "# chosen: \(chosen.label): \(reason)",
         ]
+        if profile == "azure" {
+            lines.append("# Azure profile (SPRING_PROFILES_ACTIVE=...,azure): uploads go in blocks of the client's azure.blockSize; UPLOAD_PARTSIZE sets the download range size")
+        }
         for setting in settings {
             lines.append("# \(setting.name): \(setting.evidence)")
             lines.append("\(setting.name)=\(setting.value)")

@@ -24,6 +24,8 @@ public struct RunAnalysis: Sendable {
     }
 
     /// The network profiles the run's cells used (nil: straight to the store).
+    /// An Azure run: its cells carry the client's block size.
+    public var isAzure: Bool { cells.contains { $0.cell.blockSize != nil } }
     public var networks: [String?] { Array(Set(cells.map(\.cell.network))).sorted { ($0 ?? "") < ($1 ?? "") } }
 
     public static func load(database: ResultsDatabase, runId: Int64) async throws -> RunAnalysis {
@@ -174,7 +176,8 @@ public struct CellStatistics: Sendable {
     public var knobs: Knobs { cell.knobs }
 
     /// Client memory as score-client budgets it: every part in flight is held in memory.
-    public var clientMemory: Int64 { cell.uploadPartSize * Int64(cell.parallel) * Int64(cell.clients) }
+    /// Bytes buffered at once: parts (on Azure, the larger of a block and a range) × in flight × clients.
+    public var clientMemory: Int64 { max(cell.uploadPartSize, cell.blockSize ?? 0) * Int64(cell.parallel) * Int64(cell.clients) }
 
     public func throughput(_ direction: Direction) -> ThroughputStatistics? {
         direction == .upload ? upload : download

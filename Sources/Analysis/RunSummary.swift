@@ -34,6 +34,6 @@ extension CellRow {
     public var knobs: Knobs {
         Knobs(uploadPartSize: uploadPartSize, downloadPartSize: downloadPartSize, retryLimit: retryLimit,
               connectTimeoutMilliseconds: connectTimeoutMs, stallTimeoutMilliseconds: stallTimeoutMs,
-              parallel: parallel, clients: clients, network: network)
+              parallel: parallel, clients: clients, network: network, blockSize: blockSize)
     }
 }

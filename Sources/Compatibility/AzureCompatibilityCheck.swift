@@ -246,7 +246,7 @@ public final class AzureCompatibilityCheck: Sendable {
         do {
             try await azure.removeBlobCompletely(container: container, blob: blob)
             let prefix = String(blob.prefix(upTo: blob.lastIndex(of: "/")!)) + "/"
-            let left = try await azure.listBlobs(container: container, prefix: prefix)
+            let left = try await azure.listBlobs(container: container, prefix: prefix, uncommitted: true)
             guard left.isEmpty else {
                 return CheckStep(name: "cleanup", status: .fail, milliseconds: elapsed(started),
                                  detail: "still in \(container): " + left.map(\.name).joined(separator: ", "))

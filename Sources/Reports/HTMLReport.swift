@@ -65,22 +65,25 @@ public struct HTMLReport {
             ("trials", "\(analysis.trials.filter { !$0.warmup }.count) measured, \(analysis.trials.filter(\.warmup).count) warm-up"),
             ("HTTP requests", "\(analysis.attempts.count)"),
             ("tool", "scoretune \(run.toolVersion) on \(run.host)"), ("config hash", run.configHash),
-        ]
+        ] + (analysis.isAzure ? [("profile", AzureWording.profileNote)] : [])
         return "<table class=\"facts\">" + rows.map { "<tr><th>\($0.0)</th><td>\(SVG.escape($0.1))</td></tr>" }.joined() + "</table>"
     }
 
     /// Best upload median for each (part size, parallel), over the other knobs.
+    /// On Azure the rows are the client's block size: uploads do not use UPLOAD_PARTSIZE there.
     private func uploadHeatmap(_ analysis: RunAnalysis, network: String?) -> String {
-        let parts = Array(Set(analysis.cells.map(\.cell.uploadPartSize))).sorted()
+        let rowOf = { (s: CellStatistics) in s.cell.blockSize ?? s.cell.uploadPartSize }
+        let parts = Array(Set(analysis.cells.map(rowOf))).sorted()
         let parallels = Array(Set(analysis.cells.map(\.cell.parallel))).sorted()
         let values = parts.map { part in
             parallels.map { parallel in
-                analysis.cells.filter { $0.cell.uploadPartSize == part && $0.cell.parallel == parallel }.compactMap { $0.upload?.median }.max()
+                analysis.cells.filter { rowOf($0) == part && $0.cell.parallel == parallel }.compactMap { $0.upload?.median }.max()
             }
         }
-        return SVG.heatmap(name: "upload-heatmap", title: "Upload MB/s: UPLOAD_PARTSIZE × parallel" + (network.map { " on network \($0)" } ?? "") + " (best over other knobs)",
+        let knob = analysis.isAzure ? "block size (the client's azure.blockSize; Azure uploads ignore UPLOAD_PARTSIZE)" : "UPLOAD_PARTSIZE"
+        return SVG.heatmap(name: "upload-heatmap", title: "Upload MB/s: \(knob) × parallel" + (network.map { " on network \($0)" } ?? "") + " (best over other knobs)",
                            rows: parts.map(Units.formatSize), columns: parallels.map { "\($0)" },
-                           rowTitle: "part size", columnTitle: "parallel", values: values)
+                           rowTitle: analysis.isAzure ? "block size" : "part size", columnTitle: "parallel", values: values)
     }
 
     private func downloadBars() -> String {
@@ -88,7 +91,8 @@ public struct HTMLReport {
         let sizeOf = { (s: CellStatistics) in s.cell.downloadPartSize ?? s.cell.uploadPartSize }
         let sizes = Array(Set(analysis.cells.map(sizeOf))).sorted()
         let values = sizes.map { size in analysis.cells.filter { sizeOf($0) == size }.compactMap { $0.download?.median }.max() }
-        let title = analysis.run.mode == "score" ? "Download MB/s by part size (Score downloads with the upload layout)"
+        let title = analysis.isAzure ? "Download MB/s by range size (UPLOAD_PARTSIZE: on Azure it sizes Score's download ranges)"
+            : analysis.run.mode == "score" ? "Download MB/s by part size (Score downloads with the upload layout)"
             : "Download MB/s by DOWNLOAD_PARTSIZE (best over other knobs)"
         return SVG.bars(name: "download-bars", title: title, labels: sizes.map(Units.formatSize),
                         series: [("download", SVG.download, values)], unit: "MB/s")

@@ -17,6 +17,7 @@ public struct MarkdownReport {
         var lines = ["# scoretune run \(run.id): \(run.scenarioName)", "",
                      "- store: \(run.backendEndpoint)\(run.backendServer.map { " (\($0))" } ?? "")",
                      "- mode: \(run.mode), status: \(run.status), cells: \(analysis.cells.filter { $0.cell.status == "done" }.count)/\(analysis.cells.count)",
+                     ] + (analysis.isAzure ? ["- profile: \(AzureWording.profileNote)"] : []) + [
                      "- measured trials: \(analysis.trials.filter { !$0.warmup }.count), failed: \(analysis.trials.filter { !$0.warmup && $0.outcome != "ok" }.count), HTTP requests: \(analysis.attempts.count)",
                      ""]
         for (network, recommendation) in recommendations {

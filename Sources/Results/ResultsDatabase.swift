@@ -63,9 +63,10 @@ public final class ResultsDatabase: Sendable {
             try cells.map { cell in
                 try db.execute(sql: """
                     INSERT INTO cells (run_id, position, upload_part_size, download_part_size, retry_limit,
-                      connect_timeout_ms, stall_timeout_ms, parallel, clients, network, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                      connect_timeout_ms, stall_timeout_ms, parallel, clients, network, block_size, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                     """, arguments: [cell.runId, cell.position, cell.uploadPartSize, cell.downloadPartSize, cell.retryLimit,
-                                     cell.connectTimeoutMs, cell.stallTimeoutMs, cell.parallel, cell.clients, cell.network, cell.status])
+                                     cell.connectTimeoutMs, cell.stallTimeoutMs, cell.parallel, cell.clients, cell.network,
+                                     cell.blockSize, cell.status])
                 var stored = cell
                 stored.id = db.lastInsertedRowID
                 return stored
@@ -79,7 +80,8 @@ public final class ResultsDatabase: Sendable {
                 var cell = CellRow(runId: row["run_id"], position: row["position"], uploadPartSize: row["upload_part_size"],
                                    downloadPartSize: row["download_part_size"], retryLimit: row["retry_limit"],
                                    connectTimeoutMs: row["connect_timeout_ms"], stallTimeoutMs: row["stall_timeout_ms"],
-                                   parallel: row["parallel"], clients: row["clients"], network: row["network"], status: row["status"])
+                                   parallel: row["parallel"], clients: row["clients"], network: row["network"],
+                                   blockSize: row["block_size"], status: row["status"])
                 cell.id = row["id"]
                 return cell
             }

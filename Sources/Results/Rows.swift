@@ -48,11 +48,13 @@ public struct CellRow: Sendable, Equatable {
     public var parallel: Int
     public var clients: Int
     public var network: String?
+    /// Azure only: the client's block size for uploads (S3 cells: nil).
+    public var blockSize: Int64?
     public var status: String
 
     public init(runId: Int64, position: Int, uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int,
                 connectTimeoutMs: Int64, stallTimeoutMs: Int64, parallel: Int, clients: Int, network: String? = nil,
-                status: String = "pending") {
+                blockSize: Int64? = nil, status: String = "pending") {
         self.runId = runId
         self.position = position
         self.uploadPartSize = uploadPartSize
@@ -63,6 +65,7 @@ public struct CellRow: Sendable, Equatable {
         self.parallel = parallel
         self.clients = clients
         self.network = network
+        self.blockSize = blockSize
         self.status = status
     }
 }

@@ -128,6 +128,10 @@ enum Schema {
             CREATE INDEX faults_cell ON faults(cell_id);
             """)
         }
+        // v4: the Azure client's block size (azure.blockSize) a cell uploaded with; NULL on S3.
+        migrator.registerMigration("v4-azure-block-size") { db in
+            try db.execute(sql: "ALTER TABLE cells ADD COLUMN block_size INTEGER")
+        }
         return migrator
     }
 }

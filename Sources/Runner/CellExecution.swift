@@ -32,28 +32,8 @@ struct CellExecution: Sendable {
             proxy = started
         }
         defer { if let proxy { Task { try? await proxy.stop() } } }
-        let connect = Duration.milliseconds(cell.connectTimeoutMs)
-        let plan = TransferPlan(
-            s3: connection.client(connect: connect, stall: .milliseconds(cell.stallTimeoutMs), via: via),
-            // Score's server sits beside its store: only the client's requests cross the played network.
-            // A plain client (multipart mode) makes every request itself.
-            server: connection.client(connect: connect, stall: StoreConnection.serverReadTimeout,
-                                      via: scenario.mode == .multipart ? via : nil),
-            objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
-            uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, parallel: cell.parallel,
-            retry: RetryPolicy(limit: cell.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,
-                               maxMilliseconds: scenario.backoff.maxMilliseconds),
-            journal: recorder, digests: DigestCache(store: recorder))
         let objects = scenario.objects.map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
-        let path: DataPath
-        switch scenario.mode {
-        case .score:
-            let score = ScoreDataPath(plan: plan)
-            try await prepareDigests(objects, score)
-            path = score
-        case .multipart:
-            path = MultipartDataPath(plan: plan)
-        }
+        let path = try await dataPath(for: cell, objects: objects, via: via)
 
         let context = AttemptContext(cellId: cell.id)
         let measured = Collected<(direction: String, outcome: TrialOutcome)>()
@@ -66,6 +46,46 @@ struct CellExecution: Sendable {
         try await recorder.writer.flush()
         try await database.setCellStatus(cell.id, "done")
         progress.cellFinished(summary: Self.summary(cell, measured.all))
+    }
+
+    /// The cell's data path: Score's S3 path, a plain multipart client, or Score's Azure path.
+    private func dataPath(for cell: CellRow, objects: [SyntheticObject], via: String?) async throws -> DataPath {
+        let connect = Duration.milliseconds(cell.connectTimeoutMs)
+        let retry = RetryPolicy(limit: cell.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,
+                                maxMilliseconds: scenario.backoff.maxMilliseconds)
+        if connection.isAzure {
+            let settings = connection.settings
+            let plan = AzurePlan(
+                client: connection.azureClient(connect: connect, stall: .milliseconds(cell.stallTimeoutMs), via: via),
+                // Score's server sits beside its store: only the client's requests cross the played network.
+                server: connection.azureClient(connect: connect, stall: StoreConnection.serverReadTimeout),
+                container: settings.objectBucket, uploadPolicy: settings.uploadPolicy, downloadPolicy: settings.downloadPolicy,
+                blockSize: cell.blockSize ?? 104_857_600, rangeSize: cell.uploadPartSize, parallel: cell.parallel, retry: retry,
+                journal: recorder, digests: DigestCache(store: recorder))
+            let azure = AzureDataPath(plan: plan)
+            // Whole-object MD5s before any timing starts (Put Block List carries it).
+            try await inParallel(objects, width: ProcessInfo.processInfo.activeProcessorCount) { object in
+                _ = try await azure.contentMD5(object)
+            }
+            return azure
+        }
+        let plan = TransferPlan(
+            s3: connection.client(connect: connect, stall: .milliseconds(cell.stallTimeoutMs), via: via),
+            // Score's server sits beside its store: only the client's requests cross the played network.
+            // A plain client (multipart mode) makes every request itself.
+            server: connection.client(connect: connect, stall: StoreConnection.serverReadTimeout,
+                                      via: scenario.mode == .multipart ? via : nil),
+            objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
+            uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, parallel: cell.parallel,
+            retry: retry, journal: recorder, digests: DigestCache(store: recorder))
+        switch scenario.mode {
+        case .score:
+            let score = ScoreDataPath(plan: plan)
+            try await prepareDigests(objects, score)
+            return score
+        case .multipart:
+            return MultipartDataPath(plan: plan)
+        }
     }
 
     /// MD5s are computed before any timing starts (and only once per object and layout).

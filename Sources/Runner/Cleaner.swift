@@ -8,11 +8,11 @@ import Workload
 /// under a run-unique prefix.
 public struct Cleaner: Sendable {
     let database: ResultsDatabase
-    let s3: S3Client
+    let remover: CreationRemover
 
-    public init(database: ResultsDatabase, s3: S3Client) {
+    public init(database: ResultsDatabase, remover: CreationRemover) {
         self.database = database
-        self.s3 = s3
+        self.remover = remover
     }
 
     public struct Report: Sendable {
@@ -36,7 +36,7 @@ public struct Cleaner: Sendable {
             let item = Creation(kind: Creation.Kind(rawValue: row.kind.rawValue)!, bucket: row.bucket, key: row.key)
             do {
                 try await AttemptContext.phase("cleanup") {
-                    try await retry.run { try await Removal.remove(item, uploadId: row.uploadId, using: s3) }
+                    try await retry.run { try await remover.remove(item, uploadId: row.uploadId) }
                 }
                 removed.append(row.id)
             } catch {

@@ -32,7 +32,8 @@ final class RunRecorder: AttemptObserver, TransferJournal, DigestStore, @uncheck
     func record(_ attempt: AttemptRecord) {
         let context = AttemptContext.current
         let m = attempt.metrics
-        let errorClass = attempt.transportError.map { ErrorClass.of($0).rawValue } ?? ErrorClass.of(status: m.status)?.rawValue
+        let answered = attempt.notFoundIsAnswer && m.status == 404
+        let errorClass = attempt.transportError.map { ErrorClass.of($0).rawValue } ?? (answered ? nil : ErrorClass.of(status: m.status)?.rawValue)
         writer.add(AttemptRow(runId: runId, cellId: context.cellId, trialId: context.trialId, phase: context.phase,
                               operation: attempt.operation, method: attempt.method, bucket: attempt.bucket, key: attempt.key,
                               partNumber: attempt.partNumber, attempt: context.attempt, status: m.status, errorClass: errorClass,

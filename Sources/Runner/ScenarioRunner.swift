@@ -53,9 +53,16 @@ public final class ScenarioRunner: Sendable {
         let settings = try Self.loadSettings(envPath)
         for warning in scenario.warnings { progress.note("scoretune: warning: \(warning)") }
 
+        if settings.profile == .azure, scenario.mode != .score {
+            throw RunFailure.badInput("\(scenario.path): mode: \(scenario.mode.rawValue) is a plain S3 client; on the Azure profile use mode: score")
+        }
+        if settings.profile == .s3, scenario.grid.blockSize != nil {
+            progress.note("scoretune: warning: grid.block_size is ignored under the S3 profile (it is the Azure client's azure.blockSize)")
+        }
+        // Score's defaults: transport.parallel 6; on Azure azure.blockSize 104857600 (score-facts.md).
         let defaults = Knobs(uploadPartSize: Int64(settings.uploadPartSize), downloadPartSize: nil, retryLimit: settings.retryLimit,
                              connectTimeoutMilliseconds: Int64(settings.connectTimeoutMilliseconds), stallTimeoutMilliseconds: 60_000,
-                             parallel: 6, clients: 1)
+                             parallel: 6, clients: 1, blockSize: settings.profile == .azure ? 104_857_600 : nil)
         let grid: [Knobs]
         do { grid = try scenario.cells(defaults: defaults) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
 
@@ -63,7 +70,8 @@ public final class ScenarioRunner: Sendable {
         transportOptions.maxConnections = max(16, (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8)
         let transport = CurlTransport(options: transportOptions)
         defer { transport.shutdown() }
-        let server = try await preflight(StoreConnection(settings: settings, transport: transport, observer: nil))
+        let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
+        let server = try await (connection.isAzure ? preflightAzure(connection) : preflight(connection))
 
         let runId: Int64
         var cells: [CellRow]
@@ -74,7 +82,7 @@ public final class ScenarioRunner: Sendable {
             runId = try await database.insertRun(RunRow(
                 scenarioName: scenario.name, scenarioPath: scenario.path, scenarioText: scenario.text, envPath: envPath,
                 mode: scenario.mode.rawValue, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
-                backendEndpoint: settings.endpoint, backendServer: server, configHash: Self.configHash(settings),
+                backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
                 orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: "running"))
             var order = SplitMix64(seed: scenario.orderSeed)
             let shuffled = grid.shuffled(using: &order)
@@ -82,13 +90,13 @@ public final class ScenarioRunner: Sendable {
                 CellRow(runId: runId, position: position, uploadPartSize: knobs.uploadPartSize, downloadPartSize: knobs.downloadPartSize,
                         retryLimit: knobs.retryLimit, connectTimeoutMs: knobs.connectTimeoutMilliseconds,
                         stallTimeoutMs: knobs.stallTimeoutMilliseconds, parallel: knobs.parallel, clients: knobs.clients,
-                        network: knobs.network)
+                        network: knobs.network, blockSize: knobs.blockSize)
             })
         }
 
         let recorder = RunRecorder(database: database, runId: runId, firstTrialId: try await database.nextTrialId())
-        let connection = try StoreConnection(settings: settings, transport: transport, observer: recorder)
-        let cleaner = Cleaner(database: database, s3: connection.housekeeping)
+        let recording = try StoreConnection(settings: settings, transport: transport, observer: recorder)
+        let cleaner = Cleaner(database: database, remover: recording.remover)
         if previous != nil {
             try await database.setRunStatus(runId, "running", finished: false)
             let leftovers = await cleaner.clean(run: runId)
@@ -101,7 +109,7 @@ public final class ScenarioRunner: Sendable {
         let started = ContinuousClock.now
         var status = "completed"
         var done = cells.count - pending.count
-        let execution = CellExecution(scenario: scenario, connection: connection, recorder: recorder, progress: progress)
+        let execution = CellExecution(scenario: scenario, connection: recording, recorder: recorder, progress: progress)
 
         do {
             for cell in pending {
@@ -166,7 +174,6 @@ public final class ScenarioRunner: Sendable {
             throw RunFailure.badInput(error.description)
         }
         if let error = settings.errors.first { throw RunFailure.badInput("\(error)") }
-        guard settings.profile == .s3 else { throw RunFailure.badInput("\(path): the Azure profile is not supported by run yet") }
         return settings
     }
 
@@ -190,9 +197,30 @@ public final class ScenarioRunner: Sendable {
         return server
     }
 
+    /// The same for Azure: the account answers, the key is its key, the container exists.
+    private func preflightAzure(_ connection: StoreConnection) async throws -> String? {
+        let azure = connection.azureHousekeeping
+        let settings = connection.settings
+        let server: String?
+        do {
+            let request = HTTPRequest(method: "GET", url: azure.account.url + "/", timeouts: Timeouts(connect: .seconds(10), stall: .seconds(10)))
+            server = try await connection.transport.send(request, sink: nil).header("server")
+        } catch {
+            throw RunFailure.store("\(azure.account.url) (the Azure account's endpoint) does not answer: \(error)")
+        }
+        do { try await azure.containerProperties(settings.objectBucket) } catch let error as AzureError {
+            let why = error.code == "AuthenticationFailed" ? "the account refused the key: check AZURE_ACCOUNTKEY" :
+                error.code == "ContainerNotFound" ? "it does not exist" : "\(error)"
+            throw RunFailure.store("container '\(settings.objectBucket)' (BUCKET_NAME_OBJECT): \(why)")
+        }
+        return server
+    }
+
     /// Identifies the store and layout, never the secrets: runs against the same store compare.
     static func configHash(_ settings: ScoreSettings) -> String {
-        let identity = [settings.endpoint, settings.objectBucket, settings.stateBucket, settings.sigV4Enabled ? "v4" : "v2"].joined(separator: "\n")
+        let identity = (settings.profile == .azure
+            ? ["azure", settings.azureEndpointOverride ?? "\(settings.azureProtocol)://\(settings.azureAccountName).blob.core.windows.net", settings.objectBucket]
+            : [settings.endpoint, settings.objectBucket, settings.stateBucket, settings.sigV4Enabled ? "v4" : "v2"]).joined(separator: "\n")
         return String(Digest.hash(.sha256, Array(identity.utf8)).hexString.prefix(16))
     }
 }

@@ -46,6 +46,8 @@ public struct Scenario: Sendable {
         public var clients: [Int]?
         /// Names in `networks`; nil: the store directly.
         public var network: [String]?
+        /// Azure block sizes; ignored on S3 (the runner says so).
+        public var blockSize: [Int64]?
     }
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
@@ -58,9 +60,27 @@ public struct Scenario: Sendable {
         return "cell UPLOAD_PARTSIZE=\(Units.formatSize(partSize))\(origin): the largest object (\(Units.formatSize(largestObject))) needs \(parts) parts; S3 allows 10,000"
     }
 
+    /// Azure's 50,000-block limit for the largest object, or nil when it fits.
+    static func blockLimitProblem(_ blockSize: Int64, largestObject: Int64) -> String? {
+        let blocks = (largestObject + blockSize - 1) / blockSize
+        guard blocks > 50_000 else { return nil }
+        return "block_size \(Units.formatSize(blockSize)): the largest object (\(Units.formatSize(largestObject))) needs \(blocks) blocks; Azure allows 50,000"
+    }
+
     /// The cells: every combination of knob values, with the `.env.score`'s values (or Score's
-    /// defaults) for knobs the grid leaves out.
+    /// defaults) for knobs the grid leaves out. Block sizes vary only when `defaults` has one
+    /// (the Azure profile).
     public func cells(defaults: Knobs) throws -> [Knobs] {
+        let blockSizes: [Int64?] = defaults.blockSize.map { grid.blockSize ?? [$0] } ?? [nil]
+        for case let block? in blockSizes {
+            if let problem = Scenario.blockLimitProblem(block, largestObject: largestObject) {
+                throw ScenarioError(path: path, line: nil, key: "grid.block_size", message: problem)
+            }
+        }
+        return try blockSizes.flatMap { block in try cells(defaults: defaults, blockSize: block) }
+    }
+
+    private func cells(defaults: Knobs, blockSize: Int64?) throws -> [Knobs] {
         var cells: [Knobs] = []
         for upload in grid.uploadPartSize ?? [defaults.uploadPartSize] {
             // Grid values were checked with their line; this catches a part size from the .env.score.
@@ -77,7 +97,8 @@ public struct Scenario: Sendable {
                                     for network in grid.network.map({ $0.map(Optional.some) }) ?? [nil] {
                                         cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
                                                            connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
-                                                           parallel: parallel, clients: clients, network: network))
+                                                           parallel: parallel, clients: clients, network: network,
+                                                           blockSize: blockSize))
                                     }
                                 }
                             }
@@ -105,9 +126,12 @@ public struct Knobs: Sendable, Hashable, Codable {
     public var clients: Int
     /// The network profile between client and store (a name in the scenario); nil: direct.
     public var network: String?
+    /// Azure only: the block size of uploads (score-client's azure.blockSize). On Azure,
+    /// UPLOAD_PARTSIZE sets the download range size instead (score-facts.md).
+    public var blockSize: Int64?
 
     public init(uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int, connectTimeoutMilliseconds: Int64,
-                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int, network: String? = nil) {
+                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int, network: String? = nil, blockSize: Int64? = nil) {
         self.uploadPartSize = uploadPartSize
         self.downloadPartSize = downloadPartSize
         self.retryLimit = retryLimit
@@ -116,12 +140,17 @@ public struct Knobs: Sendable, Hashable, Codable {
         self.parallel = parallel
         self.clients = clients
         self.network = network
+        self.blockSize = blockSize
     }
 
-    /// A short name for tables and progress lines.
+    /// A short name for tables and progress lines. On Azure: block= for uploads, range= for downloads.
     public var label: String {
         var parts = network.map { ["net=\($0)"] } ?? []
-        parts.append("part=\(Units.formatSize(uploadPartSize))")
+        if let blockSize {
+            parts += ["block=\(Units.formatSize(blockSize))", "range=\(Units.formatSize(uploadPartSize))"]
+        } else {
+            parts.append("part=\(Units.formatSize(uploadPartSize))")
+        }
         if let downloadPartSize { parts.append("dl=\(Units.formatSize(downloadPartSize))") }
         parts += ["par=\(parallel)", "clients=\(clients)", "retry=\(retryLimit)",
                   "connect=\(Units.formatDuration(connectTimeoutMilliseconds))", "stall=\(Units.formatDuration(stallTimeoutMilliseconds))"]

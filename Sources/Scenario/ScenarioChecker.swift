@@ -151,8 +151,13 @@ struct ScenarioChecker {
         let stall = try each("stall_timeout", raw?.stall_timeout) { $0.milliseconds >= 1 ? nil : "must be at least 1ms" }?.map(\.milliseconds)
         let parallel = try each("parallel", raw?.parallel) { (1...256).contains($0) ? nil : "must be 1 to 256" }
         let clients = try each("clients", raw?.clients) { (1...256).contains($0) ? nil : "must be 1 to 256" }
+        let blocks = try each("block_size", raw?.block_size) { size in
+            if size.bytes < 64 << 10 { return "\(Units.formatSize(size.bytes)) is below the 64KiB this tool allows for a block" }
+            if size.bytes > 4000 << 20 { return "\(Units.formatSize(size.bytes)) is above Azure's 4000MiB maximum block size" }
+            return Scenario.blockLimitProblem(size.bytes, largestObject: largestObject)
+        }?.map(\.bytes)
         return Scenario.Grid(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry, connectTimeout: connect,
-                             stallTimeout: stall, parallel: parallel, clients: clients, network: nil)
+                             stallTimeout: stall, parallel: parallel, clients: clients, network: nil, blockSize: blocks)
     }
 }
 

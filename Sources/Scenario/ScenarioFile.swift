@@ -38,6 +38,8 @@ struct ScenarioFile: Decodable {
         var parallel: OneOrMany<Int>?
         var clients: OneOrMany<Int>?
         var network: OneOrMany<String>?
+        /// Azure only: the client's upload block size (score-client's azure.blockSize).
+        var block_size: OneOrMany<SizeValue>?
     }
 
     /// What the fault proxy plays between the client and the store.
@@ -76,7 +78,7 @@ struct ScenarioFile: Decodable {
         "objects": ["sizes", "distribution", "count", "seed"],
         "objects.distribution[]": ["size", "weight"],
         "grid": ["UPLOAD_PARTSIZE", "DOWNLOAD_PARTSIZE", "UPLOAD_RETRY_LIMIT", "UPLOAD_CONNECTIONTIMEOUT",
-                 "stall_timeout", "parallel", "clients", "network"],
+                 "stall_timeout", "parallel", "clients", "network", "block_size"],
         "backoff": ["base", "max"],
     ]
 }

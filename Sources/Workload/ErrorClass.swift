@@ -28,6 +28,7 @@ public enum ErrorClass: String, Sendable, CaseIterable {
         switch error {
         case let error as TransportError: return of(error.kind)
         case let error as S3Error: return of(status: error.status) ?? .clientError
+        case let error as AzureError: return of(status: error.status) ?? .clientError
         case let error as TransferFailure: return error.errorClass
         case let error as RetriesExhausted: return error.errorClass
         case is CancellationError: return .cancelled

@@ -1,5 +1,35 @@
 import ObjectStore
 
+/// Removes one ledger entry from whichever store the run used.
+public protocol CreationRemover: Sendable {
+    func remove(_ item: Creation, uploadId: String?) async throws
+}
+
+public struct S3Remover: CreationRemover {
+    let s3: S3Client
+    public init(s3: S3Client) { self.s3 = s3 }
+    public func remove(_ item: Creation, uploadId: String?) async throws {
+        try await Removal.remove(item, uploadId: uploadId, using: s3)
+    }
+}
+
+/// On Azure every entry is a blob (bucket = container, key = blob name): removed with its staged
+/// blocks, so a block upload cut short leaves nothing either.
+public struct AzureRemover: CreationRemover {
+    let azure: AzureClient
+    public init(azure: AzureClient) { self.azure = azure }
+    public func remove(_ item: Creation, uploadId: String?) async throws {
+        switch item.kind {
+        case .object, .upload:
+            try await azure.removeBlobCompletely(container: item.bucket, blob: item.key)
+        case .prefix:
+            for blob in try await azure.listBlobs(container: item.bucket, prefix: item.key, uncommitted: true) {
+                try await azure.removeBlobCompletely(container: item.bucket, blob: blob.name)
+            }
+        }
+    }
+}
+
 /// Removes one thing from the ledger, and only that: a key, an upload (found by key when its id
 /// was never learned), or the keys under a run-unique prefix. Already gone counts as removed.
 public enum Removal {

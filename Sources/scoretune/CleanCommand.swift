@@ -42,7 +42,7 @@ struct Clean: AsyncParsableCommand {
                 throw CommandFailure(message: "run \(id): \(failure.message) (pass --env FILE)")
             }
             let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
-            let report = await Cleaner(database: database, s3: connection.housekeeping).clean(run: id)
+            let report = await Cleaner(database: database, remover: connection.remover).clean(run: id)
             removed += report.removed
             failures += report.failures
         }

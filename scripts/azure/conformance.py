@@ -132,6 +132,18 @@ class AzureTestServerConformance(unittest.TestCase):
         names = [b.name for b in client.list_blobs(name_starts_with="listing/", results_per_page=2)]
         self.assertEqual(names, ["listing/0", "listing/1", "listing/2"])
 
+    def test_listing_includes_uncommitted_blobs_on_request(self):
+        blob = self.container.get_blob_client("staged/only")
+        blob.stage_block(base64.b64encode(b"000001").decode(), b"staged bytes")
+        plain = [b.name for b in self.container.list_blobs(name_starts_with="staged/")]
+        self.assertEqual(plain, [])
+        with_uncommitted = [b.name for b in self.container.list_blobs(name_starts_with="staged/", include=["uncommittedblobs"])]
+        self.assertEqual(with_uncommitted, ["staged/only"])
+        # An empty commit turns the staged blocks into an empty blob, which then deletes.
+        blob.commit_block_list([])
+        blob.delete_blob()
+        self.assertEqual([b.name for b in self.container.list_blobs(name_starts_with="staged/", include=["uncommittedblobs"])], [])
+
     def test_listing_pages_with_markers(self):
         for i in range(5):
             self.container.upload_blob(f"pages/{i}", b"y", overwrite=True)

@@ -104,7 +104,8 @@ class Store:
         if not folder.is_dir():
             return {}
         # Block files are named by the hex of the block id's text (base64 may hold '/').
-        return {bytes.fromhex(f.name).decode(): f.stat().st_size for f in folder.iterdir() if not f.name.endswith(".tmp")}
+        return {bytes.fromhex(f.name).decode(): f.stat().st_size for f in folder.iterdir()
+                if not f.name.endswith(".tmp") and not f.name.startswith(".")}
 
 
 def new_etag():
@@ -378,6 +379,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with store.lock:
             folder = store.require_container(self.container) / "blobs"
             metas = [json.loads(p.read_text()) for p in folder.glob("*.json")]
+            if "uncommittedblobs" in self.query.get("include", "").split(","):
+                # Blobs that have only staged blocks: listed with size 0, as Azure does.
+                committed = {m["name"] for m in metas}
+                for named in (store.require_container(self.container) / "blocks").glob("*/.name"):
+                    name = named.read_text()
+                    if name not in committed and store.uncommitted(self.container, name):
+                        metas.append({"name": name, "size": 0, "etag": '"0x0"', "modified": http_date(), "md5": None})
         # NextMarker names the first blob of the next page: a marker starts the listing there.
         names = sorted((m for m in metas if m["name"].startswith(prefix) and m["name"] >= marker), key=lambda m: m["name"])
         page, rest = names[:limit], names[limit:]
@@ -406,6 +414,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with store.lock:
             folder = store.blocks_dir(self.container, self.blob)
             folder.mkdir(parents=True, exist_ok=True)
+            (folder / ".name").write_text(self.blob)
             others = store.uncommitted(self.container, self.blob)
             if others and any(len(other) != len(block_id) for other in others):
                 raise AzureError(400, "InvalidBlobOrBlock", "The specified blob or block content is invalid (block ids of a blob must be of equal length).")

@@ -63,12 +63,14 @@ public final class AzureClient: Sendable {
         public var size: Int64
     }
 
-    /// List Blobs, following NextMarker to the end.
-    public func listBlobs(container: String, prefix: String = "", pageSize: Int = 5000) async throws -> [BlobSummary] {
+    /// List Blobs, following NextMarker to the end. `uncommitted`: also blobs that have only staged
+    /// blocks (include=uncommittedblobs), which a block upload cut short leaves.
+    public func listBlobs(container: String, prefix: String = "", pageSize: Int = 5000, uncommitted: Bool = false) async throws -> [BlobSummary] {
         var found: [BlobSummary] = []
         var marker: String?
         repeat {
             var query = [("restype", "container"), ("comp", "list"), ("prefix", prefix), ("maxresults", String(pageSize))]
+            if uncommitted { query.append(("include", "uncommittedblobs")) }
             if let marker { query.append(("marker", marker)) }
             let response = try await send("ListBlobs", "GET", container: container, blob: nil, query: query)
             let document = try Self.document(response, "ListBlobs")
@@ -144,6 +146,16 @@ public final class AzureClient: Sendable {
                               contentMD5: response.header("content-md5"), etag: response.header("etag") ?? "")
     }
 
+    /// Whether a blob exists (Get Blob Properties with the account key; a 404 is the answer "no").
+    public func blobExists(container: String, blob: String) async throws -> Bool {
+        do {
+            _ = try await send("BlobExists", "HEAD", container: container, blob: blob, notFoundIsAnswer: true)
+            return true
+        } catch let error as AzureError where error.status == 404 {
+            return false
+        }
+    }
+
     public func deleteBlob(container: String, blob: String) async throws {
         _ = try await send("DeleteBlob", "DELETE", container: container, blob: blob)
     }
@@ -157,7 +169,7 @@ public final class AzureClient: Sendable {
 
     private func send(_ operation: String, _ method: String, container: String, blob: String?, query: [(String, String)] = [],
                       headers: [HTTPHeader] = [], body: RequestBody = .empty, credential: Credential = .accountKey,
-                      partNumber: Int? = nil, sink: ResponseSink? = nil) async throws -> HTTPResponse {
+                      partNumber: Int? = nil, sink: ResponseSink? = nil, notFoundIsAnswer: Bool = false) async throws -> HTTPResponse {
         let path = account.path(container: container, blob: blob)
         var all = headers + [HTTPHeader("x-ms-date", AzureSigner.httpDate(Date())), HTTPHeader("x-ms-version", AzureSigner.serviceVersion)]
         var queryText = query.map { "\($0.0)=\(S3URI.encode($0.1))" }.joined(separator: "&")
@@ -173,7 +185,7 @@ public final class AzureClient: Sendable {
         let url = account.scheme + "://" + account.authority + path + (queryText.isEmpty ? "" : "?" + queryText)
         let request = HTTPRequest(method: method, url: url, headers: all, body: body, timeouts: timeouts, connectTo: connectVia)
         var record = AttemptRecord(operation: operation, method: method, bucket: container, key: blob, partNumber: partNumber,
-                                   metrics: AttemptMetrics())
+                                   metrics: AttemptMetrics(), notFoundIsAnswer: notFoundIsAnswer)
         do {
             let response = try await transport.send(request, sink: sink)
             record.metrics = response.metrics

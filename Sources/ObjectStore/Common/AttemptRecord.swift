@@ -11,6 +11,8 @@ public struct AttemptRecord: Sendable {
     public var metrics: AttemptMetrics
     /// nil on an HTTP answer (see metrics.status); the transport error kind otherwise.
     public var transportError: TransportError.Kind?
+    /// The request asked whether something exists and a 404 is its answer "no", not a failure.
+    public var notFoundIsAnswer = false
 }
 
 public protocol AttemptObserver: Sendable {
