@@ -330,6 +330,36 @@ def main():
     write_report(results, commands, args, overhead)
 
 
+def verdicts(results, med):
+    """One line per target and pair, computed from this run's medians. Where an upload misses the
+    awscli target, the store's own CPU per GiB says whether any client could have met it."""
+    lines = []
+    for (backend, workload, client), entry in results.items():
+        if client == "scoretune":
+            continue
+        ours = results[(backend, workload, "scoretune")]
+        target = {"s5cmd": 1.0, "awscli": 1.5}.get(client)
+        for direction in ("upload", "download"):
+            if target is None:
+                continue
+            ratio = med(ours[direction]) / med(entry[direction])
+            verdict = "met" if ratio >= target else "**missed**"
+            line = f"- {backend}, {workload}, {direction} vs {client}: {ratio:.2f}× (target ≥ {target:.1f}×): {verdict}"
+            if ratio < target and direction == "upload":
+                store = med(entry["store_up_per_gib"])
+                cap = os.cpu_count() / store * (1 << 30) / 1e6 if store > 0 else float("nan")
+                best = cap / med(entry[direction])
+                line += (f". The store alone needs {store:.1f} CPU s/GiB, so on {os.cpu_count()} cores no client can upload faster "
+                         f"than {cap:.0f} MB/s; {client} reaches {med(entry[direction]):.0f}, so the most any client could be is "
+                         f"{best:.2f}× {client}" + (" — the target is out of reach on this machine, not a client limit" if best < target else ""))
+            lines.append(line)
+        if client == "s5cmd":
+            ok = med(ours["cpu_per_gib"]) <= med(entry["cpu_per_gib"])
+            lines.append(f"- {backend}, {workload}, client CPU: scoretune {med(ours['cpu_per_gib']):.2f} s/GiB vs s5cmd "
+                         f"{med(entry['cpu_per_gib']):.2f} (target ≤): {'met' if ok else '**missed**'}")
+    return lines
+
+
 def write_report(results, commands, args, overhead):
     today = datetime.date.today().isoformat()
     # With no peers (--clients ''), only the score-vs-multipart section: a report of its own.
@@ -362,6 +392,8 @@ def write_report(results, commands, args, overhead):
             cap = os.cpu_count() / store * (1 << 30) / 1e6 if store > 0 else float("nan")
             lines.append(f"| {backend} | {workload} | {client} | {med(entry['upload']):.0f} | {store:.2f} | "
                          f"{100 * med(entry['busy_up']):.0f}% | {cap:.0f} |")
+    if results:
+        lines += ["", "## Against issue 5's targets (this run)", ""] + verdicts(results, med)
     if overhead:
         lines += ["", f"## Score's path against plain multipart ({args.backends.split(',')[0]}, 1 GiB objects, 64 MiB parts, parallel 8, digests cached)", "",
                   "| direction | score MB/s | multipart MB/s | score ÷ multipart |", "|---|---|---|---|"]
