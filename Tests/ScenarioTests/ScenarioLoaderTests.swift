@@ -29,6 +29,27 @@ final class ScenarioLoaderTests: XCTestCase {
             XCTAssertFalse(try scenario.cells(defaults: defaults).isEmpty)
             XCTAssertTrue(scenario.warnings.isEmpty, "\(name): \(scenario.warnings)")
         }
+        let azure = try ScenarioLoader.load(path: Self.root.appendingPathComponent("scenarios/azure-grid.yaml").path)
+        XCTAssertTrue(azure.envPath?.hasSuffix(".scoretune/backends/azure/.env.score") ?? false)
+        var azureDefaults = defaults
+        azureDefaults.blockSize = 104_857_600
+        XCTAssertEqual(try azure.cells(defaults: azureDefaults).count, 3 * 2 * 2)
+    }
+
+    func testBlockSizeVariesOnlyOnAzureAndKeepsTheBlockLimit() throws {
+        let scenario = try parse("""
+            objects: {sizes: [100MiB]}
+            grid: {block_size: [1MiB, 8MiB], UPLOAD_PARTSIZE: [8MiB, 16MiB]}
+            """)
+        XCTAssertEqual(try scenario.cells(defaults: defaults).map(\.blockSize), [nil, nil], "S3: no block sizes")
+        var azure = defaults
+        azure.blockSize = 100 << 20
+        let cells = try scenario.cells(defaults: azure)
+        XCTAssertEqual(cells.count, 4)
+        XCTAssertEqual(Set(cells.compactMap(\.blockSize)), [1 << 20, 8 << 20])
+        XCTAssertTrue(cells.first!.label.contains("block=1MiB range=8MiB"), cells.first!.label)
+        XCTAssertTrue(error("objects: {sizes: [4GiB]}\ngrid: {block_size: [64KiB]}\n").contains("s.yaml:2: grid.block_size[0]"))
+        XCTAssertTrue(error("objects: {sizes: [1GiB]}\ngrid: {block_size: [5000MiB]}\n").contains("above Azure's 4000MiB"))
     }
 
     func testGridIsTheProductOfItsKnobsWithDefaultsForTheRest() throws {
