@@ -184,20 +184,11 @@ public final class AzureClient: Sendable {
         }
         let url = account.scheme + "://" + account.authority + path + (queryText.isEmpty ? "" : "?" + queryText)
         let request = HTTPRequest(method: method, url: url, headers: all, body: body, timeouts: timeouts, connectTo: connectVia)
-        var record = AttemptRecord(operation: operation, method: method, bucket: container, key: blob, partNumber: partNumber,
+        let record = AttemptRecord(operation: operation, method: method, bucket: container, key: blob, partNumber: partNumber,
                                    metrics: AttemptMetrics(), notFoundIsAnswer: notFoundIsAnswer)
-        do {
-            let response = try await transport.send(request, sink: sink)
-            record.metrics = response.metrics
-            observer?.record(record)
-            guard (200..<300).contains(response.status) else { throw AzureError(operation: operation, response: response) }
-            return response
-        } catch let error as TransportError {
-            record.metrics = error.metrics
-            record.transportError = error.kind
-            observer?.record(record)
-            throw error
-        }
+        let response = try await transport.sendObserved(request, sink: sink, record: record, observer: observer)
+        guard (200..<300).contains(response.status) else { throw AzureError(operation: operation, response: response) }
+        return response
     }
 
     static func document(_ response: HTTPResponse, _ operation: String) throws -> XMLNode {

@@ -18,3 +18,23 @@ public struct AttemptRecord: Sendable {
 public protocol AttemptObserver: Sendable {
     func record(_ attempt: AttemptRecord)
 }
+
+extension CurlTransport {
+    /// Sends one attempt and reports it to the observer, whatever happens: an HTTP answer of any
+    /// status (the caller judges it) or a transport error (rethrown).
+    func sendObserved(_ request: HTTPRequest, sink: ResponseSink?, record: AttemptRecord,
+                      observer: AttemptObserver?) async throws -> HTTPResponse {
+        var record = record
+        do {
+            let response = try await send(request, sink: sink)
+            record.metrics = response.metrics
+            observer?.record(record)
+            return response
+        } catch let error as TransportError {
+            record.metrics = error.metrics
+            record.transportError = error.kind
+            observer?.record(record)
+            throw error
+        }
+    }
+}

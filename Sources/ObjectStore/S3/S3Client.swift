@@ -270,20 +270,11 @@ public final class S3Client: Sendable {
     /// unless `anyStatus`.
     private func execute(_ operation: String, _ request: HTTPRequest, bucket: String?, key: String?,
                          partNumber: Int?, sink: ResponseSink?, anyStatus: Bool = false) async throws -> HTTPResponse {
-        var record = AttemptRecord(operation: operation, method: request.method, bucket: bucket, key: key,
+        let record = AttemptRecord(operation: operation, method: request.method, bucket: bucket, key: key,
                                    partNumber: partNumber, metrics: AttemptMetrics())
-        do {
-            let response = try await transport.send(request, sink: sink)
-            record.metrics = response.metrics
-            observer?.record(record)
-            guard anyStatus || (200..<300).contains(response.status) else { throw S3Error(operation: operation, response: response) }
-            return response
-        } catch let error as TransportError {
-            record.metrics = error.metrics
-            record.transportError = error.kind
-            observer?.record(record)
-            throw error
-        }
+        let response = try await transport.sendObserved(request, sink: sink, record: record, observer: observer)
+        guard anyStatus || (200..<300).contains(response.status) else { throw S3Error(operation: operation, response: response) }
+        return response
     }
 
     static func stripQuotes(_ etag: String) -> String {
