@@ -29,9 +29,12 @@ public enum ConfigSummary {
             "\(label) → \(calc.partSize(forObjectOfSize: size)) B × \(calc.partCount(objectSize: size))"
         }
         if settings.profile == .azure {
-            // score-facts.md: Azure uploads go in blocks of the client's azure.blockSize; the server
-            // splits downloads with UPLOAD_PARTSIZE; there is no state bucket and no cleanup job.
-            lines.append("download range size Score uses (UPLOAD_PARTSIZE=\(settings.uploadPartSize)): " + layout.joined(separator: ", "))
+            // Azure uploads go in blocks of the client's azure.blockSize; Score's server cuts
+            // downloads into parts of exactly UPLOAD_PARTSIZE (AzurePartCalculator: no floor, no
+            // 10,000-part cap); there is no state bucket and no cleanup job.
+            let range = Int64(settings.uploadPartSize)
+            let ranges = sizes.map { label, size in "\(label) → \((size + range - 1) / range) ranges" }
+            lines.append("download ranges Score uses (exactly UPLOAD_PARTSIZE=\(range) bytes each): " + ranges.joined(separator: ", "))
             lines.append("uploads go in blocks of the client's azure.blockSize (default 104857600), not UPLOAD_PARTSIZE")
             lines.append("SAS tokens reference stored access policies \(settings.uploadPolicy) (upload) and \(settings.downloadPolicy) (download)")
             return lines

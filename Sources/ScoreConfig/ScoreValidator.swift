@@ -110,7 +110,7 @@ struct ScoreValidator {
             if let size = Int64(text), size > 0 {
                 if size >= Int64(Int32.max) + 1 {
                     add(.error, .uploadPartSize, "\(size) does not fit Score's 32-bit int (must stay below 2^31 = 2147483648)")
-                } else if size < Int64(PartCalculator.minimumPartSize) {
+                } else if size < Int64(PartCalculator.minimumPartSize) && settings.profile == .s3 {
                     add(.note, .uploadPartSize, "\(size) is below Score's 20 MiB floor: parts will be 20971520 bytes")
                 }
             } else {

@@ -55,13 +55,19 @@ public struct AzurePlan: Sendable {
 /// Score's Azure data path (score-facts.md, Score's AzureUploadService / AzureDownloadService):
 /// upload — the server checks that blob `<objectId>` does not exist and hands out one SAS of the
 /// upload policy; the client sends Put Block for every block (`parallel` at once) and Put Block
-/// List with the whole object's Content-MD5; no state, no finalize on the server. Download — the
+/// List with the whole object's Content-MD5 (objects up to 32 MiB: one Put Blob); no state, no
+/// finalize on the server. Download — the
 /// server reads the blob's properties and hands out one SAS of the download policy for parts of
 /// UPLOAD_PARTSIZE; the client GETs the ranges; the blob's Content-MD5 is the only checksum (and
 /// scoretune also verifies every byte against the generator).
 public struct AzureDataPath: DataPath {
     public let plan: AzurePlan
     public init(plan: AzurePlan) { self.plan = plan }
+
+    /// Score's client calls the Azure SDK 8's `uploadFromFile`, which sends a file of up to
+    /// `singleBlobPutThresholdInBytes` (default 32 MiB, left unchanged by Score) as one Put Blob;
+    /// larger files go in blocks. (Inferred from the SDK's defaults, not from Score's code.)
+    public static let singlePutThreshold: Int64 = 32 << 20
 
     /// The whole object's MD5 in base64, as Put Block List sends it (cached per object).
     public func contentMD5(_ object: SyntheticObject) async throws -> String {
@@ -74,8 +80,8 @@ public struct AzureDataPath: DataPath {
         let blob = UUID().uuidString.lowercased()
         let blocks = PartSpan.layout(objectSize: object.size, partSize: plan.blockSize)
         var ledger: [Int64] = []
-        func outcome(_ error: Error?) -> TrialOutcome {
-            clock.outcome(key: blob, objectSize: object.size, partSize: plan.blockSize, parts: blocks.count, error: error)
+        func outcome(_ error: Error?, parts: Int? = nil) -> TrialOutcome {
+            clock.outcome(key: blob, objectSize: object.size, partSize: plan.blockSize, parts: parts ?? blocks.count, error: error)
         }
         do {
             let md5 = try await contentMD5(object)
@@ -86,6 +92,16 @@ public struct AzureDataPath: DataPath {
                     throw TransferFailure(.clientError, "blob \(blob) already exists")
                 }
                 return plan.sas(plan.uploadPolicy, blob: blob)
+            }
+            if object.size <= AzureDataPath.singlePutThreshold {
+                // Small enough for the SDK's single Put Blob, with the object's MD5.
+                try await clock.phase("parts") {
+                    try await plan.retried(clock) {
+                        try await plan.client.putBlob(container: plan.container, blob: blob, body: object.body(offset: 0, length: object.size),
+                                                      contentMD5: md5, credential: credential)
+                    }
+                }
+                return (outcome(nil, parts: 1), StoredObject(object: object, key: blob, objectId: blob, partSize: object.size, ledger: ledger))
             }
             try await clock.phase("parts") {
                 try await inParallel(blocks, width: plan.parallel) { block in

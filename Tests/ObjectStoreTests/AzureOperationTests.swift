@@ -38,7 +38,7 @@ final class AzureOperationTests: XCTestCase {
         XCTAssertEqual(ranged.status, 206)
         XCTAssertEqual(ranged.body, Array(body[299_990...300_009]))
 
-        for i in 0..<3 { try await azure.putBlob(container: container, blob: blob + "-list/\(i)", body: [UInt8(i)]) }
+        for i in 0..<3 { try await azure.putBlob(container: container, blob: blob + "-list/\(i)", body: .bytes([UInt8(i)])) }
         let listed = try await azure.listBlobs(container: container, prefix: blob + "-list/", pageSize: 2)
         XCTAssertEqual(listed.map(\.name), (0..<3).map { blob + "-list/\($0)" }, "pages of two, followed by markers")
 

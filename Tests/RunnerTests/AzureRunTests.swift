@@ -29,7 +29,7 @@ final class AzureRunTests: XCTestCase {
     func testGridOfBlockSizesAndRangesFollowsScoresAzurePath() async throws {
         let run = try TemporaryRun(.azure, """
             mode: score
-            objects: {sizes: [10MiB, 3MiB], count: 2, seed: 21}
+            objects: {sizes: [40MiB, 3MiB], count: 2, seed: 21}
             grid: {block_size: [1MiB, 4MiB], UPLOAD_PARTSIZE: [8MiB], parallel: [3]}
             repetitions: 2
             warmup: 0
@@ -41,17 +41,20 @@ final class AzureRunTests: XCTestCase {
         XCTAssertTrue(result.out.contains("completed, 2/2 cells"), result.out)
         XCTAssertEqual(try run.count("SELECT count(*) FROM trials WHERE outcome = 'ok'"), 2 * 2 * 2 * 2)
 
-        // Per upload: one existence check (a 404 is its answer, not a failure), a block per block
-        // size, one block list; per download: the properties, then ranges of exactly UPLOAD_PARTSIZE.
-        for (block, blocks) in [(1 << 20, 10 + 3), (4 << 20, 3 + 1)] {
+        // Per upload: one existence check (a 404 is its answer, not a failure), then for the 40 MiB
+        // object a block per block size and one block list, for the 3 MiB one a single Put Blob
+        // (the SDK's 32 MiB threshold); per download: the properties, then ranges of exactly
+        // UPLOAD_PARTSIZE. Two repetitions of each.
+        for (block, blocks) in [(1 << 20, 40), (4 << 20, 10)] {
             let cell = try run.count("SELECT id FROM cells WHERE block_size = ?", [block])
             func count(_ operation: String) throws -> Int {
                 try run.count("SELECT count(*) FROM attempts WHERE cell_id = ? AND operation = ?", [cell, operation])
             }
             XCTAssertEqual(try count("PutBlock"), 2 * blocks, "block size \(block)")
-            XCTAssertEqual(try count("PutBlockList"), 2 * 2)
+            XCTAssertEqual(try count("PutBlockList"), 2)
+            XCTAssertEqual(try count("PutBlob"), 2)
             XCTAssertEqual(try count("BlobExists"), 2 * 2)
-            XCTAssertEqual(try count("GetBlob"), 2 * (2 + 1), "ranges of 8 MiB whatever the block size")
+            XCTAssertEqual(try count("GetBlob"), 2 * (5 + 1), "ranges of 8 MiB whatever the block size")
         }
         XCTAssertEqual(try run.count("SELECT count(*) FROM attempts WHERE error_class IS NOT NULL"), 0)
         XCTAssertEqual(try run.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)

@@ -119,10 +119,13 @@ public final class AzureClient: Sendable {
         return BlockList(committed: blocks("CommittedBlocks"), uncommitted: blocks("UncommittedBlocks"))
     }
 
-    /// Put Blob: a block blob in one request (small things: the check's sentinel stand-ins).
-    public func putBlob(container: String, blob: String, body: [UInt8], credential: Credential = .accountKey) async throws {
-        _ = try await send("PutBlob", "PUT", container: container, blob: blob, headers: [HTTPHeader("x-ms-blob-type", "BlockBlob")],
-                           body: .bytes(body), credential: credential)
+    /// Put Blob: a block blob in one request. `contentMD5` (base64) is checked by the service and
+    /// kept as the blob's Content-MD5.
+    public func putBlob(container: String, blob: String, body: RequestBody, contentMD5: String? = nil,
+                        credential: Credential = .accountKey) async throws {
+        var headers = [HTTPHeader("x-ms-blob-type", "BlockBlob")]
+        if let contentMD5 { headers.append(HTTPHeader("Content-MD5", contentMD5)) }
+        _ = try await send("PutBlob", "PUT", container: container, blob: blob, headers: headers, body: body, credential: credential)
     }
 
     /// Get Blob, whole or an inclusive byte range (x-ms-range); 200 or 206.
