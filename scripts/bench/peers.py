@@ -6,7 +6,7 @@ object sizes, part size and concurrency. Peers upload from and download to files
 (/dev/shm, never a device file); scoretune generates and verifies in memory. Wall time and client
 CPU come from /usr/bin/time. Writes reports/bench-<date>.md with the machine and the exact commands.
 
-usage: peers.py [--rounds N] [--backends seaweedfs,ceph]
+usage: peers.py [--rounds N] [--backends seaweedfs,ceph] [--clients scoretune,s5cmd,...] [--from-json reports/bench-DATE.json]
 """
 import argparse
 import datetime
