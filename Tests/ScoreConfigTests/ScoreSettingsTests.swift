@@ -56,6 +56,30 @@ final class ScoreSettingsTests: XCTestCase {
         XCTAssertEqual(Set(azure.errors.compactMap(\.variable)), ["AZURE_ACCOUNTNAME", "AZURE_ACCOUNTKEY"])
     }
 
+    func testAzureAccountValuesAreChecked() throws {
+        let base = "SPRING_PROFILES_ACTIVE=prod,azure\nBUCKET_NAME_OBJECT=c\n"
+        let good = try settings(text: base + "AZURE_ACCOUNTNAME=scoreacct\nAZURE_ACCOUNTKEY=a2V5a2V5\n")
+        XCTAssertTrue(good.isValid, "\(good.errors)")
+        XCTAssertEqual(good.azureProtocol, "https")
+        XCTAssertNil(good.azureEndpointOverride)
+        XCTAssertEqual(good.uploadPolicy, "UploadPolicy")
+        let cases: [(String, String, String)] = [
+            ("AZURE_ACCOUNTNAME=scoreacct\nAZURE_ACCOUNTKEY=not base64!\n", "AZURE_ACCOUNTKEY", "not base64"),
+            ("AZURE_ACCOUNTNAME=Score_Acct\nAZURE_ACCOUNTKEY=a2V5a2V5\n", "AZURE_ACCOUNTNAME", "not a storage account name"),
+            ("AZURE_ACCOUNTNAME=scoreacct\nAZURE_ACCOUNTKEY=a2V5a2V5\nSCORETUNE_AZURE_ENDPOINT=127.0.0.1:10000\n",
+             "SCORETUNE_AZURE_ENDPOINT", "not an http(s) URL"),
+        ]
+        for (text, variable, message) in cases {
+            let s = try settings(text: base + text)
+            let error = try XCTUnwrap(s.errors.first { $0.variable == variable }, text)
+            XCTAssertTrue(error.message.contains(message), error.message)
+            if variable == "AZURE_ACCOUNTKEY" { XCTAssertFalse("\(error)".contains("not base64!"), "a key, even a bad one, is never printed") }
+        }
+        let overridden = try settings(text: base + "AZURE_ACCOUNTNAME=scoreacct\nAZURE_ACCOUNTKEY=a2V5a2V5\n",
+                                      environment: ["SCORETUNE_AZURE_ENDPOINT": "http://127.0.0.1:10000/scoreacct"])
+        XCTAssertEqual(overridden.azureEndpointOverride, "http://127.0.0.1:10000/scoreacct", "the environment overrides, as for Score's variables")
+    }
+
     func testBadValues() throws {
         let cases: [(String, String, String)] = [
             ("UPLOAD_PARTSIZE=20MB", "UPLOAD_PARTSIZE", "whole number of bytes"),
