@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling check-backends clean
+.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile check-backends clean
 
 all: build
 
@@ -26,7 +26,7 @@ demo: release
 	$(BIN) report
 
 # Benchmarks (not tests): results go under reports/.
-bench: bench-memory bench-ceiling bench-peers
+bench: bench-memory bench-ceiling bench-peers bench-profile
 
 bench-ceiling: release
 	.scoretune/venv/bin/python scripts/bench/ceiling.py --rounds $(or $(ROUNDS),5)
@@ -40,6 +40,10 @@ bench-peers: release
 bench-memory: release
 	@scripts/backend start seaweedfs
 	scripts/bench/memory
+
+bench-profile: release
+	@scripts/backend start seaweedfs
+	scripts/bench/profile
 
 # The whole suite against the three real S3 backends and the Azure test server, stopped afterwards;
 # first the Azure test server's conformance, shown with the official SDK.
