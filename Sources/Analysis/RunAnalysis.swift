@@ -131,6 +131,9 @@ public struct LatencyStatistics: Sendable, Encodable {
         switch (attempt.phase ?? "", attempt.operation) {
         case ("parts", "UploadPart"): return "part PUT"
         case ("parts", "GetObject"): return "ranged GET"
+        case ("parts", "PutBlock"): return "block PUT"
+        case ("parts", "PutBlob"): return "whole-blob PUT"
+        case ("parts", "GetBlob"): return "ranged GET"
         case ("parts", _): return "part check + marker"
         case ("finalize", _): return "finalize"
         case ("initiate", _): return "initiate"

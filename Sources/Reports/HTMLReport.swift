@@ -91,7 +91,7 @@ public struct HTMLReport {
         let sizeOf = { (s: CellStatistics) in s.cell.downloadPartSize ?? s.cell.uploadPartSize }
         let sizes = Array(Set(analysis.cells.map(sizeOf))).sorted()
         let values = sizes.map { size in analysis.cells.filter { sizeOf($0) == size }.compactMap { $0.download?.median }.max() }
-        let title = analysis.isAzure ? "Download MB/s by range size (UPLOAD_PARTSIZE: on Azure it sizes Score's download ranges)"
+        let title = analysis.isAzure ? "Download MB/s by range size (UPLOAD_PARTSIZE on Azure)"
             : analysis.run.mode == "score" ? "Download MB/s by part size (Score downloads with the upload layout)"
             : "Download MB/s by DOWNLOAD_PARTSIZE (best over other knobs)"
         return SVG.bars(name: "download-bars", title: title, labels: sizes.map(Units.formatSize),
