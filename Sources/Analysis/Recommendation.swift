@@ -107,41 +107,74 @@ public struct Recommendation: Sendable, Encodable {
         }
 
         let cell = chosen.0.cell
-        var settings: [Setting] = []
         let evidence = "\(chosen.1.label): \(options.objective.rawValue) median \(mbps(chosen.1.median)) MB/s (95% CI \(mbps(chosen.1.low))–\(mbps(chosen.1.high))) over \(chosen.1.trials) trials"
             + (runnerUp.map { "; runner-up \($0.1.label): \(mbps($0.1.median)) MB/s (CI \(mbps($0.1.low))–\(mbps($0.1.high)))" } ?? "; no runner-up")
-        if let blockSize = cell.blockSize {
-            return azure(analysis, options: options, chosen: chosen, best: best, runnerUp: runnerUp, reason: reason,
-                         excluded: excluded, evidence: evidence, blockSize: blockSize)
-        }
-        settings.append(Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.uploadPartSize)", evidence: evidence))
+        let connect = connectAdvice(analysis)
+        let read = readAdvice(analysis)
+        let profile = cell.blockSize.map { azureSettings(cell, blockSize: $0, evidence: evidence) }
+            ?? s3Settings(analysis, cell: cell, evidence: evidence, connect: connect)
+        let properties = profile.properties + [
+            Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))",
+                    evidence: cell.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
+            Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence),
+        ]
+        return Recommendation(runId: analysis.run.id, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
+                              endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
+                              chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
+                              settings: profile.settings, clientProperties: properties,
+                              notes: edgeNotes(analysis, chosen: chosen.0) + profile.notes + (analysis.run.status == "completed" ? [] :
+                                ["run \(analysis.run.id) is \(analysis.run.status): only the cells it finished count"]),
+                              profile: cell.blockSize == nil ? "s3" : "azure")
+    }
+
+    /// What one profile's fragment holds besides the client timeouts both share.
+    struct ProfileSettings {
+        var settings: [Setting]
+        var properties: [Setting]
+        var notes: [String]
+    }
+
+    /// GB of memory for the parts (or blocks and ranges) a client buffers at once, at least 1.
+    static func memoryGiB(_ cell: CellRow) -> Int {
+        max(1, Int((Double(cell.bufferSize) * Double(cell.parallel) / Double(1 << 30)).rounded(.up)))
+    }
+
+    static func s3Settings(_ analysis: RunAnalysis, cell: CellRow, evidence: String,
+                           connect: (milliseconds: Int, evidence: String)) -> ProfileSettings {
+        var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.uploadPartSize)", evidence: evidence)]
         if let download = cell.downloadPartSize {
             settings.append(Setting(name: "DOWNLOAD_PARTSIZE", value: "\(download)",
                                     evidence: "same cell; note Score's S3 download path ignores it and follows the upload layout"))
         }
         let retry = retryAdvice(analysis)
         settings.append(Setting(name: "UPLOAD_RETRY_LIMIT", value: "\(retry.value)", evidence: retry.evidence))
-        let connect = connectAdvice(analysis)
         let binding = "Spring binds UPLOAD_CONNECTION_TIMEOUT to upload.connection.timeout; the documented UPLOAD_CONNECTIONTIMEOUT binds to a property nothing reads, so both are set"
         settings.append(Setting(name: "UPLOAD_CONNECTION_TIMEOUT", value: "\(connect.milliseconds)", evidence: connect.evidence + ". " + binding))
         settings.append(Setting(name: "UPLOAD_CONNECTIONTIMEOUT", value: "\(connect.milliseconds)", evidence: "the same value under the documented name"))
-
-        let read = readAdvice(analysis)
-        let memoryGiB = max(1, Int((Double(cell.uploadPartSize) * Double(cell.parallel) / Double(1 << 30)).rounded(.up)))
         let properties = [
             Setting(name: "transport.parallel", value: "\(cell.parallel)", evidence: "parts in flight per object in the chosen cell"),
-            Setting(name: "transport.memory", value: "\(memoryGiB)",
+            Setting(name: "transport.memory", value: "\(memoryGiB(cell))",
                     evidence: "GB for memory-mapped parts: \(cell.parallel) × \(Units.formatSize(cell.uploadPartSize)) must fit, else fewer parts fly"),
-            Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))", evidence: "as UPLOAD_CONNECTION_TIMEOUT"),
-            Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence),
         ]
+        return ProfileSettings(settings: settings, properties: properties, notes: [])
+    }
 
-        return Recommendation(runId: analysis.run.id, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
-                              endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
-                              chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
-                              settings: settings, clientProperties: properties,
-                              notes: edgeNotes(analysis, chosen: chosen.0) + (analysis.run.status == "completed" ? [] :
-                                ["run \(analysis.run.id) is \(analysis.run.status): only the cells it finished count"]))
+    /// The Azure profile (score-facts.md): UPLOAD_PARTSIZE sets only the download range size; the
+    /// upload block size and parallelism are score-client properties; the S3 SDK's retry limit and
+    /// connect timeout do not apply.
+    static func azureSettings(_ cell: CellRow, blockSize: Int64, evidence: String) -> ProfileSettings {
+        let settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.uploadPartSize)",
+                                evidence: "on Azure the download range size (Score's server divides downloads into parts of exactly this); uploads ignore it (Score issue #308). " + evidence)]
+        let properties = [
+            Setting(name: "azure.blockSize", value: "\(blockSize)",
+                    evidence: "upload block size of the chosen cell (\(Units.formatSize(blockSize))); env AZURE_BLOCKSIZE for the client's container"),
+            Setting(name: "transport.parallel", value: "\(cell.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
+            Setting(name: "transport.memory", value: "\(memoryGiB(cell))",
+                    evidence: "GB for buffered blocks and ranges: \(cell.parallel) × \(Units.formatSize(cell.bufferSize)) must fit"),
+        ]
+        return ProfileSettings(settings: settings, properties: properties, notes: [
+            "UPLOAD_RETRY_LIMIT and UPLOAD_CONNECTION_TIMEOUT configure Score's S3 client and do nothing on Azure; keep BUCKET_POLICY_UPLOAD / BUCKET_POLICY_DOWNLOAD as `scoretune check` passed them",
+        ])
     }
 
     static func choice(_ stats: CellStatistics, _ objective: RecommendOptions.Objective) -> Choice? {
@@ -163,42 +196,6 @@ public struct Recommendation: Sendable, Encodable {
     }
 
     /// Smallest limit that turned every observed failure into a success, plus a margin of 2; when
-    /// The Azure profile's fragment (score-facts.md): UPLOAD_PARTSIZE sets only the download range
-    /// size; the upload block size and parallelism are score-client properties; the S3 SDK's retry
-    /// limit and connect timeout do not apply.
-    static func azure(_ analysis: RunAnalysis, options: RecommendOptions, chosen: (CellStatistics, Choice), best: (CellStatistics, Choice),
-                      runnerUp: (CellStatistics, Choice)?, reason: String, excluded: [String], evidence: String, blockSize: Int64) -> Recommendation {
-        let cell = chosen.0.cell
-        let settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.uploadPartSize)",
-                                evidence: "on Azure the download range size (Score's server divides downloads into parts of exactly this); uploads ignore it (Score issue #308). " + evidence)]
-        let connect = connectAdvice(analysis)
-        let read = readAdvice(analysis)
-        let memoryGiB = max(1, Int((Double(max(blockSize, cell.uploadPartSize)) * Double(cell.parallel) / Double(1 << 30)).rounded(.up)))
-        let properties = [
-            Setting(name: "azure.blockSize", value: "\(blockSize)",
-                    evidence: "upload block size of the chosen cell (\(Units.formatSize(blockSize))); env AZURE_BLOCKSIZE for the client's container"),
-            Setting(name: "transport.parallel", value: "\(cell.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
-            Setting(name: "transport.memory", value: "\(memoryGiB)",
-                    evidence: "GB for buffered blocks and ranges: \(cell.parallel) × \(Units.formatSize(max(blockSize, cell.uploadPartSize))) must fit"),
-            Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))", evidence: connect.evidence),
-            Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence),
-        ]
-        var notes = edgeNotes(analysis, chosen: chosen.0)
-        let blockSizes = Set(analysis.cells.compactMap(\.cell.blockSize))
-        if blockSizes.count > 1 {
-            let lowest = blockSizes.min()!, highest = blockSizes.max()!
-            if blockSize == lowest || blockSize == highest {
-                notes.append("azure.blockSize=\(Units.formatSize(blockSize)) is at the edge of the grid (\(Units.formatSize(lowest))–\(Units.formatSize(highest))): a wider grid may find better")
-            }
-        }
-        notes.append("UPLOAD_RETRY_LIMIT and UPLOAD_CONNECTION_TIMEOUT configure Score's S3 client and do nothing on Azure; keep BUCKET_POLICY_UPLOAD / BUCKET_POLICY_DOWNLOAD as `scoretune check` passed them")
-        if analysis.run.status != "completed" { notes.append("run \(analysis.run.id) is \(analysis.run.status): only the cells it finished count") }
-        return Recommendation(runId: analysis.run.id, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
-                              endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
-                              chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
-                              settings: settings, clientProperties: properties, notes: notes, profile: "azure")
-    }
-
     /// the run injected faults, also the smallest limit that leaves under one failed part per 10^5
     /// at the failure rate part transfers showed, with what each tried limit did.
     static func retryAdvice(_ analysis: RunAnalysis) -> (value: Int, evidence: String) {
@@ -285,6 +282,9 @@ public struct Recommendation: Sendable, Encodable {
         check("clients", cells.map { Int64($0.clients) }, Int64(chosen.cell.clients)) { "\($0)" }
         if let download = chosen.cell.downloadPartSize {
             check("DOWNLOAD_PARTSIZE", cells.compactMap(\.downloadPartSize), download, Units.formatSize)
+        }
+        if let block = chosen.cell.blockSize {
+            check("azure.blockSize", cells.compactMap(\.blockSize), block, Units.formatSize)
         }
         for stats in analysis.cells {
             for (direction, t) in [("upload", stats.upload), ("download", stats.download)] {

@@ -179,8 +179,8 @@ public struct CellStatistics: Sendable {
     public var knobs: Knobs { cell.knobs }
 
     /// Client memory as score-client budgets it: every part in flight is held in memory.
-    /// Bytes buffered at once: parts (on Azure, the larger of a block and a range) × in flight × clients.
-    public var clientMemory: Int64 { max(cell.uploadPartSize, cell.blockSize ?? 0) * Int64(cell.parallel) * Int64(cell.clients) }
+    /// Bytes buffered at once: what one transfer holds × in flight × clients.
+    public var clientMemory: Int64 { cell.bufferSize * Int64(cell.parallel) * Int64(cell.clients) }
 
     public func throughput(_ direction: Direction) -> ThroughputStatistics? {
         direction == .upload ? upload : download
