@@ -71,9 +71,8 @@ public final class AzureCompatibilityCheck: Sendable {
     private func reachability(_ azure: AzureClient, connect: Duration) async -> CheckStep {
         let started = Date()
         let url = azure.account.url
-        let request = HTTPRequest(method: "GET", url: url + "/", timeouts: Timeouts(connect: connect, stall: .seconds(10), total: .seconds(30)))
         do {
-            let response = try await transport.send(request, sink: nil)
+            let response = try await azure.probeEndpoint(timeouts: Timeouts(connect: connect, stall: .seconds(10), total: .seconds(30)))
             let m = response.metrics
             return CheckStep(name: "endpoint", status: .pass, milliseconds: elapsed(started),
                              detail: String(format: "%@ answered HTTP %d (DNS %.1f ms, connect %.1f ms)", url, response.status,
@@ -158,7 +157,7 @@ public final class AzureCompatibilityCheck: Sendable {
         let blob = settings.sentinel
         let ping = AzureClient(signer: azure.signer, transport: transport, timeouts: Timeouts(connect: .seconds(5), stall: .seconds(5), total: .seconds(60)))
         do {
-            let response = try await ping.getBlob(container: settings.objectBucket, blob: blob, credential: .sas(token(settings.downloadPolicy, blob: blob, signer: azure.signer)))
+            let response = try await ping.getBlob(container: settings.objectBucket, blob: blob, credential: .sas(azure.signer.scoreSASToken(container: settings.objectBucket, blob: blob, policy: settings.downloadPolicy)))
             return CheckStep(name: "sentinel", status: .pass, milliseconds: elapsed(started),
                              detail: "blob '\(blob)' downloads through a SAS of '\(settings.downloadPolicy)', as Score's ping does (\(response.metrics.bytesReceived) bytes)")
         } catch let error as AzureError where error.status == 404 {
@@ -176,7 +175,7 @@ public final class AzureCompatibilityCheck: Sendable {
     /// all through a SAS of the upload policy.
     private func probeUpload(_ azure: AzureClient) async -> CheckStep {
         let started = Date()
-        let credential = AzureClient.Credential.sas(token(settings.uploadPolicy, blob: probeBlob, signer: azure.signer))
+        let credential = AzureClient.Credential.sas(azure.signer.scoreSASToken(container: settings.objectBucket, blob: probeBlob, policy: settings.uploadPolicy))
         let body = Self.probeBytes
         let blocks = stride(from: 0, to: body.count, by: Self.probeBlockSize).map { $0..<min($0 + Self.probeBlockSize, body.count) }
         do {
@@ -200,7 +199,7 @@ public final class AzureCompatibilityCheck: Sendable {
     /// Content-MD5 is the only checksum, so it must have kept the one the upload set.
     private func probeDownload(_ azure: AzureClient) async -> CheckStep {
         let started = Date()
-        let credential = AzureClient.Credential.sas(token(settings.downloadPolicy, blob: probeBlob, signer: azure.signer))
+        let credential = AzureClient.Credential.sas(azure.signer.scoreSASToken(container: settings.objectBucket, blob: probeBlob, policy: settings.downloadPolicy))
         let body = Self.probeBytes
         do {
             let properties = try await azure.blobProperties(container: settings.objectBucket, blob: probeBlob, credential: credential)
@@ -232,13 +231,6 @@ public final class AzureCompatibilityCheck: Sendable {
         } catch {
             return CheckStep(name: "sas download", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
-    }
-
-    /// A SAS as Score's server makes it: the named stored policy, start 15 minutes ago, expiry in a day.
-    private func token(_ policy: String, blob: String, signer: AzureSigner) -> String {
-        let now = Date()
-        return signer.sasToken(container: settings.objectBucket, blob: blob, policy: policy, permissions: nil,
-                               start: now.addingTimeInterval(-15 * 60), expiry: now.addingTimeInterval(86_400))
     }
 
     static func cleanup(_ azure: AzureClient, container: String, blob: String) async -> CheckStep {

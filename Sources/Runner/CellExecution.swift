@@ -63,10 +63,8 @@ struct CellExecution: Sendable {
                 blockSize: cell.blockSize ?? 104_857_600, rangeSize: cell.uploadPartSize, parallel: cell.parallel, retry: retry,
                 journal: recorder, digests: DigestCache(store: recorder))
             let azure = AzureDataPath(plan: plan)
-            // Whole-object MD5s before any timing starts (Put Block List carries it).
-            try await inParallel(objects, width: ProcessInfo.processInfo.activeProcessorCount) { object in
-                _ = try await azure.contentMD5(object)
-            }
+            // Put Block List carries the whole object's MD5.
+            try await prepareDigests(objects) { _ = try await azure.contentMD5($0) }
             return azure
         }
         let plan = TransferPlan(
@@ -81,19 +79,17 @@ struct CellExecution: Sendable {
         switch scenario.mode {
         case .score:
             let score = ScoreDataPath(plan: plan)
-            try await prepareDigests(objects, score)
+            try await prepareDigests(objects) { _ = try await plan.digests.digests(for: $0, partSize: score.partSize(for: $0)) }
             return score
         case .multipart:
             return MultipartDataPath(plan: plan)
         }
     }
 
-    /// MD5s are computed before any timing starts (and only once per object and layout).
-    private func prepareDigests(_ objects: [SyntheticObject], _ path: ScoreDataPath) async throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        try await inParallel(objects, width: cores) { object in
-            _ = try await path.plan.digests.digests(for: object, partSize: path.partSize(for: object))
-        }
+    /// MD5s are computed before any timing starts (and only once per object and layout, the
+    /// digest cache keeps them), one object per core.
+    private func prepareDigests(_ objects: [SyntheticObject], _ digest: @escaping @Sendable (SyntheticObject) async throws -> Void) async throws {
+        try await inParallel(objects, width: ProcessInfo.processInfo.activeProcessorCount, digest)
     }
 
     private func runRepetition(_ repetition: Int, cell: CellRow, objects: [SyntheticObject], path: DataPath,

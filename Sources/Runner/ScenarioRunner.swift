@@ -203,8 +203,7 @@ public final class ScenarioRunner: Sendable {
         let settings = connection.settings
         let server: String?
         do {
-            let request = HTTPRequest(method: "GET", url: azure.account.url + "/", timeouts: Timeouts(connect: .seconds(10), stall: .seconds(10)))
-            server = try await connection.transport.send(request, sink: nil).header("server")
+            server = try await azure.probeEndpoint(timeouts: Timeouts(connect: .seconds(10), stall: .seconds(10))).header("server")
         } catch {
             throw RunFailure.store("\(azure.account.url) (the Azure account's endpoint) does not answer: \(error)")
         }

@@ -38,11 +38,8 @@ public struct AzurePlan: Sendable {
         self.digests = digests
     }
 
-    /// A SAS as Score's server makes one: a stored policy, start 15 minutes ago, expiry in a day.
     func sas(_ policy: String, blob: String) -> AzureClient.Credential {
-        let now = Date()
-        return .sas(server.signer.sasToken(container: container, blob: blob, policy: policy, permissions: nil,
-                                           start: now.addingTimeInterval(-15 * 60), expiry: now.addingTimeInterval(86_400)))
+        .sas(server.signer.scoreSASToken(container: container, blob: blob, policy: policy))
     }
 
     func retried<T>(_ clock: TrialClock, _ operation: () async throws -> T) async throws -> T {

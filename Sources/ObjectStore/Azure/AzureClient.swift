@@ -31,6 +31,14 @@ public final class AzureClient: Sendable {
 
     public var account: AzureAccount { signer.account }
 
+    /// An unauthenticated GET of the account's root: any HTTP answer proves the endpoint is reachable.
+    public func probeEndpoint(timeouts: Timeouts) async throws -> HTTPResponse {
+        let request = HTTPRequest(method: "GET", url: account.url + "/", timeouts: timeouts, connectTo: connectVia)
+        return try await transport.sendObserved(request, sink: nil, record: AttemptRecord(operation: "Probe", method: "GET", bucket: nil, key: nil,
+                                                                                          partNumber: nil, metrics: AttemptMetrics()),
+                                                observer: observer)
+    }
+
     // MARK: containers
 
     /// Get Container Properties: proves the key and that the container exists.

@@ -69,6 +69,13 @@ public struct AzureSigner: Sendable {
         return pairs.map { "\($0.0)=\(S3URI.encode($0.1))" }.joined(separator: "&")
     }
 
+    /// A SAS as Score's server makes one for its client: a stored access policy grants the
+    /// permissions; the token starts 15 minutes ago (clock skew) and expires in a day.
+    public func scoreSASToken(container: String, blob: String, policy: String, now: Date = Date()) -> String {
+        sasToken(container: container, blob: blob, policy: policy, permissions: nil,
+                 start: now.addingTimeInterval(-15 * 60), expiry: now.addingTimeInterval(86_400))
+    }
+
     /// ISO 8601 in UTC to the second, as the SDK writes SAS times.
     static func sasTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
