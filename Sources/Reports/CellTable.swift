@@ -26,8 +26,3 @@ public struct CellTable {
         return ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }
-
-/// How reports describe an Azure run's knobs (score-facts.md, Score issue #308).
-enum AzureWording {
-    static let profileNote = "Azure Blob. block= is the client's azure.blockSize, the upload block size (Score ignores UPLOAD_PARTSIZE for Azure uploads, issue #308); range= is UPLOAD_PARTSIZE, which on Azure sizes the download ranges"
-}

@@ -43,6 +43,8 @@ public struct SyntheticObject: Sendable, Hashable {
         let chunk = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)
         defer { buffer.deallocate() }
+        // One part spanning the whole object (Azure's Content-MD5): its MD5 is the whole's, hashed once.
+        let single = partSize >= size
         var offset: Int64 = 0
         while offset < size {
             // Never let a chunk cross a part boundary.
@@ -50,6 +52,7 @@ public struct SyntheticObject: Sendable, Hashable {
             let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length])
             fill(slice, at: offset)
             whole.update(UnsafeRawBufferPointer(slice))
+            if single { offset += Int64(length); continue }
             part.update(UnsafeRawBufferPointer(slice))
             offset += Int64(length)
             inPart += Int64(length)
@@ -59,7 +62,8 @@ public struct SyntheticObject: Sendable, Hashable {
                 inPart = 0
             }
         }
-        return (whole.finish().hexString, parts)
+        let wholeHex = whole.finish().hexString
+        return (wholeHex, single && size > 0 ? [wholeHex] : parts)
     }
 }
 

@@ -63,6 +63,15 @@ final class SyntheticObjectTests: XCTestCase {
         }
     }
 
+    func testOnePartSpanningTheObjectIsTheWholeDigest() {
+        let whole = Digest.hash(.md5, bytes(object, offset: 0, count: Int(object.size))).hexString
+        for partSize in [object.size, object.size + 1, 1 << 40] {
+            let digests = object.md5s(partSize: partSize)
+            XCTAssertEqual(digests.whole, whole)
+            XCTAssertEqual(digests.parts, [whole], "part size \(partSize)")
+        }
+    }
+
     func testVerifyingSinkRefusesDifferencesAndExtraBytes() {
         let good = bytes(object, offset: 500, count: 3000)
         let sink = VerifyingSink(object: object, offset: 500, length: 3000)
