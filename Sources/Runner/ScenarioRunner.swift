@@ -57,7 +57,7 @@ public final class ScenarioRunner: Sendable {
             throw RunFailure.badInput("\(scenario.path): mode: \(scenario.mode.rawValue) is a plain S3 client; on the Azure profile use mode: score")
         }
         if settings.profile == .s3, scenario.grid.blockSize != nil {
-            progress.note("scoretune: warning: grid.block_size is ignored under the S3 profile (it is the Azure client's azure.blockSize)")
+            throw RunFailure.badInput("\(scenario.path): grid.block_size is the Azure client's azure.blockSize; \(envPath) uses the S3 profile (remove it, or run against an Azure .env.score)")
         }
         // Score's defaults: transport.parallel 6; on Azure azure.blockSize 104857600 (score-facts.md).
         let defaults = Knobs(uploadPartSize: Int64(settings.uploadPartSize), downloadPartSize: nil, retryLimit: settings.retryLimit,

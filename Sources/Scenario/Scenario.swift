@@ -51,18 +51,31 @@ public struct Scenario: Sendable {
     }
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
+    /// At most `ScenarioLimits.bytesPerRepetition`: the checker bounds the sum.
     public var totalBytesPerRepetition: Int64 { objects.map(\.size).reduce(0, +) }
+
+    /// Parts of `partSize` an object of `size` needs, without overflow for any positive sizes.
+    public static func partCount(_ size: Int64, partSize: Int64) -> Int64 {
+        size / partSize + (size % partSize == 0 ? 0 : 1)
+    }
+
+    /// The runner's bound on requests per object (ranges, blocks), or nil when it fits.
+    static func requestLimitProblem(_ size: Int64, largestObject: Int64, what: String) -> String? {
+        let count = partCount(largestObject, partSize: size)
+        guard count > Int64(ScenarioLimits.requestsPerObject) else { return nil }
+        return "\(Units.formatSize(size)): the largest object (\(Units.formatSize(largestObject))) needs \(count) \(what); a run allows \(ScenarioLimits.requestsPerObject) per object"
+    }
 
     /// S3's 10,000-part limit for a plain multipart upload of the largest object, or nil when it fits.
     static func partLimitProblem(_ partSize: Int64, largestObject: Int64, origin: String = "") -> String? {
-        let parts = (largestObject + partSize - 1) / partSize
+        let parts = partCount(largestObject, partSize: partSize)
         guard parts > 10_000 else { return nil }
         return "cell UPLOAD_PARTSIZE=\(Units.formatSize(partSize))\(origin): the largest object (\(Units.formatSize(largestObject))) needs \(parts) parts; S3 allows 10,000"
     }
 
     /// Azure's 50,000-block limit for the largest object, or nil when it fits.
     static func blockLimitProblem(_ blockSize: Int64, largestObject: Int64) -> String? {
-        let blocks = (largestObject + blockSize - 1) / blockSize
+        let blocks = partCount(largestObject, partSize: blockSize)
         guard blocks > 50_000 else { return nil }
         return "block_size \(Units.formatSize(blockSize)): the largest object (\(Units.formatSize(largestObject))) needs \(blocks) blocks; Azure allows 50,000"
     }
@@ -85,6 +98,10 @@ public struct Scenario: Sendable {
         for upload in grid.uploadPartSize ?? [defaults.uploadPartSize] {
             // Grid values were checked with their line; this catches a part size from the .env.score.
             if mode == .multipart, let problem = Scenario.partLimitProblem(upload, largestObject: largestObject, origin: " (from the .env.score)") {
+                throw ScenarioError(path: path, line: nil, key: "grid.UPLOAD_PARTSIZE", message: problem)
+            }
+            // On Azure UPLOAD_PARTSIZE is the download range, with no floor and no part cap.
+            if blockSize != nil, let problem = Scenario.requestLimitProblem(upload, largestObject: largestObject, what: "ranged GETs") {
                 throw ScenarioError(path: path, line: nil, key: "grid.UPLOAD_PARTSIZE", message: problem)
             }
             let downloads: [Int64?] = mode == .score ? [nil] : (grid.downloadPartSize ?? [upload]).map { $0 }

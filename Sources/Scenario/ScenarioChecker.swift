@@ -32,20 +32,22 @@ struct ScenarioChecker {
             throw fail(["objects"], nil, "give either 'sizes' or 'distribution'")
         case (let sizes?, nil):
             guard !sizes.values.isEmpty else { throw fail(["objects", "sizes"], nil, "needs at least one size") }
-            for (i, size) in sizes.values.enumerated() where size.bytes <= 0 {
-                throw fail(["objects", "sizes"], sizes.values.count > 1 ? i : nil, "an object size must be above 0")
+            for (i, size) in sizes.values.enumerated() {
+                if let problem = Self.objectSizeProblem(size.bytes) { throw fail(["objects", "sizes"], sizes.values.count > 1 ? i : nil, problem) }
             }
             let count = objects.count ?? sizes.values.count
-            guard count >= 1 else { throw fail(["objects", "count"], nil, "must be at least 1") }
+            try checkCount(count)
             specs = (0..<count).map { Scenario.ObjectSpec(index: $0, size: sizes.values[$0 % sizes.values.count].bytes) }
         case (nil, let distribution?):
             guard !distribution.isEmpty else { throw fail(["objects", "distribution"], nil, "needs at least one size") }
             for (i, entry) in distribution.enumerated() {
-                guard entry.size.bytes > 0 else { throw fail(["objects", "distribution", "\(i)", "size"], nil, "must be above 0") }
-                guard entry.weight > 0 else { throw fail(["objects", "distribution", "\(i)", "weight"], nil, "must be above 0") }
+                if let problem = Self.objectSizeProblem(entry.size.bytes) { throw fail(["objects", "distribution", "\(i)", "size"], nil, problem) }
+                guard entry.weight > 0, entry.weight.isFinite, entry.weight <= 1e9 else {
+                    throw fail(["objects", "distribution", "\(i)", "weight"], nil, "must be above 0 and at most 1e9")
+                }
             }
             let count = objects.count ?? 1
-            guard count >= 1 else { throw fail(["objects", "count"], nil, "must be at least 1") }
+            try checkCount(count)
             var random = SplitMix64(seed: seed)
             let total = distribution.map(\.weight).reduce(0, +)
             specs = (0..<count).map { index in
@@ -55,19 +57,33 @@ struct ScenarioChecker {
             }
         }
 
+        var total: Int64 = 0
+        for spec in specs {
+            let (sum, overflow) = total.addingReportingOverflow(spec.size)
+            guard !overflow, sum <= ScenarioLimits.bytesPerRepetition else {
+                throw fail(["objects"], nil, "the objects add up to more than \(Units.formatSize(ScenarioLimits.bytesPerRepetition)) per repetition, the most a run moves")
+            }
+            total = sum
+        }
+
         let repetitions = file.repetitions ?? 3
-        guard repetitions >= 1 else { throw fail(["repetitions"], nil, "must be at least 1") }
+        guard (1...ScenarioLimits.repetitions).contains(repetitions) else { throw fail(["repetitions"], nil, "must be 1 to \(ScenarioLimits.repetitions)") }
         let warmup = file.warmup ?? 1
-        guard warmup >= 0 else { throw fail(["warmup"], nil, "must be 0 or more") }
-        if let budget = file.budget, budget.milliseconds <= 0 { throw fail(["budget"], nil, "must be above 0") }
+        guard (0...ScenarioLimits.warmup).contains(warmup) else { throw fail(["warmup"], nil, "must be 0 to \(ScenarioLimits.warmup)") }
+        if let budget = file.budget, !(1...ScenarioLimits.budgetMilliseconds).contains(budget.milliseconds) {
+            throw fail(["budget"], nil, "must be above 0 and at most \(Units.formatDuration(ScenarioLimits.budgetMilliseconds))")
+        }
         let backoff = Scenario.Backoff(baseMilliseconds: file.backoff?.base?.milliseconds ?? 100,
                                        maxMilliseconds: file.backoff?.max?.milliseconds ?? 5_000)
-        guard backoff.baseMilliseconds >= 1 else { throw fail(["backoff", "base"], nil, "must be at least 1ms") }
+        guard (1...ScenarioLimits.durationMilliseconds).contains(backoff.baseMilliseconds) else { throw fail(["backoff", "base"], nil, "must be 1ms to 1h") }
         guard backoff.maxMilliseconds >= backoff.baseMilliseconds else { throw fail(["backoff", "max"], nil, "must be at least backoff.base") }
+        guard backoff.maxMilliseconds <= ScenarioLimits.durationMilliseconds else { throw fail(["backoff", "max"], nil, "must be at most 1h") }
 
         var grid = try checkedGrid(mode: mode, largestObject: specs.map(\.size).max() ?? 0, warnings: &warnings)
         let networks = try checkedNetworks(seed: seed)
-        if let names = file.grid?.network?.values {
+        if let given = file.grid?.network?.values {
+            guard !given.isEmpty else { throw fail(["grid", "network"], nil, "needs at least one value") }
+            let names = Self.merged(given, key: "network", warnings: &warnings)
             for (i, name) in names.enumerated() where networks[name] == nil {
                 throw fail(["grid", "network"], names.count > 1 ? i : nil,
                            "no network profile '\(name)' (define it under 'networks'\(networks.isEmpty ? "" : ": " + networks.keys.sorted().joined(separator: ", ")))")
@@ -76,6 +92,8 @@ struct ScenarioChecker {
         } else if networks["network"] != nil, file.network != nil {
             grid.network = ["network"]
         }
+
+        try checkCellCount(grid, mode: mode)
 
         var envPath = file.env
         if let env = envPath, !env.hasPrefix("/") {
@@ -96,6 +114,16 @@ struct ScenarioChecker {
         var profiles: [String: NetworkProfile] = [:]
         for (name, path, block) in blocks {
             var profile = NetworkProfile()
+            for (key, value) in [("rtt", block.rtt), ("jitter", block.jitter), ("faults.stall_for", block.faults?.stall_for)] {
+                if let value, !(0...ScenarioLimits.durationMilliseconds).contains(value.milliseconds) {
+                    throw fail(path + key.split(separator: ".").map(String.init), nil, "must be 0 to 1h")
+                }
+            }
+            for (key, value) in [("bandwidth_per_connection", block.bandwidth_per_connection), ("bandwidth_total", block.bandwidth_total)] {
+                if let value, !ScenarioLimits.bandwidth.contains(value.bytesPerSecond) {
+                    throw fail(path + [key], nil, "must be from 1KB/s (8Kbit/s) to 100GB/s")
+                }
+            }
             profile.rttMilliseconds = Double(block.rtt?.milliseconds ?? 0)
             profile.jitterMilliseconds = Double(block.jitter?.milliseconds ?? 0)
             profile.bandwidthPerConnection = block.bandwidth_per_connection?.bytesPerSecond
@@ -104,7 +132,7 @@ struct ScenarioChecker {
             if let faults = block.faults {
                 for (key, value) in [("reset", faults.reset), ("stall", faults.stall), ("refuse", faults.refuse), ("blackhole", faults.blackhole),
                                      ("slowdown_503", faults.slowdown_503), ("error_500", faults.error_500)] {
-                    if let value, !(0...1).contains(value) { throw fail(path + ["faults", key], nil, "a probability is 0 to 1") }
+                    if let value, !(0...1).contains(value) || value.isNaN { throw fail(path + ["faults", key], nil, "a probability is 0 to 1") }
                 }
                 profile.faults.resetPerMiB = faults.reset ?? 0
                 profile.faults.stallPerMiB = faults.stall ?? 0
@@ -129,35 +157,85 @@ struct ScenarioChecker {
             }
             return values
         }
-        let upload = try each("UPLOAD_PARTSIZE", raw?.UPLOAD_PARTSIZE) { size in
+        func sizes(_ key: String, _ values: [SizeValue]?) -> [Int64]? { values.map { Self.merged($0.map(\.bytes), key: key, warnings: &warnings) } }
+        func durations(_ key: String, _ values: [DurationValue]?) -> [Int64]? { values.map { Self.merged($0.map(\.milliseconds), key: key, warnings: &warnings) } }
+        func numbers(_ key: String, _ values: [Int]?) -> [Int]? { values.map { Self.merged($0, key: key, warnings: &warnings) } }
+        let upload = sizes("UPLOAD_PARTSIZE", try each("UPLOAD_PARTSIZE", raw?.UPLOAD_PARTSIZE) { size in
             if size.bytes < Self.minimumPartSize { return "\(Units.formatSize(size.bytes)) is below S3's 5MiB minimum part size" }
             if size.bytes > Self.maximumPartSize { return "\(Units.formatSize(size.bytes)) is above S3's 5GiB maximum part size" }
             if mode == .score && size.bytes > Self.javaIntLimit {
                 return "\(Units.formatSize(size.bytes)) does not fit Score's Java int (UPLOAD_PARTSIZE must stay below 2^31)"
             }
             return mode == .multipart ? Scenario.partLimitProblem(size.bytes, largestObject: largestObject) : nil
-        }?.map(\.bytes)
-        var download = try each("DOWNLOAD_PARTSIZE", raw?.DOWNLOAD_PARTSIZE) { size in
+        })
+        var download = sizes("DOWNLOAD_PARTSIZE", try each("DOWNLOAD_PARTSIZE", raw?.DOWNLOAD_PARTSIZE) { size in
             if size.bytes < 64 << 10 { return "\(Units.formatSize(size.bytes)) is below the 64KiB minimum ranged GET" }
             if size.bytes > Self.maximumPartSize { return "\(Units.formatSize(size.bytes)) is above 5GiB" }
-            return nil
-        }?.map(\.bytes)
+            return Scenario.requestLimitProblem(size.bytes, largestObject: largestObject, what: "ranged GETs")
+        })
         if mode == .score, download != nil {
             warnings.append("grid.DOWNLOAD_PARTSIZE is ignored in score mode: Score downloads with the upload's part layout (use mode: multipart to sweep it)")
             download = nil
         }
-        let retry = try each("UPLOAD_RETRY_LIMIT", raw?.UPLOAD_RETRY_LIMIT) { (0...100).contains($0) ? nil : "must be 0 to 100" }
-        let connect = try each("UPLOAD_CONNECTIONTIMEOUT", raw?.UPLOAD_CONNECTIONTIMEOUT) { $0.milliseconds >= 1 ? nil : "must be at least 1ms" }?.map(\.milliseconds)
-        let stall = try each("stall_timeout", raw?.stall_timeout) { $0.milliseconds >= 1 ? nil : "must be at least 1ms" }?.map(\.milliseconds)
-        let parallel = try each("parallel", raw?.parallel) { (1...256).contains($0) ? nil : "must be 1 to 256" }
-        let clients = try each("clients", raw?.clients) { (1...256).contains($0) ? nil : "must be 1 to 256" }
-        let blocks = try each("block_size", raw?.block_size) { size in
+        let retry = numbers("UPLOAD_RETRY_LIMIT", try each("UPLOAD_RETRY_LIMIT", raw?.UPLOAD_RETRY_LIMIT) { (0...100).contains($0) ? nil : "must be 0 to 100" })
+        let timeoutRange = 1...ScenarioLimits.durationMilliseconds
+        let connect = durations("UPLOAD_CONNECTIONTIMEOUT", try each("UPLOAD_CONNECTIONTIMEOUT", raw?.UPLOAD_CONNECTIONTIMEOUT) {
+            timeoutRange.contains($0.milliseconds) ? nil : "must be 1ms to 1h"
+        })
+        let stall = durations("stall_timeout", try each("stall_timeout", raw?.stall_timeout) { timeoutRange.contains($0.milliseconds) ? nil : "must be 1ms to 1h" })
+        let parallel = numbers("parallel", try each("parallel", raw?.parallel) { (1...256).contains($0) ? nil : "must be 1 to 256" })
+        let clients = numbers("clients", try each("clients", raw?.clients) { (1...256).contains($0) ? nil : "must be 1 to 256" })
+        if let most = parallel?.max(), let clients = clients?.max(), most * clients > ScenarioLimits.connections {
+            throw fail(["grid", "clients"], nil, "parallel \(most) × clients \(clients) is more than the \(ScenarioLimits.connections) connections a run may hold")
+        }
+        let blocks = sizes("block_size", try each("block_size", raw?.block_size) { size in
             if size.bytes < 64 << 10 { return "\(Units.formatSize(size.bytes)) is below the 64KiB this tool allows for a block" }
             if size.bytes > 4000 << 20 { return "\(Units.formatSize(size.bytes)) is above Azure's 4000MiB maximum block size" }
             return Scenario.blockLimitProblem(size.bytes, largestObject: largestObject)
-        }?.map(\.bytes)
+        })
         return Scenario.Grid(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry, connectTimeout: connect,
                              stallTimeout: stall, parallel: parallel, clients: clients, network: nil, blockSize: blocks)
+    }
+}
+
+extension ScenarioChecker {
+    static func objectSizeProblem(_ bytes: Int64) -> String? {
+        guard bytes > 0 else { return "an object size must be above 0" }
+        guard bytes <= ScenarioLimits.objectSize else {
+            return "\(Units.formatSize(bytes)) is above \(Units.formatSize(ScenarioLimits.objectSize)), S3's largest object"
+        }
+        return nil
+    }
+
+    func checkCount(_ count: Int) throws {
+        guard (1...ScenarioLimits.objectCount).contains(count) else {
+            throw fail(["objects", "count"], nil, "must be 1 to \(ScenarioLimits.objectCount) objects")
+        }
+    }
+
+    /// A value given twice in one grid list is measured once; the note says so.
+    static func merged<T: Hashable>(_ values: [T], key: String, warnings: inout [String]) -> [T] {
+        var seen = Set<T>()
+        let unique = values.filter { seen.insert($0).inserted }
+        if unique.count < values.count {
+            warnings.append("grid.\(key): \(values.count - unique.count) repeated value(s) merged; each value is one cell")
+        }
+        return unique
+    }
+
+    /// The product of every grid list, with checked multiplication, against the run's limit.
+    func checkCellCount(_ grid: Scenario.Grid, mode: Mode) throws {
+        let lengths = [grid.uploadPartSize?.count, mode == .multipart ? grid.downloadPartSize?.count : nil, grid.retryLimit?.count,
+                       grid.connectTimeout?.count, grid.stallTimeout?.count, grid.parallel?.count, grid.clients?.count,
+                       grid.network?.count, grid.blockSize?.count].compactMap { $0 }
+        var cells = 1
+        for length in lengths {
+            let (product, overflow) = cells.multipliedReportingOverflow(by: length)
+            guard !overflow, product <= ScenarioLimits.cells else {
+                throw fail(["grid"], nil, "the grid has more than \(ScenarioLimits.cells) cells (the product of its lists); split it into several scenarios")
+            }
+            cells = product
+        }
     }
 }
 

@@ -50,15 +50,15 @@ public struct ScoreSettings: Sendable {
         for name in watched {
             if let value = environment[name] { values[name] = Value(text: value, location: "environment") }
         }
-        let profiles = values[ScoreVariable.springProfiles.rawValue]?.text.lowercased() ?? ""
-        if profiles.contains("azure") {
-            profile = .azure
-        } else if values["S3_ENDPOINT"] == nil && (values["AZURE_ACCOUNTNAME"] != nil || values["AZURE_ACCOUNT_NAME"] != nil) {
-            profile = .azure
-        } else {
-            profile = .s3
-        }
+        profile = ScoreSettings.activeProfile(values[ScoreVariable.springProfiles.rawValue]?.text)
         diagnostics = ScoreValidator(settings: self).run()
+    }
+
+    /// Score's Azure beans are `@Profile("azure")`: the profile is Azure exactly when
+    /// SPRING_PROFILES_ACTIVE lists `azure` (Spring splits it at commas and trims each name).
+    static func activeProfile(_ list: String?) -> ScoreProfile {
+        let names = (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return names.contains("azure") ? .azure : .s3
     }
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
@@ -92,12 +92,11 @@ public struct ScoreSettings: Sendable {
     public var partCalculator: PartCalculator { PartCalculator(uploadPartSize: uploadPartSize) }
     public var cleanCron: SpringCron? { try? SpringCron(text(.uploadCleanCron) ?? "") }
 
-    /// Every set variable for display, secrets as `****`, in a stable order.
+    /// Every set variable for display, in a stable order: a value whose key looks secret (any
+    /// case, misspelt or unknown, see `SecretName`) as `****`.
     public var redactedLines: [String] {
         values.keys.sorted().map { key in
-            let secret = ScoreVariable(rawValue: key)?.isSecret ?? false
-                || ScoreVariable.misspellings[key]?.isSecret ?? false
-            return "\(key)=\(secret ? "****" : values[key]!.text)"
+            "\(key)=\(SecretName.looksSecret(key) ? "****" : values[key]!.text)"
         }
     }
 }

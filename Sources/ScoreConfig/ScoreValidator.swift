@@ -11,7 +11,9 @@ struct ScoreValidator {
     func run() -> [Diagnostic] {
         var v = self
         v.checkTemplates()
+        v.checkEmpty()
         v.checkMisspellings()
+        v.checkProfile()
         switch settings.profile {
         case .s3: v.checkS3()
         case .azure: v.checkAzure()
@@ -24,15 +26,59 @@ struct ScoreValidator {
     private mutating func add(_ severity: Diagnostic.Severity, _ variable: ScoreVariable?, _ message: String, name: String? = nil) {
         let key = name ?? variable?.rawValue
         found.append(Diagnostic(severity: severity, variable: key,
-                                location: key.flatMap { settings.values[$0]?.location } ?? settings.path, message: message))
+                                location: key.flatMap { settings.values[$0]?.location } ?? settings.path,
+                                message: scrubbed(message)))
+    }
+
+    /// The last line of defence: no finding carries the value of a key that looks secret, even
+    /// when that value also stands in another variable (a pasted line, a copied key).
+    private func scrubbed(_ message: String) -> String {
+        var text = message
+        for (key, value) in settings.values where SecretName.looksSecret(key) && value.text.count >= 3 {
+            text = text.replacingOccurrences(of: value.text, with: "****")
+        }
+        return text
     }
 
     /// `{{object_bucket}}` and friends: a template copied without being filled in.
     private mutating func checkTemplates() {
         for (key, value) in settings.values.sorted(by: { $0.key < $1.key })
         where value.text.contains("{{") && value.text.contains("}}") {
-            let shown = (ScoreVariable(rawValue: key)?.isSecret ?? false) ? "****" : value.text
+            let shown = SecretName.looksSecret(key) ? "****" : value.text
             add(.error, nil, "unfilled template value '\(shown)': replace it with the real value", name: key)
+        }
+    }
+
+    /// A variable that is present but empty is not "unset": Spring binds the empty string (an
+    /// empty bucket name, an empty key), so Score would fail at the first request.
+    private mutating func checkEmpty() {
+        for variable in ScoreVariable.allCases where variable != .springProfiles {
+            if let text = settings.values[variable.rawValue]?.text, text.trimmingCharacters(in: .whitespaces).isEmpty {
+                let fallback = variable.scoreDefault.map { "remove the line to use Score's default (\($0)) or give a value" } ?? "give a value"
+                add(.error, variable, "is set but empty: \(fallback)")
+            }
+        }
+    }
+
+    /// Azure settings in a file whose profile is not Azure: Score would run its S3 beans and
+    /// ignore them, which is rarely what the author meant.
+    private mutating func checkProfile() {
+        guard settings.profile == .s3 else { return }
+        let azure = [ScoreVariable.azureAccountName, .azureAccountKey, .bucketPolicyUpload, .bucketPolicyDownload, .azureEndpointProtocol]
+            .filter { settings.isSet($0) }.map(\.rawValue)
+            + ["AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY", "AZURE_ENDPOINT_PROTOCOL"].filter { settings.values[$0] != nil }
+        guard !azure.isEmpty else { return }
+        let profiles = settings.values[ScoreVariable.springProfiles.rawValue]?.text ?? ""
+        let near = profiles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.lowercased() == "azure" && $0 != "azure" }
+        let why = near.map { "SPRING_PROFILES_ACTIVE lists '\($0)', but Spring profile names are case-sensitive: Score activates 'azure' only" }
+            ?? (profiles.isEmpty ? "SPRING_PROFILES_ACTIVE is not set" : "SPRING_PROFILES_ACTIVE does not list azure")
+        if settings.isSet(.s3Endpoint) {
+            add(.warning, nil, "\(azure.joined(separator: ", ")) set, but \(why): Score uses the S3 profile and ignores them",
+                name: ScoreVariable.springProfiles.rawValue)
+        } else {
+            add(.error, nil, "\(azure.joined(separator: ", ")) set, but \(why): Score would use the S3 profile; add azure to SPRING_PROFILES_ACTIVE (e.g. prod,azure)",
+                name: ScoreVariable.springProfiles.rawValue)
         }
     }
 
@@ -53,7 +99,7 @@ struct ScoreValidator {
         require([.s3Endpoint], "Score would talk to AWS at \(ScoreVariable.s3Endpoint.scoreDefault!); set the store's URL")
         require([.s3AccessKey, .s3SecretKey], "Score falls back to a ~/.aws profile, which scoretune cannot test; set the key")
         require([.objectBucket, .stateBucket], "Score would use the bucket 'oicr.icgc'; name the bucket")
-        if settings.isSet(.s3Endpoint), !settings.endpoint.contains("{{") {
+        if value(.s3Endpoint) != nil {
             if !ScoreValidator.isURL(settings.endpoint) {
                 add(.error, .s3Endpoint, "'\(settings.endpoint)' is not a URL (expected http://host:port or https://host)")
             } else if !settings.endpoint.contains("://") {
@@ -64,9 +110,8 @@ struct ScoreValidator {
         if settings.isSet(.downloadPartSize) {
             add(.warning, .downloadPartSize, "not read by Score's S3 path: downloads reuse the upload part layout (UPLOAD_PARTSIZE)")
         }
-        for azure in [ScoreVariable.azureAccountName, .azureAccountKey, .bucketPolicyUpload, .bucketPolicyDownload, .scoretuneAzureEndpoint]
-        where settings.isSet(azure) {
-            add(.note, azure, "an Azure setting, ignored under the S3 profile")
+        if settings.isSet(.scoretuneAzureEndpoint) {
+            add(.note, .scoretuneAzureEndpoint, "an Azure setting, ignored under the S3 profile")
         }
     }
 
@@ -76,14 +121,15 @@ struct ScoreValidator {
         for policy in [ScoreVariable.bucketPolicyUpload, .bucketPolicyDownload] where !settings.isSet(policy) {
             add(.note, policy, "not set: Score uses the stored access policy '\(policy.scoreDefault!)'")
         }
-        if let proto = settings.values[ScoreVariable.azureEndpointProtocol.rawValue]?.text, !["http", "https"].contains(proto) {
+        if let proto = value(.azureEndpointProtocol), !["http", "https"].contains(proto) {
             add(.error, .azureEndpointProtocol, "must be http or https, got '\(proto)'")
         }
-        if let key = value(.azureAccountKey), Data(base64Encoded: key) == nil {
+        if let key = value(.azureAccountKey), !key.isEmpty, Data(base64Encoded: key) == nil {
             add(.error, .azureAccountKey, "is not base64: copy key1 or key2 from the storage account's Access keys")
         }
         if let account = value(.azureAccountName),
-           account.count < 3 || account.count > 24 || !account.allSatisfy({ $0.isLowercase || $0.isNumber }) {
+           !account.isEmpty,
+           account.count < 3 || account.count > 24 || !account.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) }) {
             add(.error, .azureAccountName, "'\(account)' is not a storage account name (3 to 24 lower-case letters and digits)")
         }
         if let endpoint = value(.scoretuneAzureEndpoint) {
@@ -100,33 +146,40 @@ struct ScoreValidator {
     }
 
     private mutating func checkBoolean(_ variable: ScoreVariable) {
-        if let value = settings.values[variable.rawValue]?.text, !["true", "false"].contains(value.lowercased()) {
-            add(.error, variable, "must be true or false, got '\(value)'")
+        if let text = value(variable), !["true", "false"].contains(text.lowercased()) {
+            add(.error, variable, "must be true or false, got '\(text)'")
         }
     }
 
-    private mutating func checkSizes() {
-        if let text = value(.uploadPartSize) {
-            if let size = Int64(text), size > 0 {
-                if size >= Int64(Int32.max) + 1 {
-                    add(.error, .uploadPartSize, "\(size) does not fit Score's 32-bit int (must stay below 2^31 = 2147483648)")
-                } else if size < Int64(PartCalculator.minimumPartSize) && settings.profile == .s3 {
-                    add(.note, .uploadPartSize, "\(size) is below Score's 20 MiB floor: parts will be 20971520 bytes")
-                }
+    /// Score reads these into a Java `int`: a value outside 0…2^31−1 (or below `minimum`) stops
+    /// Spring from starting, so it is an error here too.
+    private mutating func checkInt(_ variable: ScoreVariable, minimum: Int64, unit: String) -> Int64? {
+        guard let text = value(variable), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let number = ScoreValidator.javaInt(text) else {
+            if ScoreValidator.javaLong(text) != nil {
+                add(.error, variable, "\(text) does not fit Score's 32-bit int (must stay below 2^31 = 2147483648)")
             } else {
-                add(.error, .uploadPartSize, "must be a whole number of bytes, got '\(text)'")
+                add(.error, variable, "must be a whole number of \(unit), got '\(text)'")
             }
+            return nil
         }
-        if let text = value(.downloadPartSize), Int64(text).map({ $0 <= 0 }) ?? true {
-            add(.error, .downloadPartSize, "must be a whole number of bytes, got '\(text)'")
+        guard number >= minimum else {
+            add(.error, variable, "must be a whole number of \(unit) from \(minimum) to 2147483647, got \(number)")
+            return nil
         }
-        if let text = value(.uploadRetryLimit), Int(text).map({ $0 < 0 }) ?? true {
-            add(.error, .uploadRetryLimit, "must be a whole number of retries, got '\(text)'")
+        return number
+    }
+
+    private mutating func checkSizes() {
+        if let size = checkInt(.uploadPartSize, minimum: 1, unit: "bytes"),
+           size < Int64(PartCalculator.minimumPartSize), settings.profile == .s3 {
+            add(.note, .uploadPartSize, "\(size) is below Score's 20 MiB floor: parts will be 20971520 bytes")
         }
-        for timeout in [ScoreVariable.uploadConnectionTimeout, .uploadConnectionTimeoutDocumented] {
-            if let text = value(timeout), Int(text).map({ $0 <= 0 }) ?? true {
-                add(.error, timeout, "must be a whole number of milliseconds, got '\(text)'")
-            }
+        _ = checkInt(.downloadPartSize, minimum: 1, unit: "bytes")
+        _ = checkInt(.uploadRetryLimit, minimum: 0, unit: "retries")
+        _ = checkInt(.s3RetryLimit, minimum: 0, unit: "retries")
+        for timeout in [ScoreVariable.uploadConnectionTimeout, .uploadConnectionTimeoutDocumented, .s3ConnectionTimeout] {
+            _ = checkInt(timeout, minimum: 1, unit: "milliseconds")
         }
         let documented = value(.uploadConnectionTimeoutDocumented)
         let binding = value(.uploadConnectionTimeout)
@@ -143,17 +196,34 @@ struct ScoreValidator {
         checkBoolean(.uploadCleanEnabled)
         if let cron = value(.uploadCleanCron) {
             do {
-                _ = try SpringCron(cron)
+                let parsed = try SpringCron(cron)
+                if !parsed.firesEver, (value(.uploadCleanEnabled) ?? "true").lowercased() == "true" {
+                    add(.warning, .uploadCleanCron, "never fires (no such date in 400 years): Score's cleanup job would never abort stale uploads")
+                }
             } catch let error as SpringCron.ParseError {
                 add(.error, .uploadCleanCron, error.message)
             } catch {}
         }
     }
 
-    /// A value that is set and not an unfilled template (those are reported once, above).
+    /// A value that is set, not empty and not an unfilled template (those are reported once, above).
     private func value(_ variable: ScoreVariable) -> String? {
-        guard let text = settings.values[variable.rawValue]?.text, !text.contains("{{") else { return nil }
+        guard let text = settings.values[variable.rawValue]?.text, !text.contains("{{"),
+              !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         return text
+    }
+
+    /// Java's `Integer.parseInt`: an optional sign and ASCII digits, within 32 bits.
+    static func javaInt(_ text: String) -> Int64? {
+        guard let value = javaLong(text), value >= Int64(Int32.min), value <= Int64(Int32.max) else { return nil }
+        return value
+    }
+
+    static func javaLong(_ text: String) -> Int64? {
+        var digits = Substring(text)
+        if digits.first == "+" || digits.first == "-" { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        return Int64(text)
     }
 
     static func isURL(_ text: String) -> Bool {
@@ -163,9 +233,29 @@ struct ScoreValidator {
             rest = rest[range.upperBound...]
         }
         while rest.hasSuffix("/") { rest = rest.dropLast() }
-        guard !rest.isEmpty, !rest.contains(where: { " /?#\"'".contains($0) }) else { return false }
-        let host = rest.split(separator: ":", omittingEmptySubsequences: false)
-        if host.count == 2 { return !host[0].isEmpty && Int(host[1]).map { (1...65535).contains($0) } == true }
-        return host.count == 1 && rest.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }
+        guard !rest.isEmpty, !rest.contains(where: { " /?#\"'@".contains($0) }) else { return false }
+        var host = rest
+        var port: Substring?
+        if rest.hasPrefix("[") {
+            // An IPv6 literal: [::1] or [::1]:7480.
+            guard let close = rest.firstIndex(of: "]") else { return false }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            let after = rest[rest.index(after: close)...]
+            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return false }
+                port = after.dropFirst()
+            }
+        } else {
+            let pieces = rest.split(separator: ":", omittingEmptySubsequences: false)
+            guard pieces.count <= 2 else { return false }
+            host = pieces[0]
+            if pieces.count == 2 { port = pieces[1] }
+            guard !host.isEmpty, host.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "-" || $0 == "_" }) else { return false }
+        }
+        if let port {
+            guard port.allSatisfy(\.isASCII), let number = Int(port), (1...65535).contains(number) else { return false }
+        }
+        return true
     }
 }

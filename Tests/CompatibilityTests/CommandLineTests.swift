@@ -19,7 +19,27 @@ final class CommandLineTests: XCTestCase {
         let path = try temporaryFile("S3_ENDPOINT=http://127.0.0.1:1\nNOT AN ASSIGNMENT\n")
         let result = try scoretune(["check", "--env", path])
         XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.err, "scoretune: \(path):2: expected KEY=value, found 'NOT AN ASSIGNMENT'\n")
+        XCTAssertEqual(result.err, "scoretune: \(path):2: expected KEY=value (this line has no '=')\n")
+    }
+
+    /// The classes of leak found by mutating `.env.score` files: a line without `=`, text after a
+    /// quote, unknown secret-looking keys listed by `config`, CR-only line endings.
+    func testNoSecretReachesAnyOutput() throws {
+        let secret = "Zq8-leaky-VALUE-77"
+        let files = [
+            "S3_ENDPOINT=http://127.0.0.1:1\nS3_SECRETKEY \(secret)\n",
+            "S3_ENDPOINT=http://127.0.0.1:1\nS3_SECRETKEY=\"x\"\(secret)\n",
+            "S3_ENDPOINT=http://127.0.0.1:1\nS3_ACCESSKEY=a\nS3_SECRETKEY=s\nBUCKET_NAME_OBJECT=o\nBUCKET_NAME_STATE=s\ns3_secretkey=\(secret)\nS3_SECRETKEY_OLD=\(secret)\nAWS_SECRET_ACCESS_KEY=\(secret)\nexportS3_SECRETKEY=\(secret)\n",
+            "SPRING_PROFILES_ACTIVE=azure\rAZURE_ACCOUNTNAME=acct\rAZURE_ACCOUNTKEY=\(secret)\rBUCKET_NAME_OBJECT=c\r",
+        ]
+        for text in files {
+            let path = try temporaryFile(text)
+            for command in ["config", "check"] {
+                let result = try scoretune([command, "--env", path])
+                XCTAssertFalse((result.out + result.err).contains(secret), "\(command) printed the secret for \(text.debugDescription):\n\(result.out)\(result.err)")
+                XCTAssertNotEqual(result.status, 0, text.debugDescription)
+            }
+        }
     }
 
     func testMissingFileAndUsageErrorsExit2() throws {

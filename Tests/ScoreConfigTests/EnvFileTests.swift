@@ -31,8 +31,8 @@ final class EnvFileTests: XCTestCase {
         let cases: [(String, Int, String)] = [
             ("S3_ENDPOINT=x\nJUST SOME WORDS\n", 2, "expected KEY=value"),
             ("A=1\n\nB=\"unterminated\n", 3, "unterminated double quote"),
-            ("C='x' trailing\n", 1, "unexpected text after the closing quote"),
-            ("1BAD=x\n", 1, "not a valid variable name"),
+            ("C='x' trailing\n", 1, "C: text after the closing quote"),
+            ("1BAD=x\n", 1, "not a variable name"),
         ]
         for (text, line, message) in cases {
             XCTAssertThrowsError(try EnvFile(path: "bad.env", text: text)) { error in

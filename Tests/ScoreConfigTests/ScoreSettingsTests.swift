@@ -130,4 +130,72 @@ final class ScoreSettingsTests: XCTestCase {
         let s = try settings(text: valid + "\nUPLOAD_CONNECTIONTIMEOUT=60000")
         XCTAssertTrue(messages(s, "UPLOAD_CONNECTIONTIMEOUT", .warning).first?.contains("UPLOAD_CONNECTION_TIMEOUT=15000") ?? false)
     }
+
+    /// Present but empty is not unset: Spring binds the empty string and Score fails later.
+    func testEmptyRequiredValuesAreErrors() throws {
+        for line in ["BUCKET_NAME_STATE=", "BUCKET_NAME_STATE=\"\"", "BUCKET_NAME_STATE=''", "BUCKET_NAME_STATE=   ",
+                     "S3_SECRETKEY=", "OBJECT_SENTINEL=", "S3_ENDPOINT=", "UPLOAD_PARTSIZE=", "S3_SIGV4ENABLED="] {
+            let key = String(line.prefix { $0 != "=" })
+            let text = valid.split(separator: "\n").filter { !$0.hasPrefix(key + "=") }.joined(separator: "\n") + "\n" + line
+            let s = try settings(text: text)
+            XCTAssertFalse(s.isValid, line)
+            XCTAssertEqual(messages(s, key, .error), ["is set but empty: " + (ScoreVariable(rawValue: key)?.scoreDefault.map {
+                "remove the line to use Score's default (\($0)) or give a value" } ?? "give a value")], line)
+        }
+        let azure = "SPRING_PROFILES_ACTIVE=azure\nBUCKET_NAME_OBJECT=c\nAZURE_ACCOUNTNAME=acct\nAZURE_ACCOUNTKEY=a2V5\n"
+        for line in ["AZURE_ACCOUNTNAME=", "AZURE_ACCOUNTKEY=\"\"", "BUCKET_NAME_OBJECT=", "BUCKET_POLICY_UPLOAD="] {
+            XCTAssertFalse(try settings(text: azure + line).isValid, line)
+        }
+        XCTAssertTrue(try settings(text: azure).isValid)
+    }
+
+    /// Score reads these into a Java int: 0…2^31−1 (part sizes and timeouts from 1).
+    func testIntegersFitAJavaInt() throws {
+        for (line, valid_) in [("UPLOAD_RETRY_LIMIT=2147483647", true), ("UPLOAD_RETRY_LIMIT=2147483648", false), ("UPLOAD_RETRY_LIMIT=-1", false),
+                               ("UPLOAD_RETRY_LIMIT=0", true), ("UPLOAD_RETRY_LIMIT=+3", true), ("UPLOAD_CONNECTION_TIMEOUT=99999999999", false),
+                               ("UPLOAD_CONNECTIONTIMEOUT=4294967296", false), ("UPLOAD_CONNECTION_TIMEOUT=0", false),
+                               ("DOWNLOAD_PARTSIZE=2147483648", false), ("UPLOAD_PARTSIZE=-20971520", false),
+                               ("S3_RETRYLIMIT=99999999999999999999", false)] {
+            XCTAssertEqual(try settings(text: valid + "\n" + line).isValid, valid_, line)
+        }
+    }
+
+    /// Score activates its Azure beans only for the `azure` profile.
+    func testProfileIsAzureOnlyWhenSpringSaysSo() throws {
+        let azure = "BUCKET_NAME_OBJECT=c\nAZURE_ACCOUNTNAME=acct\nAZURE_ACCOUNTKEY=a2V5\n"
+        XCTAssertEqual(try settings(text: "SPRING_PROFILES_ACTIVE=prod, azure\n" + azure).profile, .azure)
+        XCTAssertEqual(try settings(text: "SPRING_PROFILES_ACTIVE=notazure\n" + azure).profile, .s3)
+        let missing = try settings(text: azure)
+        XCTAssertEqual(missing.profile, .s3)
+        XCTAssertTrue(messages(missing, "SPRING_PROFILES_ACTIVE", .error).first?.contains("SPRING_PROFILES_ACTIVE is not set") ?? false,
+                      "\(missing.diagnostics)")
+        let cased = try settings(text: "SPRING_PROFILES_ACTIVE=Azure\n" + azure)
+        XCTAssertTrue(messages(cased, "SPRING_PROFILES_ACTIVE", .error).first?.contains("case-sensitive") ?? false)
+        let both = try settings(text: valid + "\nAZURE_ACCOUNTNAME=acct\n")
+        XCTAssertTrue(both.isValid)
+        XCTAssertEqual(messages(both, "SPRING_PROFILES_ACTIVE", .warning).count, 1)
+    }
+
+    func testAzureKeyAndAccountAreStrict() throws {
+        let base = "SPRING_PROFILES_ACTIVE=azure\nBUCKET_NAME_OBJECT=c\n"
+        XCTAssertFalse(try settings(text: base + "AZURE_ACCOUNTNAME=accté\nAZURE_ACCOUNTKEY=a2V5\n").isValid, "ASCII only")
+        XCTAssertFalse(try settings(text: base + "AZURE_ACCOUNTNAME=ab\nAZURE_ACCOUNTKEY=a2V5\n").isValid)
+        XCTAssertFalse(try settings(text: base + "AZURE_ACCOUNTNAME=acct\nAZURE_ACCOUNTKEY=a2V\n").isValid, "not base64")
+    }
+
+    func testIPv6EndpointsAreURLs() throws {
+        for good in ["http://[::1]:7480", "http://[::1]", "https://[2001:db8::1]:443/"] {
+            XCTAssertTrue(messages(try settings(text: valid.replacingOccurrences(of: "http://127.0.0.1:8333", with: good)), "S3_ENDPOINT", .error).isEmpty, good)
+        }
+        for bad in ["http://[::1", "http://[zz]:80", "http://[::1]x", "http://user@host:80", "http://héllo:80"] {
+            XCTAssertEqual(messages(try settings(text: valid.replacingOccurrences(of: "http://127.0.0.1:8333", with: bad)), "S3_ENDPOINT", .error).count, 1, bad)
+        }
+    }
+
+    func testCronThatNeverFiresIsAWarning() throws {
+        let s = try settings(text: valid + "\nUPLOAD_CLEAN_CRON=0 0 0 31 2 ?")
+        XCTAssertTrue(s.isValid)
+        XCTAssertTrue(messages(s, "UPLOAD_CLEAN_CRON", .warning).first?.contains("never fires") ?? false)
+        XCTAssertTrue(try settings(text: valid + "\nUPLOAD_CLEAN_CRON=0 0 3 * * MON-SUN").isValid)
+    }
 }

@@ -1,0 +1,88 @@
+import Scenario
+import XCTest
+
+/// Every number a scenario gives is bounded to what the runner can do: the values that crashed
+/// the runner (negative or enormous delays, zero bandwidth, sizes near Int64.max, a billion
+/// objects, a 660-million-cell grid) are refused by the checker with the bound named.
+final class ScenarioBoundsTests: XCTestCase {
+    func parse(_ text: String) throws -> Scenario { try ScenarioLoader.parse(text: text, path: "b.yaml") }
+
+    func error(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        do {
+            _ = try parse(text)
+            XCTFail("accepted:\n\(text)", file: file, line: line)
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    let objects = "objects: {sizes: [8MiB], count: 2}\n"
+
+    func testRefusedValuesNameLineKeyAndBound() {
+        let cases: [(String, String)] = [
+            ("objects: {sizes: [9223372036854775807]}\n", "objects.sizes: 9223372036854775807B is above 5TiB"),
+            ("objects: {sizes: [-5]}\n", "must be above 0"),
+            ("objects: {sizes: [8MiB], count: 1000000000}\n", "objects.count: must be 1 to 100000"),
+            ("objects: {sizes: [5TiB, 5TiB], count: 100}\n", "more than 100TiB per repetition"),
+            (objects + "repetitions: 100000000\n", "repetitions: must be 1 to 1000"),
+            (objects + "warmup: -1\n", "warmup: must be 0 to 100"),
+            (objects + "budget: -5\n", "budget: must be above 0"),
+            (objects + "backoff: {base: 9223372036854775807}\n", "backoff.base: must be 1ms to 1h"),
+            (objects + "network: {rtt: -100}\n", "network.rtt: must be 0 to 1h"),
+            (objects + "network: {rtt: 9223372036854775807}\n", "network.rtt: must be 0 to 1h"),
+            (objects + "network: {jitter: -1}\n", "network.jitter: must be 0 to 1h"),
+            (objects + "network: {bandwidth_per_connection: 0}\n", "network.bandwidth_per_connection: must be from 1KB/s"),
+            (objects + "network: {bandwidth_per_connection: -5}\n", "must be from 1KB/s"),
+            (objects + "network: {bandwidth_total: 0.001}\n", "network.bandwidth_total: must be from 1KB/s"),
+            (objects + "network: {bandwidth_total: .inf}\n", "network.bandwidth_total"),
+            (objects + "network: {faults: {stall: 0.1, stall_for: -30000}}\n", "network.faults.stall_for: must be 0 to 1h"),
+            (objects + "network: {faults: {reset: .nan}}\n", "a probability is 0 to 1"),
+            (objects + "grid: {stall_timeout: [-1]}\n", "grid.stall_timeout[0]: must be 1ms to 1h"),
+            (objects + "grid: {UPLOAD_CONNECTIONTIMEOUT: 9223372036854775807}\n", "must be 1ms to 1h"),
+            (objects + "grid: {network: []}\n", "grid.network: needs at least one value"),
+            (objects + "grid: {parallel: []}\n", "grid.parallel: needs at least one value"),
+            (objects + "grid: {parallel: 256, clients: 256}\n", "more than the 1024 connections"),
+            ("mode: multipart\nobjects: {sizes: [5TiB]}\ngrid: {DOWNLOAD_PARTSIZE: 64KiB, UPLOAD_PARTSIZE: 5GiB}\n", "a run allows 100000 per object"),
+        ]
+        for (text, expected) in cases {
+            let shown = error(text)
+            XCTAssertTrue(shown.hasPrefix("b.yaml:"), shown)
+            XCTAssertTrue(shown.contains(expected), "\(shown) lacks \(expected)")
+        }
+    }
+
+    func testHugeGridIsRefusedBeforeExpansion() {
+        let list = "[" + (1...100).map(String.init).joined(separator: ", ") + "]"
+        let text = objects + """
+        grid: {UPLOAD_RETRY_LIMIT: \(list), parallel: \(list), clients: [1, 2, 3], UPLOAD_CONNECTIONTIMEOUT: [1s, 2s]}
+        """
+        XCTAssertTrue(error(text).contains("more than 10000 cells"), error(text))
+    }
+
+    func testDuplicateGridValuesAreMergedWithANote() throws {
+        let scenario = try parse(objects + "grid: {parallel: [2, 4, 2, 4], UPLOAD_PARTSIZE: [8MiB, 8388608]}\n")
+        XCTAssertEqual(scenario.grid.parallel, [2, 4])
+        XCTAssertEqual(scenario.grid.uploadPartSize, [8 << 20])
+        XCTAssertEqual(scenario.warnings.count, 2, "\(scenario.warnings)")
+        XCTAssertTrue(scenario.warnings.contains { $0.contains("grid.parallel: 2 repeated value(s) merged") })
+        let defaults = Knobs(uploadPartSize: 20 << 20, downloadPartSize: nil, retryLimit: 5, connectTimeoutMilliseconds: 15_000,
+                             stallTimeoutMilliseconds: 60_000, parallel: 6, clients: 1)
+        XCTAssertEqual(try scenario.cells(defaults: defaults).count, 2)
+    }
+
+    func testAzureRangesFromTheEnvFileAreBounded() throws {
+        let scenario = try parse("objects: {sizes: [5TiB]}\n")
+        var defaults = Knobs(uploadPartSize: 1, downloadPartSize: nil, retryLimit: 5, connectTimeoutMilliseconds: 15_000,
+                             stallTimeoutMilliseconds: 60_000, parallel: 6, clients: 1)
+        defaults.blockSize = 4000 << 20
+        XCTAssertThrowsError(try scenario.cells(defaults: defaults)) { error in
+            XCTAssertTrue("\(error)".contains("a run allows 100000 per object"), "\(error)")
+        }
+    }
+
+    func testLimitsStillAcceptTheEdges() throws {
+        _ = try parse("objects: {sizes: [5TiB], count: 20}\nnetwork: {rtt: 1h, bandwidth_per_connection: 1KB/s}\ngrid: {parallel: 4, clients: 256}\n")
+        _ = try parse(objects + "repetitions: 1000\nwarmup: 100\nbudget: 720h\n")
+    }
+}

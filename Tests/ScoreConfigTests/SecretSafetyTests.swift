@@ -1,0 +1,100 @@
+import Foundation
+@testable import ScoreConfig
+import XCTest
+
+/// No finding, listing or parse error ever shows a value from a line whose key looks secret, nor a
+/// whole malformed line: tested over every mutation of every line of a valid file.
+final class SecretSafetyTests: XCTestCase {
+    static let secret = "Qx7-very-Secret-VALUE-91"
+
+    static let valid = """
+    S3_ENDPOINT=http://127.0.0.1:8333
+    S3_ACCESSKEY=ak
+    S3_SECRETKEY=\(secret)
+    AZURE_ACCOUNTKEY=\(secret)
+    BUCKET_NAME_OBJECT=o
+    BUCKET_NAME_STATE=s
+    UPLOAD_CLEAN_CRON=0 0 0 * * ?
+    """
+
+    /// What an operator's editor, a paste or a careless hand does to one line.
+    static func mutations(of line: String) -> [String] {
+        let noEquals = line.replacingOccurrences(of: "=", with: " ")
+        let key = String(line.prefix { $0 != "=" })
+        let value = String(line.drop { $0 != "=" }.dropFirst())
+        return [
+            noEquals, line.replacingOccurrences(of: "=", with: ": "), line.replacingOccurrences(of: "=", with: ""),
+            "\(key)=\"x\"\(value)", "\(key)='\(value)", "\(key)=\"\(value)", "\(key)=\"\(value)\" trailing \(value)",
+            key.lowercased() + "=" + value, key + "_OLD=" + value, "export" + key + "=" + value, "1" + line,
+            "\(key) = \(value) = \(value)", "\(key)-X=\(value)", "   \(value)", value, "\(value)=\(key)",
+            "\(key)={{\(value)}}", "\(key)=\(value)\u{0}", "\(key.dropLast())=\(value)", "\(key)==\(value)",
+        ]
+    }
+
+    func outputs(_ text: String) -> String {
+        do {
+            let settings = ScoreSettings(file: try EnvFile(path: "t.env", text: text))
+            return settings.diagnostics.map(\.description).joined(separator: "\n") + "\n" + settings.redactedLines.joined(separator: "\n")
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testEveryMutationOfEveryLineKeepsTheSecret() {
+        let lines = Self.valid.components(separatedBy: "\n")
+        var tried = 0
+        for (index, line) in lines.enumerated() where line.contains(Self.secret) {
+            for mutated in Self.mutations(of: line) {
+                for ending in ["\n", "\r\n", "\r"] {
+                    var copy = lines
+                    copy[index] = mutated
+                    for prefix in ["", "\u{FEFF}"] {
+                        let text = prefix + copy.joined(separator: ending)
+                        let shown = outputs(text)
+                        XCTAssertFalse(shown.contains(Self.secret), "leaked for \(mutated.debugDescription) with \(ending.debugDescription):\n\(shown)")
+                        XCTAssertFalse(shown.contains(String(Self.secret.prefix(12))), "partly leaked for \(mutated.debugDescription)")
+                        tried += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(tried, 200)
+    }
+
+    func testParseErrorsNameFileLineAndKeyButNotTheLine() {
+        let cases: [(String, Int, String)] = [
+            ("A=1\nS3_SECRETKEY ceph-test-secret\n", 2, "S3_SECRETKEY: expected KEY=value"),
+            ("S3_SECRETKEY=\"x\"VALUE\n", 1, "S3_SECRETKEY: text after the closing quote"),
+            ("S3_SECRETKEY='open\n", 1, "S3_SECRETKEY: unterminated single quote"),
+            ("my secret words\n", 1, "expected KEY=value"),
+        ]
+        for (text, line, message) in cases {
+            XCTAssertThrowsError(try EnvFile(path: "bad.env", text: text)) { error in
+                let shown = "\(error)"
+                XCTAssertTrue(shown.hasPrefix("bad.env:\(line): \(message)"), shown)
+                for word in ["ceph-test-secret", "VALUE", "open", "secret words"] { XCTAssertFalse(shown.contains(word), shown) }
+            }
+        }
+    }
+
+    func testLineEndingsAndByteOrderMark() throws {
+        for ending in ["\n", "\r\n", "\r"] {
+            let file = try EnvFile(path: "t.env", text: "\u{FEFF}S3_ENDPOINT=http://h:1\(ending)AZURE_ACCOUNTKEY=k\(ending)# c\(ending)B=2")
+            XCTAssertEqual(file.entries.map(\.key), ["S3_ENDPOINT", "AZURE_ACCOUNTKEY", "B"], ending.debugDescription)
+            XCTAssertEqual(file.entry("S3_ENDPOINT")?.value, "http://h:1")
+            XCTAssertEqual(file.entry("B")?.line, 4)
+        }
+    }
+
+    func testUnknownSecretLookingKeysAreMasked() throws {
+        let names = ["s3_secretkey", "S3_SECRETKEY_OLD", "AWS_SECRET_ACCESS_KEY", "exportS3_SECRETKEY", "S3_SCRETKEY", "DB_PASSWD",
+                     "API_TOKN", "MY_CREDENTIALS", "Azure_AccountKey", "SECERT"]
+        let text = names.map { "\($0)=\(Self.secret)" }.joined(separator: "\n")
+        let settings = ScoreSettings(file: try EnvFile(path: "t.env", text: text))
+        for line in settings.redactedLines { XCTAssertTrue(line.hasSuffix("=****"), line) }
+        XCTAssertEqual(settings.redactedLines.count, names.count)
+        for harmless in ["S3_ENDPOINT", "BUCKET_NAME_OBJECT", "UPLOAD_PARTSIZE", "OBJECT_SENTINEL"] {
+            XCTAssertFalse(SecretName.looksSecret(harmless), harmless)
+        }
+    }
+}
