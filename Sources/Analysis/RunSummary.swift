@@ -25,8 +25,17 @@ public struct RunSummary: Sendable, Encodable {
         }
     }
 
-    public var bestUpload: CellStats? { cells.filter { $0.uploadMBps != nil }.max { $0.uploadMBps! < $1.uploadMBps! } }
-    public var bestDownload: CellStats? { cells.filter { $0.downloadMBps != nil }.max { $0.downloadMBps! < $1.downloadMBps! } }
+    /// The best cells are chosen only among cells none of whose trials failed.
+    public var bestUpload: CellStats? { reliable.filter { $0.uploadMBps != nil }.max { $0.uploadMBps! < $1.uploadMBps! } }
+    public var bestDownload: CellStats? { reliable.filter { $0.downloadMBps != nil }.max { $0.downloadMBps! < $1.downloadMBps! } }
+    var reliable: [CellStats] { cells.filter { $0.trials > 0 && $0.failed == 0 } }
+
+    /// Why there is no best cell, when there is none.
+    public var noBestReason: String? {
+        guard bestUpload == nil else { return nil }
+        if cells.allSatisfy({ $0.trials == 0 }) { return "no cell was measured" }
+        return "every measured cell had failed trials; see the failures per cell"
+    }
 }
 
 extension CellRow {

@@ -8,21 +8,55 @@ public final class ResultsDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
 
+    /// The database cannot be used: one line, naming the file and what is wrong.
     public struct OpenError: Error, CustomStringConvertible {
         public var description: String
+
+        /// SQLite's own words without GRDB's decoration.
+        static func brief(_ error: Error) -> String {
+            (error as? DatabaseError)?.message ?? "\(error)"
+        }
     }
 
-    public init(path: String) throws {
+    public enum Access: Sendable {
+        /// Runs and clean-ups: creates the file if needed and brings its schema up to date.
+        case readWrite
+        /// Listings, reports, recommendations: never writes, so a read-only file can be read.
+        /// (A writable file is still brought up to date, as any command would.)
+        case read
+    }
+
+    public init(path: String, access: Access = .readWrite) throws {
         self.path = path
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let state = try DatabaseFile.inspect(path)
+        let writable: Bool
+        switch state {
+        case .absent:
+            guard access == .readWrite else { throw OpenError(description: "\(path): no such results database (run a scenario first, or pass --db)") }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw OpenError(description: "\(path): its folder cannot be created (\(OpenError.brief(error)))")
+            }
+            writable = true
+        case .ours:
+            writable = DatabaseFile.isWritable(path)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        if !writable {
+            guard access == .read else {
+                throw OpenError(description: "\(path): is read-only, and this command writes to it (copy it somewhere writable, or give another --db)")
+            }
+            if case .ours(current: false) = state {
+                throw OpenError(description: "\(path): is read-only and from an older scoretune, whose schema this one would have to update; copy it somewhere writable")
+            }
+            configuration.readonly = true
+        }
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            if writable { try Schema.migrator.migrate(pool) }
         } catch {
-            throw OpenError(description: "\(path): cannot open the results database (\(error))")
+            throw OpenError(description: "\(path): cannot open the results database (\(OpenError.brief(error)))")
         }
     }
 

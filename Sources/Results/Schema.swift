@@ -132,6 +132,24 @@ enum Schema {
         migrator.registerMigration("v4-azure-block-size") { db in
             try db.execute(sql: "ALTER TABLE cells ADD COLUMN block_size INTEGER")
         }
+        // v5: the one writer of the database (a run or a clean-up): a second one is refused while
+        // the holder lives; a holder that died (kill -9) is recognised and replaced.
+        migrator.registerMigration("v5-lease") { db in
+            try db.execute(sql: """
+            CREATE TABLE lease (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                run_id INTEGER,                -- the run holding it; NULL for a clean-up or a run not yet recorded
+                purpose TEXT NOT NULL,         -- run | clean
+                pid INTEGER NOT NULL,
+                process_start TEXT NOT NULL,   -- the holder's start time (/proc/PID/stat): a reused pid is not the holder
+                host TEXT NOT NULL,
+                taken_at REAL NOT NULL
+            );
+            """)
+        }
         return migrator
     }
+
+    /// Every migration this version knows, in order.
+    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease"]
 }

@@ -12,6 +12,9 @@ struct CellExecution: Sendable {
     let connection: StoreConnection
     let recorder: RunRecorder
     let progress: RunProgress
+    /// Counts trials that got no answer from the store; `probeStore` decides whether it is gone.
+    let health: StoreHealth
+    let probeStore: @Sendable () async throws -> Void
 
     func run(_ cell: CellRow) async throws {
         let database = recorder.database
@@ -100,6 +103,7 @@ struct CellExecution: Sendable {
             let trialId = recorder.newTrialId()
             let (outcome, uploaded) = await withTrial(trialId) { await path.upload(object) }
             record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "upload", index: object.index)
+            try await checkStore(after: outcome)
             if !warmup { measured.append(("upload", outcome)) }
             if let uploaded { stored.append(uploaded) }
         }
@@ -108,6 +112,7 @@ struct CellExecution: Sendable {
             let trialId = recorder.newTrialId()
             let outcome = await withTrial(trialId) { await path.download(object) }
             record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "download", index: object.object.index)
+            try await checkStore(after: outcome)
             if !warmup { measured.append(("download", outcome)) }
         }
         try Task.checkCancellation()
@@ -115,6 +120,18 @@ struct CellExecution: Sendable {
             do { try await path.remove(object) } catch {
                 progress.note("scoretune: warning: could not remove \(object.key) (\(error)); `scoretune clean` will retry")
             }
+        }
+    }
+
+    /// After several trials in a row got no answer, asks the store directly; a store that does not
+    /// answer either ends the run.
+    private func checkStore(after outcome: TrialOutcome) async throws {
+        guard health.record(outcome) else { return }
+        do {
+            try await probeStore()
+            health.reset()
+        } catch {
+            throw StoreUnreachable(failures: health.failuresInARow, probe: "\(error)")
         }
     }
 

@@ -58,7 +58,7 @@ public final class RunProgress: @unchecked Sendable {
 
     func finish() {
         guard style == .live else { return }
-        lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        lock.withLock { Console.error("\r\u{1B}[K") }
     }
 
     private func drawLive() {
@@ -73,12 +73,12 @@ public final class RunProgress: @unchecked Sendable {
         }
         let line = String(format: "cells %d/%d  %.0f MB/s  %@  failures %d  %@", cellsDone, cellsTotal, recentRate, eta, failures, cellLabel)
         let width = 160
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + String(line.prefix(width))).utf8))
+        Console.error("\r\u{1B}[K" + String(line.prefix(width)))
     }
 
     private func emit(_ text: String, persistent: Bool) {
-        if style == .live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        if style == .live { Console.error("\r\u{1B}[K") }
+        Console.error(text + "\n")
         if style == .live { drawLive() }
     }
 }

@@ -27,8 +27,10 @@ public struct RunOptions: Sendable {
 
 public struct RunResult: Sendable {
     public var runId: Int64
-    /// completed | interrupted | budget-exhausted
+    /// completed | interrupted | budget-exhausted | failed
     public var status: String
+    /// Why the run failed (status `failed`): the store stopped answering.
+    public var failure: String?
     public var cellsDone: Int
     public var cellsTotal: Int
     public var summary: RunSummary
@@ -41,14 +43,36 @@ public struct RunResult: Sendable {
 public final class ScenarioRunner: Sendable {
     let options: RunOptions
     let progress: RunProgress
+    /// The run's id once it has one, for a second Ctrl-C's `clean` command.
+    public let identity: RunIdentity
 
     public init(options: RunOptions, progress: RunProgress) {
         self.options = options
         self.progress = progress
+        identity = RunIdentity(databasePath: options.databasePath)
     }
 
+    /// Runs the scenario holding the database's lease: a second run or a clean-up on the same
+    /// database is refused while this one lives.
     public func run() async throws -> RunResult {
-        let database = try ResultsDatabase(path: options.databasePath)
+        let database: ResultsDatabase
+        do { database = try ResultsDatabase(path: options.databasePath) } catch let error as ResultsDatabase.OpenError {
+            throw RunFailure.badInput(error.description)
+        }
+        do { try await database.acquireLease(.run, runId: options.resume) } catch let held as RunLease.Held {
+            throw RunFailure.busy(held.description)
+        }
+        do {
+            let result = try await run(database)
+            try? await Task { try await database.releaseLease() }.value
+            return result
+        } catch {
+            try? await Task { try await database.releaseLease() }.value
+            throw error
+        }
+    }
+
+    private func run(_ database: ResultsDatabase) async throws -> RunResult {
         let (scenario, envPath, previous) = try await loadScenario(database)
         let settings = try Self.loadSettings(envPath)
         for warning in scenario.warnings { progress.note("scoretune: warning: \(warning)") }
@@ -84,6 +108,7 @@ public final class ScenarioRunner: Sendable {
                 mode: scenario.mode.rawValue, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
                 backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
                 orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: "running"))
+            try await database.attachLease(runId: runId)
             var order = SplitMix64(seed: scenario.orderSeed)
             let shuffled = grid.shuffled(using: &order)
             cells = try await database.insertCells(shuffled.enumerated().map { position, knobs in
@@ -94,6 +119,7 @@ public final class ScenarioRunner: Sendable {
             })
         }
 
+        identity.set(runId)
         let recorder = RunRecorder(database: database, runId: runId, firstTrialId: try await database.nextTrialId())
         let recording = try StoreConnection(settings: settings, transport: transport, observer: recorder)
         let cleaner = Cleaner(database: database, remover: recording.remover)
@@ -108,8 +134,13 @@ public final class ScenarioRunner: Sendable {
         progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(pending.count) of \(cells.count) cell(s) to go, results in \(database.path)")
         let started = ContinuousClock.now
         var status = "completed"
+        var failure: String?
         var done = cells.count - pending.count
-        let execution = CellExecution(scenario: scenario, connection: recording, recorder: recorder, progress: progress)
+        let probe: @Sendable () async throws -> Void = { [self] in
+            _ = try await (connection.isAzure ? preflightAzure(connection) : preflight(connection))
+        }
+        let execution = CellExecution(scenario: scenario, connection: recording, recorder: recorder, progress: progress,
+                                      health: StoreHealth(), probeStore: probe)
 
         do {
             for cell in pending {
@@ -125,6 +156,10 @@ public final class ScenarioRunner: Sendable {
             status = "interrupted"
         } catch let error as TransportError where error.kind == .cancelled {
             status = "interrupted"
+        } catch let error as StoreUnreachable {
+            status = "failed"
+            failure = error.description
+            progress.note("scoretune: \(error.description); stopping the run")
         }
         if Task.isCancelled { status = "interrupted" }
 
@@ -133,7 +168,7 @@ public final class ScenarioRunner: Sendable {
         let finalStatus = status
         let (cleanup, summary) = try await Task {
             try? await recorder.writer.close()
-            if finalStatus == "interrupted" {
+            if finalStatus == "interrupted" || finalStatus == "failed" {
                 for cell in try await database.cells(run: runId) where cell.status == "running" {
                     try await database.setCellStatus(cell.id, "interrupted")
                 }
@@ -143,7 +178,7 @@ public final class ScenarioRunner: Sendable {
             return (cleanup, RunSummary(try await RunAnalysis.load(database: database, runId: runId)))
         }.value
         progress.finish()
-        return RunResult(runId: runId, status: status, cellsDone: done, cellsTotal: cells.count, summary: summary,
+        return RunResult(runId: runId, status: status, failure: failure, cellsDone: done, cellsTotal: cells.count, summary: summary,
                          leftBehind: cleanup.failures)
     }
 
@@ -224,6 +259,4 @@ public final class ScenarioRunner: Sendable {
     }
 }
 
-public enum ScoretuneVersion {
-    public static let current = "0.2.0"
-}
+

@@ -91,24 +91,3 @@ public struct StoreConnection: Sendable {
         isAzure ? AzureRemover(azure: azureHousekeeping) : S3Remover(s3: housekeeping)
     }
 }
-
-/// Why a run could not go on, each with its exit status.
-public enum RunFailure: Error, CustomStringConvertible {
-    /// A bad scenario, `.env.score`, option or run id: exit 2.
-    case badInput(String)
-    /// The store cannot be used (unreachable, credentials refused, a bucket missing): exit 1.
-    case store(String)
-
-    public var description: String {
-        switch self {
-        case .badInput(let message), .store(let message): return message
-        }
-    }
-
-    public var exitCode: Int32 {
-        switch self {
-        case .badInput: return 2
-        case .store: return 1
-        }
-    }
-}

@@ -51,7 +51,7 @@ public struct DigestCache: Sendable {
         if let whole, ordered.count == expectedParts {
             return ObjectDigests(whole: whole, parts: ordered)
         }
-        let computed = object.md5s(partSize: partSize)
+        let computed = try object.md5s(partSize: partSize)
         var byNumber: [Int: String] = [:]
         for (i, md5) in computed.parts.enumerated() { byNumber[i + 1] = md5 }
         try await store.storeDigests(seed: object.seed, objectIndex: object.index, objectSize: object.size, partSize: partSize, md5s: byNumber)

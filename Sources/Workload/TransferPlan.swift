@@ -60,7 +60,8 @@ public func inParallel<Item: Sendable>(_ items: [Item], width: Int, _ body: @esc
     try await withThrowingTaskGroup(of: Void.self) { group in
         var next = 0
         func startNext() {
-            guard next < items.count else { return }
+            // Once cancelled, nothing new starts: what runs sees the cancellation itself.
+            guard next < items.count, !Task.isCancelled else { return }
             let item = items[next]
             next += 1
             group.addTask { try await body(item) }

@@ -1,3 +1,4 @@
+import Runner
 import ArgumentParser
 import Compatibility
 import Foundation
@@ -46,7 +47,7 @@ struct Check: AsyncParsableCommand {
             CheckPrinter.summary(steps, outcome: outcome)
         }
         if interrupted.happened {
-            FileHandle.standardError.write(Data("scoretune: interrupted; the probe's objects were removed\n".utf8))
+            Console.error("scoretune: interrupted; the probe's objects were removed\n")
             throw ExitCode(130)
         }
         throw ExitCode(outcome.rawValue)

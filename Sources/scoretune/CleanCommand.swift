@@ -8,7 +8,11 @@ import Transport
 struct Clean: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove what a run created and left behind (after kill -9 or a lost connection), and nothing else.",
-        discussion: "Only keys, uploads and run-unique prefixes listed in the database are touched. Exit status: 0 all removed, 1 some could not be, 2 bad input.")
+        discussion: """
+        Only keys, uploads and run-unique prefixes listed in the database are touched. A run that is still alive \
+        is never cleaned: its owner does that itself. Runs whose owner is gone are marked interrupted. \
+        Exit status: 0 all removed, 1 some could not be, 2 bad input or database, 3 the database is in use by a live run.
+        """)
 
     @Option(name: .long, help: "Only this run (default: every run in the database).")
     var run: Int64?
@@ -23,7 +27,25 @@ struct Clean: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no such results database") }
-        let database = try ResultsDatabase(path: db)
+        let database: ResultsDatabase
+        do { database = try ResultsDatabase(path: db) } catch let error as ResultsDatabase.OpenError {
+            throw CommandFailure(message: error.description)
+        }
+        // The clean-up is a writer too: while it holds the lease no run starts, and a live run
+        // refuses it (so a live run's objects are never removed from under it).
+        do { try await database.acquireLease(.clean) } catch let held as RunLease.Held {
+            throw CommandFailure(message: held.description + " (a live run removes what it created itself)", code: 3)
+        }
+        do {
+            try await clean(database)
+            try? await database.releaseLease()
+        } catch {
+            try? await database.releaseLease()
+            throw error
+        }
+    }
+
+    private func clean(_ database: ResultsDatabase) async throws {
         let runIds: [Int64]
         if let run {
             guard try await database.run(run) != nil else { throw CommandFailure(message: "--run \(run): no such run in \(db)") }
@@ -47,7 +69,7 @@ struct Clean: AsyncParsableCommand {
             failures += report.failures
         }
         print("removed \(removed) item(s) listed in \(db)\(run.map { " for run \($0)" } ?? "")")
-        for failure in failures { FileHandle.standardError.write(Data("scoretune: could not remove \(failure)\n".utf8)) }
+        for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
         if !failures.isEmpty { throw ExitCode(1) }
     }
 }

@@ -1,3 +1,4 @@
+import Runner
 import Analysis
 import ArgumentParser
 import Foundation
@@ -37,7 +38,7 @@ struct Compare: AsyncParsableCommand {
                 throw CommandFailure(message: "--junit \(junit): cannot be written (\(error.localizedDescription))")
             }
         }
-        if comparison.rows.isEmpty { FileHandle.standardError.write(Data("scoretune: no cells matched between the two runs\n".utf8)) }
+        if comparison.rows.isEmpty { Console.error("scoretune: no cells matched between the two runs\n") }
         throw ExitCode(comparison.regressed ? 1 : 0)
     }
 

@@ -1,3 +1,4 @@
+import Runner
 import ArgumentParser
 import FaultProxy
 import Foundation
@@ -33,13 +34,13 @@ struct Proxy: AsyncParsableCommand {
             }
         }
         let proxy = FaultProxy(profile: network, upstreamHost: host, upstreamPort: port) { fault in
-            FileHandle.standardError.write(Data("\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: fault.time))) connection \(fault.connection): \(fault.kind.rawValue) after \(fault.bytesMoved) bytes\n".utf8))
+            Console.error("\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: fault.time))) connection \(fault.connection): \(fault.kind.rawValue) after \(fault.bytesMoved) bytes\n")
         }
         let bound: Int
         do { bound = try await proxy.start(port: listenPort) } catch {
             throw CommandFailure(message: "--listen \(listen): cannot listen (\(error))", code: 1)
         }
-        FileHandle.standardError.write(Data("scoretune proxy: 127.0.0.1:\(bound) → \(host):\(port)\n".utf8))
+        Console.error("scoretune proxy: 127.0.0.1:\(bound) → \(host):\(port)\n")
         let task = Task { () -> Void in
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }

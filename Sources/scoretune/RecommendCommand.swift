@@ -59,8 +59,7 @@ extension RecommendOptions.Objective: ExpressibleByArgument {}
 
 /// Opens an existing results database, or ends with one line and exit 2.
 func openResults(_ path: String) throws -> ResultsDatabase {
-    guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure(message: "\(path): no such results database (run a scenario first, or pass --db)") }
-    do { return try ResultsDatabase(path: path) } catch let error as ResultsDatabase.OpenError { throw CommandFailure(message: error.description) }
+    do { return try ResultsDatabase(path: path, access: .read) } catch let error as ResultsDatabase.OpenError { throw CommandFailure(message: error.description) }
 }
 
 /// The run's analysis, or one line and exit 2 when there is no such run.

@@ -8,8 +8,10 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scenario: Score's data path across a grid of settings, every attempt recorded in SQLite.",
         discussion: """
-        Exit status: 0 the run finished (failed trials are results, not errors), 1 the store cannot be used, \
-        2 bad scenario, .env.score or option, 130 interrupted (what the run created is removed first).
+        Exit status: 0 the run finished or spent its time budget (failed trials are results, not errors), \
+        1 the store cannot be used or stopped answering mid-run (status failed), 2 bad scenario, .env.score, option \
+        or results database, 3 the results database is in use by another live run or clean-up, \
+        130 interrupted (what the run created is removed first).
         """)
 
     @Argument(help: "The scenario file (YAML). Not needed with --resume.")
@@ -44,7 +46,10 @@ struct Run: AsyncParsableCommand {
         let task = Task { () -> Result<RunResult, Error> in
             do { return .success(try await runner.run()) } catch { return .failure(error) }
         }
-        let interrupts = Interrupts.cancelOnSignal(task)
+        let identity = runner.identity
+        let interrupts = Interrupts.cancelOnSignal(task) {
+            identity.cleanCommand.map { "what the run created may still be in the store: run `\($0)`" }
+        }
         let result: RunResult
         switch await task.value {
         case .success(let value): result = value
@@ -58,11 +63,16 @@ struct Run: AsyncParsableCommand {
         } else {
             printSummary(result)
         }
+        let cleanCommand = identity.cleanCommand ?? "scoretune clean --run \(result.runId)"
         for failure in result.leftBehind {
-            FileHandle.standardError.write(Data("scoretune: could not remove \(failure); run `scoretune clean --run \(result.runId)`\n".utf8))
+            Console.error("scoretune: could not remove \(failure); run `\(cleanCommand)`\n")
+        }
+        if result.status == "failed" {
+            throw CommandFailure(message: "run \(result.runId) failed: \(result.failure ?? "the store stopped answering")"
+                                 + (result.leftBehind.isEmpty ? "" : "; once the store is back, run `\(cleanCommand)`"), code: 1)
         }
         if result.status == "interrupted" || interrupts.happened {
-            FileHandle.standardError.write(Data("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed (finish it with --resume \(result.runId))\n".utf8))
+            Console.error("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed (finish it with --resume \(result.runId))\n")
             throw ExitCode(130)
         }
     }
@@ -84,6 +94,7 @@ struct Run: AsyncParsableCommand {
         }
         print("")
         if let best = result.summary.bestUpload { print("best upload:   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
+        if let why = result.summary.noBestReason { print("best cell:     none (\(why))") }
         if let best = result.summary.bestDownload { print("best download: \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
     }
 }
@@ -91,6 +102,7 @@ struct Run: AsyncParsableCommand {
 struct RunReport: Encodable {
     var runId: Int64
     var status: String
+    var failure: String?
     var database: String
     var cellsDone: Int
     var cellsTotal: Int
@@ -102,6 +114,7 @@ struct RunReport: Encodable {
     init(result: RunResult, database: String) {
         runId = result.runId
         status = result.status
+        failure = result.failure
         self.database = database
         cellsDone = result.cellsDone
         cellsTotal = result.cellsTotal

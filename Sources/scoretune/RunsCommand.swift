@@ -14,6 +14,7 @@ struct Runs: AsyncParsableCommand {
         let runs = try await database.runs()
         guard !runs.isEmpty else { return print("\(db): no runs yet") }
         let formatter = ISO8601DateFormatter()
+        let live = try await database.liveLease()
         print(["id", "scenario", "mode", "backend", "started (UTC)", "status", "cells", "best up MB/s", "best down MB/s"].joined(separator: "\t"))
         for run in runs {
             let analysis = try await RunAnalysis.load(database: database, runId: run.id)
@@ -21,7 +22,9 @@ struct Runs: AsyncParsableCommand {
             let up = analysis.cells.compactMap { $0.upload?.median }.max().map { String(format: "%.1f", $0) } ?? "–"
             let down = analysis.cells.compactMap { $0.download?.median }.max().map { String(format: "%.1f", $0) } ?? "–"
             print([String(run.id), run.scenarioName, run.mode, run.backendServer ?? run.backendEndpoint,
-                   formatter.string(from: Date(timeIntervalSince1970: run.startedAt)), run.status,
+                   formatter.string(from: Date(timeIntervalSince1970: run.startedAt)),
+                   // A run marked running whose owner is gone (kill -9) is not running.
+                   run.status == "running" && live?.runId != run.id ? "interrupted (owner gone)" : run.status,
                    "\(done)/\(analysis.cells.count)", up, down].joined(separator: "\t"))
         }
     }

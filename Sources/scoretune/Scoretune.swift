@@ -27,7 +27,7 @@ enum Main {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("scoretune: \(failure.message)\n".utf8))
+            Console.error("scoretune: \(failure.message)\n")
             Foundation.exit(failure.code)
         } catch {
             let code = Scoretune.exitCode(for: error)
@@ -35,7 +35,7 @@ enum Main {
                 print(Scoretune.fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data("scoretune: \(Scoretune.fullMessage(for: error))\n".utf8))
+            Console.error("scoretune: \(Scoretune.fullMessage(for: error))\n")
             Foundation.exit(2)
         }
     }

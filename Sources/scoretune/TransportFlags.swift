@@ -1,3 +1,4 @@
+import Runner
 import ArgumentParser
 import Foundation
 import Transport
@@ -15,7 +16,7 @@ struct TransportFlags: ParsableArguments {
             throw CommandFailure(message: "--ca-bundle \(caBundle): cannot be read")
         }
         if insecure {
-            FileHandle.standardError.write(Data("scoretune: warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)\n".utf8))
+            Console.error("scoretune: warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)\n")
         }
         return TransportOptions(verifyTLS: !insecure, caBundle: caBundle)
     }

@@ -50,9 +50,9 @@ final class SyntheticObjectTests: XCTestCase {
         XCTAssertEqual(data.withUnsafeBytes { object.firstMismatch($0, at: 1001) }, 0, "shifted by one byte")
     }
 
-    func testPartDigestsMatchOpenSSLOverTheFullBytes() {
+    func testPartDigestsMatchOpenSSLOverTheFullBytes() throws {
         let partSize: Int64 = 1_250_000  // not a multiple of the 1 MiB chunk: parts split chunks
-        let digests = object.md5s(partSize: partSize)
+        let digests = try object.md5s(partSize: partSize)
         let whole = bytes(object, offset: 0, count: Int(object.size))
         XCTAssertEqual(digests.parts.count, 3)
         XCTAssertEqual(digests.whole, Digest.hash(.md5, whole).hexString)
@@ -63,12 +63,28 @@ final class SyntheticObjectTests: XCTestCase {
         }
     }
 
-    func testOnePartSpanningTheObjectIsTheWholeDigest() {
+    func testOnePartSpanningTheObjectIsTheWholeDigest() throws {
         let whole = Digest.hash(.md5, bytes(object, offset: 0, count: Int(object.size))).hexString
         for partSize in [object.size, object.size + 1, 1 << 40] {
-            let digests = object.md5s(partSize: partSize)
+            let digests = try object.md5s(partSize: partSize)
             XCTAssertEqual(digests.whole, whole)
             XCTAssertEqual(digests.parts, [whole], "part size \(partSize)")
+        }
+    }
+
+    /// Ctrl-C while the MD5s of a huge object are prepared stops the hashing, not hours later.
+    func testHashingAHugeObjectStopsWhenCancelled() async throws {
+        let huge = SyntheticObject(seed: 1, index: 0, size: 1 << 40)
+        let task = Task { try huge.md5s(partSize: 64 << 20) }
+        try await Task.sleep(for: .milliseconds(200))
+        let cancelledAt = ContinuousClock.now
+        task.cancel()
+        do {
+            _ = try await task.value
+            XCTFail("1 TiB hashed in full")
+        } catch is CancellationError {
+            // 64 MiB of MD5 at the slowest core seen here is 0.1 s; 5 s leaves room for a loaded machine.
+            XCTAssertLessThan(cancelledAt.duration(to: .now), .seconds(5))
         }
     }
 

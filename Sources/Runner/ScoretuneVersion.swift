@@ -1,0 +1,4 @@
+/// The version recorded with every run and printed by `--version`.
+public enum ScoretuneVersion {
+    public static let current = "0.3.0"
+}
