@@ -18,7 +18,7 @@ final class CompareTests: XCTestCase {
         // Output goes to a file, not a pipe: a backend started here lives on after the script and
         // would hold a pipe open.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-shell-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle

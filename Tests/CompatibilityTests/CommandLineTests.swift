@@ -37,7 +37,7 @@ final class CommandLineTests: XCTestCase {
             for command in ["config", "check"] {
                 let result = try scoretune([command, "--env", path])
                 XCTAssertFalse((result.out + result.err).contains(secret), "\(command) printed the secret for \(text.debugDescription):\n\(result.out)\(result.err)")
-                XCTAssertNotEqual(result.status, 0, text.debugDescription)
+                XCTAssertLessThan(result.status, 128, "no crash: \(text.debugDescription)")
             }
         }
     }
