@@ -178,4 +178,32 @@ final class TrustTests: XCTestCase {
         XCTAssertEqual(store.files("score-object").filter { !$0.contains(".rclone_temp_") }, ["data/heliograph"])
         XCTAssertEqual(store.files("score-state"), [])
     }
+
+    /// Started on a pseudo-terminal that then closes (an SSH drop): the run cleans up as for
+    /// Ctrl-C and exits 130, instead of dying on a write to the gone terminal.
+    func testClosedTerminalIsACtrlC() async throws {
+        let run = try TemporaryRun(.seaweedfs, longScenario)
+        addTeardownBlock { run.remove() }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let trigger = run.folder.appendingPathComponent("close-now").path
+        let helper = Process()
+        helper.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        helper.arguments = ["python3", LocalBackend.packageRoot.appendingPathComponent("scripts/tests/hangup.py").path, trigger,
+                            ScoretuneBinary.url.path, "run", run.scenario, "--db", run.database]
+        let output = Pipe()
+        helper.standardOutput = output
+        try helper.run()
+        XCTAssertTrue(waitUntil { (try? run.count("SELECT count(*) FROM created WHERE removed_at IS NULL")) ?? 0 >= 1 }, "the run never started")
+        _ = FileManager.default.createFile(atPath: trigger, contents: nil)
+        let report = output.fileHandleForReading.readDataToEndOfFile()
+        helper.waitUntilExit()
+        let end = try XCTUnwrap(JSONSerialization.jsonObject(with: report) as? [String: Any], String(decoding: report, as: UTF8.self))
+        XCTAssertEqual(end["exit"] as? Int, 130, "\(end)")
+        XCTAssertNil(end["signal"], "killed by a signal: \(end)")
+        XCTAssertTrue((end["output"] as? String ?? "").contains("cells"), "the live progress line was on the terminal: \(end)")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+    }
 }
