@@ -39,6 +39,7 @@ public final class S3CompatibilityCheck: Sendable {
         buckets.forEach(add)
         guard !buckets.contains(where: { $0.status == .fail }) else { return steps }
         add(await sentinel(s3))
+        guard !Task.isCancelled else { return steps }
 
         let created = CreatedResources()
         let probe = ScoreProbe(s3: s3, bucket: settings.objectBucket, key: probePrefix + "object", created: created)
@@ -146,7 +147,24 @@ public final class S3CompatibilityCheck: Sendable {
 
     static func cleanup(_ s3: S3Client, created: CreatedResources, bucket: String, prefix: String) async -> CheckStep {
         let started = Date()
-        let (removed, aborted, failures) = await created.removeAll(using: s3)
+        var (removed, aborted, failures) = await created.removeAll(using: s3)
+        // Then everything under the probe's own prefix (a fresh UUID: all of it is the probe's):
+        // a request cut off by Ctrl-C may have created an object or an upload whose answer never
+        // came back, so it is in no list but the store's.
+        do {
+            for upload in try await s3.listMultipartUploads(bucket: bucket, prefix: prefix) {
+                do { try await s3.abortMultipartUpload(bucket: bucket, key: upload.key, uploadId: upload.uploadId); aborted += 1 } catch {
+                    failures.append("upload \(upload.uploadId) of \(upload.key): \(error)")
+                }
+            }
+            for object in try await s3.listObjects(bucket: bucket, prefix: prefix) {
+                do { try await s3.deleteObject(bucket: bucket, key: object.key); removed += 1 } catch {
+                    failures.append("\(object.key): \(error)")
+                }
+            }
+        } catch {
+            failures.append("could not list \(prefix): \(error)")
+        }
         var leftovers: [String] = []
         do {
             leftovers += try await s3.listObjects(bucket: bucket, prefix: prefix).map { "object \($0.key)" }

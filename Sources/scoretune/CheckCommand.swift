@@ -47,7 +47,13 @@ struct Check: AsyncParsableCommand {
             CheckPrinter.summary(steps, outcome: outcome)
         }
         if interrupted.happened {
-            Console.error("scoretune: interrupted; the probe's objects were removed\n")
+            // Say what the clean-up really did: it is the last row when it ran.
+            if let cleanup = steps.last(where: { $0.name == "cleanup" }) {
+                Console.error(cleanup.status == .pass ? "scoretune: interrupted; \(cleanup.detail)\n"
+                              : "scoretune: interrupted; NOT everything was removed: \(cleanup.detail)\n")
+            } else {
+                Console.error("scoretune: interrupted before the probe created anything\n")
+            }
             throw ExitCode(130)
         }
         throw ExitCode(outcome.rawValue)

@@ -54,13 +54,17 @@ final class CheckAgainstBackendsTests: XCTestCase {
         try await assertNothingLeft(.ceph)
     }
 
-    func testRcloneTellsTheTruthAboutRangesAndSigV2() async throws {
+    func testRcloneTellsTheTruthAboutRangesSigV2AndPartMarkers() async throws {
         let steps = try await run(.rclone)
         XCTAssertEqual(status(steps, "ranged GET"), .warn)
         XCTAssertTrue(steps.first { $0.name == "ranged GET" }?.detail.contains("instead of 206") ?? false)
         XCTAssertEqual(status(steps, "signing"), .warn)
         XCTAssertTrue(steps.first { $0.name == "signing" }?.detail.contains("refuses SigV2") ?? false)
-        XCTAssertEqual(CheckOutcome.of(steps), .compatible, "warnings only")
+        // rclone answers part-number-marker=1 with part 1: Score's per-part check fails there.
+        XCTAssertEqual(status(steps, "list parts"), .fail)
+        let listParts = steps.first { $0.name == "list parts" }?.detail ?? ""
+        XCTAssertTrue(listParts.contains("marker 1 gave part 1, not part 2") && listParts.contains("treats the marker as inclusive"), listParts)
+        XCTAssertEqual(CheckOutcome.of(steps), .incompatible)
 
         let v2 = try await run(.rclone, overrides: ["S3_SIGV4ENABLED": "false"])
         XCTAssertEqual(status(v2, "credentials"), .fail)
@@ -93,5 +97,23 @@ final class CheckAgainstBackendsTests: XCTestCase {
         let steps = try await run(.seaweedfs, overrides: ["UPLOAD_PARTSIZE": "3000000000"])
         XCTAssertEqual(steps.map(\.name), ["config"])
         XCTAssertEqual(CheckOutcome.of(steps), .badConfiguration)
+    }
+
+    /// Ctrl-C at any moment of the probe: whatever it had created is gone, and it says so truly.
+    func testInterruptedCheckLeavesNothing() async throws {
+        let env = try LocalBackend.seaweedfs.settings().path
+        let (s3, settings) = try LocalBackend.seaweedfs.client(transport: transport)
+        for delay in [0.05, 0.15, 0.25, 0.35, 0.45, 0.6] {
+            let process = try ScoretuneBinary.start(["check", "--env", env])
+            try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+            let err = String(decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertTrue([0, 130].contains(process.terminationStatus), "after \(delay) s: \(process.terminationStatus) \(err)")
+            XCTAssertFalse(err.contains("NOT everything"), err)
+            let objects = try await s3.listObjects(bucket: settings.objectBucket, prefix: "scoretune-check/")
+            let uploads = try await s3.listMultipartUploads(bucket: settings.objectBucket, prefix: "scoretune-check/")
+            XCTAssertEqual(objects.map(\.key) + uploads.map(\.key), [], "left after Ctrl-C at \(delay) s: \(err)")
+        }
     }
 }
