@@ -23,6 +23,8 @@ final class ConnectionPair: @unchecked Sendable {
     private var sinceRoll = 0
     private var moved: Int64 = 0
     private var closed = false
+    /// A request went on to the store whose answer is to be lost.
+    private var loseNextAnswer = false
 
     /// Reading stops while this much is queued in one direction (the proxy's memory bound).
     static let highWater = 4 << 20
@@ -53,10 +55,18 @@ final class ConnectionPair: @unchecked Sendable {
     /// the rest goes on toward the other side.
     func received(_ buffer: ByteBuffer, from side: Side) {
         guard !closed else { return }
+        if side == .store, loseNextAnswer {
+            // The store has answered a request whose answer the network loses.
+            log(.lostAnswer)
+            reset()
+            return
+        }
         if side == .client, framer != nil {
             var forward = ByteBuffer()
             let answered = framer!.take(buffer, forwardInto: &forward)
-            for kind in answered { answer(kind) }
+            for kind in answered {
+                if kind == .lostAnswer { loseNextAnswer = true } else { answer(kind) }
+            }
             if forward.readableBytes > 0 { deliver(forward, from: side) } else { channel(side)?.read() }
             return
         }
@@ -66,11 +76,12 @@ final class ConnectionPair: @unchecked Sendable {
     /// The framer that finds request boundaries, when the profile answers some requests itself.
     private lazy var framer: RequestFramer? = {
         let faults = profile.faults
-        guard faults.slowDownPerRequest > 0 || faults.errorPerRequest > 0 else { return nil }
+        guard faults.slowDownPerRequest > 0 || faults.errorPerRequest > 0 || faults.lostAnswerPerRequest > 0 else { return nil }
         return RequestFramer { [self] in
             let roll = dice.roll()
             if roll < faults.slowDownPerRequest { return .slowDown }
             if roll < faults.slowDownPerRequest + faults.errorPerRequest { return .serverError }
+            if roll < faults.slowDownPerRequest + faults.errorPerRequest + faults.lostAnswerPerRequest { return .lostAnswer }
             return nil
         }
     }()
@@ -83,8 +94,9 @@ final class ConnectionPair: @unchecked Sendable {
             : ("500 Internal Server Error", "InternalError", "We encountered an internal error. Please try again.")
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>scoretune-proxy-\(id)</RequestId></Error>"
         let head = "HTTP/1.1 \(status)\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nx-amz-request-id: scoretune-proxy-\(id)\r\n\r\n"
-        var buffer = ByteBuffer()
-        buffer.writeString(head + body)
+        var written = ByteBuffer()
+        written.writeString(head + body)
+        let buffer = written
         let due = max(DispatchTime.now().uptimeNanoseconds + UInt64(profile.rttMilliseconds * 1e6), lastDue[.store]!)
         lastDue[.store] = due
         eventLoop.scheduleTask(deadline: .uptimeNanoseconds(due)) { [self] in
@@ -168,7 +180,7 @@ final class ConnectionPair: @unchecked Sendable {
         guard !closed else { return }
         let target = other(side)
         let due = lastDue[side]!
-        let close = { [self] in
+        let close: @Sendable () -> Void = { [self] in
             closed = true
             channel(target)?.close(promise: nil)
         }
@@ -223,7 +235,8 @@ func resetAndClose(_ channel: Channel) {
 }
 
 /// Finds HTTP/1.1 request boundaries in what a client sends (head up to a blank line, then
-/// Content-Length bytes of body), and lets a decision swallow whole requests.
+/// Content-Length bytes of body), and lets a decision swallow whole requests. A `lostAnswer`
+/// decision forwards the request and is reported once it is complete, like the swallowed ones.
 struct RequestFramer {
     private var head: [UInt8] = []
     private var bodyLeft: Int64 = 0
@@ -250,12 +263,12 @@ struct RequestFramer {
                 head = []
                 bodyLeft = Self.contentLength(requestHead)
                 swallowing = decide()
-                if swallowing == nil { forward.writeBytes(requestHead) }
+                if swallowing == nil || swallowing == .lostAnswer { forward.writeBytes(requestHead) }
                 inHead = false
             } else {
                 let n = Int(min(Int64(bytes.readableBytes), bodyLeft))
                 let slice = bytes.readSlice(length: n)!
-                if swallowing == nil { forward.writeImmutableBuffer(slice) }
+                if swallowing == nil || swallowing == .lostAnswer { forward.writeImmutableBuffer(slice) }
                 bodyLeft -= Int64(n)
             }
             if !inHead && bodyLeft == 0 {

@@ -25,6 +25,10 @@ public struct NetworkProfile: Sendable, Equatable, Codable {
         /// error bodies) instead of forwarding it. Plain-HTTP stores only.
         public var slowDownPerRequest: Double = 0
         public var errorPerRequest: Double = 0
+        /// Probability, per HTTP request, that the store gets and processes it but its answer never
+        /// reaches the client (the connection is reset when the answer starts): the case where a
+        /// retried create may leave a twin behind. Plain-HTTP stores only.
+        public var lostAnswerPerRequest: Double = 0
 
         public init() {}
     }
@@ -38,7 +42,9 @@ public struct NetworkProfile: Sendable, Equatable, Codable {
 
 /// One fault the proxy injected, for the log and the `faults` table.
 public struct InjectedFault: Sendable, Equatable {
-    public enum Kind: String, Sendable { case reset, stall, refuse, blackhole, slowDown = "slowdown-503", serverError = "error-500" }
+    public enum Kind: String, Sendable {
+        case reset, stall, refuse, blackhole, slowDown = "slowdown-503", serverError = "error-500", lostAnswer = "lost-answer"
+    }
     public var time: Double
     public var connection: Int
     public var kind: Kind

@@ -122,7 +122,7 @@ enum Schema {
                 cell_id INTEGER,
                 time REAL NOT NULL,            -- seconds since 1970
                 connection INTEGER NOT NULL,   -- the proxy's connection number within the cell
-                kind TEXT NOT NULL,            -- reset | stall | refuse | slowdown-503 | error-500
+                kind TEXT NOT NULL,            -- reset | stall | refuse | blackhole | slowdown-503 | error-500 | lost-answer
                 bytes_moved INTEGER NOT NULL   -- by that connection when it happened
             );
             CREATE INDEX faults_cell ON faults(cell_id);

@@ -131,7 +131,7 @@ struct ScenarioChecker {
             profile.seed = block.seed ?? seed
             if let faults = block.faults {
                 for (key, value) in [("reset", faults.reset), ("stall", faults.stall), ("refuse", faults.refuse), ("blackhole", faults.blackhole),
-                                     ("slowdown_503", faults.slowdown_503), ("error_500", faults.error_500)] {
+                                     ("slowdown_503", faults.slowdown_503), ("error_500", faults.error_500), ("lost_answer", faults.lost_answer)] {
                     if let value, !(0...1).contains(value) || value.isNaN { throw fail(path + ["faults", key], nil, "a probability is 0 to 1") }
                 }
                 profile.faults.resetPerMiB = faults.reset ?? 0
@@ -141,6 +141,7 @@ struct ScenarioChecker {
                 profile.faults.blackholePerConnection = faults.blackhole ?? 0
                 profile.faults.slowDownPerRequest = faults.slowdown_503 ?? 0
                 profile.faults.errorPerRequest = faults.error_500 ?? 0
+                profile.faults.lostAnswerPerRequest = faults.lost_answer ?? 0
             }
             profiles[name] = profile
         }

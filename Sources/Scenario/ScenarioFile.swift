@@ -61,6 +61,8 @@ struct ScenarioFile: Decodable {
         var blackhole: Double?
         var slowdown_503: Double?
         var error_500: Double?
+        /// Per request: the store processes it, the answer is lost on the way back.
+        var lost_answer: Double?
     }
 
     struct Backoff: Decodable {
@@ -73,8 +75,8 @@ struct ScenarioFile: Decodable {
         "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order_seed", "backoff", "network", "networks"],
         "network": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
         "networks.*": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
-        "network.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500"],
-        "networks.*.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500"],
+        "network.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500", "lost_answer"],
+        "networks.*.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500", "lost_answer"],
         "objects": ["sizes", "distribution", "count", "seed"],
         "objects.distribution[]": ["size", "weight"],
         "grid": ["UPLOAD_PARTSIZE", "DOWNLOAD_PARTSIZE", "UPLOAD_RETRY_LIMIT", "UPLOAD_CONNECTIONTIMEOUT",

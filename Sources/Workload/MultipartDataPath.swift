@@ -22,7 +22,7 @@ public struct MultipartDataPath: DataPath {
         do {
             ledger = try await plan.journal.willCreate(creations)
             let uploadId = try await clock.phase("initiate") {
-                let id = try await plan.retried(clock) { try await plan.server.createMultipartUpload(bucket: plan.objectBucket, key: key) }
+                let id = try await plan.createUpload(plan.server, key: key, clock: clock)
                 uploadIdBox.value = id
                 try await plan.journal.uploadIdKnown(ledger[0], uploadId: id)
                 return id

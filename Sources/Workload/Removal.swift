@@ -38,23 +38,27 @@ public enum Removal {
         case .object:
             do { try await s3.deleteObject(bucket: item.bucket, key: item.key) } catch let error as S3Error where error.status == 404 {}
         case .upload:
-            let ids: [String]
             if let uploadId {
-                ids = [uploadId]
-            } else {
-                // The process stopped between recording the key and learning the upload id.
-                ids = try await s3.listMultipartUploads(bucket: item.bucket, prefix: item.key)
-                    .filter { $0.key == item.key }.map(\.uploadId)
-            }
-            for id in ids {
                 do {
-                    try await s3.abortMultipartUpload(bucket: item.bucket, key: item.key, uploadId: id)
+                    try await s3.abortMultipartUpload(bucket: item.bucket, key: item.key, uploadId: uploadId)
                 } catch let error as S3Error where error.status == 404 {}
             }
+            // Also every other upload on the key: the process may have stopped before learning the
+            // id, or a create whose answer was lost may have left a twin.
+            try await abortUploads(on: item.key, in: item.bucket, using: s3)
         case .prefix:
             for object in try await s3.listObjects(bucket: item.bucket, prefix: item.key) {
                 do { try await s3.deleteObject(bucket: item.bucket, key: object.key) } catch let error as S3Error where error.status == 404 {}
             }
+        }
+    }
+
+    /// Aborts every upload in progress on exactly this key (a run-unique key: all of them are the run's).
+    static func abortUploads(on key: String, in bucket: String, using s3: S3Client) async throws {
+        for upload in try await s3.listMultipartUploads(bucket: bucket, prefix: key) where upload.key == key {
+            do {
+                try await s3.abortMultipartUpload(bucket: bucket, key: key, uploadId: upload.uploadId)
+            } catch let error as S3Error where error.status == 404 {}
         }
     }
 }

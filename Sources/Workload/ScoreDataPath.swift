@@ -33,7 +33,7 @@ public struct ScoreDataPath: DataPath {
             let digests = try await plan.digests.digests(for: object, partSize: partSize)
             ledger = try await plan.journal.willCreate(creations)
             let (uploadId, statePrefix, urls) = try await clock.phase("initiate") {
-                let uploadId = try await plan.retried(clock) { try await plan.server.createMultipartUpload(bucket: plan.objectBucket, key: key) }
+                let uploadId = try await plan.createUpload(plan.server, key: key, clock: clock)
                 uploadIdBox.value = uploadId
                 try await plan.journal.uploadIdKnown(ledger[0], uploadId: uploadId)
                 // Score's server hands the client one presigned PUT per part, valid for 6 days.

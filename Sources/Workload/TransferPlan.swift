@@ -72,6 +72,16 @@ public func inParallel<Item: Sendable>(_ items: [Item], width: Int, _ body: @esc
 }
 
 extension TransferPlan {
+    /// CreateMultipartUpload under the retry policy, leaving no twin behind: an attempt whose
+    /// answer was lost may still have created an upload, so before each retry the uploads already
+    /// on this key are aborted. The key holds a UUID of this run's, so every upload on it is ours.
+    func createUpload(_ client: S3Client, key: String, clock: TrialClock) async throws -> String {
+        try await retried(clock) {
+            if AttemptContext.current.attempt > 1 { try await Removal.abortUploads(on: key, in: objectBucket, using: client) }
+            return try await client.createMultipartUpload(bucket: objectBucket, key: key)
+        }
+    }
+
     /// Runs an operation under the retry policy and adds its retries to the trial's count.
     @discardableResult
     func retried<T>(_ clock: TrialClock, _ operation: () async throws -> T) async throws -> T {

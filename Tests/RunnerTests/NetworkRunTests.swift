@@ -46,6 +46,24 @@ final class NetworkRunTests: XCTestCase {
         XCTAssertGreaterThan(try run.count("SELECT count(*) FROM faults WHERE kind = 'reset'"), 0, "every injected reset is in the faults table")
     }
 
+    /// The store creates the upload but the answer is lost: the retried create must not leave its
+    /// twin behind (the run's snapshot check above compares the store before and after).
+    func testLostCreateAnswersLeaveNoTwinUploads() async throws {
+        let (run, result) = try await self.run("""
+            mode: multipart
+            objects: {sizes: [6MiB], count: 12, seed: 21}
+            network: {faults: {lost_answer: 0.3}, seed: 8}
+            grid: {UPLOAD_PARTSIZE: 6MiB, DOWNLOAD_PARTSIZE: 6MiB, parallel: 1, clients: 1, UPLOAD_RETRY_LIMIT: 8}
+            backoff: {base: 5ms, max: 20ms}
+            repetitions: 1
+            warmup: 0
+            """)
+        XCTAssertEqual(result.status, "completed")
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM faults WHERE kind = 'lost-answer'"), 0)
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM attempts WHERE operation = 'CreateMultipartUpload' AND attempt > 1"), 0,
+                             "some create was retried after its answer was lost (the case under test)")
+    }
+
     /// Stalls of 30 s: a 2 s stall timeout recovers within seconds, a 60 s one waits each stall out.
     func testAShortStallTimeoutRecoversWhereALongOneWaits() async throws {
         let (run, result) = try await self.run("""
