@@ -28,7 +28,8 @@ enum FailureAdvice {
             return "the store rejected the signature: S3_SECRETKEY is wrong" + (sigV4 ? "" : " (or the store does not support SigV2: try S3_SIGV4ENABLED=true)")
         case "InvalidAccessKeyId":
             return "the store does not know this access key: fix S3_ACCESSKEY"
-        case "UnsupportedAlgorithm", "NotImplemented", "InvalidRequest" where !sigV4:
+        // The condition covers all three codes: a user already on SigV4 is not told to set SigV4.
+        case "UnsupportedAlgorithm" where !sigV4, "NotImplemented" where !sigV4, "InvalidRequest" where !sigV4:
             return "the store does not accept SigV2 (\(error.code)): set S3_SIGV4ENABLED=true"
         case "AccessDenied":
             return "the credentials are valid but may not list buckets (\(error.message)); Score needs read/write on both buckets"

@@ -13,6 +13,22 @@ class S3OperationChecks: XCTestCase {
     let transport = CurlTransport()
     override func tearDown() { transport.shutdown() }
 
+    /// An empty bucket name is refused before anything is sent, and the connection stays usable.
+    func checkEmptyBucketIsRefusedAndHarmless() async throws {
+        let (s3, settings) = try backend.client(transport: transport)
+        for _ in 0..<3 {
+            do {
+                try await s3.headBucket("")
+                XCTFail("an empty bucket name was sent")
+            } catch let error as S3Error {
+                XCTAssertEqual(error.code, "InvalidBucketName")
+            }
+            try await s3.headBucket(settings.objectBucket)
+            let buckets = try await s3.listBuckets()
+            XCTAssertFalse(buckets.isEmpty)
+        }
+    }
+
     func checkObjectRoundTripListingAndDelete() async throws {
         let (s3, settings) = try backend.client(transport: transport)
         let bucket = settings.objectBucket
@@ -151,6 +167,7 @@ class S3OperationChecks: XCTestCase {
 final class SeaweedFSOperationTests: S3OperationChecks {
     override var backend: LocalBackend { .seaweedfs }
     func testObjectRoundTripListingAndDelete() async throws { try await checkObjectRoundTripListingAndDelete() }
+    func testEmptyBucketIsRefusedAndHarmless() async throws { try await checkEmptyBucketIsRefusedAndHarmless() }
     func testMultipartLifecycle() async throws { try await checkMultipartLifecycle() }
     func testPresignedPartUploadAndRangedGet() async throws { try await checkPresignedPartUploadAndRangedGet() }
     func testWrongSecretIsATyped403() async throws { try await checkWrongSecretIsATyped403() }
@@ -160,6 +177,7 @@ final class SeaweedFSOperationTests: S3OperationChecks {
 final class RcloneOperationTests: S3OperationChecks {
     override var backend: LocalBackend { .rclone }
     func testObjectRoundTripListingAndDelete() async throws { try await checkObjectRoundTripListingAndDelete() }
+    func testEmptyBucketIsRefusedAndHarmless() async throws { try await checkEmptyBucketIsRefusedAndHarmless() }
     func testMultipartLifecycle() async throws { try await checkMultipartLifecycle() }
     func testPresignedPartUploadAndRangedGet() async throws { try await checkPresignedPartUploadAndRangedGet() }
     func testWrongSecretIsATyped403() async throws { try await checkWrongSecretIsATyped403() }
@@ -169,6 +187,7 @@ final class RcloneOperationTests: S3OperationChecks {
 final class CephOperationTests: S3OperationChecks {
     override var backend: LocalBackend { .ceph }
     func testObjectRoundTripListingAndDelete() async throws { try await checkObjectRoundTripListingAndDelete() }
+    func testEmptyBucketIsRefusedAndHarmless() async throws { try await checkEmptyBucketIsRefusedAndHarmless() }
     func testMultipartLifecycle() async throws { try await checkMultipartLifecycle() }
     func testPresignedPartUploadAndRangedGet() async throws { try await checkPresignedPartUploadAndRangedGet() }
     func testWrongSecretIsATyped403() async throws { try await checkWrongSecretIsATyped403() }

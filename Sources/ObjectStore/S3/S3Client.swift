@@ -253,6 +253,9 @@ public final class S3Client: Sendable {
     private func send(_ operation: String, _ method: String, bucket: String?, key: String?,
                       query: [(String, String?)] = [], headers: [HTTPHeader] = [], body: RequestBody = .empty,
                       partNumber: Int? = nil, sink: ResponseSink? = nil) async throws -> HTTPResponse {
+        if let bucket, bucket.isEmpty {
+            throw S3Error(refusing: operation, code: "InvalidBucketName", message: "the bucket name is empty (not sent)")
+        }
         let target = signable(method, bucket: bucket, key: key, query: query, headers: headers)
         let payloadHash: String
         switch body {

@@ -10,6 +10,16 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
     public var requestId: String?
     public var metrics: AttemptMetrics
 
+    /// A request refused before it is sent (an empty bucket name: `HEAD /` would reach the
+    /// service root, whose answer some stores send with a body that poisons the connection).
+    init(refusing operation: String, code: String, message: String) {
+        self.operation = operation
+        status = 400
+        self.code = code
+        self.message = message
+        metrics = AttemptMetrics()
+    }
+
     init(operation: String, response: HTTPResponse) {
         self.operation = operation
         status = response.status
