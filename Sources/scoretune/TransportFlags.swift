@@ -12,8 +12,15 @@ struct TransportFlags: ParsableArguments {
     var insecure = false
 
     func options() throws -> TransportOptions {
-        if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
-            throw CommandFailure(message: "--ca-bundle \(caBundle): cannot be read")
+        if let caBundle {
+            guard let data = FileManager.default.contents(atPath: caBundle) else {
+                throw CommandFailure(message: "--ca-bundle \(caBundle): cannot be read")
+            }
+            // A PEM bundle: at least one certificate block. A DER file, a key or anything else
+            // would only fail later, at every request, as an untrusted store.
+            guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+                throw CommandFailure(message: "--ca-bundle \(caBundle): is not a PEM bundle of certificates (expected -----BEGIN CERTIFICATE----- blocks)")
+            }
         }
         if insecure {
             Console.error("scoretune: warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)\n")
