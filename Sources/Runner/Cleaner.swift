@@ -32,19 +32,47 @@ public struct Cleaner: Sendable {
         let order: [CreatedRow.Kind: Int] = [.upload: 0, .prefix: 1, .object: 2]
         let retry = RetryPolicy(limit: 3, baseMilliseconds: 100, maxMilliseconds: 1_000)
         var removed: [Int64] = []
+        var storeSilent = false
         for row in open.sorted(by: { (order[$0.kind]!, $0.id) < (order[$1.kind]!, $1.id) }) {
+            // A store that gave no answer at all (frozen, gone) is not asked again for every item:
+            // what is left stays in the ledger for `scoretune clean`.
+            guard !storeSilent else {
+                report.failures.append("\(row.kind.rawValue) \(row.bucket)/\(row.key): not tried, the store did not answer")
+                continue
+            }
             let item = Creation(kind: Creation.Kind(rawValue: row.kind.rawValue)!, bucket: row.bucket, key: row.key)
             do {
                 try await AttemptContext.phase("cleanup") {
-                    try await retry.run { try await remover.remove(item, uploadId: row.uploadId) }
+                    try await Cleaner.removeRetrying(item, uploadId: row.uploadId, remover: remover, retry: retry)
                 }
                 removed.append(row.id)
             } catch {
                 report.failures.append("\(row.kind.rawValue) \(row.bucket)/\(row.key): \(error)")
+                storeSilent = ErrorClass.of(error).isUnanswered
             }
         }
         try? await database.markRemoved(removed)
         report.removed = removed.count
         return report
+    }
+
+    /// Up to the policy's retries for a store that answers (a 503, a reset), but only one more
+    /// try for a store that does not answer at all: each such try waits out the whole limit.
+    static func removeRetrying(_ item: Creation, uploadId: String?, remover: CreationRemover, retry: RetryPolicy) async throws {
+        var attempt = 1, unanswered = 0
+        while true {
+            var context = AttemptContext.current
+            context.attempt = attempt
+            do {
+                try await AttemptContext.$current.withValue(context) { try await remover.remove(item, uploadId: uploadId) }
+                return
+            } catch {
+                let kind = ErrorClass.of(error)
+                if kind.isUnanswered { unanswered += 1 }
+                guard kind.retryable, attempt <= retry.limit, unanswered < 2 else { throw error }
+                try await Task.sleep(for: .milliseconds(retry.delay(beforeRetry: attempt)))
+                attempt += 1
+            }
+        }
     }
 }

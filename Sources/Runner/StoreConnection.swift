@@ -86,8 +86,10 @@ public struct StoreConnection: Sendable {
     public var housekeeping: S3Client { client(connect: .seconds(15), stall: StoreConnection.serverReadTimeout) }
     public var azureHousekeeping: AzureClient { azureClient(connect: .seconds(15), stall: StoreConnection.serverReadTimeout) }
 
-    /// Removes ledger entries from this store.
+    /// Removes ledger entries from this store. Shorter waits than the server's own calls: a
+    /// clean-up after Ctrl-C must not hang on a frozen store (what it cannot remove stays listed).
     public var remover: CreationRemover {
-        isAzure ? AzureRemover(azure: azureHousekeeping) : S3Remover(s3: housekeeping)
+        isAzure ? AzureRemover(azure: azureClient(connect: .seconds(10), stall: .seconds(10)))
+            : S3Remover(s3: client(connect: .seconds(10), stall: .seconds(10)))
     }
 }

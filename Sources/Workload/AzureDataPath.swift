@@ -167,6 +167,7 @@ public struct AzureDataPath: DataPath {
     /// Removes a blob a failed upload left (its staged blocks included), outside the trial's
     /// cancellation; what cannot be removed stays in the ledger for `scoretune clean`.
     private func abandon(_ blob: String, ledger: [Int64]) async {
+        guard !Task.isCancelled else { return }  // the run's clean-up takes the whole ledger
         let plan = self.plan
         await Task {
             do {

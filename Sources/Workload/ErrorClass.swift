@@ -16,6 +16,14 @@ public enum ErrorClass: String, Sendable, CaseIterable {
     case transport = "transport-error"
     case cancelled = "cancelled"
 
+    /// No answer came from the store at all (refused, timed out): it may be gone or frozen.
+    public var isUnanswered: Bool {
+        switch self {
+        case .connectionRefused, .connectTimeout, .stallTimeout, .totalTimeout: return true
+        default: return false
+        }
+    }
+
     /// 4xx means the request itself is wrong (or forbidden): sending it again cannot help.
     public var retryable: Bool {
         switch self {

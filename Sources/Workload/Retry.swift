@@ -34,7 +34,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Full jitter: uniformly 0 … min(max, base × 2^(n-1)).
-    func delay(beforeRetry n: Int) -> Int64 {
+    public func delay(beforeRetry n: Int) -> Int64 {
         let ceiling = min(maxMilliseconds, baseMilliseconds << min(n - 1, 20))
         return Int64.random(in: 0...max(0, ceiling))
     }

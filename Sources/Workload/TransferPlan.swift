@@ -90,9 +90,11 @@ extension TransferPlan {
         return value
     }
 
-    /// Removes what a failed or interrupted transfer created, outside the trial's cancellation so
-    /// that Ctrl-C still cleans up; what cannot be removed stays in the ledger for `scoretune clean`.
+    /// Removes what a failed transfer created; what cannot be removed stays in the ledger. After
+    /// Ctrl-C nothing is tried here: the run's clean-up removes the whole ledger at once, with
+    /// short limits, instead of every interrupted transfer waiting on the store in turn.
     func abandon(_ creations: [Creation], ids: [Int64], uploadId: String?) async {
+        guard !Task.isCancelled else { return }
         let plan = self
         await Task {
             var removed: [Int64] = []
@@ -104,7 +106,10 @@ extension TransferPlan {
                         }
                     }
                     removed.append(id)
-                } catch {}
+                } catch {
+                    // A store that does not answer is not asked again for the rest.
+                    if ErrorClass.of(error).isUnanswered { break }
+                }
             }
             try? await plan.journal.removed(removed)
         }.value

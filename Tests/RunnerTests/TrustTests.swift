@@ -206,4 +206,56 @@ final class TrustTests: XCTestCase {
         let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
         XCTAssertEqual(after, before, after.difference(from: before))
     }
+
+    /// A run against a store that froze (SIGSTOP): Ctrl-C ends the run within the clean-up's short
+    /// limits, and a second Ctrl-C quits at once naming the exact clean command.
+    func testCtrlCOnAFrozenStore() throws {
+        for twice in [false, true] {
+            let store = try PrivateRclone()
+            defer { store.remove() }
+            let scenario = store.folder.appendingPathComponent("s.yaml").path
+            try """
+            env: \(store.envPath)
+            objects: {sizes: [40MiB], count: 4, seed: 3}
+            grid: {UPLOAD_PARTSIZE: 20MiB, parallel: 2}
+            repetitions: 50
+            warmup: 0
+            """.write(toFile: scenario, atomically: true, encoding: .utf8)
+            let database = store.folder.appendingPathComponent("r.sqlite").path
+            let process = try ScoretuneBinary.start(["run", scenario, "--db", database, "--quiet"])
+            var configuration = Configuration()
+            configuration.readonly = true
+            XCTAssertTrue(waitUntil {
+                (try? DatabaseQueue(path: database, configuration: configuration).read {
+                    try Int.fetchOne($0, sql: "SELECT count(*) FROM created WHERE removed_at IS NULL") ?? 0 }) ?? 0 >= 1
+            })
+            kill(store.process!.processIdentifier, SIGSTOP)
+            Thread.sleep(forTimeInterval: 0.5)
+            kill(process.processIdentifier, SIGINT)
+            if twice {
+                Thread.sleep(forTimeInterval: 1)
+                XCTAssertTrue(process.isRunning, "still cleaning up against the frozen store")
+                let second = Date()
+                kill(process.processIdentifier, SIGINT)
+                let status = waitForExit(process, seconds: 10)
+                if status == nil { process.terminate() }
+                XCTAssertEqual(status, 130)
+                XCTAssertLessThan(Date().timeIntervalSince(second), 3, "a second Ctrl-C quits at once")
+                let err = stderr(process)
+                XCTAssertTrue(err.contains("quit at once; what the run created may still be in the store: run `scoretune clean --run 1 --db \(database)`"), err)
+            } else {
+                let first = Date()
+                let status = waitForExit(process, seconds: 60)
+                if status == nil { process.terminate() }
+                XCTAssertEqual(status, 130)
+                XCTAssertLessThan(Date().timeIntervalSince(first), 40, "the clean-up gives up on a frozen store")
+                let err = stderr(process)
+                XCTAssertTrue(err.contains("run `scoretune clean --run 1 --db \(database)`"), err)
+            }
+            kill(store.process!.processIdentifier, SIGCONT)
+            let clean = try ScoretuneBinary.run(["clean", "--db", database])
+            XCTAssertEqual(clean.status, 0, clean.err)
+            XCTAssertEqual(store.files("score-state"), [])
+        }
+    }
 }
