@@ -159,7 +159,7 @@ public struct Recommendation: Sendable, Encodable {
         return ProfileSettings(settings: settings, properties: properties, notes: [])
     }
 
-    /// The Azure profile (score-facts.md): UPLOAD_PARTSIZE sets only the download range size; the
+    /// The Azure profile (docs/score.md): UPLOAD_PARTSIZE sets only the download range size; the
     /// upload block size and parallelism are score-client properties; the S3 SDK's retry limit and
     /// connect timeout do not apply.
     static func azureSettings(_ cell: CellRow, blockSize: Int64, evidence: String) -> ProfileSettings {

@@ -14,7 +14,7 @@ public final class AzureCompatibilityCheck: Sendable {
     let transport: CurlTransport
     let probeBlob = "scoretune-check/\(UUID().uuidString.lowercased())/object"
 
-    /// What Score's tokens do with each policy, and the permission letters that takes (score-facts.md).
+    /// What Score's tokens do with each policy, and the permission letters that takes (docs/score.md).
     static let uploadLetters = "acw"    // add, create, write: Put Block and Put Block List
     static let downloadLetters = "rl"   // read, list: ranged Get Blob
 

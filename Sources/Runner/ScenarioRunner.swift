@@ -83,7 +83,7 @@ public final class ScenarioRunner: Sendable {
         if settings.profile == .s3, scenario.grid.blockSize != nil {
             throw RunFailure.badInput("\(scenario.path): grid.block_size is the Azure client's azure.blockSize; \(envPath) uses the S3 profile (remove it, or run against an Azure .env.score)")
         }
-        // Score's defaults: transport.parallel 6; on Azure azure.blockSize 104857600 (score-facts.md).
+        // Score's defaults: transport.parallel 6; on Azure azure.blockSize 104857600 (docs/score.md).
         let defaults = Knobs(uploadPartSize: Int64(settings.uploadPartSize), downloadPartSize: nil, retryLimit: settings.retryLimit,
                              connectTimeoutMilliseconds: Int64(settings.connectTimeoutMilliseconds), stallTimeoutMilliseconds: 60_000,
                              parallel: 6, clients: 1, blockSize: settings.profile == .azure ? 104_857_600 : nil)

@@ -16,7 +16,7 @@ public struct StoreConnection: Sendable {
         case azure(AzureSigner)
     }
 
-    /// The AWS SDK's default socket timeout, which Score's server keeps (score-facts.md).
+    /// The AWS SDK's default socket timeout, which Score's server keeps (docs/score.md).
     static let serverReadTimeout: Duration = .seconds(50)
 
     public init(settings: ScoreSettings, transport: CurlTransport, observer: AttemptObserver?) throws {

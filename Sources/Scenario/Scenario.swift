@@ -144,7 +144,7 @@ public struct Knobs: Sendable, Hashable, Codable {
     /// The network profile between client and store (a name in the scenario); nil: direct.
     public var network: String?
     /// Azure only: the block size of uploads (score-client's azure.blockSize). On Azure,
-    /// UPLOAD_PARTSIZE sets the download range size instead (score-facts.md).
+    /// UPLOAD_PARTSIZE sets the download range size instead (docs/score.md).
     public var blockSize: Int64?
 
     public init(uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int, connectTimeoutMilliseconds: Int64,

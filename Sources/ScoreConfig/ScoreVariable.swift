@@ -1,5 +1,5 @@
 /// Every variable of Score's `.env.score` that touches storage, for both profiles, with what
-/// Score does with it (see score-facts.md).
+/// Score does with it (see docs/score.md).
 public enum ScoreVariable: String, CaseIterable, Sendable {
     case springProfiles = "SPRING_PROFILES_ACTIVE"
     case s3Endpoint = "S3_ENDPOINT"

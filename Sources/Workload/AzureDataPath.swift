@@ -49,7 +49,7 @@ public struct AzurePlan: Sendable {
     }
 }
 
-/// Score's Azure data path (score-facts.md, Score's AzureUploadService / AzureDownloadService):
+/// Score's Azure data path (docs/score.md, Score's AzureUploadService / AzureDownloadService):
 /// upload — the server checks that blob `<objectId>` does not exist and hands out one SAS of the
 /// upload policy; the client sends Put Block for every block (`parallel` at once) and Put Block
 /// List with the whole object's Content-MD5 (objects up to 32 MiB: one Put Blob); no state, no

@@ -3,7 +3,7 @@ import ObjectStore
 import ScoreConfig
 import Transport
 
-/// Score's S3 data path, step for step (score-facts.md): the server initiates and presigns, the
+/// Score's S3 data path, step for step (docs/score.md): the server initiates and presigns, the
 /// client PUTs each part and insists ETag == MD5, the server checks the part with ListParts and
 /// writes a marker, finalize completes, writes `data/<id>.meta` and deletes the upload state one
 /// object at a time. Downloads follow the stored layout with presigned ranged GETs.
