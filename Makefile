@@ -3,7 +3,8 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile check-backends clean
+.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile check-backends clean \
+	fuzz-build fuzz fuzz-ci
 
 all: build
 
@@ -56,6 +57,39 @@ test: bootstrap
 # `scoretune check` against every local backend (they stay up afterwards).
 check-backends: release
 	@for b in seaweedfs rclone ceph azure; do scripts/backend start $$b && $(BIN) check --env .scoretune/backends/$$b/.env.score; done
+
+# Coverage-guided fuzzing with libFuzzer (this toolchain's -sanitize=fuzzer), in its own build folder.
+# `make fuzz` runs each target FUZZ_TIME seconds; `make fuzz-ci` a fixed, seeded FUZZ_RUNS runs each.
+# Crashes land in .build-fuzz/artifacts/; replay one with `$(FUZZ_RUN) .build-fuzz/release/FuzzScenario FILE`.
+FUZZ_DIR := .build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_RUNS ?= 2000
+FUZZ_JOBS ?= 2
+FUZZ_ARGS ?=
+# Swift's crash backtracer would take the signal before libFuzzer and no reproducer would be written.
+FUZZ_RUN := SWIFT_BACKTRACE=enable=no
+fuzz_env := FuzzScoreConfig
+fuzz_scenario := FuzzScenario
+
+fuzz-build:
+	@for product in $(fuzz_env) $(fuzz_scenario); do \
+		SCORETUNE_FUZZ=1 swift build -c release --scratch-path $(FUZZ_DIR) -j $(FUZZ_JOBS) -Xswiftc -sanitize=fuzzer --product $$product || exit 1; \
+	done
+
+# $(call fuzz_one,corpus name,product,libFuzzer options)
+define fuzz_one
+	@mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/artifacts
+	$(FUZZ_RUN) $(FUZZ_DIR)/release/$(2) $(3) -timeout=10 -dict=Fuzz/$(1).dict -artifact_prefix=$(FUZZ_DIR)/artifacts/$(1)- \
+		$(FUZZ_ARGS) $(FUZZ_DIR)/corpus/$(1) Fuzz/seeds/$(1)
+endef
+
+fuzz: fuzz-build
+	$(call fuzz_one,env,$(fuzz_env),-max_total_time=$(FUZZ_TIME))
+	$(call fuzz_one,scenario,$(fuzz_scenario),-max_total_time=$(FUZZ_TIME))
+
+fuzz-ci: fuzz-build
+	$(call fuzz_one,env,$(fuzz_env),-runs=$(FUZZ_RUNS) -seed=1)
+	$(call fuzz_one,scenario,$(fuzz_scenario),-runs=$(FUZZ_RUNS) -seed=1)
 
 clean:
 	@for b in seaweedfs rclone ceph azure; do scripts/backend stop $$b >/dev/null 2>&1 || true; done

@@ -3,6 +3,7 @@
 // The flow runs one way: ScoreConfig + Scenario -> Runner -> Workload -> ObjectStore -> Transport;
 // every attempt and trial goes to Results (SQLite), which Analysis reads and Reports render.
 import PackageDescription
+import class Foundation.ProcessInfo
 
 let package = Package(
     name: "scoretune",
@@ -56,3 +57,12 @@ let package = Package(
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )
+
+// libFuzzer targets (`make fuzz`), only when SCORETUNE_FUZZ is set: normal builds never see them.
+// Built with `-Xswiftc -sanitize=fuzzer`; each main.swift starts libFuzzer's driver itself.
+if ProcessInfo.processInfo.environment["SCORETUNE_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "FuzzScoreConfig", dependencies: ["ScoreConfig"], path: "Fuzz/FuzzScoreConfig"),
+        .executableTarget(name: "FuzzScenario", dependencies: ["Scenario"], path: "Fuzz/FuzzScenario"),
+    ]
+}
