@@ -65,6 +65,8 @@ FUZZ_DIR := .build-fuzz
 FUZZ_TIME ?= 60
 FUZZ_RUNS ?= 2000
 FUZZ_JOBS ?= 2
+# Swift code gets libFuzzer's coverage from -sanitize=fuzzer, C code (libyaml in Yams) from -fsanitize=fuzzer-no-link.
+FUZZ_SWIFT_FLAGS := -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link
 FUZZ_ARGS ?=
 # Swift's crash backtracer would take the signal before libFuzzer and no reproducer would be written.
 FUZZ_RUN := SWIFT_BACKTRACE=enable=no
@@ -73,7 +75,7 @@ fuzz_scenario := FuzzScenario
 
 fuzz-build:
 	@for product in $(fuzz_env) $(fuzz_scenario); do \
-		SCORETUNE_FUZZ=1 swift build -c release --scratch-path $(FUZZ_DIR) -j $(FUZZ_JOBS) -Xswiftc -sanitize=fuzzer --product $$product || exit 1; \
+		SCORETUNE_FUZZ=1 swift build -c release --scratch-path $(FUZZ_DIR) -j $(FUZZ_JOBS) $(FUZZ_SWIFT_FLAGS) --product $$product || exit 1; \
 	done
 
 # $(call fuzz_one,corpus name,product,libFuzzer options)
