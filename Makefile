@@ -53,6 +53,7 @@ test: bootstrap
 	.scoretune/venv/bin/python scripts/azure/conformance.py
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph azure -- swift test --skip-build
+	$(MAKE) --no-print-directory fuzz-ci
 
 # `scoretune check` against every local backend (they stay up afterwards).
 check-backends: release
@@ -62,7 +63,7 @@ check-backends: release
 # `make fuzz` runs each target FUZZ_TIME seconds; `make fuzz-ci` a fixed, seeded FUZZ_RUNS runs each.
 # Crashes land in .build-fuzz/artifacts/; replay one with `$(FUZZ_RUN) .build-fuzz/release/FuzzScenario FILE`.
 FUZZ_DIR := .build-fuzz
-FUZZ_TIME ?= 60
+FUZZ_TIME ?= 600
 FUZZ_RUNS ?= 2000
 FUZZ_JOBS ?= 2
 # Coverage for Swift code. Add `-Xcc -fsanitize=fuzzer-no-link` to cover C (libyaml in Yams) too:
@@ -79,20 +80,22 @@ fuzz-build:
 		SCORETUNE_FUZZ=1 swift build -c release --scratch-path $(FUZZ_DIR) -j $(FUZZ_JOBS) $(FUZZ_SWIFT_FLAGS) --product $$product || exit 1; \
 	done
 
-# $(call fuzz_one,corpus name,product,libFuzzer options)
+# $(call fuzz_one,corpus name,product,libFuzzer options,folder new inputs go to)
+# Reads the seeds (shipped files, test fixtures) and the committed corpus Fuzz/corpus/NAME, which
+# `make fuzz` grows (inputs of at most 4 KiB); `make fuzz-ci` writes its finds under .build-fuzz.
 define fuzz_one
-	@mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/artifacts
-	$(FUZZ_RUN) $(FUZZ_DIR)/release/$(2) $(3) -timeout=10 -dict=Fuzz/$(1).dict -artifact_prefix=$(FUZZ_DIR)/artifacts/$(1)- \
-		$(FUZZ_ARGS) $(FUZZ_DIR)/corpus/$(1) Fuzz/seeds/$(1)
+	@mkdir -p $(4) $(FUZZ_DIR)/artifacts
+	$(FUZZ_RUN) $(FUZZ_DIR)/release/$(2) $(3) -timeout=10 -max_len=4096 -dict=Fuzz/$(1).dict -artifact_prefix=$(FUZZ_DIR)/artifacts/$(1)- \
+		$(FUZZ_ARGS) $(4) $(if $(filter Fuzz/corpus/$(1),$(4)),,Fuzz/corpus/$(1)) Fuzz/seeds/$(1)
 endef
 
 fuzz: fuzz-build
-	$(call fuzz_one,env,$(fuzz_env),-max_total_time=$(FUZZ_TIME))
-	$(call fuzz_one,scenario,$(fuzz_scenario),-max_total_time=$(FUZZ_TIME))
+	$(call fuzz_one,env,$(fuzz_env),-max_total_time=$(FUZZ_TIME),Fuzz/corpus/env)
+	$(call fuzz_one,scenario,$(fuzz_scenario),-max_total_time=$(FUZZ_TIME),Fuzz/corpus/scenario)
 
 fuzz-ci: fuzz-build
-	$(call fuzz_one,env,$(fuzz_env),-runs=$(FUZZ_RUNS) -seed=1)
-	$(call fuzz_one,scenario,$(fuzz_scenario),-runs=$(FUZZ_RUNS) -seed=1)
+	$(call fuzz_one,env,$(fuzz_env),-runs=$(FUZZ_RUNS) -seed=1,$(FUZZ_DIR)/corpus/env)
+	$(call fuzz_one,scenario,$(fuzz_scenario),-runs=$(FUZZ_RUNS) -seed=1,$(FUZZ_DIR)/corpus/scenario)
 
 clean:
 	@for b in seaweedfs rclone ceph azure; do scripts/backend stop $$b >/dev/null 2>&1 || true; done

@@ -28,6 +28,7 @@ public enum ScenarioLoader {
         guard root.mapping != nil else {
             throw ScenarioError(path: path, line: root.mark?.line, key: "", message: "expected a mapping of keys (name, mode, objects, grid, …)")
         }
+        try YAMLShape.check(root, path: path)
         try checkKeys(root, at: "", path: path)
         let file: ScenarioFile
         do {

@@ -21,6 +21,8 @@ public struct ScoreSettings: Sendable {
     public let profile: ScoreProfile
     public private(set) var values: [String: Value] = [:]
     public private(set) var diagnostics: [Diagnostic] = []
+    /// The values of every key that looks secret (worked out once: `SecretName` is not cheap).
+    public private(set) var secretValues: [String] = []
 
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ScoreSettings {
         let data: Data
@@ -51,6 +53,7 @@ public struct ScoreSettings: Sendable {
             if let value = environment[name] { values[name] = Value(text: value, location: "environment") }
         }
         profile = ScoreSettings.activeProfile(values[ScoreVariable.springProfiles.rawValue]?.text)
+        secretValues = values.filter { SecretName.looksSecret($0.key) && !$0.value.text.isEmpty }.map(\.value.text)
         diagnostics = ScoreValidator(settings: self).run()
     }
 
@@ -93,10 +96,25 @@ public struct ScoreSettings: Sendable {
     public var cleanCron: SpringCron? { try? SpringCron(text(.uploadCleanCron) ?? "") }
 
     /// Every set variable for display, in a stable order: a value whose key looks secret (any
-    /// case, misspelt or unknown, see `SecretName`) as `****`.
+    /// case, misspelt or unknown, see `SecretName`) as `****`, and so is any other value that holds
+    /// a secret's text (a key pasted into OBJECT_SENTINEL).
     public var redactedLines: [String] {
         values.keys.sorted().map { key in
-            "\(key)=\(SecretName.looksSecret(key) ? "****" : values[key]!.text)"
+            let text = values[key]!.text
+            return "\(key)=\(SecretName.looksSecret(key) ? "****" : scrubbed(text))"
         }
+    }
+
+    /// `text` with every secret value, and every word of one (4 characters or more), in any case,
+    /// replaced by `****`: a message may quote a value that holds a copy of a secret.
+    public func scrubbed(_ text: String) -> String {
+        var result = text
+        for secret in secretValues {
+            let words = secret.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0.count >= 4 }
+            for piece in ([secret] + words) where piece.count >= 3 {
+                result = result.replacingOccurrences(of: piece, with: "****", options: .caseInsensitive)
+            }
+        }
+        return result
     }
 }

@@ -27,17 +27,9 @@ struct ScoreValidator {
         let key = name ?? variable?.rawValue
         found.append(Diagnostic(severity: severity, variable: key,
                                 location: key.flatMap { settings.values[$0]?.location } ?? settings.path,
-                                message: scrubbed(message)))
-    }
-
-    /// The last line of defence: no finding carries the value of a key that looks secret, even
-    /// when that value also stands in another variable (a pasted line, a copied key).
-    private func scrubbed(_ message: String) -> String {
-        var text = message
-        for (key, value) in settings.values where SecretName.looksSecret(key) && value.text.count >= 3 {
-            text = text.replacingOccurrences(of: value.text, with: "****")
-        }
-        return text
+                                // The last line of defence: no finding carries a secret's value, even
+                                // when it also stands in another variable (a pasted line, a copied key).
+                                message: settings.scrubbed(message)))
     }
 
     /// `{{object_bucket}}` and friends: a template copied without being filled in.

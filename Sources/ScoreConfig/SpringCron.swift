@@ -102,7 +102,9 @@ public struct SpringCron: Sendable, Equatable {
         for scalar in digits.unicodeScalars {
             guard scalar.properties.generalCategory == .decimalNumber, let digit = scalar.properties.numericValue.map(Int.init),
                   value <= (Int(Int32.max) - digit) / 10 else {
-                throw ParseError(message: "the \(field.rawValue) field has '\(text.prefix(12))', which is not a number")
+                // Only a short token is shown: a long one may be a pasted secret.
+                let shown = text.count <= 8 ? "'\(text)'" : "a \(text.count)-character value"
+                throw ParseError(message: "the \(field.rawValue) field has \(shown), which is not a number")
             }
             value = value * 10 + digit
         }

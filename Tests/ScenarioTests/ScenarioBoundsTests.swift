@@ -85,4 +85,17 @@ final class ScenarioBoundsTests: XCTestCase {
         _ = try parse("objects: {sizes: [5TiB], count: 20}\nnetwork: {rtt: 1h, bandwidth_per_connection: 1KB/s}\ngrid: {parallel: 4, clients: 256}\n")
         _ = try parse(objects + "repetitions: 1000\nwarmup: 100\nbudget: 720h\n")
     }
+
+    /// Found by fuzzing: a YAML 1.1 base-60 number trapped inside Yams (unchecked arithmetic), and
+    /// nested aliases made the reader's walk exponential. Both are refused before decoding.
+    func testBaseSixtyNumbersAndAliasBombsAreRefused() {
+        for text in ["repetitions: 1:0:0:0:0:0:0:0:0:0:0\n", "objects: {sizes: [1:0:0:0:0:0:0:0:0:0:0]}\n",
+                     "# link tha\n\nrepetitions: 32222222222222222:222:2222222\nwarmup: 0\nbudget: 15m\n"] {
+            XCTAssertTrue(error(text).contains("base-60 number"), error(text))
+        }
+        let levels = (1..<9).map { i in ", &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ",") + "]" }.joined()
+        let bomb = "name: [&a0 [x,x,x,x,x,x,x,x,x,x]\(levels)]\nobjects: {sizes: [1]}\n"
+        XCTAssertTrue(error(bomb).contains("expands to more than 100000 values"), error(bomb))
+        XCTAssertNoThrow(try parse("name: \"1:30\"\nobjects: {sizes: [8MiB]}\n"), "a quoted one is text")
+    }
 }

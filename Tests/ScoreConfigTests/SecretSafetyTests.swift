@@ -97,4 +97,25 @@ final class SecretSafetyTests: XCTestCase {
             XCTAssertFalse(SecretName.looksSecret(harmless), harmless)
         }
     }
+
+    /// Found by fuzzing: a secret copied into another variable showed in `config`'s listing, and
+    /// a word of it in a cron error (upper-cased there, so a case-sensitive scrub missed it).
+    func testCopiesOfASecretAreMaskedEverywhere() throws {
+        let copied = try EnvFile(path: "t.env", text: "S3_SECRETKEY=Qx7-copied-key\nOBJECT_SENTINEL=Qx7-copied-key\n")
+        let listing = ScoreSettings(file: copied).redactedLines.joined(separator: "\n")
+        XCTAssertFalse(listing.contains("Qx7-copied-key"), listing)
+        XCTAssertTrue(listing.contains("OBJECT_SENTINEL=****"), listing)
+
+        let cron = try EnvFile(path: "t.env", text: "S3_SECRETKEY=monday passphrase words\nUPLOAD_CLEAN_CRON=monday passphrase words * * *\n")
+        let shown = ScoreSettings(file: cron).diagnostics.map(\.description).joined(separator: "\n")
+        XCTAssertFalse(shown.lowercased().contains("passphrase") || shown.lowercased().contains("monday"), shown)
+    }
+
+    /// Found by fuzzing: a file of many long keys took seconds per line (secret checks redone for
+    /// every finding). Two thousand findings now cost one pass.
+    func testManyFindingsStayLinear() throws {
+        let text = (0..<2000).map { "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN_\($0)={{x}}" }.joined(separator: "\n")
+        let settings = ScoreSettings(file: try EnvFile(path: "t.env", text: text))
+        XCTAssertEqual(settings.errors.count, 2000 + 5, "each template, and the five required S3 variables")
+    }
 }

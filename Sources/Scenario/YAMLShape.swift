@@ -1,0 +1,44 @@
+import Yams
+
+/// What a scenario's YAML must look like before it is decoded, so that no accepted text can trap or
+/// hang the reader: a bounded number of values (aliases can make a few hundred bytes expand to
+/// billions), and no YAML 1.1 base-60 numbers (`1:30`), which Yams reads with unchecked arithmetic
+/// and which a scenario never means anyway.
+enum YAMLShape {
+    /// Far beyond any real scenario (the largest shipped one has about 60).
+    static let maximumValues = 100_000
+
+    static func check(_ root: Node, path: String) throws {
+        var visited = 0
+        var stack = [root]
+        while let node = stack.popLast() {
+            visited += 1
+            guard visited <= maximumValues else {
+                throw ScenarioError(path: path, line: node.mark?.line, key: "",
+                                    message: "expands to more than \(maximumValues) values (YAML aliases?); a scenario needs far fewer")
+            }
+            switch node {
+            case .scalar(let scalar):
+                if scalar.style == .plain, isBaseSixty(scalar.string) {
+                    throw ScenarioError(path: path, line: node.mark?.line, key: "",
+                                        message: "'\(scalar.string.prefix(24))' reads as a YAML 1.1 base-60 number; write the number in full (or quote it)")
+                }
+            case .mapping(let mapping):
+                for (key, value) in mapping { stack.append(key); stack.append(value) }
+            case .sequence(let sequence):
+                stack.append(contentsOf: sequence)
+            case .alias:
+                break
+            }
+        }
+    }
+
+    /// `[-+]?digits(:digits)+(.digits)?`, the shape YAML 1.1 resolves to a sexagesimal int or float.
+    static func isBaseSixty(_ text: String) -> Bool {
+        var body = Substring(text)
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        if let dot = body.firstIndex(of: ".") { body = body[..<dot] }
+        let groups = body.split(separator: ":", omittingEmptySubsequences: false)
+        return groups.count > 1 && groups.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "_") } }
+    }
+}
