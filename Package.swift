@@ -1,13 +1,13 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 // scoretune: a storage benchmark and tuning harness for Overture Score.
 // The flow runs one way: ScoreConfig + Scenario -> Runner -> Workload -> ObjectStore -> Transport;
 // every attempt and trial goes to Results (SQLite), which Analysis reads and Reports render.
 import PackageDescription
 import class Foundation.ProcessInfo
 
+// Linux only: Transport and the run's console use Glibc, the lease reads /proc (see README).
 let package = Package(
     name: "scoretune",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scoretune", targets: ["scoretune"]),
     ],
@@ -57,6 +57,11 @@ let package = Package(
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )
+
+// The project's own Swift targets build with zero warnings: a new one is an error, here and in CI.
+for target in package.targets where ![.system, .binary, .plugin, .macro].contains(target.type) && target.name != "CPayload" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}
 
 // libFuzzer targets (`make fuzz`), only when SCORETUNE_FUZZ is set: normal builds never see them.
 // Built with `-Xswiftc -sanitize=fuzzer`; each main.swift starts libFuzzer's driver itself.
