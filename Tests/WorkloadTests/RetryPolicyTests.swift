@@ -66,10 +66,16 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertTrue(ErrorClass.etagMismatch.retryable)
     }
 
-    func testFullJitterStaysUnderTheCap() async throws {
-        // 5 retries with a 20 ms cap can take at most ~100 ms of back-off.
-        let started = ContinuousClock.now
-        _ = try? await RetryPolicy(limit: 5, baseMilliseconds: 10, maxMilliseconds: 20).run { throw self.transportError(.connectionReset) }
-        XCTAssertLessThan(started.duration(to: .now), .seconds(2))
+    /// Full jitter: each wait is uniform in 0…min(max, base × 2^(n-1)). Two thousand draws per
+    /// retry stay under the ceiling and spread across it (a fixed or halved wait would fail).
+    func testFullJitterSpansZeroToTheCeiling() {
+        let policy = RetryPolicy(limit: 8, baseMilliseconds: 10, maxMilliseconds: 100)
+        for (retry, ceiling) in [(1, 10), (2, 20), (3, 40), (4, 80), (5, 100), (8, 100)] {
+            let waits = (0..<2000).map { _ in policy.delay(beforeRetry: retry) }
+            XCTAssertLessThanOrEqual(waits.max()!, Int64(ceiling), "retry \(retry)")
+            XCTAssertGreaterThanOrEqual(waits.min()!, 0)
+            XCTAssertGreaterThanOrEqual(waits.max()!, Int64(Double(ceiling) * 0.8), "retry \(retry): the top of the range is reached")
+            XCTAssertLessThanOrEqual(waits.min()!, Int64(Double(ceiling) * 0.2), "retry \(retry): so is the bottom")
+        }
     }
 }

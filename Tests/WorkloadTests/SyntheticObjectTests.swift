@@ -11,6 +11,24 @@ final class SyntheticObjectTests: XCTestCase {
         return out
     }
 
+    /// Known answers, recorded by scripts/tests/payload-vectors.py (the generator's definition
+    /// written again in plain Python, not this code). The `digests` table caches
+    /// MD5s across runs by (seed, object, size, part size): if these bytes ever change, old
+    /// databases would hold wrong digests, so a change here must also change the cache's key.
+    func testKnownAnswerVectors() {
+        let vectors: [(seed: UInt64, index: Int, offset: Int64, first: String, md5OfMiB: String)] = [
+            (1, 0, 0, "a10fc70e301ac685780befe1a6c25249", "ecd7a4302699b6e47f005b631482bd5c"),
+            (42, 3, 1_000_003, "b9f8e035e4b6bed95b907aed10f047c1", "97c40767d7d22539bcfbf95d85f3adb9"),
+            (0xDEAD_BEEF, 7, 5 << 30, "14537878cea16bdec661b09cacb27cf3", "a6150cc9dbfd3e540707ccef9a02ff5a"),
+        ]
+        for v in vectors {
+            let object = SyntheticObject(seed: v.seed, index: v.index, size: 6 << 30)
+            let mebibyte = bytes(object, offset: v.offset, count: 1 << 20)
+            XCTAssertEqual(mebibyte.prefix(16).hexString, v.first, "first bytes of (\(v.seed), \(v.index), \(v.offset))")
+            XCTAssertEqual(Digest.hash(.md5, mebibyte).hexString, v.md5OfMiB, "MD5 of 1 MiB at (\(v.seed), \(v.index), \(v.offset))")
+        }
+    }
+
     func testAnyRangeEqualsTheSameSliceOfTheWhole() {
         let whole = bytes(object, offset: 0, count: 70_000)
         for (offset, count) in [(0, 1), (1, 7), (3, 8), (5, 13), (8, 4096), (4095, 4099), (12_345, 50_000)] {
