@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+        // The vocabulary every layer shares, depending on nothing but the standard library.
+        .target(name: "Model"),
         .target(name: "Hashing", dependencies: ["CCrypto"]),
         .target(name: "Transport", dependencies: ["CCurl"]),
         .target(name: "ObjectStore", dependencies: ["Transport", "Hashing"]),
@@ -29,14 +31,14 @@ let package = Package(
         .target(name: "Compatibility", dependencies: ["ScoreConfig", "ObjectStore", "Transport", "Hashing"]),
         // Synthetic object bytes in C: vectorised, with runtime CPU dispatch.
         .target(name: "CPayload", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Scenario", dependencies: ["ScoreConfig", "FaultProxy", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scenario", dependencies: ["Model", "ScoreConfig", "FaultProxy", .product(name: "Yams", package: "Yams")]),
         .target(name: "Results", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
         // A user-space network between the client and the store: latency, bandwidth, faults (SwiftNIO).
-        .target(name: "FaultProxy", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
-        .target(name: "Analysis", dependencies: ["Results", "Scenario", "ScoreConfig"]),
+        .target(name: "FaultProxy", dependencies: ["Model", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .target(name: "Analysis", dependencies: ["Model", "Results", "Scenario", "ScoreConfig"]),
         .target(name: "Reports", dependencies: ["Analysis", "Results", "Scenario"]),
-        .target(name: "Runner", dependencies: ["Scenario", "Workload", "Results", "Analysis", "Hashing", "FaultProxy", "ObjectStore", "Transport", "ScoreConfig"]),
+        .target(name: "Runner", dependencies: ["Model", "Scenario", "Workload", "Results", "Analysis", "Hashing", "FaultProxy", "ObjectStore", "Transport", "ScoreConfig"]),
         .executableTarget(name: "scoretune", dependencies: [
             "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload", "Analysis", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,7 +54,7 @@ let package = Package(
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Results", "Runner", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "Results", "Runner", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "ObjectStore", "Transport", "TestSupport"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]

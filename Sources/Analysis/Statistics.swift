@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The statistics analysis uses, on plain arrays of samples. Nothing here knows about storage.
 public enum Statistics {
@@ -35,7 +36,7 @@ public enum Statistics {
                                                seed: UInt64 = 1) -> ClosedRange<Double>? {
         guard !values.isEmpty else { return nil }
         guard values.count > 1 else { return values[0]...values[0] }
-        var random = Seeded(seed)
+        var random = SplitMix64(seed: seed)
         var medians: [Double] = []
         medians.reserveCapacity(resamples)
         var sample = [Double](repeating: 0, count: values.count)
@@ -78,17 +79,4 @@ public enum Statistics {
     }
 
     public static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
-
-    /// A small seeded generator for resampling (SplitMix64).
-    struct Seeded {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

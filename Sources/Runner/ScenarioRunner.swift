@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Hashing
+import Model
 import ObjectStore
 import Results
 import Scenario

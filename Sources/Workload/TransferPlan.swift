@@ -34,43 +34,6 @@ public struct TransferPlan: Sendable {
     }
 }
 
-/// An object the store now holds, with what it takes to download and later delete it.
-public struct StoredObject: Sendable {
-    public var object: SyntheticObject
-    public var key: String
-    /// Score mode: the object id (`data/<id>`), whose `data/<id>.meta` is in the state bucket.
-    public var objectId: String?
-    /// The part layout it was uploaded with.
-    public var partSize: Int64
-    /// Ledger ids to mark removed once the object and its state are deleted.
-    public var ledger: [Int64]
-}
-
-/// One data path: how an object goes up, comes down and goes away.
-public protocol DataPath: Sendable {
-    /// Uploads; on failure, everything the attempt created is removed before returning.
-    func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?)
-    func download(_ stored: StoredObject) async -> TrialOutcome
-    /// Deletes the object and anything kept beside it; throws when the store refuses.
-    func remove(_ stored: StoredObject) async throws
-}
-
-/// Runs `body` for every item with at most `width` at once; the first failure cancels the rest.
-public func inParallel<Item: Sendable>(_ items: [Item], width: Int, _ body: @escaping @Sendable (Item) async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        var next = 0
-        func startNext() {
-            // Once cancelled, nothing new starts: what runs sees the cancellation itself.
-            guard next < items.count, !Task.isCancelled else { return }
-            let item = items[next]
-            next += 1
-            group.addTask { try await body(item) }
-        }
-        for _ in 0..<max(1, width) { startNext() }
-        while try await group.next() != nil { startNext() }
-    }
-}
-
 extension TransferPlan {
     /// CreateMultipartUpload under the retry policy, leaving no twin behind: an attempt whose
     /// answer was lost may still have created an upload, so before each retry the uploads already

@@ -56,38 +56,3 @@ struct Recommend: AsyncParsableCommand {
 }
 
 extension RecommendOptions.Objective: ExpressibleByArgument {}
-
-/// Opens an existing results database, or ends with one line and exit 2.
-func openResults(_ path: String) throws -> ResultsDatabase {
-    do { return try ResultsDatabase(path: path, access: .read) } catch let error as ResultsDatabase.OpenError { throw CommandFailure(message: error.description) }
-}
-
-/// The run's analysis, or one line and exit 2 when there is no such run.
-func loadAnalysis(_ database: ResultsDatabase, _ runId: Int64?) async throws -> RunAnalysis {
-    do {
-        return try await RunAnalysis.load(database: database, runId: try await RunAnalysis.resolve(runId, in: database))
-    } catch let error as AnalysisError {
-        throw CommandFailure(message: error.description)
-    }
-}
-
-func prettyJSON<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
-/// One network profile's cells: required when a run compared several, since settings differ per network.
-func restrict(_ analysis: RunAnalysis, to network: String?) throws -> RunAnalysis {
-    let networks = analysis.networks
-    if let network {
-        guard networks.contains(network) else {
-            throw CommandFailure(message: "--network \(network): run \(analysis.run.id) has no cells on it (it has: \(networks.map { $0 ?? "direct" }.joined(separator: ", ")))")
-        }
-        return analysis.restricted(toNetwork: network)
-    }
-    guard networks.count <= 1 else {
-        throw CommandFailure(message: "run \(analysis.run.id) compared networks \(networks.map { $0 ?? "direct" }.joined(separator: ", ")): pass --network NAME")
-    }
-    return analysis
-}

@@ -28,14 +28,3 @@ struct TransportFlags: ParsableArguments {
         return TransportOptions(verifyTLS: !insecure, caBundle: caBundle)
     }
 }
-
-/// Loads the `.env.score`, turning an unreadable or malformed file into one line and exit 2.
-import ScoreConfig
-
-func loadSettings(_ path: String) throws -> ScoreSettings {
-    do {
-        return try ScoreSettings.load(path: path)
-    } catch let error as ScoreSettings.LoadError {
-        throw CommandFailure(message: error.description)
-    }
-}

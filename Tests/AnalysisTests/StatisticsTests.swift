@@ -1,19 +1,15 @@
 import Analysis
 import Foundation
+import Model
 import XCTest
 
 /// The statistics on data whose truth is known.
 final class StatisticsTests: XCTestCase {
     /// A seeded source of log-normal samples (a skewed, throughput-like distribution).
     struct Source {
-        var state: UInt64
-        mutating func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func uniform() -> Double { generator.nextUnit() }
         mutating func normal() -> Double {
             (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform())
         }
