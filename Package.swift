@@ -55,7 +55,9 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "Results", "Runner", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "ObjectStore", "Transport", "TestSupport"]),
+        .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "ObjectStore", "Transport", "TestSupport",
+                                                          .product(name: "NIOCore", package: "swift-nio"),
+                                                          .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )

@@ -4,7 +4,8 @@ import NIOCore
 enum Side { case client, store }
 
 /// One proxied connection: the client's channel and the store's, and everything the profile does
-/// between them. Used on its event loop only.
+/// between them. Used on its event loop only, and each entry point checks that it is.
+/// Sendable: every entry point checks it runs on `eventLoop` (`assertInEventLoop`), where all its state lives.
 final class ConnectionPair: @unchecked Sendable {
     let id: Int
     private let profile: NetworkProfile
@@ -44,6 +45,7 @@ final class ConnectionPair: @unchecked Sendable {
     }
 
     func attach(client: Channel, store: Channel) {
+        eventLoop.assertInEventLoop()
         self.client = client
         self.store = store
     }
@@ -54,6 +56,7 @@ final class ConnectionPair: @unchecked Sendable {
     /// Bytes arrived from `side`. Requests the profile answers itself (503/500) are taken out here;
     /// the rest goes on toward the other side.
     func received(_ buffer: ByteBuffer, from side: Side) {
+        eventLoop.assertInEventLoop()
         guard !closed else { return }
         if side == .store, loseNextAnswer {
             // The store has answered a request whose answer the network loses.
@@ -177,6 +180,7 @@ final class ConnectionPair: @unchecked Sendable {
 
     /// One side closed: the other closes once what is already on its way has been delivered.
     func closedSide(_ side: Side) {
+        eventLoop.assertInEventLoop()
         guard !closed else { return }
         let target = other(side)
         let due = lastDue[side]!
@@ -190,6 +194,7 @@ final class ConnectionPair: @unchecked Sendable {
     }
 
     func failed() {
+        eventLoop.assertInEventLoop()
         guard !closed else { return }
         closed = true
         client?.close(promise: nil)
@@ -198,6 +203,7 @@ final class ConnectionPair: @unchecked Sendable {
 }
 
 /// Hands what one channel reads to the pair.
+/// Sendable: NIO calls it on its channel's event loop only, which is the pair's loop.
 final class RelayHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     let pair: ConnectionPair

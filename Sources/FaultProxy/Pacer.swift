@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 /// A link of fixed rate: each chunk occupies it for bytes / rate seconds, one after another, so a
 /// chunk can leave no earlier than the previous one finished. Shared pacers are locked; a
 /// connection's own pacer is used on its event loop only, but taking an uncontended lock is cheap.
+/// Sendable: `busyUntil` only under `lock`.
 final class Pacer: @unchecked Sendable {
     private let lock = NIOLock()
     private let bytesPerNanosecond: Double

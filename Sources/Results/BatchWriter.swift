@@ -2,6 +2,7 @@ import Foundation
 
 /// Collects attempt and trial rows from the transfer tasks (a lock and an append, nothing more)
 /// and writes them in batches from its own task, so no transfer ever waits for SQLite.
+/// Sendable: every mutable field is read and written under `lock`.
 public final class BatchWriter: @unchecked Sendable {
     private let database: ResultsDatabase
     private let lock = NSLock()

@@ -169,6 +169,7 @@ struct CellExecution: Sendable {
 }
 
 /// Results gathered from parallel tasks.
+/// Sendable: `items` only under `lock`.
 final class Collected<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [T] = []

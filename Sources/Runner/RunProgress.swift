@@ -2,6 +2,7 @@ import Foundation
 
 /// What the run tells its user while it works: a live line on a terminal, plain log lines
 /// otherwise, nothing with --quiet (the end summary is printed by the command).
+/// Sendable: every mutable field only under `lock`.
 public final class RunProgress: @unchecked Sendable {
     public enum Style: Sendable { case live, lines, quiet }
 

@@ -6,6 +6,7 @@ import Workload
 /// Connects the workload to the results database for one run: every HTTP attempt becomes an
 /// `attempts` row (batched), every creation a `created` row (written at once, before the request),
 /// digests are cached in `digests`.
+/// Sendable: its one mutable field (the next trial id) is guarded by `lock`; the rest is immutable.
 final class RunRecorder: AttemptObserver, TransferJournal, DigestStore, @unchecked Sendable {
     let database: ResultsDatabase
     let writer: BatchWriter

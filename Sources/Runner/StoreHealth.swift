@@ -4,6 +4,7 @@ import Workload
 /// Notices a store that has gone away mid-run. After `threshold` trials in a row fail without the
 /// store answering at all (refused, connect timeout, reset, stall), the runner probes the store
 /// directly; when that fails too the run ends as `failed`, not "completed" with every trial lost.
+/// Sendable: `consecutive` only under `lock`.
 final class StoreHealth: @unchecked Sendable {
     static let threshold = 5
     private let lock = NSLock()

@@ -13,6 +13,7 @@ public protocol ResponseSink: AnyObject, Sendable {
 }
 
 /// A body held in memory: request bodies of XML, JSON and small test objects.
+/// Sendable: read only by the curl loop thread of the one transfer it belongs to.
 public final class BytesSource: BodySource, @unchecked Sendable {
     private let bytes: [UInt8]
     private var offset = 0
@@ -31,6 +32,7 @@ public final class BytesSource: BodySource, @unchecked Sendable {
 }
 
 /// Keeps the response body in memory up to a limit (error documents, listings, small objects).
+/// Sendable: written only by the curl loop thread during its transfer, read after it ends.
 public final class CollectingSink: ResponseSink, @unchecked Sendable {
     public private(set) var bytes: [UInt8] = []
     private let limit: Int
@@ -45,6 +47,7 @@ public final class CollectingSink: ResponseSink, @unchecked Sendable {
 }
 
 /// Counts and drops the body: downloads whose bytes are checked elsewhere or not at all.
+/// Sendable: written only by the curl loop thread during its transfer, read after it ends.
 public final class DiscardingSink: ResponseSink, @unchecked Sendable {
     public private(set) var count: Int64 = 0
     public init() {}

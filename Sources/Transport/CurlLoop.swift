@@ -4,6 +4,7 @@ import Foundation
 /// The one thread that owns libcurl's multi handle. Callers hand it transfers through `submit`
 /// and `cancel` (the only cross-thread entry points, guarded by a lock and woken with
 /// curl_multi_wakeup); every curl call and every body callback runs here.
+/// Sendable: `incoming`, `cancellations` and `stopping` only under `lock`; `active` and the multi handle only on the loop thread.
 final class CurlLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()

@@ -4,6 +4,7 @@ import Glibc
 
 /// One attempt in flight: the easy handle and everything its callbacks touch. Created by the
 /// caller, then owned by the loop thread until `finish` hands the result back.
+/// Sendable: after `submit` only the loop thread touches it; `cancelRequested` is set under the loop's lock.
 final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
     let handle: UnsafeMutableRawPointer

@@ -81,6 +81,7 @@ public struct MultipartDataPath: DataPath {
 }
 
 /// ETags collected from parallel part uploads.
+/// Sendable: `etags` only under `lock`.
 final class PartETags: @unchecked Sendable {
     private let lock = NSLock()
     private var etags: [Int: String] = [:]

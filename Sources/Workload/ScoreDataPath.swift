@@ -202,6 +202,7 @@ func fetchVerified(_ object: SyntheticObject, _ span: PartSpan,
 }
 
 /// A value set inside a throwing closure and read in its catch.
+/// Sendable: `stored` only under `lock`.
 final class Box<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: T?

@@ -21,6 +21,7 @@ public struct TrialOutcome: Sendable {
 }
 
 /// Times phases and counts retries while a trial runs; builds its outcome at the end.
+/// Sendable: the phases and retry count only under `lock`.
 final class TrialClock: @unchecked Sendable {
     private let lock = NSLock()
     let startedAt = Date().timeIntervalSince1970

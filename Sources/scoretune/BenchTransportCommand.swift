@@ -67,6 +67,7 @@ struct BenchTransport: AsyncParsableCommand {
         print(String(format: "{\"bytes\": %.0f, \"seconds\": %.4f, \"mbps\": %.1f, \"cpu_s\": %.4f}", bytes, elapsed, bytes / elapsed / 1e6, cpu))
     }
 
+    /// Sendable: `value` only under `lock`.
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0

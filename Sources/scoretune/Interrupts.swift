@@ -5,6 +5,7 @@ import Runner
 /// SIGINT, SIGTERM, SIGHUP and a terminal or pipe gone from under a write (EPIPE, EIO) all end the
 /// work the same way: the first cancels the task so it can clean up, and the caller exits 130.
 /// A second one quits at once, saying what may be left and the exact command that removes it.
+/// Sendable: `count` and `hungUp` only under `lock`; `sources` is filled before any signal can arrive.
 final class Interrupts: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0       // guarded by lock

@@ -5,6 +5,7 @@ import FoundationXML
 
 /// A small element tree built with Foundation's XMLParser: enough for S3 and Azure answers,
 /// which are shallow documents read by element name.
+/// Sendable: built by one parser call, then only read.
 public final class XMLNode: @unchecked Sendable {
     public let name: String
     public internal(set) var text = ""

@@ -1,0 +1,96 @@
+import Dispatch
+@testable import FaultProxy
+import NIOCore
+import NIOEmbedded
+import XCTest
+
+/// The proxy's per-connection logic on NIO's EmbeddedChannel: no sockets, no store; bytes in on
+/// one side, what comes out on the other, time advanced by hand.
+final class ConnectionPairTests: XCTestCase {
+    struct Wired {
+        let loop: EmbeddedEventLoop
+        let client: EmbeddedChannel
+        let store: EmbeddedChannel
+        let pair: ConnectionPair
+        let faults: FaultLog
+    }
+
+    final class FaultLog: @unchecked Sendable {  // Sendable: touched only on the embedded loop's thread (the test's)
+        var kinds: [InjectedFault.Kind] = []
+    }
+
+    func wire(_ profile: NetworkProfile) throws -> Wired {
+        let loop = EmbeddedEventLoop()
+        let faults = FaultLog()
+        let pair = ConnectionPair(id: 1, profile: profile, shared: SharedLinks(profile.bandwidthTotal), dice: FaultDice(seed: 1),
+                                  eventLoop: loop, onFault: { faults.kinds.append($0.kind) })
+        let client = EmbeddedChannel(loop: loop)
+        let store = EmbeddedChannel(loop: loop)
+        try client.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try store.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2)).wait()
+        pair.attach(client: client, store: store)
+        return Wired(loop: loop, client: client, store: store, pair: pair, faults: faults)
+    }
+
+    func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+    func written(_ channel: EmbeddedChannel) throws -> String {
+        var text = ""
+        while let chunk = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: chunk) }
+        return text
+    }
+
+    /// Runs what the pair scheduled up to `milliseconds` from now on the wall clock it uses.
+    func advance(_ loop: EmbeddedEventLoop, milliseconds: Double) {
+        loop.advanceTime(to: .uptimeNanoseconds(DispatchTime.now().uptimeNanoseconds + UInt64(milliseconds * 1e6)))
+    }
+
+    let request = "PUT /b/k HTTP/1.1\r\nHost: s\r\nContent-Length: 5\r\n\r\nhello"
+
+    func testWithoutAProfileBytesPassBothWaysAtOnce() throws {
+        let w = try wire(NetworkProfile())
+        w.pair.received(buffer(request), from: .client)
+        XCTAssertEqual(try written(w.store), request)
+        w.pair.received(buffer("HTTP/1.1 200 OK\r\n\r\n"), from: .store)
+        XCTAssertEqual(try written(w.client), "HTTP/1.1 200 OK\r\n\r\n")
+        XCTAssertEqual(w.faults.kinds, [])
+    }
+
+    func testDelayHoldsBytesForHalfTheRoundTrip() throws {
+        var profile = NetworkProfile()
+        profile.rttMilliseconds = 200
+        let w = try wire(profile)
+        w.pair.received(buffer(request), from: .client)
+        XCTAssertEqual(try written(w.store), "", "nothing leaves before half the round trip")
+        advance(w.loop, milliseconds: 50)
+        XCTAssertEqual(try written(w.store), "")
+        advance(w.loop, milliseconds: 150)
+        XCTAssertEqual(try written(w.store), request)
+    }
+
+    func testSlowDownIsAnsweredByTheProxyAndNeverReachesTheStore() throws {
+        var profile = NetworkProfile()
+        profile.faults.slowDownPerRequest = 1
+        let w = try wire(profile)
+        w.pair.received(buffer(request), from: .client)
+        advance(w.loop, milliseconds: 10)
+        XCTAssertEqual(try written(w.store), "")
+        let answer = try written(w.client)
+        XCTAssertTrue(answer.hasPrefix("HTTP/1.1 503 Slow Down\r\n"), answer)
+        XCTAssertTrue(answer.contains("<Code>SlowDown</Code>"), answer)
+        XCTAssertEqual(w.faults.kinds, [.slowDown])
+    }
+
+    func testLostAnswerReachesTheStoreButNeverTheClient() throws {
+        var profile = NetworkProfile()
+        profile.faults.lostAnswerPerRequest = 1
+        let w = try wire(profile)
+        w.pair.received(buffer(request), from: .client)
+        XCTAssertEqual(try written(w.store), request, "the store gets the request")
+        w.pair.received(buffer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), from: .store)
+        w.loop.run()
+        XCTAssertEqual(try written(w.client), "", "its answer is lost")
+        XCTAssertFalse(w.client.isActive, "the client's connection is reset")
+        XCTAssertEqual(w.faults.kinds, [.lostAnswer])
+    }
+}
