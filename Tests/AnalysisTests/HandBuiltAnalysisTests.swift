@@ -1,0 +1,82 @@
+@testable import Analysis
+import Results
+import XCTest
+
+/// Recommendation and Comparison on analyses built by hand, whose right answers are known by
+/// construction: no store, no database.
+final class HandBuiltAnalysisTests: XCTestCase {
+    struct CellSpec {
+        var part: Int64
+        var parallel: Int
+        var up: [Double]      // MB/s of each measured upload trial
+        var down: [Double]
+    }
+
+    static let objectSize: Int64 = 100_000_000
+
+    static func analysis(_ specs: [CellSpec], runId: Int64 = 1) -> RunAnalysis {
+        var run = RunRow(scenarioName: "hand", scenarioPath: "hand.yaml", scenarioText: "", envPath: "", mode: "score",
+                         toolVersion: "test", host: "h", backendEndpoint: "http://127.0.0.1:1", backendServer: nil, configHash: "x",
+                         orderSeed: 1, startedAt: 0, status: "completed")
+        run.id = runId
+        var nextTrial: Int64 = 1
+        var cells: [CellStatistics] = []
+        var allTrials: [TrialRow] = []
+        for (index, spec) in specs.enumerated() {
+            var cell = CellRow(runId: runId, position: index, uploadPartSize: spec.part, downloadPartSize: nil, retryLimit: 5,
+                               connectTimeoutMs: 15_000, stallTimeoutMs: 60_000, parallel: spec.parallel, clients: 1, status: "done")
+            cell.id = Int64(index + 1)
+            var trials: [TrialRow] = []
+            for (direction, rates) in [("upload", spec.up), ("download", spec.down)] {
+                for (repetition, rate) in rates.enumerated() {
+                    trials.append(TrialRow(id: nextTrial, runId: runId, cellId: cell.id, repetition: repetition, warmup: false,
+                                           direction: direction, objectIndex: 0, objectKey: "data/x", objectSize: objectSize,
+                                           partSize: spec.part, parts: Int((objectSize + spec.part - 1) / spec.part),
+                                           startedAt: Double(nextTrial), duration: Double(objectSize) / (rate * 1e6), outcome: "ok",
+                                           errorClass: nil, error: nil, retries: 0, initiate: nil, partsTime: nil, finalize: nil, stateCleanup: nil))
+                    nextTrial += 1
+                }
+            }
+            cells.append(CellStatistics(cell: cell, trials: trials, attempts: []))
+            allTrials += trials
+        }
+        return RunAnalysis(run: run, cells: cells, trials: allTrials, attempts: [])
+    }
+
+    let fast = CellSpec(part: 64 << 20, parallel: 4, up: [200, 204, 198, 202, 201, 199], down: [400, 410, 395, 405, 402, 398])
+    let slow = CellSpec(part: 32 << 20, parallel: 1, up: [100, 103, 98, 101, 99, 102], down: [300, 310, 295, 305, 302, 298])
+
+    func testRecommendationChoosesTheFasterCellAndHonoursTheMemoryLimit() throws {
+        let analysis = Self.analysis([slow, fast])
+        let upload = try Recommendation.make(analysis, options: RecommendOptions(objective: .upload))
+        XCTAssertEqual(upload.chosen.cellId, 2)
+        XCTAssertEqual(upload.chosen.median, 200.5, accuracy: 0.01, "the median of the six uploads")
+        XCTAssertEqual(upload.settings.first { $0.name == "UPLOAD_PARTSIZE" }?.value, "\(64 << 20)")
+        XCTAssertEqual(upload.runnerUp?.cellId, 1)
+
+        // 64 MiB × 4 in flight is 256 MiB: a 128 MiB budget leaves the slower cell.
+        let limited = try Recommendation.make(analysis, options: RecommendOptions(objective: .upload, maxMemory: 128 << 20))
+        XCTAssertEqual(limited.chosen.cellId, 1)
+        XCTAssertTrue(limited.excluded.contains { $0.contains("64MiB") }, "\(limited.excluded)")
+        XCTAssertThrowsError(try Recommendation.make(analysis, options: RecommendOptions(objective: .upload, maxMemory: 1 << 20)))
+    }
+
+    func testComparisonVerdicts() {
+        let baseline = Self.analysis([fast])
+        func verdict(_ up: [Double]) -> Comparison.Row.Verdict? {
+            var spec = fast
+            spec.up = up
+            return Comparison.make(baseline: baseline, candidate: Self.analysis([spec], runId: 2), threshold: 0.1)
+                .rows.first { $0.direction == "upload" }?.verdict
+        }
+        XCTAssertEqual(verdict([140, 142, 138, 141, 139, 143]), .regressed, "30% slower, every sample")
+        XCTAssertEqual(verdict([200, 204, 198, 202, 201, 199]), .ok, "the same samples")
+        XCTAssertEqual(verdict([195, 190, 199, 192, 197, 194]), .ok, "3% slower is within a 10% threshold")
+        XCTAssertEqual(verdict([260, 262, 258, 261, 259, 263]), .improved, "30% faster")
+        XCTAssertEqual(verdict([140, 141, 139]), .insufficient, "three samples cannot reach 95%")
+        let disjoint = Comparison.make(baseline: baseline, candidate: Self.analysis([slow], runId: 2), threshold: 0.1)
+        XCTAssertTrue(disjoint.rows.isEmpty)
+        XCTAssertEqual(disjoint.onlyInBaseline.count, 1)
+        XCTAssertEqual(disjoint.onlyInCandidate.count, 1)
+    }
+}
