@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Results
 import Scenario
 
@@ -221,7 +222,7 @@ public struct Recommendation: Sendable, Encodable {
         }
         if !analysis.faults.isEmpty {
             // q: the share of part transfers (PUT or ranged GET) that failed, whatever the cell.
-            let parts = analysis.attempts.filter { $0.phase == "parts" && ($0.operation == "UploadPart" || $0.operation == "GetObject") }
+            let parts = analysis.attempts.filter { $0.phase == "parts" && StoreOperation(rawValue: $0.operation)?.isPartTransfer == true }
             let q = parts.isEmpty ? 0 : Double(parts.filter { $0.errorClass != nil }.count) / Double(parts.count)
             let kinds = Dictionary(grouping: analysis.faults, by: \.kind).map { "\($0.value.count) \($0.key)" }.sorted()
             evidence += "; the proxy injected \(kinds.joined(separator: ", ")), and \(String(format: "%.1f", q * 100))% of \(parts.count) part transfers failed"
@@ -257,7 +258,7 @@ public struct Recommendation: Sendable, Encodable {
         // A GET's silence is its time to first byte; a request without a payload waits its whole time.
         let healthy = analysis.attempts.filter { $0.errorClass == nil }
         let gets = healthy.filter { $0.method == "GET" && $0.phase == "parts" }.map(\.firstByte)
-        let calls = healthy.filter { $0.operation != "UploadPart" && !($0.method == "GET" && $0.phase == "parts") }.map(\.total)
+        let calls = healthy.filter { StoreOperation(rawValue: $0.operation)?.isPartUpload != true && !($0.method == "GET" && $0.phase == "parts") }.map(\.total)
         let longest = (gets + calls).max() ?? 0
         let seconds = max(10, Int((longest * 4).rounded(.up)))
         let stalls = analysis.attempts.filter { $0.errorClass == "stall-timeout" }.count

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Results
 import Scenario
 
@@ -128,12 +129,11 @@ public struct LatencyStatistics: Sendable, Encodable {
 
     /// The request kinds reports group by, from the phase and operation of each attempt.
     static func kind(of attempt: AttemptRow) -> String {
-        switch (attempt.phase ?? "", attempt.operation) {
-        case ("parts", "UploadPart"): return "part PUT"
-        case ("parts", "GetObject"): return "ranged GET"
-        case ("parts", "PutBlock"): return "block PUT"
-        case ("parts", "PutBlob"): return "whole-blob PUT"
-        case ("parts", "GetBlob"): return "ranged GET"
+        switch (attempt.phase ?? "", StoreOperation(rawValue: attempt.operation)) {
+        case ("parts", .uploadPart?): return "part PUT"
+        case ("parts", .putBlock?): return "block PUT"
+        case ("parts", .putBlob?): return "whole-blob PUT"
+        case ("parts", let operation?) where operation.isPartDownload: return "ranged GET"
         case ("parts", _): return "part check + marker"
         case ("finalize", _): return "finalize"
         case ("initiate", _): return "initiate"
