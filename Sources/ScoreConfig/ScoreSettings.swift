@@ -112,9 +112,30 @@ public struct ScoreSettings: Sendable {
         for secret in secretValues {
             let words = secret.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0.count >= 4 }
             for piece in ([secret] + words) where piece.count >= 3 {
-                result = result.replacingOccurrences(of: piece, with: "****", options: .caseInsensitive)
+                result = ScoreSettings.masking(piece, in: result)
             }
         }
         return result
+    }
+
+    /// Every occurrence of `piece` in `text`, ASCII letters in any case, as `****`. Scalar by
+    /// scalar, without Foundation's case-insensitive search (which traps on some inputs: a NUL
+    /// byte in a value, found by fuzzing).
+    static func masking(_ piece: String, in text: String) -> String {
+        let haystack = Array(text.unicodeScalars), needle = Array(piece.unicodeScalars)
+        guard !needle.isEmpty, needle.count <= haystack.count else { return text }
+        func folded(_ scalar: Unicode.Scalar) -> UInt32 { (65...90).contains(scalar.value) ? scalar.value + 32 : scalar.value }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < haystack.count {
+            if i + needle.count <= haystack.count, needle.indices.allSatisfy({ folded(haystack[i + $0]) == folded(needle[$0]) }) {
+                out.append(contentsOf: "****".unicodeScalars)
+                i += needle.count
+            } else {
+                out.append(haystack[i])
+                i += 1
+            }
+        }
+        return String(out)
     }
 }

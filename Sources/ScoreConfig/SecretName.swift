@@ -8,57 +8,37 @@ public enum SecretName {
     /// Longer words also match with one letter wrong, missing, extra or swapped (`SCRET`, `SECERT`, `TOKN`).
     static let fuzzyWords = ["SECRET", "PASSWORD", "TOKEN", "CREDENTIAL", "PRIVATE"]
 
+    /// Score's own secret names, as letters only (`SSECRETKEY`, `AZUREACCOUNTKEY`).
+    static let scoreSecrets: [[UInt8]] = ScoreVariable.allCases.filter(\.isSecret).map { Array($0.rawValue.filter(\.isLetter).utf8) }
+
     public static func looksSecret(_ name: String) -> Bool {
-        let letters = String(name.uppercased().unicodeScalars.filter { ("A"..."Z").contains($0) }.map(Character.init))
-        if words.contains(where: { letters.contains($0) }) { return true }
-        let scalars = Array(letters)
-        // Score's own secret names with up to two slips anywhere in the key (`AZURE_ACCOUNTKE`).
-        for name in ScoreVariable.allCases.filter(\.isSecret).map(\.rawValue) {
-            let target = Array(name.filter(\.isLetter))
-            for length in (target.count - 2)...(target.count + 2) where length <= scalars.count {
-                for start in 0...(scalars.count - length) where editDistance(Array(scalars[start..<(start + length)]), target) <= 2 {
-                    return true
-                }
-            }
-        }
-        for word in fuzzyWords {
-            let target = Array(word)
-            for length in (target.count - 1)...(target.count + 1) where length <= scalars.count {
-                for start in 0...(scalars.count - length) where editDistanceAtMostOne(Array(scalars[start..<(start + length)]), target) {
-                    return true
-                }
-            }
-        }
-        return false
+        let letters = name.uppercased().utf8.filter { (65...90).contains($0) }
+        let text = String(decoding: letters, as: UTF8.self)
+        if words.contains(where: { text.contains($0) }) { return true }
+        // Score's own secret names with up to two slips anywhere in the key (`AZURE_ACCOUNTKE`),
+        // the longer words with one (`SCRET`, `SECERT`, `TOKN`).
+        if scoreSecrets.contains(where: { occurs($0, in: letters, within: 2) }) { return true }
+        return fuzzyWords.contains { occurs(Array($0.utf8), in: letters, within: 1) }
     }
 
-    /// Levenshtein distance (insertions, deletions, substitutions).
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    /// Whether some stretch of `text` is within `limit` edits of `target` (insertions, deletions,
+    /// substitutions, adjacent swaps): one pass of the edit-distance table with a free start and
+    /// end in the text (Sellers), so a key costs its length times the target's, whatever its size.
+    static func occurs(_ target: [UInt8], in text: [UInt8], within limit: Int) -> Bool {
+        guard !target.isEmpty else { return true }
+        guard !text.isEmpty else { return target.count <= limit }
+        var beforePrevious = [Int](repeating: 0, count: text.count + 1)
+        var previous = [Int](repeating: 0, count: text.count + 1)   // row 0: a match may start anywhere
+        var current = previous
+        for i in 1...target.count {
+            current[0] = i
+            for j in 1...text.count {
+                var cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (target[i - 1] == text[j - 1] ? 0 : 1))
+                if i > 1, j > 1, target[i - 1] == text[j - 2], target[i - 2] == text[j - 1] { cost = min(cost, beforePrevious[j - 2] + 1) }
+                current[j] = cost
             }
-            previous = current
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
-        return a.isEmpty ? b.count : previous[b.count]
-    }
-
-    /// Damerau–Levenshtein distance ≤ 1: one substitution, insertion, deletion or adjacent swap.
-    static func editDistanceAtMostOne(_ a: [Character], _ b: [Character]) -> Bool {
-        if a == b { return true }
-        if a.count == b.count {
-            let differing = a.indices.filter { a[$0] != b[$0] }
-            if differing.count == 1 { return true }
-            if differing.count == 2, differing[1] == differing[0] + 1,
-               a[differing[0]] == b[differing[1]], a[differing[1]] == b[differing[0]] { return true }
-            return false
-        }
-        let (short, long) = a.count < b.count ? (a, b) : (b, a)
-        guard long.count == short.count + 1 else { return false }
-        var i = 0
-        while i < short.count && short[i] == long[i] { i += 1 }
-        return short[i...] == long[(i + 1)...]
+        return previous.min()! <= limit   // the last row: a match may end anywhere
     }
 }

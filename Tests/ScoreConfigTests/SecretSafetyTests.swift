@@ -118,4 +118,16 @@ final class SecretSafetyTests: XCTestCase {
         let settings = ScoreSettings(file: try EnvFile(path: "t.env", text: text))
         XCTAssertEqual(settings.errors.count, 2000 + 5, "each template, and the five required S3 variables")
     }
+
+    /// Found by fuzzing: Foundation's case-insensitive replace trapped on a secret value holding
+    /// NUL bytes; the masking is now done scalar by scalar.
+    func testSecretsHoldingControlCharactersAreMaskedWithoutATrap() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/seeds/env/crash-nul-in-secret.env").path
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        let settings = ScoreSettings(file: try EnvFile(path: "t.env", text: text))
+        XCTAssertFalse(settings.diagnostics.isEmpty)
+        XCTAssertEqual(ScoreSettings.masking("aB\u{0}c", in: "x AB\u{0}C y ab\u{0}c"), "x **** y ****")
+        XCTAssertEqual(ScoreSettings.masking("İx", in: "İX and ix"), "**** and ix", "only ASCII letters fold")
+    }
 }
