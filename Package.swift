@@ -2,6 +2,8 @@
 // scoretune: a storage benchmark and tuning harness for Overture Score.
 // The flow runs one way: ScoreConfig + Scenario -> Runner -> Workload -> ObjectStore -> Transport;
 // every attempt and trial goes to Results (SQLite), which Analysis reads and Reports render.
+// Model is the shared vocabulary beneath them all (knobs, units, network profiles, operations, the
+// seeded generator): Scenario no longer pulls in SwiftNIO, Analysis and Reports no longer Scenario.
 import PackageDescription
 import class Foundation.ProcessInfo
 
@@ -31,16 +33,16 @@ let package = Package(
         .target(name: "Compatibility", dependencies: ["ScoreConfig", "ObjectStore", "Transport", "Hashing"]),
         // Synthetic object bytes in C: vectorised, with runtime CPU dispatch.
         .target(name: "CPayload", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Scenario", dependencies: ["Model", "ScoreConfig", "FaultProxy", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scenario", dependencies: ["Model", "ScoreConfig", .product(name: "Yams", package: "Yams")]),
         .target(name: "Results", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
         // A user-space network between the client and the store: latency, bandwidth, faults (SwiftNIO).
         .target(name: "FaultProxy", dependencies: ["Model", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
-        .target(name: "Analysis", dependencies: ["Model", "Results", "Scenario", "ScoreConfig"]),
-        .target(name: "Reports", dependencies: ["Analysis", "Results", "Scenario"]),
+        .target(name: "Analysis", dependencies: ["Model", "Results", "ScoreConfig"]),
+        .target(name: "Reports", dependencies: ["Model", "Analysis", "Results"]),
         .target(name: "Runner", dependencies: ["Model", "Scenario", "Workload", "Results", "Analysis", "Hashing", "FaultProxy", "ObjectStore", "Transport", "ScoreConfig"]),
         .executableTarget(name: "scoretune", dependencies: [
-            "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload", "Analysis", "Reports",
+            "Model", "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload", "Analysis", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,10 +54,10 @@ let package = Package(
                     resources: [.copy("Vectors")]),
         .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Model", "Scenario"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "Results", "Runner", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "ObjectStore", "Transport", "TestSupport",
+        .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "Model", "ObjectStore", "Transport", "TestSupport",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
@@ -72,6 +74,6 @@ for target in package.targets where ![.system, .binary, .plugin, .macro].contain
 if ProcessInfo.processInfo.environment["SCORETUNE_FUZZ"] != nil {
     package.targets += [
         .executableTarget(name: "FuzzScoreConfig", dependencies: ["ScoreConfig"], path: "Fuzz/FuzzScoreConfig"),
-        .executableTarget(name: "FuzzScenario", dependencies: ["Scenario"], path: "Fuzz/FuzzScenario"),
+        .executableTarget(name: "FuzzScenario", dependencies: ["Model", "Scenario"], path: "Fuzz/FuzzScenario"),
     ]
 }

@@ -1,5 +1,6 @@
 // libFuzzer target: scenario YAML -> ScenarioLoader.parse -> cells, on S3 and Azure defaults.
 import Foundation
+import Model
 import Scenario
 
 private let s3Defaults = Knobs(uploadPartSize: 20_000_000, downloadPartSize: nil, retryLimit: 5, connectTimeoutMilliseconds: 15_000,

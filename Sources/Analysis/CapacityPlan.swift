@@ -1,6 +1,6 @@
 import Foundation
 import Results
-import Scenario
+import Model
 
 /// How throughput scales with concurrent transfers (`clients`), fitted with the Universal
 /// Scalability Law, and whether a dataset can move within a time window.

@@ -1,6 +1,6 @@
 import Foundation
 import Results
-import Scenario
+import Model
 
 /// A regression check between two runs: cells matched by their knob values, each direction
 /// tested with a one-sided Mann-Whitney U test of "the candidate is slower than the baseline

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 import Results
-import Scenario
+import Model
 
 /// What to optimise, and the limits a recommendation must respect.
 public struct RecommendOptions: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 import Results
-import Scenario
+import Model
 
 /// One run, read back and summarised: per-cell throughput statistics, request latencies,
 /// failures. Every number here comes from rows of the results database.

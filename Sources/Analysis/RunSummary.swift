@@ -1,6 +1,6 @@
 import Foundation
 import Results
-import Scenario
+import Model
 
 /// The end-of-run table: per cell, the median payload throughput of its measured trials in each
 /// direction, and its failures. The full statistics are in `RunAnalysis`.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import NIOCore
 
 enum Side { case client, store }

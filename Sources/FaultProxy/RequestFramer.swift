@@ -1,3 +1,4 @@
+import Model
 import NIOCore
 
 /// Finds HTTP/1.1 request boundaries in what a client sends (head up to a blank line, then

@@ -1,5 +1,5 @@
 import Analysis
-import Scenario
+import Model
 
 /// The per-cell table shared by the CSV export, the HTML and the Markdown reports.
 public struct CellTable {

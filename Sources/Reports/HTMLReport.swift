@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import Results
-import Scenario
+import Model
 
 /// The run as one self-contained HTML file: facts, the recommendation, and inline SVG charts.
 public struct HTMLReport {

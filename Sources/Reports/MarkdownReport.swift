@@ -1,6 +1,6 @@
 import Analysis
 import Foundation
-import Scenario
+import Model
 
 /// A short summary for a pull request or a ticket.
 public struct MarkdownReport {

@@ -1,6 +1,7 @@
 import Analysis
 import FaultProxy
 import Foundation
+import Model
 import Results
 import Scenario
 import Workload

@@ -1,5 +1,5 @@
-import FaultProxy
 import Foundation
+import Model
 
 /// A network profile on its own (`scoretune proxy --profile FILE`): the keys of a scenario's
 /// `network:` block, checked by the same rules with the same file:line:key errors.

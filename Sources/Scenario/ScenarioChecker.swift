@@ -1,4 +1,3 @@
-import FaultProxy
 import Foundation
 import Model
 import Yams

@@ -1,3 +1,5 @@
+import Model
+
 /// A scenario file exactly as written, decoded with Codable from YAML. Every field is optional
 /// here; `ScenarioLoader` checks what is required, fills defaults and points errors at lines.
 struct ScenarioFile: Decodable {

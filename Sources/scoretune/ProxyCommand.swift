@@ -1,3 +1,4 @@
+import Model
 import Runner
 import ArgumentParser
 import FaultProxy

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Model
 import Results
 import Scenario
 

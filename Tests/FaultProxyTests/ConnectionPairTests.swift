@@ -1,5 +1,6 @@
 import Dispatch
 @testable import FaultProxy
+import Model
 import NIOCore
 import NIOEmbedded
 import XCTest

@@ -1,5 +1,6 @@
 import FaultProxy
 import Foundation
+import Model
 import ObjectStore
 import TestSupport
 import Transport

@@ -1,4 +1,5 @@
 @testable import FaultProxy
+import Model
 import NIOCore
 import XCTest
 

@@ -50,4 +50,11 @@ public struct InjectedFault: Sendable, Equatable {
     public var kind: Kind
     /// Bytes the connection had moved (both directions) when it happened.
     public var bytesMoved: Int64
+
+    public init(time: Double, connection: Int, kind: Kind, bytesMoved: Int64) {
+        self.time = time
+        self.connection = connection
+        self.kind = kind
+        self.bytesMoved = bytesMoved
+    }
 }

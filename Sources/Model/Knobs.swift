@@ -1,0 +1,46 @@
+/// One grid point: the knob values a cell runs with.
+public struct Knobs: Sendable, Hashable, Codable {
+    /// UPLOAD_PARTSIZE as configured (Score's part calculator may raise it per object).
+    public var uploadPartSize: Int64
+    /// Ranged-GET size; nil in `score` mode, where downloads follow the upload's part layout.
+    public var downloadPartSize: Int64?
+    public var retryLimit: Int
+    public var connectTimeoutMilliseconds: Int64
+    public var stallTimeoutMilliseconds: Int64
+    /// Parts in flight per object (score-client's transport.parallel).
+    public var parallel: Int
+    /// Objects transferred at once.
+    public var clients: Int
+    /// The network profile between client and store (a name in the scenario); nil: direct.
+    public var network: String?
+    /// Azure only: the block size of uploads (score-client's azure.blockSize). On Azure,
+    /// UPLOAD_PARTSIZE sets the download range size instead (docs/score.md).
+    public var blockSize: Int64?
+
+    public init(uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int, connectTimeoutMilliseconds: Int64,
+                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int, network: String? = nil, blockSize: Int64? = nil) {
+        self.uploadPartSize = uploadPartSize
+        self.downloadPartSize = downloadPartSize
+        self.retryLimit = retryLimit
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.stallTimeoutMilliseconds = stallTimeoutMilliseconds
+        self.parallel = parallel
+        self.clients = clients
+        self.network = network
+        self.blockSize = blockSize
+    }
+
+    /// A short name for tables and progress lines. On Azure: block= for uploads, range= for downloads.
+    public var label: String {
+        var parts = network.map { ["net=\($0)"] } ?? []
+        if let blockSize {
+            parts += ["block=\(Units.formatSize(blockSize))", "range=\(Units.formatSize(uploadPartSize))"]
+        } else {
+            parts.append("part=\(Units.formatSize(uploadPartSize))")
+        }
+        if let downloadPartSize { parts.append("dl=\(Units.formatSize(downloadPartSize))") }
+        parts += ["par=\(parallel)", "clients=\(clients)", "retry=\(retryLimit)",
+                  "connect=\(Units.formatDuration(connectTimeoutMilliseconds))", "stall=\(Units.formatDuration(stallTimeoutMilliseconds))"]
+        return parts.joined(separator: " ")
+    }
+}
