@@ -34,13 +34,13 @@ let package = Package(
         // Synthetic object bytes in C: vectorised, with runtime CPU dispatch.
         .target(name: "CPayload", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Scenario", dependencies: ["Model", "ScoreConfig", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Results", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Results", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Workload", dependencies: ["CPayload", "ObjectStore", "Transport", "Hashing", "ScoreConfig"]),
         // A user-space network between the client and the store: latency, bandwidth, faults (SwiftNIO).
         .target(name: "FaultProxy", dependencies: ["Model", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "Analysis", dependencies: ["Model", "Results", "ScoreConfig"]),
         .target(name: "Reports", dependencies: ["Model", "Analysis", "Results"]),
-        .target(name: "Runner", dependencies: ["Model", "Scenario", "Workload", "Results", "Analysis", "Hashing", "FaultProxy", "ObjectStore", "Transport", "ScoreConfig"]),
+        .target(name: "Runner", dependencies: ["Model", "Scenario", "Workload", "Results", "Hashing", "FaultProxy", "ObjectStore", "Transport", "ScoreConfig"]),
         .executableTarget(name: "scoretune", dependencies: [
             "Model", "Compatibility", "ScoreConfig", "ObjectStore", "Transport", "Scenario", "Runner", "Results", "Workload", "Analysis", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

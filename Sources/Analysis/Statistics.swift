@@ -4,15 +4,9 @@ import Model
 /// The statistics analysis uses, on plain arrays of samples. Nothing here knows about storage.
 public enum Statistics {
     /// Linear interpolation between closest ranks (the "R-7" definition, as numpy's default).
-    public static func percentile(_ values: [Double], _ p: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = p / 100 * Double(sorted.count - 1)
-        let low = Int(rank.rounded(.down)), high = Int(rank.rounded(.up))
-        return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
-    }
+    public static func percentile(_ values: [Double], _ p: Double) -> Double? { Percentile.of(values, p) }
 
-    public static func median(_ values: [Double]) -> Double? { percentile(values, 50) }
+    public static func median(_ values: [Double]) -> Double? { Percentile.median(values) }
 
     public static func mean(_ values: [Double]) -> Double? {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)

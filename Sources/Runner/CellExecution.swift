@@ -1,4 +1,3 @@
-import Analysis
 import FaultProxy
 import Foundation
 import Model
@@ -160,7 +159,7 @@ struct CellExecution: Sendable {
         func median(_ direction: String) -> String {
             let rates = measured.filter { $0.direction == direction && $0.outcome.succeeded && $0.outcome.duration > 0 }
                 .map { Double($0.outcome.objectSize) / $0.outcome.duration / 1e6 }
-            return Statistics.median(rates).map { String(format: "%.1f", $0) } ?? "–"
+            return Percentile.median(rates).map { String(format: "%.1f", $0) } ?? "–"
         }
         let failed = measured.filter { !$0.outcome.succeeded }.count
         let retries = measured.map(\.outcome.retries).reduce(0, +)

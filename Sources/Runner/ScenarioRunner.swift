@@ -1,4 +1,3 @@
-import Analysis
 import Foundation
 import Hashing
 import Model
@@ -34,7 +33,6 @@ public struct RunResult: Sendable {
     public var failure: String?
     public var cellsDone: Int
     public var cellsTotal: Int
-    public var summary: RunSummary
     /// What could not be removed (also left in the database for `scoretune clean`).
     public var leftBehind: [String]
 }
@@ -164,10 +162,10 @@ public final class ScenarioRunner: Sendable {
         }
         if Task.isCancelled { status = "interrupted" }
 
-        // Clean-up and the summary must go through even when the run was cancelled: they run in a
-        // task of their own, which the cancellation does not reach.
+        // Clean-up must go through even when the run was cancelled: it runs in a task of its own,
+        // which the cancellation does not reach. (The command reads the summary back afterwards.)
         let finalStatus = status
-        let (cleanup, summary) = try await Task {
+        let cleanup = try await Task {
             try? await recorder.writer.close()
             if finalStatus == "interrupted" || finalStatus == "failed" {
                 for cell in try await database.cells(run: runId) where cell.status == "running" {
@@ -176,10 +174,10 @@ public final class ScenarioRunner: Sendable {
             }
             let cleanup = await cleaner.clean(run: runId)
             try await database.setRunStatus(runId, finalStatus, finished: true)
-            return (cleanup, RunSummary(try await RunAnalysis.load(database: database, runId: runId)))
+            return cleanup
         }.value
         progress.finish()
-        return RunResult(runId: runId, status: status, failure: failure, cellsDone: done, cellsTotal: cells.count, summary: summary,
+        return RunResult(runId: runId, status: status, failure: failure, cellsDone: done, cellsTotal: cells.count,
                          leftBehind: cleanup.failures)
     }
 

@@ -56,12 +56,14 @@ struct Run: AsyncParsableCommand {
         case .failure(let failure as RunFailure): throw CommandFailure(message: failure.description, code: failure.exitCode)
         case .failure(let error): throw CommandFailure(message: "\(error)", code: 1)
         }
+        // The run is recorded: its summary is read back from the database, as `report` would.
+        let summary = RunSummary(try await RunAnalysis.load(database: try openResults(db), runId: result.runId))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(RunReport(result: result, database: db)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(RunReport(result: result, summary: summary, database: db)), as: UTF8.self))
         } else {
-            printSummary(result)
+            printSummary(result, summary)
         }
         let cleanCommand = identity.cleanCommand ?? "scoretune clean --run \(result.runId)"
         for failure in result.leftBehind {
@@ -77,9 +79,9 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func printSummary(_ result: RunResult) {
+    private func printSummary(_ result: RunResult, _ summary: RunSummary) {
         print("run \(result.runId): \(result.status), \(result.cellsDone)/\(result.cellsTotal) cells, results in \(db)")
-        let measured = result.summary.cells.filter { $0.trials > 0 }
+        let measured = summary.cells.filter { $0.trials > 0 }
         guard !measured.isEmpty else { return }
         print("")
         let width = measured.map(\.label.count).max()! + 2
@@ -93,9 +95,9 @@ struct Run: AsyncParsableCommand {
                        stats.downloadMBps.map { String(format: "%.1f", $0) } ?? "–", "\(stats.failed)", "\(stats.retries)"]))
         }
         print("")
-        if let best = result.summary.bestUpload { print("best upload:   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
-        if let why = result.summary.noBestReason { print("best cell:     none (\(why))") }
-        if let best = result.summary.bestDownload { print("best download: \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
+        if let best = summary.bestUpload { print("best upload:   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
+        if let why = summary.noBestReason { print("best cell:     none (\(why))") }
+        if let best = summary.bestDownload { print("best download: \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
     }
 }
 
@@ -111,16 +113,16 @@ struct RunReport: Encodable {
     var bestDownloadCell: Int64?
     var leftBehind: [String]
 
-    init(result: RunResult, database: String) {
+    init(result: RunResult, summary: RunSummary, database: String) {
         runId = result.runId
         status = result.status
         failure = result.failure
         self.database = database
         cellsDone = result.cellsDone
         cellsTotal = result.cellsTotal
-        cells = result.summary.cells
-        bestUploadCell = result.summary.bestUpload?.cellId
-        bestDownloadCell = result.summary.bestDownload?.cellId
+        cells = summary.cells
+        bestUploadCell = summary.bestUpload?.cellId
+        bestDownloadCell = summary.bestDownload?.cellId
         leftBehind = result.leftBehind
     }
 }
