@@ -23,6 +23,8 @@ public struct ScoreSettings: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []
     /// The values of every key that looks secret (worked out once: `SecretName` is not cheap).
     public private(set) var secretValues: [String] = []
+    /// What `scrubbed` masks: every secret value and every word of one, longest first.
+    private var maskedPieces: [String] = []
 
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ScoreSettings {
         let data: Data
@@ -54,6 +56,9 @@ public struct ScoreSettings: Sendable {
         }
         profile = ScoreSettings.activeProfile(values[ScoreVariable.springProfiles.rawValue]?.text)
         secretValues = values.filter { SecretName.looksSecret($0.key) && !$0.value.text.isEmpty }.map(\.value.text)
+        let words = secretValues.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0.count >= 4 } }
+        maskedPieces = Set(secretValues + words).filter { $0.unicodeScalars.count >= 3 }
+            .sorted { ($0.unicodeScalars.count, $0) > ($1.unicodeScalars.count, $1) }
         diagnostics = ScoreValidator(settings: self).run()
     }
 
@@ -109,12 +114,9 @@ public struct ScoreSettings: Sendable {
     /// replaced by `****`: a message may quote a value that holds a copy of a secret.
     public func scrubbed(_ text: String) -> String {
         var result = text
-        for secret in secretValues {
-            let words = secret.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0.count >= 4 }
-            for piece in ([secret] + words) where piece.count >= 3 {
-                result = ScoreSettings.masking(piece, in: result)
-            }
-        }
+        // Longest first: a short secret inside a longer one must not break the longer one's match
+        // (found by fuzzing: an endpoint that was also a secret's value left the rest showing).
+        for piece in maskedPieces { result = ScoreSettings.masking(piece, in: result) }
         return result
     }
 

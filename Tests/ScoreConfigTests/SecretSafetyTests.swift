@@ -130,4 +130,13 @@ final class SecretSafetyTests: XCTestCase {
         XCTAssertEqual(ScoreSettings.masking("aB\u{0}c", in: "x AB\u{0}C y ab\u{0}c"), "x **** y ****")
         XCTAssertEqual(ScoreSettings.masking("İx", in: "İX and ix"), "**** and ix", "only ASCII letters fold")
     }
+
+    /// Found by fuzzing: a secret that contains another secret (an endpoint pasted into a key) was
+    /// masked piece by piece, shortest first, and the rest of the longer one showed.
+    func testASecretInsideAnotherIsMaskedWhole() throws {
+        let text = "S3_ENDPOINT=http://h:1\nS3_OLDKEY=http://h:1\nS3_SEKRETKEY=VAL-Qx7-http://h:1\nUPLOAD_CLEY=VAL-Qx7-http://h:1\n"
+        let listing = ScoreSettings(file: try EnvFile(path: "t.env", text: text)).redactedLines
+        XCTAssertTrue(listing.contains("UPLOAD_CLEY=****"), "\(listing)")
+        XCTAssertFalse(listing.joined().contains("Qx7"), "\(listing)")
+    }
 }
