@@ -21,7 +21,7 @@ private func plantedForParseErrors(_ text: String) -> Bool {
     where hasMarker(raw) {
         var line = raw.drop { $0 == " " || $0 == "\t" }
         if line.hasPrefix("#") { continue }
-        if line.hasPrefix("export ") || line.hasPrefix("export\t") { line = line.dropFirst(7) }
+        if line.hasPrefix("export ") || line.hasPrefix("export\t") { line = line.dropFirst(7).drop { $0 == " " || $0 == "\t" } }
         guard let eq = line.firstIndex(of: "=") else {
             if hasMarker(line.prefix(while: { $0 != " " && $0 != "\t" && $0 != ":" })) { return false }
             planted = true
