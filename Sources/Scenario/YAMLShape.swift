@@ -33,12 +33,13 @@ enum YAMLShape {
         }
     }
 
-    /// `[-+]?digits(:digits)+(.digits)?`, the shape YAML 1.1 resolves to a sexagesimal int or float.
+    /// The shape Yams reads as a YAML 1.1 sexagesimal number: an optional sign, then two or more
+    /// `:`-separated pieces that each read as a number (`1:30`, `1:0:-10`, `2:1e5`), as its
+    /// Constructor decides before multiplying them without overflow checks.
     static func isBaseSixty(_ text: String) -> Bool {
         var body = Substring(text)
         if body.first == "+" || body.first == "-" { body = body.dropFirst() }
-        if let dot = body.firstIndex(of: ".") { body = body[..<dot] }
-        let groups = body.split(separator: ":", omittingEmptySubsequences: false)
-        return groups.count > 1 && groups.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "_") } }
+        let pieces = body.split(separator: ":", omittingEmptySubsequences: false)
+        return pieces.count > 1 && pieces.allSatisfy { Int($0, radix: 10) != nil || Double($0) != nil }
     }
 }
