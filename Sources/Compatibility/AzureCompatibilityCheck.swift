@@ -25,7 +25,13 @@ public final class AzureCompatibilityCheck: Sendable {
 
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
         var steps: [CheckStep] = []
-        func add(_ step: CheckStep) {
+        // Every row passes through the file's secrets: a key pasted into a bucket name, the
+        // sentinel or the endpoint is shown as ****, like the access key `config` masks.
+        let settings = self.settings
+        func add(_ unscrubbed: CheckStep) {
+            var step = unscrubbed
+            step.detail = settings.scrubbed(step.detail)
+            step.notes = step.notes.map(settings.scrubbed)
             steps.append(step)
             emit(step)
         }

@@ -19,7 +19,13 @@ public final class S3CompatibilityCheck: Sendable {
     /// Runs every step in order, handing each row to `emit` as soon as it is known.
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
         var steps: [CheckStep] = []
-        func add(_ step: CheckStep) {
+        // Every row passes through the file's secrets: a key pasted into a bucket name, the
+        // sentinel or the endpoint is shown as ****, like the access key `config` masks.
+        let settings = self.settings
+        func add(_ unscrubbed: CheckStep) {
+            var step = unscrubbed
+            step.detail = settings.scrubbed(step.detail)
+            step.notes = step.notes.map(settings.scrubbed)
             steps.append(step)
             emit(step)
         }

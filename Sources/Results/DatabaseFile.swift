@@ -28,6 +28,8 @@ enum DatabaseFile {
         }
         var configuration = Configuration()
         configuration.readonly = true
+        // The run that wrote it may still hold its connections (or a writer may be mid-commit).
+        configuration.busyMode = .timeout(10)
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }

@@ -1,20 +1,39 @@
 import Foundation
 
-/// A process as the lease names it: pid, start time and host. The start time tells a live holder
-/// from an unrelated process that was later given the same pid.
+/// A process as the lease names it: pid and start time, and where that pid means something (host,
+/// boot, pid namespace). The start time tells a live holder from an unrelated process that was
+/// later given the same pid; the boot and namespace tell whether this process can look at all (a
+/// container sharing the host name, another machine).
 public struct ProcessIdentity: Sendable, Equatable {
     public var pid: Int32
     public var start: String
     public var host: String
+    public var boot: String
+    public var pidNamespace: String
 
     public static var current: ProcessIdentity {
         let pid = getpid()
-        return ProcessIdentity(pid: pid, start: startTime(of: pid) ?? "", host: ProcessInfo.processInfo.hostName)
+        return ProcessIdentity(pid: pid, start: startTime(of: pid) ?? "", host: ProcessInfo.processInfo.hostName,
+                               boot: bootId, pidNamespace: pidNamespace)
     }
 
-    /// Whether the process still runs. On another host nothing can be checked: it counts as alive.
-    public var isAlive: Bool {
-        guard host == ProcessInfo.processInfo.hostName else { return true }
+    static var bootId: String {
+        ((try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static var pidNamespace: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
+    }
+
+    /// Whether this process can see the other's pid: same host, same boot, same pid namespace.
+    public var isVisible: Bool {
+        let me = ProcessIdentity.current
+        return host == me.host && boot == me.boot && pidNamespace == me.pidNamespace && !boot.isEmpty
+    }
+
+    /// Whether the process still runs, when it is visible from here (nil: it cannot be told).
+    public var isRunning: Bool? {
+        guard isVisible else { return nil }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let fields = ProcessIdentity.fields(stat) else { return false }
         // A zombie has ended; it only waits to be reaped.

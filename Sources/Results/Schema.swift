@@ -143,7 +143,10 @@ enum Schema {
                 pid INTEGER NOT NULL,
                 process_start TEXT NOT NULL,   -- the holder's start time (/proc/PID/stat): a reused pid is not the holder
                 host TEXT NOT NULL,
-                taken_at REAL NOT NULL
+                boot_id TEXT NOT NULL,         -- with the pid namespace: whether this machine can see the holder's pid
+                pid_namespace TEXT NOT NULL,
+                taken_at REAL NOT NULL,
+                heartbeat_at REAL NOT NULL     -- renewed every 20 s: a holder nobody can see is alive while it is recent
             );
             """)
         }

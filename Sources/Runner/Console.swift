@@ -27,8 +27,15 @@ public enum Console {
         while sent < bytes.count {
             let result = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + sent, $0.count - sent) }
             if result > 0 { sent += result; continue }
-            if result < 0 && errno == EINTR { continue }
-            // EPIPE, EIO (a closed pseudo-terminal), EBADF: the reader is gone.
+            let failure = result < 0 ? errno : 0
+            if failure == EINTR { continue }
+            if failure == EAGAIN || failure == EWOULDBLOCK {  // a non-blocking pipe that is full: wait a moment
+                usleep(1_000)
+                continue
+            }
+            // Only a reader that is gone is a hang-up: EPIPE, EIO (a closed pseudo-terminal), EBADF.
+            // Anything else (a full disk behind 2>log) loses this text, not the run.
+            guard failure == EPIPE || failure == EIO || failure == EBADF else { return }
             let handler: (@Sendable () -> Void)? = state.withLock {
                 guard !hungUp else { return nil }
                 hungUp = true

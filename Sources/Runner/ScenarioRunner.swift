@@ -61,6 +61,8 @@ public final class ScenarioRunner: Sendable {
         do { try await database.acquireLease(.run, runId: options.resume) } catch let held as RunLease.Held {
             throw RunFailure.busy(held.description)
         }
+        let heartbeat = database.keepLeaseAlive()
+        defer { heartbeat.cancel() }
         do {
             let result = try await run(database)
             try? await Task { try await database.releaseLease() }.value
@@ -74,6 +76,18 @@ public final class ScenarioRunner: Sendable {
     private func run(_ database: ResultsDatabase) async throws -> RunResult {
         let (scenario, envPath, previous) = try await loadScenario(database)
         let settings = try Self.loadSettings(envPath)
+        do { return try await run(database, scenario: scenario, envPath: envPath, previous: previous, settings: settings) } catch let failure as RunFailure {
+            // A message may quote a bucket, an endpoint or a key: never a secret's value.
+            switch failure {
+            case .badInput(let text): throw RunFailure.badInput(settings.scrubbed(text))
+            case .store(let text): throw RunFailure.store(settings.scrubbed(text))
+            case .busy(let text): throw RunFailure.busy(settings.scrubbed(text))
+            }
+        }
+    }
+
+    private func run(_ database: ResultsDatabase, scenario: Scenario, envPath: String, previous: RunRow?,
+                     settings: ScoreSettings) async throws -> RunResult {
         for warning in scenario.warnings { progress.note("scoretune: warning: \(warning)") }
 
         if settings.profile == .azure, scenario.mode != .score {
@@ -86,6 +100,13 @@ public final class ScenarioRunner: Sendable {
         let defaults = Knobs(uploadPartSize: Int64(settings.uploadPartSize), downloadPartSize: nil, retryLimit: settings.retryLimit,
                              connectTimeoutMilliseconds: Int64(settings.connectTimeoutMilliseconds), stallTimeoutMilliseconds: 60_000,
                              parallel: 6, clients: 1, blockSize: settings.profile == .azure ? 104_857_600 : nil)
+        // Values the .env.score supplies for knobs the grid leaves out meet the grid's own bounds.
+        if scenario.grid.retryLimit == nil, !(0...100).contains(settings.retryLimit) {
+            throw RunFailure.badInput("\(envPath): UPLOAD_RETRY_LIMIT=\(settings.retryLimit) is more retries than a run makes (0 to 100); give grid.UPLOAD_RETRY_LIMIT in the scenario")
+        }
+        if scenario.grid.connectTimeout == nil, !(1...ScenarioLimits.durationMilliseconds).contains(Int64(settings.connectTimeoutMilliseconds)) {
+            throw RunFailure.badInput("\(envPath): UPLOAD_CONNECTION_TIMEOUT=\(settings.connectTimeoutMilliseconds) is longer than a run waits (1 ms to 1 h); give grid.UPLOAD_CONNECTIONTIMEOUT in the scenario")
+        }
         let grid: [Knobs]
         do { grid = try scenario.cells(defaults: defaults) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
 

@@ -39,7 +39,8 @@ enum YAMLShape {
     static func isBaseSixty(_ text: String) -> Bool {
         var body = Substring(text)
         if body.first == "+" || body.first == "-" { body = body.dropFirst() }
-        let pieces = body.split(separator: ":", omittingEmptySubsequences: false)
+        // Yams drops `_` digit separators before it reads the pieces.
+        let pieces = body.split(separator: ":", omittingEmptySubsequences: false).map { $0.filter { $0 != "_" } }
         return pieces.count > 1 && pieces.allSatisfy { Int($0, radix: 10) != nil || Double($0) != nil }
     }
 }

@@ -44,8 +44,9 @@ public enum Removal {
                 } catch let error as S3Error where error.status == 404 {}
             }
             // Also every other upload on the key: the process may have stopped before learning the
-            // id, or a create whose answer was lost may have left a twin.
-            try await abortUploads(on: item.key, in: item.bucket, using: s3)
+            // id, or a create whose answer was lost may have left a twin. A store that refuses the
+            // listing (403) cannot show twins; the abort by id above stands.
+            do { try await abortUploads(on: item.key, in: item.bucket, using: s3) } catch let error as S3Error where error.status == 403 && uploadId != nil {}
         case .prefix:
             for object in try await s3.listObjects(bucket: item.bucket, prefix: item.key) {
                 do { try await s3.deleteObject(bucket: item.bucket, key: object.key) } catch let error as S3Error where error.status == 404 {}

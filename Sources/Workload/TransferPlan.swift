@@ -40,7 +40,8 @@ extension TransferPlan {
     /// on this key are aborted. The key holds a UUID of this run's, so every upload on it is ours.
     func createUpload(_ client: S3Client, key: String, clock: TrialClock) async throws -> String {
         try await retried(clock) {
-            if AttemptContext.current.attempt > 1 { try await Removal.abortUploads(on: key, in: objectBucket, using: client) }
+            // Best effort: a listing that fails must not turn a retryable create into a failure.
+            if AttemptContext.current.attempt > 1 { try? await Removal.abortUploads(on: key, in: objectBucket, using: client) }
             return try await client.createMultipartUpload(bucket: objectBucket, key: key)
         }
     }

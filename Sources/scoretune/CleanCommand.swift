@@ -36,6 +36,8 @@ struct Clean: AsyncParsableCommand {
         do { try await database.acquireLease(.clean) } catch let held as RunLease.Held {
             throw CommandFailure(message: held.description + " (a live run removes what it created itself)", code: 3)
         }
+        let heartbeat = database.keepLeaseAlive()
+        defer { heartbeat.cancel() }
         do {
             try await clean(database)
             try? await database.releaseLease()

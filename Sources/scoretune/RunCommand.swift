@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Results
 import Runner
 import Scenario
 
@@ -53,7 +54,10 @@ struct Run: AsyncParsableCommand {
         let result: RunResult
         switch await task.value {
         case .success(let value): result = value
+        case .failure where interrupts.happened:
+            throw CommandFailure(message: "interrupted before the run had created anything", code: 130)
         case .failure(let failure as RunFailure): throw CommandFailure(message: failure.description, code: failure.exitCode)
+        case .failure(let error as ResultsDatabase.OpenError): throw CommandFailure(message: error.description, code: 2)
         case .failure(let error): throw CommandFailure(message: "\(error)", code: 1)
         }
         // The run is recorded: its summary is read back from the database, as `report` would.

@@ -258,4 +258,31 @@ final class TrustTests: XCTestCase {
             XCTAssertEqual(store.files("score-state"), [])
         }
     }
+
+    /// A holder this machine cannot see (another host, a container with its own pid namespace)
+    /// counts as alive while its heartbeat is fresh, and as gone once it is stale.
+    func testAnInvisibleHolderLivesByItsHeartbeat() throws {
+        let run = try TemporaryRun(.seaweedfs, "objects: {sizes: [8MiB]}\nrepetitions: 1\nwarmup: 0\n")
+        addTeardownBlock { run.remove() }
+        XCTAssertEqual(try ScoretuneBinary.run(["run", run.scenario, "--db", run.database, "--quiet"]).status, 0)
+        func hold(heartbeatAgo seconds: Double) throws {
+            try DatabaseQueue(path: run.database).write { db in
+                try db.execute(sql: "UPDATE runs SET status = 'running'")
+                try db.execute(sql: "DELETE FROM lease")
+                try db.execute(sql: """
+                    INSERT INTO lease (id, run_id, purpose, pid, process_start, host, boot_id, pid_namespace, taken_at, heartbeat_at)
+                    VALUES (1, 1, 'run', 1, '1', 'node7', 'another-boot', 'pid:[1]', ?, ?)
+                    """, arguments: [Date().timeIntervalSince1970 - 3600, Date().timeIntervalSince1970 - seconds])
+            }
+        }
+        try hold(heartbeatAgo: 5)
+        let refused = try ScoretuneBinary.run(["clean", "--db", run.database])
+        XCTAssertEqual(refused.status, 3, refused.err)
+        XCTAssertTrue(refused.err.contains("in use by run 1 (pid 1 on node7"), refused.err)
+        try hold(heartbeatAgo: 600)
+        let taken = try ScoretuneBinary.run(["clean", "--db", run.database])
+        XCTAssertEqual(taken.status, 0, taken.err)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1, "the holder was gone: its run is interrupted")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM lease"), 0, "and the clean-up gave the lease back")
+    }
 }

@@ -92,7 +92,8 @@ final class ScenarioBoundsTests: XCTestCase {
     func testBaseSixtyNumbersAndAliasBombsAreRefused() {
         for text in ["repetitions: 1:0:0:0:0:0:0:0:0:0:0\n", "objects: {sizes: [1:0:0:0:0:0:0:0:0:0:0]}\n",
                      "# link tha\n\nrepetitions: 32222222222222222:222:2222222\nwarmup: 0\nbudget: 15m\n",
-                     "repetitions: 1:0:0:0:0:0:0:0:-10:0:0\n", "objects: {sizes: [8MiB], count: +1:1e5:9}\n"] {
+                     "repetitions: 1:0:0:0:0:0:0:0:-10:0:0\n", "objects: {sizes: [8MiB], count: +1:1e5:9}\n",
+                     "repetitions: 1_0:0:0:0:0:0:0:0:0:0:0\n"] {
             XCTAssertTrue(error(text).contains("base-60 number"), error(text))
         }
         let levels = (1..<9).map { i in ", &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ",") + "]" }.joined()
