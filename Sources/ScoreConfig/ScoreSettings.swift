@@ -56,8 +56,10 @@ public struct ScoreSettings: Sendable {
         }
         profile = ScoreSettings.activeProfile(values[ScoreVariable.springProfiles.rawValue]?.text)
         secretValues = values.filter { SecretName.looksSecret($0.key) && !$0.value.text.isEmpty }.map(\.value.text)
-        let words = secretValues.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0.count >= 4 } }
-        maskedPieces = Set(secretValues + words).filter { $0.unicodeScalars.count >= 3 }
+        // Pieces of 6 characters or more: a shorter "secret" (a test's `wrong`, a placeholder) is a
+        // common word, and masking it would garble the very message that names the problem.
+        let words = secretValues.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
+        maskedPieces = Set(secretValues + words).filter { $0.unicodeScalars.count >= 6 }
             .sorted { ($0.unicodeScalars.count, $0) > ($1.unicodeScalars.count, $1) }
         diagnostics = ScoreValidator(settings: self).run()
     }
@@ -110,7 +112,7 @@ public struct ScoreSettings: Sendable {
         }
     }
 
-    /// `text` with every secret value, and every word of one (4 characters or more), in any case,
+    /// `text` with every secret value, and every word of one (6 characters or more), in any case,
     /// replaced by `****`: a message may quote a value that holds a copy of a secret.
     public func scrubbed(_ text: String) -> String {
         var result = text
