@@ -10,14 +10,14 @@ final class StoreHealth: @unchecked Sendable {
     private let lock = NSLock()
     private var consecutive = 0     // guarded by lock
 
-    /// Classes where no answer came from the store.
-    static let unanswered: Set<ErrorClass> = [.connectionRefused, .connectTimeout, .connectionReset, .stallTimeout, .totalTimeout]
+    /// No answer came from the store: `ErrorClass.isUnanswered`, and a reset mid-request too.
+    static func unanswered(_ errorClass: ErrorClass) -> Bool { errorClass.isUnanswered || errorClass == .connectionReset }
 
     /// Records a trial; true when it is time to probe the store.
     func record(_ outcome: TrialOutcome) -> Bool {
         lock.withLock {
             if outcome.succeeded { consecutive = 0; return false }
-            guard let errorClass = outcome.errorClass, Self.unanswered.contains(errorClass) else { consecutive = 0; return false }
+            guard let errorClass = outcome.errorClass, Self.unanswered(errorClass) else { consecutive = 0; return false }
             consecutive += 1
             return consecutive >= Self.threshold
         }

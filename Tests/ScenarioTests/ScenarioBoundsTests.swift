@@ -9,13 +9,7 @@ final class ScenarioBoundsTests: XCTestCase {
     func parse(_ text: String) throws -> Scenario { try ScenarioLoader.parse(text: text, path: "b.yaml") }
 
     func error(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String {
-        do {
-            _ = try parse(text)
-            XCTFail("accepted:\n\(text)", file: file, line: line)
-            return ""
-        } catch {
-            return "\(error)"
-        }
+        scenarioError(text, path: "b.yaml", file: file, line: line)
     }
 
     let objects = "objects: {sizes: [8MiB], count: 2}\n"

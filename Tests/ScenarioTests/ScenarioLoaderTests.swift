@@ -9,13 +9,7 @@ final class ScenarioLoaderTests: XCTestCase {
 
     /// The error's one line, or a failure when the text was accepted.
     func error(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String {
-        do {
-            _ = try parse(text)
-            XCTFail("accepted:\n\(text)", file: file, line: line)
-            return ""
-        } catch {
-            return "\(error)"
-        }
+        scenarioError(text, path: "s.yaml", file: file, line: line)
     }
 
     let defaults = Knobs(uploadPartSize: 20 << 20, downloadPartSize: nil, retryLimit: 5, connectTimeoutMilliseconds: 15_000,
