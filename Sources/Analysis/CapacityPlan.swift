@@ -26,7 +26,7 @@ public struct CapacityPlan: Sendable, Encodable {
     public static func make(_ analysis: RunAnalysis, direction: Direction, datasetBytes: Int64, windowSeconds: Double,
                             objectSize: Int64?) throws -> CapacityPlan {
         // Aggregate throughput per (cell, repetition): what `clients` concurrent transfers achieve together.
-        let measured = analysis.trials.filter { !$0.warmup && $0.outcome == "ok" && $0.direction == direction.rawValue }
+        let measured = analysis.trials.filter { !$0.warmup && $0.succeeded && $0.direction == direction }
         var perCell: [Int64: [Double]] = [:]
         for (_, group) in Dictionary(grouping: measured, by: { "\($0.cellId)|\($0.repetition)" }) {
             let start = group.map(\.startedAt).min()!, end = group.map { $0.startedAt + $0.duration }.max()!
@@ -43,11 +43,11 @@ public struct CapacityPlan: Sendable, Encodable {
             families[knobs.label, default: []].append((stats, median, rates.count))
         }
         guard let family = families.max(by: { a, b in
-            (Set(a.value.map { $0.0.cell.clients }).count, a.value.map(\.1).max()!) < (Set(b.value.map { $0.0.cell.clients }).count, b.value.map(\.1).max()!)
+            (Set(a.value.map { $0.0.cell.knobs.clients }).count, a.value.map(\.1).max()!) < (Set(b.value.map { $0.0.cell.knobs.clients }).count, b.value.map(\.1).max()!)
         }) else {
             throw AnalysisError("run \(analysis.run.id): no successful \(direction.rawValue) trials to plan from")
         }
-        let points = Dictionary(grouping: family.value, by: { $0.0.cell.clients })
+        let points = Dictionary(grouping: family.value, by: { $0.0.cell.knobs.clients })
             .map { Point(clients: $0.key, throughput: $0.value.map(\.1).max()!, repetitions: $0.value.map(\.2).reduce(0, +)) }
             .sorted { $0.clients < $1.clients }
         let fixed = family.key.replacingOccurrences(of: " clients=0", with: "")

@@ -9,7 +9,7 @@ public struct Comparison: Sendable, Encodable {
     public struct Row: Sendable, Encodable {
         public enum Verdict: String, Sendable, Encodable { case regressed, ok, improved, insufficient }
         public var label: String
-        public var direction: String
+        public var direction: Direction
         public var baselineMedian: Double
         public var candidateMedian: Double
         /// (candidate − baseline) / baseline.
@@ -53,7 +53,7 @@ public struct Comparison: Sendable, Encodable {
                         verdict = .improved
                     }
                 }
-                rows.append(Row(label: base.knobs.label, direction: direction.rawValue, baselineMedian: b.median, candidateMedian: c.median,
+                rows.append(Row(label: base.knobs.label, direction: direction, baselineMedian: b.median, candidateMedian: c.median,
                                 change: change, pValue: p, verdict: verdict, baselineSamples: b.samples.count, candidateSamples: c.samples.count))
             }
         }
@@ -68,7 +68,7 @@ public struct Comparison: Sendable, Encodable {
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: n, withPad: " ", startingAt: 0) }
         lines.append(pad("cell", width) + pad("direction", 10) + pad("baseline", 12) + pad("candidate", 12) + pad("change", 9) + pad("p", 8) + "verdict")
         for row in rows {
-            lines.append(pad(row.label, width) + pad(row.direction, 10) + pad(mbps(row.baselineMedian) + " MB/s", 12)
+            lines.append(pad(row.label, width) + pad(row.direction.rawValue, 10) + pad(mbps(row.baselineMedian) + " MB/s", 12)
                          + pad(mbps(row.candidateMedian) + " MB/s", 12) + pad(String(format: "%+.1f%%", row.change * 100), 9)
                          + pad(row.pValue.map { String(format: "%.3f", $0) } ?? "–", 8)
                          + row.verdict.rawValue + (row.verdict == .insufficient ? " (fewer than \(Self.minimumSamples) samples a side)" : ""))
@@ -76,7 +76,7 @@ public struct Comparison: Sendable, Encodable {
         for label in onlyInBaseline { lines.append("unmatched: only in the baseline: \(label)") }
         for label in onlyInCandidate { lines.append("unmatched: only in the candidate: \(label)") }
         let regressedRows = rows.filter { $0.verdict == .regressed }
-        lines.append(regressedRows.isEmpty ? "no cell regressed" : "REGRESSED: " + regressedRows.map { "\($0.label) (\($0.direction))" }.joined(separator: "; "))
+        lines.append(regressedRows.isEmpty ? "no cell regressed" : "REGRESSED: " + regressedRows.map { "\($0.label) (\($0.direction.rawValue))" }.joined(separator: "; "))
         return lines.joined(separator: "\n")
     }
 
@@ -90,7 +90,7 @@ public struct Comparison: Sendable, Encodable {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuite name=\"scoretune compare\" tests=\"\(rows.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(rows.filter { $0.verdict == .insufficient }.count)\">\n"
         for row in rows {
-            xml += "  <testcase classname=\"scoretune.\(row.direction)\" name=\"\(escape(row.label))\">\n"
+            xml += "  <testcase classname=\"scoretune.\(row.direction.rawValue)\" name=\"\(escape(row.label))\">\n"
             let detail = "baseline \(mbps(row.baselineMedian)) MB/s, candidate \(mbps(row.candidateMedian)) MB/s, change \(String(format: "%+.1f%%", row.change * 100)), p \(row.pValue.map { String(format: "%.4f", $0) } ?? "n/a")"
             switch row.verdict {
             case .regressed: xml += "    <failure message=\"slower by more than \(Int(threshold * 100))%\">\(escape(detail))</failure>\n"

@@ -42,7 +42,7 @@ public struct Recommendation: Sendable, Encodable {
 
     public var runId: Int64
     public var scenario: String
-    public var mode: String
+    public var mode: Mode
     public var endpoint: String
     public var server: String?
     public var objective: RecommendOptions.Objective
@@ -112,20 +112,20 @@ public struct Recommendation: Sendable, Encodable {
             + (runnerUp.map { "; runner-up \($0.1.label): \(mbps($0.1.median)) MB/s (CI \(mbps($0.1.low))–\(mbps($0.1.high)))" } ?? "; no runner-up")
         let connect = connectAdvice(analysis)
         let read = readAdvice(analysis)
-        let profile = cell.blockSize.map { azureSettings(cell, blockSize: $0, evidence: evidence) }
+        let profile = cell.knobs.blockSize.map { azureSettings(cell, blockSize: $0, evidence: evidence) }
             ?? s3Settings(analysis, cell: cell, evidence: evidence, connect: connect)
         let properties = profile.properties + [
             Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))",
-                    evidence: cell.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
+                    evidence: cell.knobs.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
             Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence),
         ]
         return Recommendation(runId: analysis.run.id, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
                               endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
                               chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
                               settings: profile.settings, clientProperties: properties,
-                              notes: edgeNotes(analysis, chosen: chosen.0) + profile.notes + (analysis.run.status == "completed" ? [] :
-                                ["run \(analysis.run.id) is \(analysis.run.status): only the cells it finished count"]),
-                              profile: cell.blockSize == nil ? "s3" : "azure")
+                              notes: edgeNotes(analysis, chosen: chosen.0) + profile.notes + (analysis.run.status == .completed ? [] :
+                                ["run \(analysis.run.id) is \(analysis.run.status.rawValue): only the cells it finished count"]),
+                              profile: cell.knobs.blockSize == nil ? "s3" : "azure")
     }
 
     /// What one profile's fragment holds besides the client timeouts both share.
@@ -137,13 +137,13 @@ public struct Recommendation: Sendable, Encodable {
 
     /// GB of memory for the parts (or blocks and ranges) a client buffers at once, at least 1.
     static func memoryGiB(_ cell: CellRow) -> Int {
-        max(1, Int((Double(cell.bufferSize) * Double(cell.parallel) / Double(1 << 30)).rounded(.up)))
+        max(1, Int((Double(cell.bufferSize) * Double(cell.knobs.parallel) / Double(1 << 30)).rounded(.up)))
     }
 
     static func s3Settings(_ analysis: RunAnalysis, cell: CellRow, evidence: String,
                            connect: (milliseconds: Int, evidence: String)) -> ProfileSettings {
-        var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.uploadPartSize)", evidence: evidence)]
-        if let download = cell.downloadPartSize {
+        var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.knobs.uploadPartSize)", evidence: evidence)]
+        if let download = cell.knobs.downloadPartSize {
             settings.append(Setting(name: "DOWNLOAD_PARTSIZE", value: "\(download)",
                                     evidence: "same cell; note Score's S3 download path ignores it and follows the upload layout"))
         }
@@ -153,9 +153,9 @@ public struct Recommendation: Sendable, Encodable {
         settings.append(Setting(name: "UPLOAD_CONNECTION_TIMEOUT", value: "\(connect.milliseconds)", evidence: connect.evidence + ". " + binding))
         settings.append(Setting(name: "UPLOAD_CONNECTIONTIMEOUT", value: "\(connect.milliseconds)", evidence: "the same value under the documented name"))
         let properties = [
-            Setting(name: "transport.parallel", value: "\(cell.parallel)", evidence: "parts in flight per object in the chosen cell"),
+            Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "parts in flight per object in the chosen cell"),
             Setting(name: "transport.memory", value: "\(memoryGiB(cell))",
-                    evidence: "GB for memory-mapped parts: \(cell.parallel) × \(Units.formatSize(cell.uploadPartSize)) must fit, else fewer parts fly"),
+                    evidence: "GB for memory-mapped parts: \(cell.knobs.parallel) × \(Units.formatSize(cell.knobs.uploadPartSize)) must fit, else fewer parts fly"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: [])
     }
@@ -164,14 +164,14 @@ public struct Recommendation: Sendable, Encodable {
     /// upload block size and parallelism are score-client properties; the S3 SDK's retry limit and
     /// connect timeout do not apply.
     static func azureSettings(_ cell: CellRow, blockSize: Int64, evidence: String) -> ProfileSettings {
-        let settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.uploadPartSize)",
+        let settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.knobs.uploadPartSize)",
                                 evidence: "on Azure the download range size (Score's server divides downloads into parts of exactly this); uploads ignore it (Score issue #308). " + evidence)]
         let properties = [
             Setting(name: "azure.blockSize", value: "\(blockSize)",
                     evidence: "upload block size of the chosen cell (\(Units.formatSize(blockSize))); env AZURE_BLOCKSIZE for the client's container"),
-            Setting(name: "transport.parallel", value: "\(cell.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
+            Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
             Setting(name: "transport.memory", value: "\(memoryGiB(cell))",
-                    evidence: "GB for buffered blocks and ranges: \(cell.parallel) × \(Units.formatSize(cell.bufferSize)) must fit"),
+                    evidence: "GB for buffered blocks and ranges: \(cell.knobs.parallel) × \(Units.formatSize(cell.bufferSize)) must fit"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: [
             "UPLOAD_RETRY_LIMIT and UPLOAD_CONNECTION_TIMEOUT configure Score's S3 client and do nothing on Azure; keep BUCKET_POLICY_UPLOAD / BUCKET_POLICY_DOWNLOAD as `scoretune check` passed them",
@@ -204,15 +204,15 @@ public struct Recommendation: Sendable, Encodable {
         var highest: [String: (attempt: Int, succeeded: Bool)] = [:]
         for a in analysis.attempts {
             guard let trial = a.trialId else { continue }
-            let key = "\(trial)|\(a.operation)|\(a.partNumber ?? 0)|\(a.key ?? "")"
+            let key = "\(trial)|\(a.operation.rawValue)|\(a.partNumber ?? 0)|\(a.key ?? "")"
             let previous = highest[key]
             highest[key] = (max(previous?.attempt ?? 0, a.attempt), (previous?.succeeded ?? false) || a.errorClass == nil)
         }
         let recovered = highest.values.filter(\.succeeded).map { $0.attempt - 1 }
         let needed = recovered.max() ?? 0
         let failedAttempts = analysis.attempts.filter { $0.errorClass != nil }
-        let classes = Dictionary(grouping: failedAttempts, by: { $0.errorClass! }).map { "\($0.key) \($0.value.count)" }.sorted()
-        let unrecovered = analysis.trials.filter { !$0.warmup && $0.outcome != "ok" }.count
+        let classes = Dictionary(grouping: failedAttempts, by: { $0.errorClass! }).map { "\($0.key.rawValue) \($0.value.count)" }.sorted()
+        let unrecovered = analysis.trials.filter { !$0.warmup && !$0.succeeded }.count
         var value = needed + 2
         var evidence = failedAttempts.isEmpty
             ? "no request failed in this run (\(analysis.attempts.count) attempts), so 0 retries sufficed; +2 margin because rare faults go unseen in a short run"
@@ -222,9 +222,9 @@ public struct Recommendation: Sendable, Encodable {
         }
         if !analysis.faults.isEmpty {
             // q: the share of part transfers (PUT or ranged GET) that failed, whatever the cell.
-            let parts = analysis.attempts.filter { $0.phase == "parts" && StoreOperation(rawValue: $0.operation)?.isPartTransfer == true }
+            let parts = analysis.attempts.filter { $0.phase == .parts && $0.operation.isPartTransfer }
             let q = parts.isEmpty ? 0 : Double(parts.filter { $0.errorClass != nil }.count) / Double(parts.count)
-            let kinds = Dictionary(grouping: analysis.faults, by: \.kind).map { "\($0.value.count) \($0.key)" }.sorted()
+            let kinds = Dictionary(grouping: analysis.faults, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
             evidence += "; the proxy injected \(kinds.joined(separator: ", ")), and \(String(format: "%.1f", q * 100))% of \(parts.count) part transfers failed"
             if q > 0 && q < 1 {
                 let model = (0...50).first { pow(q, Double($0 + 1)) * 1e5 < 1 } ?? 50
@@ -233,8 +233,8 @@ public struct Recommendation: Sendable, Encodable {
             }
             var byLimit: [Int: (failed: Int, trials: Int)] = [:]
             for stats in analysis.cells {
-                let entry = byLimit[stats.cell.retryLimit] ?? (0, 0)
-                byLimit[stats.cell.retryLimit] = (entry.failed + stats.failedTrials, entry.trials + stats.trials)
+                let entry = byLimit[stats.cell.knobs.retryLimit] ?? (0, 0)
+                byLimit[stats.cell.knobs.retryLimit] = (entry.failed + stats.failedTrials, entry.trials + stats.trials)
             }
             if byLimit.count > 1 {
                 evidence += "; in this run " + byLimit.keys.sorted().map { "limit \($0) gave \(byLimit[$0]!.failed) failed of \(byLimit[$0]!.trials) trials" }.joined(separator: ", ")
@@ -248,7 +248,7 @@ public struct Recommendation: Sendable, Encodable {
         let connects = analysis.attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
         let slowest = connects.max() ?? 0
         let milliseconds = max(5_000, Int((slowest * 10).rounded(.up)) * 1000)
-        let timeouts = analysis.attempts.filter { $0.errorClass == "connect-timeout" }.count
+        let timeouts = analysis.attempts.filter { $0.errorClass == .connectTimeout }.count
         return (milliseconds, "slowest healthy connect \(String(format: "%.1f", slowest * 1000)) ms over \(connects.count) new connections; 10× that, at least 5 s"
             + (timeouts > 0 ? "; \(timeouts) connect timeouts were seen" : ""))
     }
@@ -257,12 +257,12 @@ public struct Recommendation: Sendable, Encodable {
     static func readAdvice(_ analysis: RunAnalysis) -> (seconds: Int, evidence: String) {
         // A GET's silence is its time to first byte; a request without a payload waits its whole time.
         let healthy = analysis.attempts.filter { $0.errorClass == nil }
-        let gets = healthy.filter { $0.method == "GET" && $0.phase == "parts" }.map(\.firstByte)
-        let calls = healthy.filter { StoreOperation(rawValue: $0.operation)?.isPartUpload != true && !($0.method == "GET" && $0.phase == "parts") }.map(\.total)
+        let gets = healthy.filter { $0.method == "GET" && $0.phase == .parts }.map(\.firstByte)
+        let calls = healthy.filter { !$0.operation.isPartUpload && !($0.method == "GET" && $0.phase == .parts) }.map(\.total)
         let longest = (gets + calls).max() ?? 0
         let seconds = max(10, Int((longest * 4).rounded(.up)))
-        let stalls = analysis.attempts.filter { $0.errorClass == "stall-timeout" }.count
-        let injected = analysis.faults.filter { $0.kind == "stall" }.count
+        let stalls = analysis.attempts.filter { $0.errorClass == .stallTimeout }.count
+        let injected = analysis.faults.filter { $0.kind == .stall }.count
         return (seconds, "longest healthy wait for an answer \(String(format: "%.3f", longest)) s (first byte of a ranged GET, or a whole server call); 4× that, at least 10 s, cuts stalls sooner than the default 60 s"
             + (stalls > 0 ? "; \(stalls) stall timeouts were seen" : "")
             + (injected > 0 ? "; the proxy injected \(injected) stalls, which a timeout this short cuts instead of waiting them out" : ""))
@@ -278,14 +278,14 @@ public struct Recommendation: Sendable, Encodable {
             if value == distinct.min() { notes.append("\(name)=\(format(value)) is the smallest value in the grid: a wider grid may find better") }
         }
         let cells = analysis.cells.map(\.cell)
-        check("UPLOAD_PARTSIZE", cells.map(\.uploadPartSize), chosen.cell.uploadPartSize, Units.formatSize)
-        check("parallel", cells.map { Int64($0.parallel) }, Int64(chosen.cell.parallel)) { "\($0)" }
-        check("clients", cells.map { Int64($0.clients) }, Int64(chosen.cell.clients)) { "\($0)" }
-        if let download = chosen.cell.downloadPartSize {
-            check("DOWNLOAD_PARTSIZE", cells.compactMap(\.downloadPartSize), download, Units.formatSize)
+        check("UPLOAD_PARTSIZE", cells.map(\.knobs.uploadPartSize), chosen.cell.knobs.uploadPartSize, Units.formatSize)
+        check("parallel", cells.map { Int64($0.knobs.parallel) }, Int64(chosen.cell.knobs.parallel)) { "\($0)" }
+        check("clients", cells.map { Int64($0.knobs.clients) }, Int64(chosen.cell.knobs.clients)) { "\($0)" }
+        if let download = chosen.cell.knobs.downloadPartSize {
+            check("DOWNLOAD_PARTSIZE", cells.compactMap(\.knobs.downloadPartSize), download, Units.formatSize)
         }
-        if let block = chosen.cell.blockSize {
-            check("azure.blockSize", cells.compactMap(\.blockSize), block, Units.formatSize)
+        if let block = chosen.cell.knobs.blockSize {
+            check("azure.blockSize", cells.compactMap(\.knobs.blockSize), block, Units.formatSize)
         }
         for stats in analysis.cells {
             for (direction, t) in [("upload", stats.upload), ("download", stats.download)] {

@@ -15,7 +15,7 @@ public struct RunAnalysis: Sendable {
 
     /// Only the cells (and their trials, attempts and faults) of one network profile.
     public func restricted(toNetwork name: String?) -> RunAnalysis {
-        let keep = Set(cells.filter { $0.cell.network == name }.map(\.cell.id))
+        let keep = Set(cells.filter { $0.cell.knobs.network == name }.map(\.cell.id))
         var copy = self
         copy.cells = cells.filter { keep.contains($0.cell.id) }
         copy.trials = trials.filter { keep.contains($0.cellId) }
@@ -26,8 +26,8 @@ public struct RunAnalysis: Sendable {
 
     /// The network profiles the run's cells used (nil: straight to the store).
     /// An Azure run: its cells carry the client's block size.
-    public var isAzure: Bool { cells.contains { $0.cell.blockSize != nil } }
-    public var networks: [String?] { Array(Set(cells.map(\.cell.network))).sorted { ($0 ?? "") < ($1 ?? "") } }
+    public var isAzure: Bool { cells.contains { $0.cell.knobs.blockSize != nil } }
+    public var networks: [String?] { Array(Set(cells.map(\.cell.knobs.network))).sorted { ($0 ?? "") < ($1 ?? "") } }
 
     public static func load(database: ResultsDatabase, runId: Int64) async throws -> RunAnalysis {
         guard let run = try await database.run(runId) else { throw AnalysisError("no run \(runId) in \(database.path)") }
@@ -74,7 +74,7 @@ public struct ThroughputStatistics: Sendable, Encodable {
     public var timeP99: Double
 
     init?(_ trials: [TrialRow], seed: UInt64) {
-        let ok = trials.filter { $0.outcome == "ok" && $0.duration > 0 }
+        let ok = trials.filter { $0.succeeded && $0.duration > 0 }
         guard !ok.isEmpty else { return nil }
         samples = ok.map { Double($0.objectSize) / $0.duration / 1e6 }
         median = Statistics.median(samples)!
@@ -129,17 +129,17 @@ public struct LatencyStatistics: Sendable, Encodable {
 
     /// The request kinds reports group by, from the phase and operation of each attempt.
     static func kind(of attempt: AttemptRow) -> String {
-        switch (attempt.phase ?? "", StoreOperation(rawValue: attempt.operation)) {
-        case ("parts", .uploadPart?): return "part PUT"
-        case ("parts", .putBlock?): return "block PUT"
-        case ("parts", .putBlob?): return "whole-blob PUT"
-        case ("parts", let operation?) where operation.isPartDownload: return "ranged GET"
-        case ("parts", _): return "part check + marker"
-        case ("finalize", _): return "finalize"
-        case ("initiate", _): return "initiate"
-        case ("state-cleanup", _): return "state clean-up"
-        case ("meta", _): return "download .meta"
-        default: return "clean-up"
+        switch (attempt.phase, attempt.operation) {
+        case (.parts?, .uploadPart): return "part PUT"
+        case (.parts?, .putBlock): return "block PUT"
+        case (.parts?, .putBlob): return "whole-blob PUT"
+        case (.parts?, let operation) where operation.isPartDownload: return "ranged GET"
+        case (.parts?, _): return "part check + marker"
+        case (.finalize?, _): return "finalize"
+        case (.initiate?, _): return "initiate"
+        case (.stateCleanup?, _): return "state clean-up"
+        case (.meta?, _): return "download .meta"
+        case (.cleanup?, _), (nil, _): return "clean-up"
         }
     }
 }
@@ -152,26 +152,26 @@ public struct CellStatistics: Sendable {
     public var failedTrials: Int
     public var retries: Int
     /// Failed attempts by error class (whether or not a retry then succeeded).
-    public var failuresByClass: [String: Int]
+    public var failuresByClass: [ErrorClass: Int]
     public var latencies: [LatencyStatistics]
     /// HTTP requests per measured trial: what a bigger part size saves.
     public var requestsPerObject: Double
 
     init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow]) {
         self.cell = cell
-        upload = ThroughputStatistics(trials.filter { $0.direction == "upload" }, seed: UInt64(cell.id) * 2)
-        download = ThroughputStatistics(trials.filter { $0.direction == "download" }, seed: UInt64(cell.id) * 2 + 1)
+        upload = ThroughputStatistics(trials.filter { $0.direction == .upload }, seed: UInt64(cell.id) * 2)
+        download = ThroughputStatistics(trials.filter { $0.direction == .download }, seed: UInt64(cell.id) * 2 + 1)
         self.trials = trials.count
-        failedTrials = trials.filter { $0.outcome != "ok" }.count
+        failedTrials = trials.filter { !$0.succeeded }.count
         retries = trials.map(\.retries).reduce(0, +)
-        var classes: [String: Int] = [:]
+        var classes: [ErrorClass: Int] = [:]
         for attempt in attempts { if let c = attempt.errorClass { classes[c, default: 0] += 1 } }
         failuresByClass = classes
         let measuredIds = Set(trials.map(\.id))
         let measured = attempts.filter { $0.trialId.map(measuredIds.contains) ?? false }
         latencies = Dictionary(grouping: measured, by: LatencyStatistics.kind(of:))
             .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
-        let uploads = Set(trials.filter { $0.direction == "upload" }.map(\.id))
+        let uploads = Set(trials.filter { $0.direction == .upload }.map(\.id))
         let objectRequests = measured.filter { $0.trialId.map(uploads.contains) ?? false }.count
         requestsPerObject = uploads.isEmpty ? 0 : Double(objectRequests) / Double(uploads.count)
     }
@@ -180,14 +180,12 @@ public struct CellStatistics: Sendable {
 
     /// Client memory as score-client budgets it: every part in flight is held in memory.
     /// Bytes buffered at once: what one transfer holds × in flight × clients.
-    public var clientMemory: Int64 { cell.bufferSize * Int64(cell.parallel) * Int64(cell.clients) }
+    public var clientMemory: Int64 { cell.bufferSize * Int64(cell.knobs.parallel) * Int64(cell.knobs.clients) }
 
     public func throughput(_ direction: Direction) -> ThroughputStatistics? {
         direction == .upload ? upload : download
     }
 }
-
-public enum Direction: String, Sendable, CaseIterable { case upload, download }
 
 extension RunAnalysis {
     /// Latencies by request kind over all measured (non-warm-up) trials of the run.
@@ -199,15 +197,21 @@ extension RunAnalysis {
     }
 
     /// Failed measured trials, grouped by cell, direction and error class.
-    public var failures: [(cell: CellStatistics, direction: String, errorClass: String, count: Int, example: String)] {
-        var out: [(CellStatistics, String, String, Int, String)] = []
+    public var failures: [(cell: CellStatistics, direction: Direction, errorClass: String, count: Int, example: String)] {
+        var out: [(CellStatistics, Direction, String, Int, String)] = []
         for stats in cells {
-            let failed = trials.filter { $0.cellId == stats.cell.id && !$0.warmup && $0.outcome != "ok" }
-            for (key, group) in Dictionary(grouping: failed, by: { "\($0.direction)|\($0.errorClass ?? "unknown")" }).sorted(by: { $0.key < $1.key }) {
-                let parts = key.split(separator: "|").map(String.init)
-                out.append((stats, parts[0], parts[1], group.count, group.first?.error ?? ""))
+            let failed = trials.filter { $0.cellId == stats.cell.id && !$0.warmup && !$0.succeeded }
+            let groups = Dictionary(grouping: failed) { FailureGroup(direction: $0.direction, errorClass: $0.errorClass?.rawValue ?? "unknown") }
+            for (key, group) in groups.sorted(by: { ($0.key.direction.rawValue, $0.key.errorClass) < ($1.key.direction.rawValue, $1.key.errorClass) }) {
+                out.append((stats, key.direction, key.errorClass, group.count, group.first?.error ?? ""))
             }
         }
         return out
     }
+}
+
+/// Failed trials of one cell grouped by what failed and why.
+private struct FailureGroup: Hashable {
+    var direction: Direction
+    var errorClass: String
 }

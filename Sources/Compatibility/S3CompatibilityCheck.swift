@@ -117,7 +117,7 @@ public final class S3CompatibilityCheck: Sendable {
         let key = "data/\(settings.sentinel)"
         let url = s3.presignedURL(method: "GET", bucket: settings.objectBucket, key: key, expires: 300)
         do {
-            let response = try await s3.sendPresigned("Ping", method: "GET", url: url,
+            let response = try await s3.sendPresigned(.ping, method: "GET", url: url,
                                                       timeouts: Timeouts(connect: .seconds(5), stall: .seconds(5), total: .seconds(60)))
             return CheckStep(name: "sentinel", status: .pass, milliseconds: elapsed(started),
                              detail: "\(key) downloads through a presigned URL, as Score's ping does (\(response.metrics.bytesReceived) bytes)")
@@ -140,7 +140,7 @@ public final class S3CompatibilityCheck: Sendable {
         do {
             _ = try await other.headObject(bucket: settings.objectBucket, key: key)
             let url = other.presignedURL(method: "GET", bucket: settings.objectBucket, key: key, expires: 300)
-            _ = try await other.sendPresigned("GetObject", method: "GET", url: url, headers: [HTTPHeader("Range", "bytes=0-0")])
+            _ = try await other.sendPresigned(.getObject, method: "GET", url: url, headers: [HTTPHeader("Range", "bytes=0-0")])
             return CheckStep(name: "signing", status: .pass, milliseconds: elapsed(started),
                              detail: "\(fileMode) works for signed and presigned requests; \(otherName) works too")
         } catch {

@@ -34,7 +34,7 @@ final class ScoreProbe {
             for (index, part) in self.parts.enumerated() {
                 let url = self.s3.presignedURL(method: "PUT", bucket: self.bucket, key: self.key,
                                                query: [("partNumber", String(index + 1)), ("uploadId", uploadId)], expires: 518_400)
-                let response = try await self.s3.sendPresigned("UploadPart", method: "PUT", url: url,
+                let response = try await self.s3.sendPresigned(.uploadPart, method: "PUT", url: url,
                                                                body: .stream(length: Int64(part.count), makeSource: { BytesSource(part) }),
                                                                partNumber: index + 1)
                 let etag = (response.header("etag") ?? "").replacingOccurrences(of: "\"", with: "")
@@ -92,7 +92,7 @@ final class ScoreProbe {
         steps.append(await step("ranged GET") {
             let range = [HTTPHeader("Range", "bytes=1000-1999")]
             let url = self.s3.presignedURL(method: "GET", bucket: self.bucket, key: self.key, headers: range, expires: 86_400)
-            let response = try await self.s3.sendPresigned("GetObject", method: "GET", url: url, headers: range)
+            let response = try await self.s3.sendPresigned(.getObject, method: "GET", url: url, headers: range)
             let expected = Array(self.parts[0][1000...1999])
             if response.body == expected {
                 return response.status == 206

@@ -42,7 +42,7 @@ public struct NetworkProfile: Sendable, Equatable, Codable {
 
 /// One fault the proxy injected, for the log and the `faults` table.
 public struct InjectedFault: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case reset, stall, refuse, blackhole, slowDown = "slowdown-503", serverError = "error-500", lostAnswer = "lost-answer"
     }
     public var time: Double

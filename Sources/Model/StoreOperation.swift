@@ -1,7 +1,7 @@
 /// Every request scoretune sends to a store, by the name the `attempts` table records: S3's
 /// operation names, Azure Blob's, and the probes. Analysis asks what kind of request a row is
 /// through these, never by comparing names, so both stores' part transfers count alike.
-public enum StoreOperation: String, CaseIterable, Sendable {
+public enum StoreOperation: String, CaseIterable, Sendable, Codable {
     // S3
     case createMultipartUpload = "CreateMultipartUpload", uploadPart = "UploadPart", listParts = "ListParts"
     case completeMultipartUpload = "CompleteMultipartUpload", abortMultipartUpload = "AbortMultipartUpload"

@@ -13,8 +13,8 @@ public struct CellTable {
         func f(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "" }
         rows = analysis.cells.map { s in
             let c = s.cell
-            return ["\(c.id)", "\(c.position)", c.network ?? "", "\(c.uploadPartSize)", c.downloadPartSize.map { "\($0)" } ?? "", "\(c.parallel)",
-                    "\(c.clients)", "\(c.retryLimit)", "\(c.connectTimeoutMs)", "\(c.stallTimeoutMs)",
+            return ["\(c.id)", "\(c.position)", c.knobs.network ?? "", "\(c.knobs.uploadPartSize)", c.knobs.downloadPartSize.map { "\($0)" } ?? "", "\(c.knobs.parallel)",
+                    "\(c.knobs.clients)", "\(c.knobs.retryLimit)", "\(c.knobs.connectTimeoutMilliseconds)", "\(c.knobs.stallTimeoutMilliseconds)",
                     f(s.upload?.median), f(s.upload?.low), f(s.upload?.high), f(s.upload?.p5), f(s.upload?.p95), f(s.upload?.cv),
                     f(s.download?.median), f(s.download?.low), f(s.download?.high), f(s.download?.p5), f(s.download?.p95), f(s.download?.cv),
                     "\(s.trials)", "\(s.failedTrials)", "\(s.retries)", String(format: "%.1f", s.requestsPerObject), "\(s.clientMemory)"]

@@ -57,11 +57,11 @@ public struct HTMLReport {
         let run = analysis.run
         let formatter = ISO8601DateFormatter()
         let rows: [(String, String)] = [
-            ("scenario", "\(run.scenarioName) (\(run.scenarioPath))"), ("mode", run.mode),
+            ("scenario", "\(run.scenarioName) (\(run.scenarioPath))"), ("mode", run.mode.rawValue),
             ("store", run.backendEndpoint + (run.backendServer.map { " — \($0)" } ?? "")),
             ("started", formatter.string(from: Date(timeIntervalSince1970: run.startedAt))),
             ("finished", run.finishedAt.map { formatter.string(from: Date(timeIntervalSince1970: $0)) } ?? "–"),
-            ("status", run.status), ("cells", "\(analysis.cells.filter { $0.cell.status == "done" }.count) of \(analysis.cells.count) done"),
+            ("status", run.status.rawValue), ("cells", "\(analysis.cells.filter { $0.cell.status == .done }.count) of \(analysis.cells.count) done"),
             ("trials", "\(analysis.trials.filter { !$0.warmup }.count) measured, \(analysis.trials.filter(\.warmup).count) warm-up"),
             ("HTTP requests", "\(analysis.attempts.count)"),
             ("tool", "scoretune \(run.toolVersion) on \(run.host)"), ("config hash", run.configHash),
@@ -72,12 +72,12 @@ public struct HTMLReport {
     /// Best upload median for each (part size, parallel), over the other knobs.
     /// On Azure the rows are the client's block size: uploads do not use UPLOAD_PARTSIZE there.
     private func uploadHeatmap(_ analysis: RunAnalysis, network: String?) -> String {
-        let rowOf = { (s: CellStatistics) in s.cell.blockSize ?? s.cell.uploadPartSize }
+        let rowOf = { (s: CellStatistics) in s.cell.knobs.blockSize ?? s.cell.knobs.uploadPartSize }
         let parts = Array(Set(analysis.cells.map(rowOf))).sorted()
-        let parallels = Array(Set(analysis.cells.map(\.cell.parallel))).sorted()
+        let parallels = Array(Set(analysis.cells.map(\.cell.knobs.parallel))).sorted()
         let values = parts.map { part in
             parallels.map { parallel in
-                analysis.cells.filter { rowOf($0) == part && $0.cell.parallel == parallel }.compactMap { $0.upload?.median }.max()
+                analysis.cells.filter { rowOf($0) == part && $0.cell.knobs.parallel == parallel }.compactMap { $0.upload?.median }.max()
             }
         }
         let knob = analysis.isAzure ? "block size (the client's azure.blockSize; Azure uploads ignore UPLOAD_PARTSIZE)" : "UPLOAD_PARTSIZE"
@@ -88,11 +88,11 @@ public struct HTMLReport {
 
     private func downloadBars() -> String {
         // Score mode downloads with the upload layout: its "download part size" is the part size.
-        let sizeOf = { (s: CellStatistics) in s.cell.downloadPartSize ?? s.cell.uploadPartSize }
+        let sizeOf = { (s: CellStatistics) in s.cell.knobs.downloadPartSize ?? s.cell.knobs.uploadPartSize }
         let sizes = Array(Set(analysis.cells.map(sizeOf))).sorted()
         let values = sizes.map { size in analysis.cells.filter { sizeOf($0) == size }.compactMap { $0.download?.median }.max() }
         let title = analysis.isAzure ? "Download MB/s by range size (UPLOAD_PARTSIZE on Azure)"
-            : analysis.run.mode == "score" ? "Download MB/s by part size (Score downloads with the upload layout)"
+            : analysis.run.mode == .score ? "Download MB/s by part size (Score downloads with the upload layout)"
             : "Download MB/s by DOWNLOAD_PARTSIZE (best over other knobs)"
         return SVG.bars(name: "download-bars", title: title, labels: sizes.map(Units.formatSize),
                         series: [("download", SVG.download, values)], unit: "MB/s")
@@ -102,8 +102,8 @@ public struct HTMLReport {
         let start = analysis.run.startedAt
         let measured = analysis.trials.filter { !$0.warmup }
         let points = measured.map { t -> (x: Double, y: Double, color: String) in
-            let rate = t.outcome == "ok" && t.duration > 0 ? Double(t.objectSize) / t.duration / 1e6 : 0
-            return (t.startedAt - start, rate, t.outcome != "ok" ? SVG.failure : t.direction == "upload" ? SVG.upload : SVG.download)
+            let rate = t.succeeded && t.duration > 0 ? Double(t.objectSize) / t.duration / 1e6 : 0
+            return (t.startedAt - start, rate, !t.succeeded ? SVG.failure : t.direction == .upload ? SVG.upload : SVG.download)
         }
         return SVG.scatter(name: "time-series", title: "Each measured trial: MB/s against time since the run started",
                            points: points, series: [("upload", SVG.upload), ("download", SVG.download), ("failed", SVG.failure)],

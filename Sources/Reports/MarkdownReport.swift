@@ -16,9 +16,9 @@ public struct MarkdownReport {
         let run = analysis.run
         var lines = ["# scoretune run \(run.id): \(run.scenarioName)", "",
                      "- store: \(run.backendEndpoint)\(run.backendServer.map { " (\($0))" } ?? "")",
-                     "- mode: \(run.mode), status: \(run.status), cells: \(analysis.cells.filter { $0.cell.status == "done" }.count)/\(analysis.cells.count)",
+                     "- mode: \(run.mode.rawValue), status: \(run.status.rawValue), cells: \(analysis.cells.filter { $0.cell.status == .done }.count)/\(analysis.cells.count)",
                      ] + (analysis.isAzure ? ["- profile: \(AzureWording.profileNote)"] : []) + [
-                     "- measured trials: \(analysis.trials.filter { !$0.warmup }.count), failed: \(analysis.trials.filter { !$0.warmup && $0.outcome != "ok" }.count), HTTP requests: \(analysis.attempts.count)",
+                     "- measured trials: \(analysis.trials.filter { !$0.warmup }.count), failed: \(analysis.trials.filter { !$0.warmup && !$0.succeeded }.count), HTTP requests: \(analysis.attempts.count)",
                      ""]
         for (network, recommendation) in recommendations {
             lines += ["## Recommendation\(network.map { " for network \($0)" } ?? "")", ""]

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// The SQLite file a run writes (WAL mode, so `sqlite3` can read it while a run goes on).
 /// Created-object rows are written at once, before the request they guard; attempts and trials are
@@ -64,28 +65,25 @@ public final class ResultsDatabase: Sendable {
 
     public func insertRun(_ run: RunRow) async throws -> Int64 {
         try await pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (scenario_name, scenario_path, scenario_text, env_path, mode, tool_version, host,
-                  backend_endpoint, backend_server, config_hash, order_seed, started_at, status)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [run.scenarioName, run.scenarioPath, run.scenarioText, run.envPath, run.mode, run.toolVersion,
-                                 run.host, run.backendEndpoint, run.backendServer, run.configHash, run.orderSeed,
-                                 run.startedAt, run.status])
-            return db.lastInsertedRowID
+            var run = run
+            try run.insert(db)
+            return run.id
         }
     }
 
-    public func setRunStatus(_ runId: Int64, _ status: String, finished: Bool) async throws {
+    public func setRunStatus(_ runId: Int64, _ status: RunStatus, finished: Bool) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
-                           arguments: [status, finished ? Date().timeIntervalSince1970 : nil, runId])
+            _ = try RunRow.filter(key: runId).updateAll(db, [Column("status").set(to: status),
+                                                         Column("finished_at").set(to: finished ? Date().timeIntervalSince1970 : nil)])
         }
     }
 
     public func run(_ runId: Int64) async throws -> RunRow? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runId]).map(Self.runRow)
-        }
+        try await pool.read { db in try RunRow.fetchOne(db, key: runId) }
+    }
+
+    public func runs() async throws -> [RunRow] {
+        try await pool.read { db in try RunRow.order(Column("id")).fetchAll(db) }
     }
 
     public func latestRunId() async throws -> Int64? {
@@ -95,14 +93,8 @@ public final class ResultsDatabase: Sendable {
     public func insertCells(_ cells: [CellRow]) async throws -> [CellRow] {
         try await pool.write { db in
             try cells.map { cell in
-                try db.execute(sql: """
-                    INSERT INTO cells (run_id, position, upload_part_size, download_part_size, retry_limit,
-                      connect_timeout_ms, stall_timeout_ms, parallel, clients, network, block_size, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                    """, arguments: [cell.runId, cell.position, cell.uploadPartSize, cell.downloadPartSize, cell.retryLimit,
-                                     cell.connectTimeoutMs, cell.stallTimeoutMs, cell.parallel, cell.clients, cell.network,
-                                     cell.blockSize, cell.status])
                 var stored = cell
-                stored.id = db.lastInsertedRowID
+                try stored.insert(db)
                 return stored
             }
         }
@@ -110,35 +102,23 @@ public final class ResultsDatabase: Sendable {
 
     public func cells(run runId: Int64) async throws -> [CellRow] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM cells WHERE run_id = ? ORDER BY position", arguments: [runId]).map { row in
-                var cell = CellRow(runId: row["run_id"], position: row["position"], uploadPartSize: row["upload_part_size"],
-                                   downloadPartSize: row["download_part_size"], retryLimit: row["retry_limit"],
-                                   connectTimeoutMs: row["connect_timeout_ms"], stallTimeoutMs: row["stall_timeout_ms"],
-                                   parallel: row["parallel"], clients: row["clients"], network: row["network"],
-                                   blockSize: row["block_size"], status: row["status"])
-                cell.id = row["id"]
-                return cell
-            }
+            try CellRow.filter(Column("run_id") == runId).order(Column("position")).fetchAll(db)
         }
     }
 
-    public func setCellStatus(_ cellId: Int64, _ status: String) async throws {
+    public func setCellStatus(_ cellId: Int64, _ status: CellStatus) async throws {
         let now = Date().timeIntervalSince1970
         try await pool.write { db in
-            switch status {
-            case "running":
-                try db.execute(sql: "UPDATE cells SET status = ?, started_at = ? WHERE id = ?", arguments: [status, now, cellId])
-            default:
-                try db.execute(sql: "UPDATE cells SET status = ?, finished_at = ? WHERE id = ?", arguments: [status, now, cellId])
-            }
+            let time = Column(status == .running ? "started_at" : "finished_at")
+            _ = try CellRow.filter(key: cellId).updateAll(db, [Column("status").set(to: status), time.set(to: now)])
         }
     }
 
     /// Trials and attempts left by an earlier, unfinished go at a cell: dropped before it is rerun.
     public func discardResults(cell cellId: Int64) async throws {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM attempts WHERE cell_id = ?", arguments: [cellId])
-            try db.execute(sql: "DELETE FROM trials WHERE cell_id = ?", arguments: [cellId])
+            _ = try AttemptRow.filter(Column("cell_id") == cellId).deleteAll(db)
+            _ = try TrialRow.filter(Column("cell_id") == cellId).deleteAll(db)
         }
     }
 
@@ -150,19 +130,18 @@ public final class ResultsDatabase: Sendable {
 
     /// Records an intent to create, in one transaction, before the request: returns the row ids.
     public func recordCreated(_ rows: [CreatedRow]) async throws -> [Int64] {
-        let now = Date().timeIntervalSince1970
-        return try await pool.write { db in
+        try await pool.write { db in
             try rows.map { row in
-                try db.execute(sql: "INSERT INTO created (run_id, cell_id, kind, bucket, key, upload_id, recorded_at) VALUES (?,?,?,?,?,?,?)",
-                               arguments: [row.runId, row.cellId, row.kind.rawValue, row.bucket, row.key, row.uploadId, now])
-                return db.lastInsertedRowID
+                var row = row
+                try row.insert(db)
+                return row.id
             }
         }
     }
 
     public func setUploadId(_ createdId: Int64, _ uploadId: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE created SET upload_id = ? WHERE id = ?", arguments: [uploadId, createdId])
+            _ = try CreatedRow.filter(key: createdId).updateAll(db, Column("upload_id").set(to: uploadId))
         }
     }
 
@@ -170,21 +149,40 @@ public final class ResultsDatabase: Sendable {
         guard !ids.isEmpty else { return }
         let now = Date().timeIntervalSince1970
         try await pool.write { db in
-            for id in ids { try db.execute(sql: "UPDATE created SET removed_at = ? WHERE id = ?", arguments: [now, id]) }
+            _ = try CreatedRow.filter(keys: ids).updateAll(db, Column("removed_at").set(to: now))
         }
     }
 
     /// Everything not yet removed, for one run or all of them.
     public func openCreated(run runId: Int64?) async throws -> [CreatedRow] {
         try await pool.read { db in
-            let sql = "SELECT * FROM created WHERE removed_at IS NULL" + (runId == nil ? "" : " AND run_id = ?") + " ORDER BY id"
-            return try Row.fetchAll(db, sql: sql, arguments: runId.map { [$0] } ?? []).map { row in
-                var created = CreatedRow(runId: row["run_id"], cellId: row["cell_id"],
-                                         kind: CreatedRow.Kind(rawValue: row["kind"]) ?? .object,
-                                         bucket: row["bucket"], key: row["key"], uploadId: row["upload_id"])
-                created.id = row["id"]
-                return created
-            }
+            var open = CreatedRow.filter(Column("removed_at") == nil)
+            if let runId { open = open.filter(Column("run_id") == runId) }
+            return try open.order(Column("id")).fetchAll(db)
+        }
+    }
+
+    // MARK: trials, attempts, faults
+
+    public func trials(run runId: Int64) async throws -> [TrialRow] {
+        try await pool.read { db in try TrialRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db) }
+    }
+
+    public func attempts(run runId: Int64) async throws -> [AttemptRow] {
+        try await pool.read { db in try AttemptRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db) }
+    }
+
+    public func faults(run runId: Int64) async throws -> [FaultRow] {
+        try await pool.read { db in try FaultRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db) }
+    }
+
+    /// Written by `BatchWriter`, in one transaction per batch.
+    func insert(trials: [TrialRow], attempts: [AttemptRow], faults: [FaultRow] = []) async throws {
+        guard !trials.isEmpty || !attempts.isEmpty || !faults.isEmpty else { return }
+        try await pool.write { db in
+            for fault in faults { try fault.insert(db) }
+            for attempt in attempts { try attempt.insert(db) }
+            for trial in trials { try trial.insert(db) }
         }
     }
 
@@ -210,38 +208,4 @@ public final class ResultsDatabase: Sendable {
             }
         }
     }
-
-    // MARK: batched rows
-
-    func insert(trials: [TrialRow], attempts: [AttemptRow], faults: [FaultRow] = []) async throws {
-        guard !trials.isEmpty || !attempts.isEmpty || !faults.isEmpty else { return }
-        try await pool.write { db in
-            for f in faults {
-                try db.execute(sql: "INSERT INTO faults (run_id, cell_id, time, connection, kind, bytes_moved) VALUES (?,?,?,?,?,?)",
-                               arguments: [f.runId, f.cellId, f.time, f.connection, f.kind, f.bytesMoved])
-            }
-            let attempt = try db.cachedStatement(sql: """
-                INSERT INTO attempts (run_id, cell_id, trial_id, phase, operation, method, bucket, key, part_number, attempt,
-                  status, error_class, bytes_sent, bytes_received, dns_s, connect_s, tls_s, first_byte_s, total_s, reused, started_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """)
-            for a in attempts {
-                try attempt.execute(arguments: [a.runId, a.cellId, a.trialId, a.phase, a.operation, a.method, a.bucket, a.key,
-                                                a.partNumber, a.attempt, a.status, a.errorClass, a.bytesSent, a.bytesReceived,
-                                                a.dns, a.connect, a.tls, a.firstByte, a.total, a.reused, a.startedAt])
-            }
-            let trial = try db.cachedStatement(sql: """
-                INSERT INTO trials (id, run_id, cell_id, repetition, warmup, direction, object_index, object_key, object_size,
-                  part_size, parts, started_at, duration, outcome, error_class, error, retries, initiate_s, parts_s, finalize_s,
-                  state_cleanup_s, cpu_user_s, cpu_system_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """)
-            for t in trials {
-                try trial.execute(arguments: [t.id, t.runId, t.cellId, t.repetition, t.warmup, t.direction, t.objectIndex,
-                                              t.objectKey, t.objectSize, t.partSize, t.parts, t.startedAt, t.duration, t.outcome,
-                                              t.errorClass, t.error, t.retries, t.initiate, t.partsTime, t.finalize, t.stateCleanup,
-                                              t.cpuUser, t.cpuSystem])
-            }
-        }
-    }
-
 }

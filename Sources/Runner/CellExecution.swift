@@ -19,17 +19,17 @@ struct CellExecution: Sendable {
     func run(_ cell: CellRow) async throws {
         let database = recorder.database
         try await database.discardResults(cell: cell.id)  // a cell cut short earlier starts over
-        try await database.setCellStatus(cell.id, "running")
+        try await database.setCellStatus(cell.id, .running)
         progress.cellStarted(cell.knobs.label, position: cell.position)
 
         // A cell with a network profile talks to the store through a fault proxy of its own.
         var proxy: FaultProxy?
         var via: String?
-        if let name = cell.network, let profile = scenario.networks[name], !profile.isIdentity {
+        if let name = cell.knobs.network, let profile = scenario.networks[name], !profile.isIdentity {
             let recorder = self.recorder, cellId = cell.id
             let started = FaultProxy(profile: profile, upstreamHost: connection.storeHost, upstreamPort: connection.storePort) { fault in
                 recorder.writer.add(FaultRow(runId: recorder.runId, cellId: cellId, time: fault.time, connection: fault.connection,
-                                             kind: fault.kind.rawValue, bytesMoved: fault.bytesMoved))
+                                             kind: fault.kind, bytesMoved: fault.bytesMoved))
             }
             via = "127.0.0.1:\(try await started.start())"
             proxy = started
@@ -39,7 +39,7 @@ struct CellExecution: Sendable {
         let path = try await dataPath(for: cell, objects: objects, via: via)
 
         let context = AttemptContext(cellId: cell.id)
-        let measured = Collected<(direction: String, outcome: TrialOutcome)>()
+        let measured = Collected<(direction: Direction, outcome: TrialOutcome)>()
         try await AttemptContext.$current.withValue(context) {
             for repetition in 0..<(scenario.warmup + scenario.repetitions) {
                 try Task.checkCancellation()
@@ -47,23 +47,23 @@ struct CellExecution: Sendable {
             }
         }
         try await recorder.writer.flush()
-        try await database.setCellStatus(cell.id, "done")
+        try await database.setCellStatus(cell.id, .done)
         progress.cellFinished(summary: Self.summary(cell, measured.all))
     }
 
     /// The cell's data path: Score's S3 path, a plain multipart client, or Score's Azure path.
     private func dataPath(for cell: CellRow, objects: [SyntheticObject], via: String?) async throws -> DataPath {
-        let connect = Duration.milliseconds(cell.connectTimeoutMs)
-        let retry = RetryPolicy(limit: cell.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,
+        let connect = Duration.milliseconds(cell.knobs.connectTimeoutMilliseconds)
+        let retry = RetryPolicy(limit: cell.knobs.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,
                                 maxMilliseconds: scenario.backoff.maxMilliseconds)
         if connection.isAzure {
             let settings = connection.settings
             let plan = AzurePlan(
-                client: connection.azureClient(connect: connect, stall: .milliseconds(cell.stallTimeoutMs), via: via),
+                client: connection.azureClient(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
                 // Score's server sits beside its store: only the client's requests cross the played network.
                 server: connection.azureClient(connect: connect, stall: StoreConnection.serverReadTimeout),
                 container: settings.objectBucket, uploadPolicy: settings.uploadPolicy, downloadPolicy: settings.downloadPolicy,
-                blockSize: cell.blockSize ?? 104_857_600, rangeSize: cell.uploadPartSize, parallel: cell.parallel, retry: retry,
+                blockSize: cell.knobs.blockSize ?? 104_857_600, rangeSize: cell.knobs.uploadPartSize, parallel: cell.knobs.parallel, retry: retry,
                 journal: recorder, digests: DigestCache(store: recorder))
             let azure = AzureDataPath(plan: plan)
             // Put Block List carries the whole object's MD5.
@@ -71,13 +71,13 @@ struct CellExecution: Sendable {
             return azure
         }
         let plan = TransferPlan(
-            s3: connection.client(connect: connect, stall: .milliseconds(cell.stallTimeoutMs), via: via),
+            s3: connection.client(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
             // Score's server sits beside its store: only the client's requests cross the played network.
             // A plain client (multipart mode) makes every request itself.
             server: connection.client(connect: connect, stall: StoreConnection.serverReadTimeout,
                                       via: scenario.mode == .multipart ? via : nil),
             objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
-            uploadPartSize: cell.uploadPartSize, downloadPartSize: cell.downloadPartSize, parallel: cell.parallel,
+            uploadPartSize: cell.knobs.uploadPartSize, downloadPartSize: cell.knobs.downloadPartSize, parallel: cell.knobs.parallel,
             retry: retry, journal: recorder, digests: DigestCache(store: recorder))
         switch scenario.mode {
         case .score:
@@ -96,27 +96,27 @@ struct CellExecution: Sendable {
     }
 
     private func runRepetition(_ repetition: Int, cell: CellRow, objects: [SyntheticObject], path: DataPath,
-                               measured: Collected<(direction: String, outcome: TrialOutcome)>) async throws {
+                               measured: Collected<(direction: Direction, outcome: TrialOutcome)>) async throws {
         let warmup = repetition < scenario.warmup
         let stored = Collected<StoredObject>()
-        try await inParallel(objects, width: cell.clients) { object in
+        try await inParallel(objects, width: cell.knobs.clients) { object in
             let trialId = recorder.newTrialId()
             let (outcome, uploaded) = await withTrial(trialId) { await path.upload(object) }
-            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "upload", index: object.index)
+            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: .upload, index: object.index)
             try await checkStore(after: outcome)
-            if !warmup { measured.append(("upload", outcome)) }
+            if !warmup { measured.append((.upload, outcome)) }
             if let uploaded { stored.append(uploaded) }
         }
         try Task.checkCancellation()
-        try await inParallel(stored.all, width: cell.clients) { object in
+        try await inParallel(stored.all, width: cell.knobs.clients) { object in
             let trialId = recorder.newTrialId()
             let outcome = await withTrial(trialId) { await path.download(object) }
-            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: "download", index: object.object.index)
+            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: .download, index: object.object.index)
             try await checkStore(after: outcome)
-            if !warmup { measured.append(("download", outcome)) }
+            if !warmup { measured.append((.download, outcome)) }
         }
         try Task.checkCancellation()
-        try await inParallel(stored.all, width: cell.clients) { object in
+        try await inParallel(stored.all, width: cell.knobs.clients) { object in
             do { try await path.remove(object) } catch {
                 progress.note("scoretune: warning: could not remove \(object.key) (\(error)); `scoretune clean` will retry")
             }
@@ -141,29 +141,28 @@ struct CellExecution: Sendable {
         return await AttemptContext.$current.withValue(context, operation: body)
     }
 
-    private func record(_ outcome: TrialOutcome, trialId: Int64, cell: CellRow, repetition: Int, warmup: Bool, direction: String, index: Int) {
+    private func record(_ outcome: TrialOutcome, trialId: Int64, cell: CellRow, repetition: Int, warmup: Bool, direction: Direction, index: Int) {
         // A trial cut off by Ctrl-C measured nothing: it is not a result.
         guard outcome.errorClass != .cancelled else { return }
         recorder.writer.add(TrialRow(
             id: trialId, runId: recorder.runId, cellId: cell.id, repetition: repetition, warmup: warmup, direction: direction,
             objectIndex: index, objectKey: outcome.key, objectSize: outcome.objectSize, partSize: outcome.partSize,
-            parts: outcome.parts, startedAt: outcome.startedAt, duration: outcome.duration, outcome: outcome.succeeded ? "ok" : "failed",
-            errorClass: outcome.errorClass?.rawValue, error: outcome.error, retries: outcome.retries,
-            initiate: outcome.phases["initiate"], partsTime: outcome.phases["parts"], finalize: outcome.phases["finalize"],
-            stateCleanup: outcome.phases["state-cleanup"], cpuUser: outcome.cpu.user, cpuSystem: outcome.cpu.system))
+            parts: outcome.parts, startedAt: outcome.startedAt, duration: outcome.duration,
+            errorClass: outcome.errorClass, error: outcome.error, retries: outcome.retries, phases: outcome.phases,
+            cpuUser: outcome.cpu.user, cpuSystem: outcome.cpu.system))
         progress.trialFinished(bytes: outcome.objectSize, seconds: outcome.duration, failed: !outcome.succeeded)
     }
 
     /// The progress line for a finished cell, from the outcomes it measured.
-    static func summary(_ cell: CellRow, _ measured: [(direction: String, outcome: TrialOutcome)]) -> String {
-        func median(_ direction: String) -> String {
+    static func summary(_ cell: CellRow, _ measured: [(direction: Direction, outcome: TrialOutcome)]) -> String {
+        func median(_ direction: Direction) -> String {
             let rates = measured.filter { $0.direction == direction && $0.outcome.succeeded && $0.outcome.duration > 0 }
                 .map { Double($0.outcome.objectSize) / $0.outcome.duration / 1e6 }
             return Percentile.median(rates).map { String(format: "%.1f", $0) } ?? "–"
         }
         let failed = measured.filter { !$0.outcome.succeeded }.count
         let retries = measured.map(\.outcome.retries).reduce(0, +)
-        return "\(cell.knobs.label): upload \(median("upload")) MB/s, download \(median("download")) MB/s, "
+        return "\(cell.knobs.label): upload \(median(.upload)) MB/s, download \(median(.download)) MB/s, "
             + "\(measured.count) trials, \(failed) failed, \(retries) retries"
     }
 }

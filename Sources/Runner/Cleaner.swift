@@ -1,3 +1,4 @@
+import Model
 import Foundation
 import ObjectStore
 import Results
@@ -29,7 +30,7 @@ public struct Cleaner: Sendable {
             return report
         }
         // Uploads first (aborting frees their parts), then prefixes and objects.
-        let order: [CreatedRow.Kind: Int] = [.upload: 0, .prefix: 1, .object: 2]
+        let order: [CreationKind: Int] = [.upload: 0, .prefix: 1, .object: 2]
         let retry = RetryPolicy(limit: 3, baseMilliseconds: 100, maxMilliseconds: 1_000)
         var removed: [Int64] = []
         var storeSilent = false
@@ -40,9 +41,9 @@ public struct Cleaner: Sendable {
                 report.failures.append("\(row.kind.rawValue) \(row.bucket)/\(row.key): not tried, the store did not answer")
                 continue
             }
-            let item = Creation(kind: Creation.Kind(rawValue: row.kind.rawValue)!, bucket: row.bucket, key: row.key)
+            let item = Creation(kind: row.kind, bucket: row.bucket, key: row.key)
             do {
-                try await AttemptContext.phase("cleanup") {
+                try await AttemptContext.phase(.cleanup) {
                     try await Cleaner.removeRetrying(item, uploadId: row.uploadId, remover: remover, retry: retry)
                 }
                 removed.append(row.id)

@@ -1,3 +1,4 @@
+import Model
 import Foundation
 import ObjectStore
 import Results
@@ -34,7 +35,7 @@ final class RunRecorder: AttemptObserver, TransferJournal, DigestStore, @uncheck
         let context = AttemptContext.current
         let m = attempt.metrics
         let answered = attempt.notFoundIsAnswer && m.status == 404
-        let errorClass = attempt.transportError.map { ErrorClass.of($0).rawValue } ?? (answered ? nil : ErrorClass.of(status: m.status)?.rawValue)
+        let errorClass = attempt.transportError.map { ErrorClass.of($0) } ?? (answered ? nil : ErrorClass.of(status: m.status))
         writer.add(AttemptRow(runId: runId, cellId: context.cellId, trialId: context.trialId, phase: context.phase,
                               operation: attempt.operation, method: attempt.method, bucket: attempt.bucket, key: attempt.key,
                               partNumber: attempt.partNumber, attempt: context.attempt, status: m.status, errorClass: errorClass,
@@ -48,7 +49,7 @@ final class RunRecorder: AttemptObserver, TransferJournal, DigestStore, @uncheck
     func willCreate(_ items: [Creation]) async throws -> [Int64] {
         let cellId = AttemptContext.current.cellId
         return try await database.recordCreated(items.map {
-            CreatedRow(runId: runId, cellId: cellId, kind: CreatedRow.Kind(rawValue: $0.kind.rawValue)!, bucket: $0.bucket, key: $0.key)
+            CreatedRow(runId: runId, cellId: cellId, kind: $0.kind, bucket: $0.bucket, key: $0.key)
         })
     }
 

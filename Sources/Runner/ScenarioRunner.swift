@@ -28,7 +28,7 @@ public struct RunOptions: Sendable {
 public struct RunResult: Sendable {
     public var runId: Int64
     /// completed | interrupted | budget-exhausted | failed
-    public var status: String
+    public var status: RunStatus
     /// Why the run failed (status `failed`): the store stopped answering.
     public var failure: String?
     public var cellsDone: Int
@@ -125,17 +125,14 @@ public final class ScenarioRunner: Sendable {
         } else {
             runId = try await database.insertRun(RunRow(
                 scenarioName: scenario.name, scenarioPath: scenario.path, scenarioText: scenario.text, envPath: envPath,
-                mode: scenario.mode.rawValue, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
+                mode: scenario.mode, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
                 backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
-                orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: "running"))
+                orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running))
             try await database.attachLease(runId: runId)
             var order = SplitMix64(seed: scenario.orderSeed)
             let shuffled = grid.shuffled(using: &order)
             cells = try await database.insertCells(shuffled.enumerated().map { position, knobs in
-                CellRow(runId: runId, position: position, uploadPartSize: knobs.uploadPartSize, downloadPartSize: knobs.downloadPartSize,
-                        retryLimit: knobs.retryLimit, connectTimeoutMs: knobs.connectTimeoutMilliseconds,
-                        stallTimeoutMs: knobs.stallTimeoutMilliseconds, parallel: knobs.parallel, clients: knobs.clients,
-                        network: knobs.network, blockSize: knobs.blockSize)
+                CellRow(runId: runId, position: position, knobs: knobs)
             })
         }
 
@@ -144,16 +141,16 @@ public final class ScenarioRunner: Sendable {
         let recording = try StoreConnection(settings: settings, transport: transport, observer: recorder)
         let cleaner = Cleaner(database: database, remover: recording.remover)
         if previous != nil {
-            try await database.setRunStatus(runId, "running", finished: false)
+            try await database.setRunStatus(runId, .running, finished: false)
             let leftovers = await cleaner.clean(run: runId)
             if !leftovers.failures.isEmpty { progress.note("scoretune: warning: \(leftovers.failures.count) leftover(s) of the earlier go could not be removed") }
         }
 
-        let pending = cells.filter { $0.status != "done" }
+        let pending = cells.filter { $0.status != .done }
         progress.start(cells: cells.count, alreadyDone: cells.count - pending.count)
         progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(pending.count) of \(cells.count) cell(s) to go, results in \(database.path)")
         let started = ContinuousClock.now
-        var status = "completed"
+        var status = RunStatus.completed
         var failure: String?
         var done = cells.count - pending.count
         let probe: @Sendable () async throws -> Void = { [self] in
@@ -165,7 +162,7 @@ public final class ScenarioRunner: Sendable {
         do {
             for cell in pending {
                 if let budget = scenario.budgetMilliseconds, started.duration(to: .now) > .milliseconds(budget) {
-                    status = "budget-exhausted"
+                    status = .budgetExhausted
                     progress.note("time budget of \(Units.formatDuration(budget)) spent: \(cells.count - done) cell(s) left; finish them with --resume \(runId)")
                     break
                 }
@@ -173,24 +170,24 @@ public final class ScenarioRunner: Sendable {
                 done += 1
             }
         } catch is CancellationError {
-            status = "interrupted"
+            status = .interrupted
         } catch let error as TransportError where error.kind == .cancelled {
-            status = "interrupted"
+            status = .interrupted
         } catch let error as StoreUnreachable {
-            status = "failed"
+            status = .failed
             failure = error.description
             progress.note("scoretune: \(error.description); stopping the run")
         }
-        if Task.isCancelled { status = "interrupted" }
+        if Task.isCancelled { status = .interrupted }
 
         // Clean-up must go through even when the run was cancelled: it runs in a task of its own,
         // which the cancellation does not reach. (The command reads the summary back afterwards.)
         let finalStatus = status
         let cleanup = try await Task {
             try? await recorder.writer.close()
-            if finalStatus == "interrupted" || finalStatus == "failed" {
-                for cell in try await database.cells(run: runId) where cell.status == "running" {
-                    try await database.setCellStatus(cell.id, "interrupted")
+            if finalStatus == .interrupted || finalStatus == .failed {
+                for cell in try await database.cells(run: runId) where cell.status == .running {
+                    try await database.setCellStatus(cell.id, .interrupted)
                 }
             }
             let cleanup = await cleaner.clean(run: runId)
@@ -207,7 +204,7 @@ public final class ScenarioRunner: Sendable {
             guard let run = try await database.run(resume) else {
                 throw RunFailure.badInput("--resume \(resume): no such run in \(database.path)")
             }
-            guard run.status != "completed" else { throw RunFailure.badInput("--resume \(resume): that run is already complete") }
+            guard run.status != .completed else { throw RunFailure.badInput("--resume \(resume): that run is already complete") }
             let scenario: Scenario
             do { scenario = try ScenarioLoader.parse(text: run.scenarioText, path: run.scenarioPath) } catch let error as ScenarioError {
                 throw RunFailure.badInput(error.description)

@@ -87,13 +87,6 @@ struct ScenarioFile: Decodable {
     ]
 }
 
-public enum Mode: String, Codable, Sendable {
-    /// Score's exact data path: presigned part URLs, ETag == MD5, markers, state bucket, finalize.
-    case score
-    /// Plain client-side multipart upload and ranged download, as a generic S3 client does.
-    case multipart
-}
-
 /// A value or a list of values: `parallel: 4` and `parallel: [2, 4, 8]` both read.
 struct OneOrMany<Element: Decodable>: Decodable {
     var values: [Element]

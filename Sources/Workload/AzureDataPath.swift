@@ -83,7 +83,7 @@ public struct AzureDataPath: DataPath {
         do {
             let md5 = try await contentMD5(object)
             ledger = try await plan.journal.willCreate([.object(plan.container, blob)])
-            let credential = try await clock.phase("initiate") {
+            let credential = try await clock.phase(.initiate) {
                 // Score refuses to overwrite: blob.exists() with the account key first.
                 if try await plan.retried(clock, { try await plan.server.blobExists(container: plan.container, blob: blob) }) {
                     throw TransferFailure(.clientError, "blob \(blob) already exists")
@@ -92,7 +92,7 @@ public struct AzureDataPath: DataPath {
             }
             if object.size <= AzureDataPath.singlePutThreshold {
                 // Small enough for the SDK's single Put Blob, with the object's MD5.
-                try await clock.phase("parts") {
+                try await clock.phase(.parts) {
                     try await plan.retried(clock) {
                         try await plan.client.putBlob(container: plan.container, blob: blob, body: object.body(offset: 0, length: object.size),
                                                       contentMD5: md5, credential: credential)
@@ -100,7 +100,7 @@ public struct AzureDataPath: DataPath {
                 }
                 return (outcome(nil, parts: 1), StoredObject(object: object, key: blob, objectId: blob, partSize: object.size, ledger: ledger))
             }
-            try await clock.phase("parts") {
+            try await clock.phase(.parts) {
                 try await inParallel(blocks, width: plan.parallel) { block in
                     try await plan.retried(clock) {
                         try await plan.client.putBlock(container: plan.container, blob: blob, blockId: AzureBlockId.make(block.number),
@@ -109,7 +109,7 @@ public struct AzureDataPath: DataPath {
                     }
                 }
             }
-            try await clock.phase("finalize") {
+            try await clock.phase(.finalize) {
                 try await plan.retried(clock) {
                     try await plan.client.putBlockList(container: plan.container, blob: blob, blockIds: blocks.map { AzureBlockId.make($0.number) },
                                                        contentMD5: md5, credential: credential)
@@ -130,7 +130,7 @@ public struct AzureDataPath: DataPath {
         }
         do {
             let expected = try await contentMD5(stored.object)
-            let credential = try await clock.phase("initiate") {
+            let credential = try await clock.phase(.initiate) {
                 let properties = try await plan.retried(clock) { try await plan.server.blobProperties(container: plan.container, blob: stored.key) }
                 guard properties.size == stored.object.size else {
                     throw TransferFailure(.verifyMismatch, "blob \(stored.key) is \(properties.size) bytes, expected \(stored.object.size)")
@@ -140,7 +140,7 @@ public struct AzureDataPath: DataPath {
                 }
                 return plan.sas(plan.downloadPolicy, blob: stored.key)
             }
-            try await clock.phase("parts") {
+            try await clock.phase(.parts) {
                 try await inParallel(spans, width: plan.parallel) { span in
                     try await plan.retried(clock) {
                         try await fetchVerified(stored.object, span) { sink in
@@ -158,7 +158,7 @@ public struct AzureDataPath: DataPath {
     }
 
     public func remove(_ stored: StoredObject) async throws {
-        try await AttemptContext.phase("cleanup") {
+        try await AttemptContext.phase(.cleanup) {
             try await plan.retry.run { try await plan.server.removeBlobCompletely(container: plan.container, blob: stored.key) }
         }
         try await plan.journal.removed(stored.ledger)
@@ -171,7 +171,7 @@ public struct AzureDataPath: DataPath {
         let plan = self.plan
         await Task {
             do {
-                try await AttemptContext.phase("cleanup") {
+                try await AttemptContext.phase(.cleanup) {
                     _ = try await plan.retry.run { try await plan.server.removeBlobCompletely(container: plan.container, blob: blob) }
                 }
                 try await plan.journal.removed(ledger)

@@ -21,14 +21,14 @@ public struct MultipartDataPath: DataPath {
         }
         do {
             ledger = try await plan.journal.willCreate(creations)
-            let uploadId = try await clock.phase("initiate") {
+            let uploadId = try await clock.phase(.initiate) {
                 let id = try await plan.createUpload(plan.server, key: key, clock: clock)
                 uploadIdBox.value = id
                 try await plan.journal.uploadIdKnown(ledger[0], uploadId: id)
                 return id
             }
             let etags = PartETags()
-            try await clock.phase("parts") {
+            try await clock.phase(.parts) {
                 try await inParallel(parts, width: plan.parallel) { part in
                     let etag = try await plan.retried(clock) {
                         try await plan.s3.uploadPart(bucket: plan.objectBucket, key: key, uploadId: uploadId, partNumber: part.number,
@@ -37,7 +37,7 @@ public struct MultipartDataPath: DataPath {
                     etags.set(part.number, etag)
                 }
             }
-            try await clock.phase("finalize") {
+            try await clock.phase(.finalize) {
                 try await plan.retried(clock) {
                     try await plan.server.completeMultipartUpload(bucket: plan.objectBucket, key: key, uploadId: uploadId, parts: etags.all)
                 }
@@ -55,7 +55,7 @@ public struct MultipartDataPath: DataPath {
         let size = plan.downloadPartSize ?? stored.partSize
         let spans = PartSpan.layout(objectSize: stored.object.size, partSize: size)
         do {
-            try await clock.phase("parts") {
+            try await clock.phase(.parts) {
                 try await inParallel(spans, width: plan.parallel) { span in
                     try await plan.retried(clock) {
                         try await fetchVerified(stored.object, span) { sink in
@@ -73,7 +73,7 @@ public struct MultipartDataPath: DataPath {
     }
 
     public func remove(_ stored: StoredObject) async throws {
-        try await AttemptContext.phase("cleanup") {
+        try await AttemptContext.phase(.cleanup) {
             try await plan.retry.run { try await plan.server.deleteObject(bucket: plan.objectBucket, key: stored.key) }
         }
         try await plan.journal.removed(stored.ledger)

@@ -1,3 +1,4 @@
+import Model
 import Foundation
 
 /// Retries as Score's clients do: up to `limit` more attempts after the first, exponential

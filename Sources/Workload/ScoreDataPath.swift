@@ -32,7 +32,7 @@ public struct ScoreDataPath: DataPath {
         do {
             let digests = try await plan.digests.digests(for: object, partSize: partSize)
             ledger = try await plan.journal.willCreate(creations)
-            let (uploadId, statePrefix, urls) = try await clock.phase("initiate") {
+            let (uploadId, statePrefix, urls) = try await clock.phase(.initiate) {
                 let uploadId = try await plan.createUpload(plan.server, key: key, clock: clock)
                 uploadIdBox.value = uploadId
                 try await plan.journal.uploadIdKnown(ledger[0], uploadId: uploadId)
@@ -54,17 +54,17 @@ public struct ScoreDataPath: DataPath {
                 }
                 return (uploadId, statePrefix, urls)
             }
-            try await clock.phase("parts") {
+            try await clock.phase(.parts) {
                 try await inParallel(parts, width: plan.parallel) { part in
                     try await uploadPart(part, of: object, key: key, uploadId: uploadId, url: urls[part.number]!,
                                          md5: digests.parts[part.number - 1], statePrefix: statePrefix, clock: clock)
                 }
             }
-            try await clock.phase("finalize") {
+            try await clock.phase(.finalize) {
                 try await finalize(objectId: objectId, key: key, uploadId: uploadId, object: object, parts: parts,
                                    digests: digests, statePrefix: statePrefix, clock: clock)
             }
-            try await clock.phase("state-cleanup") {
+            try await clock.phase(.stateCleanup) {
                 let state = try await plan.retried(clock) { try await plan.server.listObjects(bucket: plan.stateBucket, prefix: statePrefix) }
                 for item in state {
                     _ = try await plan.retried(clock) { try await plan.server.headObject(bucket: plan.stateBucket, key: item.key) }
@@ -85,7 +85,7 @@ public struct ScoreDataPath: DataPath {
     private func uploadPart(_ part: PartSpan, of object: SyntheticObject, key: String, uploadId: String, url: String,
                             md5: String, statePrefix: String, clock: TrialClock) async throws {
         let etag = try await plan.retried(clock) {
-            let response = try await plan.s3.sendPresigned("UploadPart", method: "PUT", url: url,
+            let response = try await plan.s3.sendPresigned(.uploadPart, method: "PUT", url: url,
                                                            body: object.body(offset: part.offset, length: part.size),
                                                            partNumber: part.number)
             let etag = (response.header("etag") ?? "").replacingOccurrences(of: "\"", with: "")
@@ -139,7 +139,7 @@ public struct ScoreDataPath: DataPath {
         let object = stored.object
         var partCount = 0
         do {
-            let meta = try await clock.phase("meta") {
+            let meta = try await clock.phase(.meta) {
                 try UploadMeta.decode(try await plan.retried(clock) {
                     try await plan.server.getObject(bucket: plan.stateBucket, key: "\(stored.key).meta").body
                 })
@@ -161,13 +161,13 @@ public struct ScoreDataPath: DataPath {
                 throw TransferFailure(.verifyMismatch, "the .meta parts cover \(expectedOffset) of \(object.size) bytes")
             }
             let spans = meta.parts.map { PartSpan(number: $0.partNumber, offset: $0.offset, size: $0.partSize) }
-            try await clock.phase("parts") {
+            try await clock.phase(.parts) {
                 try await inParallel(spans, width: plan.parallel) { span in
                     let range = [HTTPHeader("Range", span.rangeHeader)]
                     let url = plan.server.presignedURL(method: "GET", bucket: plan.objectBucket, key: stored.key, headers: range, expires: 86_400)
                     try await plan.retried(clock) {
                         try await fetchVerified(object, span) { sink in
-                            try await plan.s3.sendPresigned("GetObject", method: "GET", url: url, headers: range, sink: sink, partNumber: span.number)
+                            try await plan.s3.sendPresigned(.getObject, method: "GET", url: url, headers: range, sink: sink, partNumber: span.number)
                         }
                     }
                 }
@@ -179,7 +179,7 @@ public struct ScoreDataPath: DataPath {
     }
 
     public func remove(_ stored: StoredObject) async throws {
-        try await AttemptContext.phase("cleanup") {
+        try await AttemptContext.phase(.cleanup) {
             try await plan.retry.run { try await plan.server.deleteObject(bucket: plan.objectBucket, key: stored.key) }
             try await plan.retry.run { try await plan.server.deleteObject(bucket: plan.stateBucket, key: "\(stored.key).meta") }
         }

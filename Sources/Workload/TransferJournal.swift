@@ -1,3 +1,4 @@
+import Model
 /// Where the workload writes down what it is about to create, before it creates it, and what it
 /// removed: the ledger that makes `clean` and Ctrl-C exact. The runner backs it with SQLite.
 public protocol TransferJournal: Sendable {
@@ -8,13 +9,12 @@ public protocol TransferJournal: Sendable {
 }
 
 public struct Creation: Sendable, Equatable {
-    public enum Kind: String, Sendable { case object, upload, prefix }
-    public var kind: Kind
+    public var kind: CreationKind
     public var bucket: String
     /// The key, or for `prefix` everything under it (always a prefix unique to this run).
     public var key: String
 
-    public init(kind: Kind, bucket: String, key: String) {
+    public init(kind: CreationKind, bucket: String, key: String) {
         self.kind = kind
         self.bucket = bucket
         self.key = key

@@ -1,3 +1,4 @@
+import Model
 import ObjectStore
 
 /// Everything one cell's transfers share: the store, the buckets, the knobs that shape a transfer,
@@ -64,7 +65,7 @@ extension TransferPlan {
             var removed: [Int64] = []
             for (creation, id) in zip(creations, ids).reversed() {
                 do {
-                    try await AttemptContext.phase("cleanup") {
+                    try await AttemptContext.phase(.cleanup) {
                         _ = try await plan.retry.run {
                             try await Removal.remove(creation, uploadId: creation.kind == .upload ? uploadId : nil, using: plan.server)
                         }

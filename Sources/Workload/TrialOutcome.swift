@@ -1,3 +1,4 @@
+import Model
 import Foundation
 
 /// How one object's upload or download went: what the runner turns into a `trials` row.
@@ -12,7 +13,7 @@ public struct TrialOutcome: Sendable {
     public var error: String?
     public var retries: Int
     /// Seconds per phase: initiate, parts, finalize, state-cleanup (upload); meta, parts (download).
-    public var phases: [String: Double]
+    public var phases: [TransferPhase: Double]
     /// CPU seconds the process used while the trial ran (user, system): the trial's own cost when
     /// it is the only one running.
     public var cpu: (user: Double, system: Double)
@@ -27,11 +28,11 @@ final class TrialClock: @unchecked Sendable {
     let startedAt = Date().timeIntervalSince1970
     private let start = ContinuousClock.now
     private let cpuAtStart = processCPU()
-    private var phases: [String: Double] = [:]
+    private var phases: [TransferPhase: Double] = [:]
     private var retries = 0
 
     @discardableResult
-    func phase<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+    func phase<T>(_ name: TransferPhase, _ body: () async throws -> T) async throws -> T {
         let began = ContinuousClock.now
         defer {
             let seconds = (ContinuousClock.now - began).seconds

@@ -1,3 +1,4 @@
+import Model
 import Analysis
 import ArgumentParser
 import Foundation
@@ -73,11 +74,11 @@ struct Run: AsyncParsableCommand {
         for failure in result.leftBehind {
             Console.error("scoretune: could not remove \(failure); run `\(cleanCommand)`\n")
         }
-        if result.status == "failed" {
+        if result.status == .failed {
             throw CommandFailure(message: "run \(result.runId) failed: \(result.failure ?? "the store stopped answering")"
                                  + (result.leftBehind.isEmpty ? "" : "; once the store is back, run `\(cleanCommand)`"), code: 1)
         }
-        if result.status == "interrupted" || interrupts.happened {
+        if result.status == .interrupted || interrupts.happened {
             Console.error("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed (finish it with --resume \(result.runId))\n")
             throw ExitCode(130)
         }
@@ -107,7 +108,7 @@ struct Run: AsyncParsableCommand {
 
 struct RunReport: Encodable {
     var runId: Int64
-    var status: String
+    var status: RunStatus
     var failure: String?
     var database: String
     var cellsDone: Int

@@ -1,4 +1,5 @@
 @testable import Analysis
+import Model
 import Results
 import XCTest
 
@@ -15,25 +16,26 @@ final class HandBuiltAnalysisTests: XCTestCase {
     static let objectSize: Int64 = 100_000_000
 
     static func analysis(_ specs: [CellSpec], runId: Int64 = 1) -> RunAnalysis {
-        var run = RunRow(scenarioName: "hand", scenarioPath: "hand.yaml", scenarioText: "", envPath: "", mode: "score",
+        var run = RunRow(scenarioName: "hand", scenarioPath: "hand.yaml", scenarioText: "", envPath: "", mode: .score,
                          toolVersion: "test", host: "h", backendEndpoint: "http://127.0.0.1:1", backendServer: nil, configHash: "x",
-                         orderSeed: 1, startedAt: 0, status: "completed")
+                         orderSeed: 1, startedAt: 0, status: .completed)
         run.id = runId
         var nextTrial: Int64 = 1
         var cells: [CellStatistics] = []
         var allTrials: [TrialRow] = []
         for (index, spec) in specs.enumerated() {
-            var cell = CellRow(runId: runId, position: index, uploadPartSize: spec.part, downloadPartSize: nil, retryLimit: 5,
-                               connectTimeoutMs: 15_000, stallTimeoutMs: 60_000, parallel: spec.parallel, clients: 1, status: "done")
+            let knobs = Knobs(uploadPartSize: spec.part, downloadPartSize: nil, retryLimit: 5, connectTimeoutMilliseconds: 15_000,
+                              stallTimeoutMilliseconds: 60_000, parallel: spec.parallel, clients: 1)
+            var cell = CellRow(runId: runId, position: index, knobs: knobs, status: .done)
             cell.id = Int64(index + 1)
             var trials: [TrialRow] = []
-            for (direction, rates) in [("upload", spec.up), ("download", spec.down)] {
+            for (direction, rates) in [(Direction.upload, spec.up), (.download, spec.down)] {
                 for (repetition, rate) in rates.enumerated() {
                     trials.append(TrialRow(id: nextTrial, runId: runId, cellId: cell.id, repetition: repetition, warmup: false,
                                            direction: direction, objectIndex: 0, objectKey: "data/x", objectSize: objectSize,
                                            partSize: spec.part, parts: Int((objectSize + spec.part - 1) / spec.part),
-                                           startedAt: Double(nextTrial), duration: Double(objectSize) / (rate * 1e6), outcome: "ok",
-                                           errorClass: nil, error: nil, retries: 0, initiate: nil, partsTime: nil, finalize: nil, stateCleanup: nil))
+                                           startedAt: Double(nextTrial), duration: Double(objectSize) / (rate * 1e6),
+                                           errorClass: nil, error: nil, retries: 0))
                     nextTrial += 1
                 }
             }
@@ -67,7 +69,7 @@ final class HandBuiltAnalysisTests: XCTestCase {
             var spec = fast
             spec.up = up
             return Comparison.make(baseline: baseline, candidate: Self.analysis([spec], runId: 2), threshold: 0.1)
-                .rows.first { $0.direction == "upload" }?.verdict
+                .rows.first { $0.direction == .upload }?.verdict
         }
         XCTAssertEqual(verdict([140, 142, 138, 141, 139, 143]), .regressed, "30% slower, every sample")
         XCTAssertEqual(verdict([200, 204, 198, 202, 201, 199]), .ok, "the same samples")

@@ -21,7 +21,7 @@ final class PlanTests: XCTestCase {
             """.write(toFile: scenario, atomically: true, encoding: .utf8)
         let result = try await ScenarioRunner(options: RunOptions(scenarioPath: scenario, envPath: nil, databasePath: db, resume: nil),
                                               progress: RunProgress(style: .quiet)).run()
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
 
         let json = try ScoretuneBinary.run(["plan", "--db", db, "--dataset", "1GB", "--window", "1h", "--json"])
         XCTAssertEqual(json.status, 0, json.err)

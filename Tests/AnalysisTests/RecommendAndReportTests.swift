@@ -29,7 +29,7 @@ final class RecommendAndReportTests: XCTestCase {
             """.write(toFile: scenario, atomically: true, encoding: .utf8)
         let result = try await ScenarioRunner(options: RunOptions(scenarioPath: scenario, envPath: nil, databasePath: Self.database, resume: nil),
                                               progress: RunProgress(style: .quiet)).run()
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         Self.runId = result.runId
         return result.runId
     }

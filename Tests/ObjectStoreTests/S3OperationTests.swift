@@ -113,7 +113,7 @@ class S3OperationChecks: XCTestCase {
         let uploadId = try await s3.createMultipartUpload(bucket: bucket, key: key)
         let putURL = s3.presignedURL(method: "PUT", bucket: bucket, key: key,
                                      query: [("partNumber", "1"), ("uploadId", uploadId)], expires: 518_400)
-        let put = try await s3.sendPresigned("UploadPart", method: "PUT", url: putURL,
+        let put = try await s3.sendPresigned(.uploadPart, method: "PUT", url: putURL,
                                              body: .stream(length: Int64(part.count), makeSource: { BytesSource(part) }))
         let etag = put.header("etag")!.replacingOccurrences(of: "\"", with: "")
         XCTAssertEqual(etag, Digest.hash(.md5, part).hexString)
@@ -121,13 +121,13 @@ class S3OperationChecks: XCTestCase {
 
         let range = [HTTPHeader("Range", "bytes=100-199")]
         let getURL = s3.presignedURL(method: "GET", bucket: bucket, key: key, headers: range, expires: 86_400)
-        let get = try await s3.sendPresigned("GetObject", method: "GET", url: getURL, headers: range)
+        let get = try await s3.sendPresigned(.getObject, method: "GET", url: getURL, headers: range)
         XCTAssertEqual(get.body, Array(part[100...199]))
 
         // A tampered signature is refused.
         let tampered = getURL.replacingOccurrences(of: "Signature=", with: "Signature=0")
         do {
-            _ = try await s3.sendPresigned("GetObject", method: "GET", url: tampered, headers: range)
+            _ = try await s3.sendPresigned(.getObject, method: "GET", url: tampered, headers: range)
             XCTFail("tampered presigned URL accepted")
         } catch let error as S3Error {
             XCTAssertEqual(error.status, 403)
@@ -158,7 +158,7 @@ class S3OperationChecks: XCTestCase {
         }
         XCTAssertNotEqual(backend, .rclone, "rclone unexpectedly accepted SigV2")
         let url = s3.presignedURL(method: "GET", bucket: settings.objectBucket, key: key, expires: 300)
-        let get = try await s3.sendPresigned("GetObject", method: "GET", url: url)
+        let get = try await s3.sendPresigned(.getObject, method: "GET", url: url)
         XCTAssertEqual(get.body, [1, 2, 3])
         try await s3.deleteObject(bucket: settings.objectBucket, key: key)
     }

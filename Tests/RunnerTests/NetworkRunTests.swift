@@ -34,7 +34,7 @@ final class NetworkRunTests: XCTestCase {
             repetitions: 1
             warmup: 0
             """)
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         let failed0 = try run.count("SELECT count(*) FROM trials t JOIN cells c ON c.id = t.cell_id WHERE c.retry_limit = 0 AND t.outcome = 'failed'")
         let reset0 = try run.count("SELECT count(*) FROM trials t JOIN cells c ON c.id = t.cell_id WHERE c.retry_limit = 0 AND t.error_class = 'connection-reset'")
         XCTAssertGreaterThan(failed0, 0, "with no retries a reset fails the trial")
@@ -58,7 +58,7 @@ final class NetworkRunTests: XCTestCase {
             repetitions: 1
             warmup: 0
             """)
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         XCTAssertGreaterThan(try run.count("SELECT count(*) FROM faults WHERE kind = 'lost-answer'"), 0)
         XCTAssertGreaterThan(try run.count("SELECT count(*) FROM attempts WHERE operation = 'CreateMultipartUpload' AND attempt > 1"), 0,
                              "some create was retried after its answer was lost (the case under test)")
@@ -75,7 +75,7 @@ final class NetworkRunTests: XCTestCase {
             repetitions: 1
             warmup: 0
             """)
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         XCTAssertGreaterThan(try run.count("SELECT count(*) FROM faults WHERE kind = 'stall'"), 0)
         let rows = try run.rows("""
             SELECT c.stall_timeout_ms AS timeout, max(t.duration) AS longest, sum(t.outcome = 'ok') AS ok, count(*) AS trials
@@ -99,7 +99,7 @@ final class NetworkRunTests: XCTestCase {
             repetitions: 1
             warmup: 0
             """)
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         XCTAssertEqual(try run.count("SELECT count(*) FROM trials WHERE outcome = 'ok'"), 8)
         let slowDowns = try run.count("SELECT count(*) FROM attempts WHERE status = 503 AND error_class = 'slowdown-503'")
         XCTAssertGreaterThan(slowDowns, 0)

@@ -31,7 +31,7 @@ final class ScenarioRunTests: XCTestCase {
             repetitions: 1
             warmup: 1
             """)
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         XCTAssertEqual(result.cellsDone, 2)
         XCTAssertEqual(after, before, after.difference(from: before))
         // 2 cells × (1 warm-up + 1) repetitions × 2 objects × 2 directions, all verified.
@@ -77,7 +77,7 @@ final class ScenarioRunTests: XCTestCase {
             repetitions: 2
             warmup: 0
             """)
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         XCTAssertEqual(after, before, after.difference(from: before))
         XCTAssertEqual(try run.count("SELECT count(*) FROM trials WHERE outcome = 'ok'"), 2 * 2 * 2 * 2)
         // Upload: create + 3 parts + complete; download: 3 or 1 ranged GETs; no state bucket at all.
@@ -102,7 +102,7 @@ final class ScenarioRunTests: XCTestCase {
             repetitions: 1
             warmup: 0
             """)
-        XCTAssertEqual(result.status, "completed")
+        XCTAssertEqual(result.status, .completed)
         XCTAssertEqual(after, before, after.difference(from: before))
         let trial = try run.rows("SELECT * FROM trials").first
         XCTAssertEqual(trial?["direction"], "upload")

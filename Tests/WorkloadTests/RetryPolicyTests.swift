@@ -1,3 +1,4 @@
+import Model
 import ObjectStore
 import Transport
 import Workload

@@ -1,3 +1,4 @@
+import Model
 import Foundation
 import Hashing
 import Transport
@@ -34,7 +35,7 @@ public final class AzureClient: Sendable {
     /// An unauthenticated GET of the account's root: any HTTP answer proves the endpoint is reachable.
     public func probeEndpoint(timeouts: Timeouts) async throws -> HTTPResponse {
         let request = HTTPRequest(method: "GET", url: account.url + "/", timeouts: timeouts, connectTo: connectVia)
-        return try await transport.sendObserved(request, sink: nil, record: AttemptRecord(operation: "Probe", method: "GET", bucket: nil, key: nil,
+        return try await transport.sendObserved(request, sink: nil, record: AttemptRecord(operation: .probe, method: "GET", bucket: nil, key: nil,
                                                                                           partNumber: nil, metrics: AttemptMetrics()),
                                                 observer: observer)
     }
@@ -43,7 +44,7 @@ public final class AzureClient: Sendable {
 
     /// Get Container Properties: proves the key and that the container exists.
     public func containerProperties(_ container: String) async throws {
-        _ = try await send("GetContainerProperties", "GET", container: container, blob: nil, query: [("restype", "container")])
+        _ = try await send(.getContainerProperties, "GET", container: container, blob: nil, query: [("restype", "container")])
     }
 
     public struct StoredPolicy: Sendable, Equatable {
@@ -56,9 +57,9 @@ public final class AzureClient: Sendable {
 
     /// Get Container ACL: the container's stored access policies.
     public func containerPolicies(_ container: String) async throws -> [StoredPolicy] {
-        let response = try await send("GetContainerACL", "GET", container: container, blob: nil,
+        let response = try await send(.getContainerACL, "GET", container: container, blob: nil,
                                       query: [("restype", "container"), ("comp", "acl")])
-        let document = try Self.document(response, "GetContainerACL")
+        let document = try Self.document(response, .getContainerACL)
         return document.all("SignedIdentifier").map { node in
             let policy = node.child("AccessPolicy")
             return StoredPolicy(id: node.value("Id") ?? "", start: policy?.value("Start"), expiry: policy?.value("Expiry"),
@@ -80,8 +81,8 @@ public final class AzureClient: Sendable {
             var query = [("restype", "container"), ("comp", "list"), ("prefix", prefix), ("maxresults", String(pageSize))]
             if uncommitted { query.append(("include", "uncommittedblobs")) }
             if let marker { query.append(("marker", marker)) }
-            let response = try await send("ListBlobs", "GET", container: container, blob: nil, query: query)
-            let document = try Self.document(response, "ListBlobs")
+            let response = try await send(.listBlobs, "GET", container: container, blob: nil, query: query)
+            let document = try Self.document(response, .listBlobs)
             for blob in document.child("Blobs")?.all("Blob") ?? [] {
                 found.append(BlobSummary(name: blob.value("Name") ?? "",
                                          size: Int64(blob.child("Properties")?.value("Content-Length") ?? "") ?? -1))
@@ -96,7 +97,7 @@ public final class AzureClient: Sendable {
     /// Put Block. Block ids are base64 and of one length within a blob.
     public func putBlock(container: String, blob: String, blockId: String, body: RequestBody, credential: Credential = .accountKey,
                          number: Int? = nil) async throws {
-        _ = try await send("PutBlock", "PUT", container: container, blob: blob, query: [("comp", "block"), ("blockid", blockId)],
+        _ = try await send(.putBlock, "PUT", container: container, blob: blob, query: [("comp", "block"), ("blockid", blockId)],
                            body: body, credential: credential, partNumber: number)
     }
 
@@ -108,7 +109,7 @@ public final class AzureClient: Sendable {
         xml += "</BlockList>"
         var headers = [HTTPHeader("Content-Type", "application/xml")]
         if let contentMD5 { headers.append(HTTPHeader("x-ms-blob-content-md5", contentMD5)) }
-        _ = try await send("PutBlockList", "PUT", container: container, blob: blob, query: [("comp", "blocklist")],
+        _ = try await send(.putBlockList, "PUT", container: container, blob: blob, query: [("comp", "blocklist")],
                            headers: headers, body: .bytes(Array(xml.utf8)), credential: credential)
     }
 
@@ -118,9 +119,9 @@ public final class AzureClient: Sendable {
     }
 
     public func blockList(container: String, blob: String, credential: Credential = .accountKey) async throws -> BlockList {
-        let response = try await send("GetBlockList", "GET", container: container, blob: blob,
+        let response = try await send(.getBlockList, "GET", container: container, blob: blob,
                                       query: [("comp", "blocklist"), ("blocklisttype", "all")], credential: credential)
-        let document = try Self.document(response, "GetBlockList")
+        let document = try Self.document(response, .getBlockList)
         func blocks(_ name: String) -> [(id: String, size: Int64)] {
             (document.child(name)?.all("Block") ?? []).map { ($0.value("Name") ?? "", Int64($0.value("Size") ?? "") ?? -1) }
         }
@@ -133,14 +134,14 @@ public final class AzureClient: Sendable {
                         credential: Credential = .accountKey) async throws {
         var headers = [HTTPHeader("x-ms-blob-type", "BlockBlob")]
         if let contentMD5 { headers.append(HTTPHeader("Content-MD5", contentMD5)) }
-        _ = try await send("PutBlob", "PUT", container: container, blob: blob, headers: headers, body: body, credential: credential)
+        _ = try await send(.putBlob, "PUT", container: container, blob: blob, headers: headers, body: body, credential: credential)
     }
 
     /// Get Blob, whole or an inclusive byte range (x-ms-range); 200 or 206.
     public func getBlob(container: String, blob: String, range: ClosedRange<Int64>? = nil, sink: ResponseSink? = nil,
                         credential: Credential = .accountKey, number: Int? = nil) async throws -> HTTPResponse {
         let headers = range.map { [HTTPHeader("x-ms-range", "bytes=\($0.lowerBound)-\($0.upperBound)")] } ?? []
-        return try await send("GetBlob", "GET", container: container, blob: blob, headers: headers, credential: credential,
+        return try await send(.getBlob, "GET", container: container, blob: blob, headers: headers, credential: credential,
                               partNumber: number, sink: sink)
     }
 
@@ -152,7 +153,7 @@ public final class AzureClient: Sendable {
     }
 
     public func blobProperties(container: String, blob: String, credential: Credential = .accountKey) async throws -> BlobProperties {
-        let response = try await send("GetBlobProperties", "HEAD", container: container, blob: blob, credential: credential)
+        let response = try await send(.getBlobProperties, "HEAD", container: container, blob: blob, credential: credential)
         return BlobProperties(size: Int64(response.header("content-length") ?? "") ?? -1,
                               contentMD5: response.header("content-md5"), etag: response.header("etag") ?? "")
     }
@@ -160,7 +161,7 @@ public final class AzureClient: Sendable {
     /// Whether a blob exists (Get Blob Properties with the account key; a 404 is the answer "no").
     public func blobExists(container: String, blob: String) async throws -> Bool {
         do {
-            _ = try await send("BlobExists", "HEAD", container: container, blob: blob, notFoundIsAnswer: true)
+            _ = try await send(.blobExists, "HEAD", container: container, blob: blob, notFoundIsAnswer: true)
             return true
         } catch let error as AzureError where error.status == 404 {
             return false
@@ -168,7 +169,7 @@ public final class AzureClient: Sendable {
     }
 
     public func deleteBlob(container: String, blob: String) async throws {
-        _ = try await send("DeleteBlob", "DELETE", container: container, blob: blob)
+        _ = try await send(.deleteBlob, "DELETE", container: container, blob: blob)
     }
 
     /// A URL for a container or blob with a SAS token, as Score's server hands one to its client.
@@ -178,7 +179,7 @@ public final class AzureClient: Sendable {
 
     // MARK: sending
 
-    private func send(_ operation: String, _ method: String, container: String, blob: String?, query: [(String, String)] = [],
+    private func send(_ operation: StoreOperation, _ method: String, container: String, blob: String?, query: [(String, String)] = [],
                       headers: [HTTPHeader] = [], body: RequestBody = .empty, credential: Credential = .accountKey,
                       partNumber: Int? = nil, sink: ResponseSink? = nil, notFoundIsAnswer: Bool = false) async throws -> HTTPResponse {
         let path = account.path(container: container, blob: blob)
@@ -202,7 +203,7 @@ public final class AzureClient: Sendable {
         return response
     }
 
-    static func document(_ response: HTTPResponse, _ operation: String) throws -> XMLNode {
+    static func document(_ response: HTTPResponse, _ operation: StoreOperation) throws -> XMLNode {
         guard let document = XMLNode.parse(response.body) else {
             throw AzureError(operation: operation, malformed: response, why: "the answer is not XML")
         }

@@ -1,16 +1,17 @@
+import Model
 import Transport
 
 /// An answer from Azure Blob that says no. The error code is the `x-ms-error-code` header (HEAD
 /// answers have no body), else the XML document's `<Code>`; the message is the document's first line.
 public struct AzureError: Error, Sendable, CustomStringConvertible {
-    public var operation: String
+    public var operation: StoreOperation
     public var status: Int
     public var code: String
     public var message: String
     public var requestId: String?
     public var metrics: AttemptMetrics
 
-    init(operation: String, response: HTTPResponse) {
+    init(operation: StoreOperation, response: HTTPResponse) {
         self.operation = operation
         status = response.status
         metrics = response.metrics
@@ -21,13 +22,13 @@ public struct AzureError: Error, Sendable, CustomStringConvertible {
         requestId = response.header("x-ms-request-id")
     }
 
-    init(operation: String, malformed response: HTTPResponse, why: String) {
+    init(operation: StoreOperation, malformed response: HTTPResponse, why: String) {
         self.init(operation: operation, response: response)
         code = "MalformedResponse"
         message = why
     }
 
     public var description: String {
-        "\(operation): HTTP \(status) \(code): \(message)" + (requestId.map { " (request id \($0))" } ?? "")
+        "\(operation.rawValue): HTTP \(status) \(code): \(message)" + (requestId.map { " (request id \($0))" } ?? "")
     }
 }

@@ -1,9 +1,10 @@
+import Model
 import Transport
 
 /// One HTTP attempt as seen by a store client: what it was for and how it went. Every request the
 /// clients send is reported to an observer, so nothing the store saw goes unrecorded.
 public struct AttemptRecord: Sendable {
-    public var operation: String
+    public var operation: StoreOperation
     public var method: String
     public var bucket: String?
     public var key: String?

@@ -1,3 +1,4 @@
+import Model
 import Foundation
 import Hashing
 import Transport
@@ -32,7 +33,7 @@ public final class S3Client: Sendable {
         var headers: [HTTPHeader] = []
         if let contentType { headers.append(HTTPHeader("Content-Type", contentType)) }
         if let contentMD5 { headers.append(HTTPHeader("Content-MD5", contentMD5)) }
-        let response = try await send("PutObject", "PUT", bucket: bucket, key: key, headers: headers, body: .bytes(body))
+        let response = try await send(.putObject, "PUT", bucket: bucket, key: key, headers: headers, body: .bytes(body))
         return S3Client.stripQuotes(response.header("etag") ?? "")
     }
 
@@ -41,7 +42,7 @@ public final class S3Client: Sendable {
     public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil,
                           sink: ResponseSink? = nil, partNumber: Int? = nil) async throws -> HTTPResponse {
         let headers = range.map { [HTTPHeader("Range", "bytes=\($0.lowerBound)-\($0.upperBound)")] } ?? []
-        return try await send("GetObject", "GET", bucket: bucket, key: key, headers: headers, partNumber: partNumber, sink: sink)
+        return try await send(.getObject, "GET", bucket: bucket, key: key, headers: headers, partNumber: partNumber, sink: sink)
     }
 
     public struct ObjectInfo: Sendable {
@@ -50,30 +51,30 @@ public final class S3Client: Sendable {
     }
 
     public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
-        let response = try await send("HeadObject", "HEAD", bucket: bucket, key: key)
+        let response = try await send(.headObject, "HEAD", bucket: bucket, key: key)
         return ObjectInfo(size: Int64(response.header("content-length") ?? "") ?? -1,
                           etag: S3Client.stripQuotes(response.header("etag") ?? ""))
     }
 
     /// ListBuckets (GET /): the cheapest request that proves the credentials without naming a bucket.
     public func listBuckets() async throws -> [String] {
-        let response = try await send("ListBuckets", "GET", bucket: nil, key: nil)
-        let document = try S3Client.document(response, "ListBuckets")
+        let response = try await send(.listBuckets, "GET", bucket: nil, key: nil)
+        let document = try S3Client.document(response, .listBuckets)
         return document.child("Buckets")?.all("Bucket").compactMap { $0.value("Name") } ?? []
     }
 
     /// An unsigned GET of the endpoint root: any HTTP answer proves the store is reachable.
     public func probeEndpoint(timeouts: Timeouts) async throws -> HTTPResponse {
         let request = HTTPRequest(method: "GET", url: endpoint.url + "/", timeouts: timeouts)
-        return try await execute("Probe", request, bucket: nil, key: nil, partNumber: nil, sink: nil, anyStatus: true)
+        return try await execute(.probe, request, bucket: nil, key: nil, partNumber: nil, sink: nil, anyStatus: true)
     }
 
     public func headBucket(_ bucket: String) async throws {
-        _ = try await send("HeadBucket", "HEAD", bucket: bucket, key: nil)
+        _ = try await send(.headBucket, "HEAD", bucket: bucket, key: nil)
     }
 
     public func deleteObject(bucket: String, key: String) async throws {
-        _ = try await send("DeleteObject", "DELETE", bucket: bucket, key: key)
+        _ = try await send(.deleteObject, "DELETE", bucket: bucket, key: key)
     }
 
     public struct ObjectSummary: Sendable, Equatable {
@@ -89,8 +90,8 @@ public final class S3Client: Sendable {
         repeat {
             var query: [(String, String?)] = [("list-type", "2"), ("max-keys", String(pageSize)), ("prefix", prefix)]
             if let token { query.append(("continuation-token", token)) }
-            let response = try await send("ListObjectsV2", "GET", bucket: bucket, key: nil, query: query)
-            let document = try S3Client.document(response, "ListObjectsV2")
+            let response = try await send(.listObjects, "GET", bucket: bucket, key: nil, query: query)
+            let document = try S3Client.document(response, .listObjects)
             for item in document.all("Contents") {
                 all.append(ObjectSummary(key: item.value("Key") ?? "", size: Int64(item.value("Size") ?? "") ?? 0,
                                          etag: S3Client.stripQuotes(item.value("ETag") ?? "")))
@@ -103,16 +104,16 @@ public final class S3Client: Sendable {
     // MARK: multipart
 
     public func createMultipartUpload(bucket: String, key: String) async throws -> String {
-        let response = try await send("CreateMultipartUpload", "POST", bucket: bucket, key: key, query: [("uploads", nil)])
-        guard let id = try S3Client.document(response, "CreateMultipartUpload").value("UploadId"), !id.isEmpty else {
-            throw S3Client.malformed("CreateMultipartUpload", response, "no UploadId")
+        let response = try await send(.createMultipartUpload, "POST", bucket: bucket, key: key, query: [("uploads", nil)])
+        guard let id = try S3Client.document(response, .createMultipartUpload).value("UploadId"), !id.isEmpty else {
+            throw S3Client.malformed(.createMultipartUpload, response, "no UploadId")
         }
         return id
     }
 
     /// Uploads one part from a streamed body; returns its ETag without quotes.
     public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: RequestBody) async throws -> String {
-        let response = try await send("UploadPart", "PUT", bucket: bucket, key: key,
+        let response = try await send(.uploadPart, "PUT", bucket: bucket, key: key,
                                       query: [("partNumber", String(partNumber)), ("uploadId", uploadId)],
                                       body: body, partNumber: partNumber)
         return S3Client.stripQuotes(response.header("etag") ?? "")
@@ -142,8 +143,8 @@ public final class S3Client: Sendable {
         -> (parts: [PartInfo], nextMarker: Int?) {
         var query: [(String, String?)] = [("max-parts", String(maxParts)), ("uploadId", uploadId)]
         if let after { query.append(("part-number-marker", String(after))) }
-        let response = try await send("ListParts", "GET", bucket: bucket, key: key, query: query)
-        let document = try S3Client.document(response, "ListParts")
+        let response = try await send(.listParts, "GET", bucket: bucket, key: key, query: query)
+        let document = try S3Client.document(response, .listParts)
         let parts = document.all("Part").map { part in
             PartInfo(partNumber: Int(part.value("PartNumber") ?? "") ?? 0, etag: S3Client.stripQuotes(part.value("ETag") ?? ""),
                      size: Int64(part.value("Size") ?? "") ?? 0)
@@ -162,21 +163,21 @@ public final class S3Client: Sendable {
             xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(part.etag)\"</ETag></Part>"
         }
         xml += "</CompleteMultipartUpload>"
-        let response = try await send("CompleteMultipartUpload", "POST", bucket: bucket, key: key,
+        let response = try await send(.completeMultipartUpload, "POST", bucket: bucket, key: key,
                                       query: [("uploadId", uploadId)],
                                       headers: [HTTPHeader("Content-Type", "application/xml")], body: .bytes(Array(xml.utf8)))
         // S3 may report a failure inside a 200 answer.
-        let document = try S3Client.document(response, "CompleteMultipartUpload")
+        let document = try S3Client.document(response, .completeMultipartUpload)
         if document.name == "Error" {
             var failed = response
             failed.status = 500
-            throw S3Error(operation: "CompleteMultipartUpload", response: failed)
+            throw S3Error(operation: .completeMultipartUpload, response: failed)
         }
         return S3Client.stripQuotes(document.value("ETag") ?? "")
     }
 
     public func abortMultipartUpload(bucket: String, key: String, uploadId: String) async throws {
-        _ = try await send("AbortMultipartUpload", "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadId)])
+        _ = try await send(.abortMultipartUpload, "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadId)])
     }
 
     public struct UploadInfo: Sendable, Equatable {
@@ -193,12 +194,12 @@ public final class S3Client: Sendable {
             let query: [(String, String?)] = [("max-uploads", String(pageSize)), ("prefix", prefix), ("uploads", nil)] + markers
             let response: HTTPResponse
             do {
-                response = try await send("ListMultipartUploads", "GET", bucket: bucket, key: nil, query: query)
+                response = try await send(.listMultipartUploads, "GET", bucket: bucket, key: nil, query: query)
             } catch let error as S3Error where error.status == 404 && error.code == "NoSuchUpload" {
                 // rclone answers this for a bucket that never had a multipart upload: an empty listing.
                 break
             }
-            let document = try S3Client.document(response, "ListMultipartUploads")
+            let document = try S3Client.document(response, .listMultipartUploads)
             for upload in document.all("Upload") {
                 all.append(UploadInfo(key: upload.value("Key") ?? "", uploadId: upload.value("UploadId") ?? "",
                                       initiated: upload.value("Initiated") ?? ""))
@@ -209,7 +210,7 @@ public final class S3Client: Sendable {
             if let key = document.value("NextKeyMarker"), !key.isEmpty { next.append(("key-marker", key)) }
             if let id = document.value("NextUploadIdMarker"), !id.isEmpty { next.append(("upload-id-marker", id)) }
             guard !next.isEmpty, next.map({ $0.1 }) != markers.map({ $0.1 }) else {
-                throw S3Client.malformed("ListMultipartUploads", response, "truncated listing without new markers")
+                throw S3Client.malformed(.listMultipartUploads, response, "truncated listing without new markers")
             }
             markers = next
         } while true
@@ -227,7 +228,7 @@ public final class S3Client: Sendable {
     }
 
     /// Sends a request to a presigned URL (no signing here). Fails with S3Error on a non-2xx answer.
-    public func sendPresigned(_ operation: String, method: String, url: String, headers: [HTTPHeader] = [],
+    public func sendPresigned(_ operation: StoreOperation, method: String, url: String, headers: [HTTPHeader] = [],
                               body: RequestBody = .empty, sink: ResponseSink? = nil, partNumber: Int? = nil,
                               timeouts: Timeouts? = nil) async throws -> HTTPResponse {
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeouts: timeouts ?? self.timeouts,
@@ -250,7 +251,7 @@ public final class S3Client: Sendable {
         SignableRequest(method: "GET", url: endpoint.url)?.authority ?? endpoint.authority
     }
 
-    private func send(_ operation: String, _ method: String, bucket: String?, key: String?,
+    private func send(_ operation: StoreOperation, _ method: String, bucket: String?, key: String?,
                       query: [(String, String?)] = [], headers: [HTTPHeader] = [], body: RequestBody = .empty,
                       partNumber: Int? = nil, sink: ResponseSink? = nil) async throws -> HTTPResponse {
         if let bucket, bucket.isEmpty {
@@ -271,7 +272,7 @@ public final class S3Client: Sendable {
 
     /// Sends one attempt and reports it to the observer; a non-2xx answer becomes an S3Error
     /// unless `anyStatus`.
-    private func execute(_ operation: String, _ request: HTTPRequest, bucket: String?, key: String?,
+    private func execute(_ operation: StoreOperation, _ request: HTTPRequest, bucket: String?, key: String?,
                          partNumber: Int?, sink: ResponseSink?, anyStatus: Bool = false) async throws -> HTTPResponse {
         let record = AttemptRecord(operation: operation, method: request.method, bucket: bucket, key: key,
                                    partNumber: partNumber, metrics: AttemptMetrics())
@@ -284,14 +285,14 @@ public final class S3Client: Sendable {
         etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
     }
 
-    static func document(_ response: HTTPResponse, _ operation: String) throws -> XMLNode {
+    static func document(_ response: HTTPResponse, _ operation: StoreOperation) throws -> XMLNode {
         guard let document = XMLNode.parse(response.body) else {
             throw malformed(operation, response, "the answer is not XML")
         }
         return document
     }
 
-    static func malformed(_ operation: String, _ response: HTTPResponse, _ why: String) -> S3Error {
+    static func malformed(_ operation: StoreOperation, _ response: HTTPResponse, _ why: String) -> S3Error {
         var error = S3Error(operation: operation, response: response)
         error.code = "MalformedResponse"
         error.message = why

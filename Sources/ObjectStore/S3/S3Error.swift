@@ -1,9 +1,10 @@
+import Model
 import Transport
 
 /// An answer from the store that says no: the HTTP status and what the S3 error document said.
 /// Ceph RGW sends an empty `<Message/>`, so the message falls back to the status text.
 public struct S3Error: Error, Sendable, CustomStringConvertible {
-    public var operation: String
+    public var operation: StoreOperation
     public var status: Int
     public var code: String
     public var message: String
@@ -12,7 +13,7 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
 
     /// A request refused before it is sent (an empty bucket name: `HEAD /` would reach the
     /// service root, whose answer some stores send with a body that poisons the connection).
-    init(refusing operation: String, code: String, message: String) {
+    init(refusing operation: StoreOperation, code: String, message: String) {
         self.operation = operation
         status = 400
         self.code = code
@@ -20,7 +21,7 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         metrics = AttemptMetrics()
     }
 
-    init(operation: String, response: HTTPResponse) {
+    init(operation: StoreOperation, response: HTTPResponse) {
         self.operation = operation
         status = response.status
         metrics = response.metrics
@@ -32,7 +33,7 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(operation): HTTP \(status) \(code): \(message)" + (requestId.map { " (request id \($0))" } ?? "")
+        "\(operation.rawValue): HTTP \(status) \(code): \(message)" + (requestId.map { " (request id \($0))" } ?? "")
     }
 
     /// HEAD answers carry no body, so the code comes from the status.
