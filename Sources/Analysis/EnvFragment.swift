@@ -2,8 +2,9 @@
 /// evidence, then the matching score-client properties as comments.
 extension Recommendation {
     public var envFragment: String {
-        var lines = [
-            "# scoretune recommend: run \(runId) (\(scenario), \(mode) mode) against \(endpoint)\(server.map { " (\($0))" } ?? ""), objective: \(objective.rawValue)",
+        var lines = cautions.map { "# CAUTION: \($0)" }
+        lines += [
+            "# scoretune recommend: run \(runId) (\(scenario), \(mode.rawValue) mode) against \(endpoint)\(server.map { " (\($0))" } ?? ""), objective: \(objective.rawValue)",
             "# chosen: \(chosen.label): \(reason)",
         ]
         if profile == "azure" {

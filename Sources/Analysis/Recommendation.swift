@@ -1,7 +1,7 @@
 import Foundation
 import Model
 import Results
-import Model
+import ScoreConfig
 
 /// What to optimise, and the limits a recommendation must respect.
 public struct RecommendOptions: Sendable {
@@ -12,10 +12,33 @@ public struct RecommendOptions: Sendable {
     /// Bound on the 99th percentile object time, seconds.
     public var maxP99: Double?
 
-    public init(objective: Objective = .upload, maxMemory: Int64? = nil, maxP99: Double? = nil) {
+    /// The values the operator's `.env.score` holds now, kept when the run cannot say better
+    /// (a loopback run has seen no real network's faults or delays).
+    public var current: CurrentSettings?
+
+    public struct CurrentSettings: Sendable {
+        public var source: String
+        public var retryLimit: Int?
+        public var connectTimeoutMilliseconds: Int?
+        public init(source: String, retryLimit: Int?, connectTimeoutMilliseconds: Int?) {
+            (self.source, self.retryLimit, self.connectTimeoutMilliseconds) = (source, retryLimit, connectTimeoutMilliseconds)
+        }
+    }
+
+    public init(objective: Objective = .upload, maxMemory: Int64? = nil, maxP99: Double? = nil, current: CurrentSettings? = nil) {
         self.objective = objective
         self.maxMemory = maxMemory
         self.maxP99 = maxP99
+        self.current = current
+    }
+
+    /// The directions whose costs count for this objective.
+    var directions: [Direction] {
+        switch objective {
+        case .upload: return [.upload]
+        case .download: return [.download]
+        case .both: return [.upload, .download]
+        }
     }
 }
 
@@ -29,9 +52,16 @@ public struct Recommendation: Sendable, Encodable {
         public var median: Double
         public var low: Double
         public var high: Double
+        /// The interval's real coverage (95% when the trials allow; less with few trials).
+        public var level: Double
         public var trials: Int
+        /// Client memory for the objective's buffers (effective part × in flight × clients).
         public var clientMemory: Int64
         public var requestsPerObject: Double
+        /// HTTP requests per GiB moved in the objective's direction(s).
+        public var requestsPerGiB: Double
+
+        var interval: String { "\(Statistics.intervalName(level)) \(mbps(low))–\(mbps(high))" }
     }
 
     public struct Setting: Sendable, Encodable {
@@ -41,6 +71,8 @@ public struct Recommendation: Sendable, Encodable {
     }
 
     public var runId: Int64
+    /// The run's status: anything but `completed` heads the output.
+    public var runStatus: RunStatus
     public var scenario: String
     public var mode: Mode
     public var endpoint: String
@@ -56,6 +88,8 @@ public struct Recommendation: Sendable, Encodable {
     public var notes: [String]
     /// "s3" or "azure": which `.env.score` profile the settings are for.
     public var profile = "s3"
+    /// Warnings that bear on the whole answer (run status, loopback), printed first.
+    public var cautions: [String] = []
 
     public static func make(_ analysis: RunAnalysis, options: RecommendOptions) throws -> Recommendation {
         var excluded: [String] = []
@@ -67,11 +101,17 @@ public struct Recommendation: Sendable, Encodable {
                 excluded.append("\(label): \(stats.failedTrials) failed trial(s)")
                 continue
             }
-            if let limit = options.maxMemory, stats.clientMemory > limit {
-                excluded.append("\(label): needs \(Units.formatSize(stats.clientMemory)) of client memory, over \(Units.formatSize(limit))")
-                continue
+            if let limit = options.maxMemory {
+                let memory = options.directions.map { stats.memory(for: $0) }.max() ?? stats.clientMemory
+                if memory > limit {
+                    let perClient = limit / Int64(max(1, stats.knobs.clients))
+                    let flying = options.directions.map { stats.effectiveParallel(memoryBudget: perClient, direction: $0) }.min() ?? stats.knobs.parallel
+                    excluded.append("\(label): needs \(Units.formatSize(memory)) of client memory, over \(Units.formatSize(limit))"
+                                    + (flying < stats.knobs.parallel ? " (score-client would keep only \(flying) part(s) in flight, not the \(stats.knobs.parallel) measured)" : ""))
+                    continue
+                }
             }
-            guard let choice = choice(stats, options.objective) else {
+            guard let choice = choice(stats, options) else {
                 excluded.append("\(label): no \(options.objective.rawValue) measurements")
                 continue
             }
@@ -84,48 +124,63 @@ public struct Recommendation: Sendable, Encodable {
             }
             candidates.append((stats, choice))
         }
-        guard let best = candidates.max(by: { $0.1.median < $1.1.median }) else {
+        guard let best = candidates.max(by: { ($0.1.median, -$0.1.cellId) < ($1.1.median, -$1.1.cellId) }) else {
             throw AnalysisError("run \(analysis.run.id): no cell meets the constraints (\(excluded.joined(separator: "; ")))")
         }
-        // Cells whose interval reaches the best's: statistically as good. Prefer fewer requests,
-        // then less memory — cheaper for the store and the client at the same speed.
-        let ties = candidates.filter { $0.1.high >= best.1.low }
-        let chosen = ties.min { a, b in
-            (a.1.requestsPerObject, a.1.clientMemory, -a.1.median) < (b.1.requestsPerObject, b.1.clientMemory, -b.1.median)
-        }!
-        let runnerUp = candidates.filter { $0.1.cellId != chosen.1.cellId }.max { $0.1.median < $1.1.median }
-        let reason: String
-        if chosen.1.cellId == best.1.cellId {
-            reason = ties.count == 1 ? "the best median, and no other cell's interval reaches it"
-                : "the best median; of the \(ties.count) cells whose intervals overlap it, none needs fewer requests or less memory"
-        } else {
-            let memory = chosen.1.clientMemory <= best.1.clientMemory
-                ? "and no more client memory (\(Units.formatSize(chosen.1.clientMemory)) vs \(Units.formatSize(best.1.clientMemory)))"
-                : "at the cost of more client memory (\(Units.formatSize(chosen.1.clientMemory)) vs \(Units.formatSize(best.1.clientMemory)))"
-            reason = "\(ties.count) cells' intervals overlap the best (\(best.1.label), \(mbps(best.1.median)) MB/s); chose the one with "
-                + "the fewest requests per object (\(String(format: "%.1f", chosen.1.requestsPerObject)) vs \(String(format: "%.1f", best.1.requestsPerObject))) "
-                + memory
-        }
+        let ranking = TieRule.rank(candidates.map(\.1), best: best.1)
+        let chosenId = ranking.order[0].cellId
+        let chosen = candidates.first { $0.1.cellId == chosenId }!
+        let runnerUp = ranking.order.count > 1 ? candidates.first { $0.1.cellId == ranking.order[1].cellId } : nil
+        let reason = ranking.reason
 
         let cell = chosen.0.cell
-        let evidence = "\(chosen.1.label): \(options.objective.rawValue) median \(mbps(chosen.1.median)) MB/s (95% CI \(mbps(chosen.1.low))–\(mbps(chosen.1.high))) over \(chosen.1.trials) trials"
-            + (runnerUp.map { "; runner-up \($0.1.label): \(mbps($0.1.median)) MB/s (CI \(mbps($0.1.low))–\(mbps($0.1.high)))" } ?? "; no runner-up")
-        let connect = connectAdvice(analysis)
-        let read = readAdvice(analysis)
+        let evidence = "\(chosen.1.label): \(options.objective.rawValue) median \(mbps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) trials"
+            + (runnerUp.map { "; runner-up \($0.1.label): \(mbps($0.1.median)) MB/s (\($0.1.interval))" } ?? "; no runner-up")
+        let loopback = LoopbackEvidence(analysis)
+        let connect = loopback.map { keptConnect(options.current, $0) } ?? connectAdvice(analysis)
+        let retry = loopback.map { keptRetry(options.current, $0) } ?? retryAdvice(analysis)
         let profile = cell.knobs.blockSize.map { azureSettings(cell, blockSize: $0, evidence: evidence) }
-            ?? s3Settings(analysis, cell: cell, evidence: evidence, connect: connect)
-        let properties = profile.properties + [
+            ?? s3Settings(analysis, cell: cell, evidence: evidence, connect: connect, retry: retry)
+        var properties = profile.properties + [
             Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))",
                     evidence: cell.knobs.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
-            Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence),
         ]
-        return Recommendation(runId: analysis.run.id, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
-                              endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
-                              chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
-                              settings: profile.settings, clientProperties: properties,
-                              notes: edgeNotes(analysis, chosen: chosen.0) + profile.notes + (analysis.run.status == .completed ? [] :
-                                ["run \(analysis.run.id) is \(analysis.run.status.rawValue): only the cells it finished count"]),
-                              profile: cell.knobs.blockSize == nil ? "s3" : "azure")
+        if loopback == nil {
+            let read = readAdvice(analysis)
+            properties.append(Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence))
+        }
+        var cautions: [String] = []
+        if analysis.run.status != .completed {
+            let done = analysis.cells.filter { $0.cell.status == .done }.count
+            cautions.append("run \(analysis.run.id) is \(analysis.run.status.rawValue): only the \(done) of \(analysis.cells.count) cells it finished count")
+        }
+        if let loopback {
+            cautions.append("\(loopback.description): UPLOAD_RETRY_LIMIT and the timeouts are kept as \(options.current?.source ?? "Score's defaults") has them, "
+                            + "because a loopback run sees none of a real network's delays or faults (play one with `networks:` to size them)")
+        }
+        var recommendation = Recommendation(
+            runId: analysis.run.id, runStatus: analysis.run.status, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
+            endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
+            chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
+            settings: profile.settings, clientProperties: properties,
+            notes: edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
+        recommendation.cautions = cautions
+        return recommendation
+    }
+
+    /// Score's defaults (docs/score.md), kept when the run cannot size a value and the operator's
+    /// file does not set it.
+    static let scoreDefaultRetryLimit = 5
+    static let scoreDefaultConnectTimeoutMilliseconds = 15_000
+
+    static func keptRetry(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> (value: Int, evidence: String) {
+        if let value = current?.retryLimit { return (value, "kept from \(current!.source): \(loopback.description), so no retry limit can be sized from it") }
+        return (scoreDefaultRetryLimit, "Score's default, kept: \(loopback.description), so no retry limit can be sized from it")
+    }
+
+    static func keptConnect(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> (milliseconds: Int, evidence: String) {
+        if let value = current?.connectTimeoutMilliseconds { return (value, "kept from \(current!.source): \(loopback.description)") }
+        return (scoreDefaultConnectTimeoutMilliseconds, "Score's default, kept: \(loopback.description)")
     }
 
     /// What one profile's fragment holds besides the client timeouts both share.
@@ -141,13 +196,16 @@ public struct Recommendation: Sendable, Encodable {
     }
 
     static func s3Settings(_ analysis: RunAnalysis, cell: CellRow, evidence: String,
-                           connect: (milliseconds: Int, evidence: String)) -> ProfileSettings {
-        var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.knobs.uploadPartSize)", evidence: evidence)]
+                           connect: (milliseconds: Int, evidence: String), retry: (value: Int, evidence: String)) -> ProfileSettings {
+        // Always a value Score honours as written: under its 20 MiB floor it would run 20 MiB parts.
+        let floor = Int64(PartCalculator.minimumPartSize)
+        let part = max(cell.knobs.uploadPartSize, floor)
+        var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(part)",
+                                evidence: (part == cell.knobs.uploadPartSize ? "" : "the cell's \(Units.formatSize(cell.knobs.uploadPartSize)) raised to Score's 20 MiB floor, which is what Score would run; ") + evidence)]
+        var notes: [String] = []
         if let download = cell.knobs.downloadPartSize {
-            settings.append(Setting(name: "DOWNLOAD_PARTSIZE", value: "\(download)",
-                                    evidence: "same cell; note Score's S3 download path ignores it and follows the upload layout"))
+            notes.append("the cell's ranged downloads used \(Units.formatSize(download)) parts (a plain client's setting): Score's S3 download path ignores DOWNLOAD_PARTSIZE and follows the upload layout, so it is not in the fragment")
         }
-        let retry = retryAdvice(analysis)
         settings.append(Setting(name: "UPLOAD_RETRY_LIMIT", value: "\(retry.value)", evidence: retry.evidence))
         let binding = "Spring binds UPLOAD_CONNECTION_TIMEOUT to upload.connection.timeout; the documented UPLOAD_CONNECTIONTIMEOUT binds to a property nothing reads, so both are set"
         settings.append(Setting(name: "UPLOAD_CONNECTION_TIMEOUT", value: "\(connect.milliseconds)", evidence: connect.evidence + ". " + binding))
@@ -157,7 +215,7 @@ public struct Recommendation: Sendable, Encodable {
             Setting(name: "transport.memory", value: "\(memoryGiB(cell))",
                     evidence: "GB for memory-mapped parts: \(cell.knobs.parallel) × \(Units.formatSize(cell.knobs.uploadPartSize)) must fit, else fewer parts fly"),
         ]
-        return ProfileSettings(settings: settings, properties: properties, notes: [])
+        return ProfileSettings(settings: settings, properties: properties, notes: notes)
     }
 
     /// The Azure profile (docs/score.md): UPLOAD_PARTSIZE sets only the download range size; the
@@ -178,21 +236,24 @@ public struct Recommendation: Sendable, Encodable {
         ])
     }
 
-    static func choice(_ stats: CellStatistics, _ objective: RecommendOptions.Objective) -> Choice? {
+    static func choice(_ stats: CellStatistics, _ options: RecommendOptions) -> Choice? {
         let label = "cell \(stats.cell.id) (\(stats.knobs.label))"
-        func make(_ median: Double, _ low: Double, _ high: Double, _ trials: Int) -> Choice {
-            Choice(cellId: stats.cell.id, label: label, median: median, low: low, high: high, trials: trials,
-                   clientMemory: stats.clientMemory, requestsPerObject: stats.requestsPerObject)
+        let memory = options.directions.map { stats.memory(for: $0) }.max() ?? stats.clientMemory
+        let requests = options.directions.compactMap { stats.requestsPerGiB[$0] }.reduce(0, +)
+        func make(_ median: Double, _ low: Double, _ high: Double, _ level: Double, _ trials: Int) -> Choice {
+            Choice(cellId: stats.cell.id, label: label, median: median, low: low, high: high, level: level, trials: trials,
+                   clientMemory: memory, requestsPerObject: stats.requestsPerObject, requestsPerGiB: requests)
         }
-        switch objective {
+        switch options.objective {
         case .upload:
-            return stats.upload.map { make($0.median, $0.low, $0.high, $0.samples.count) }
+            return stats.upload.map { make($0.median, $0.low, $0.high, $0.level, $0.samples.count) }
         case .download:
-            return stats.download.map { make($0.median, $0.low, $0.high, $0.samples.count) }
+            return stats.download.map { make($0.median, $0.low, $0.high, $0.level, $0.samples.count) }
         case .both:
             guard let u = stats.upload, let d = stats.download else { return nil }
             func harmonic(_ a: Double, _ b: Double) -> Double { 2 / (1 / a + 1 / b) }
-            return make(harmonic(u.median, d.median), harmonic(u.low, d.low), harmonic(u.high, d.high), u.samples.count + d.samples.count)
+            return make(harmonic(u.median, d.median), harmonic(u.low, d.low), harmonic(u.high, d.high), min(u.level, d.level),
+                        u.samples.count + d.samples.count)
         }
     }
 

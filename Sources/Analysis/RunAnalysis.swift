@@ -1,7 +1,6 @@
 import Foundation
 import Model
 import Results
-import Model
 
 /// One run, read back and summarised: per-cell throughput statistics, request latencies,
 /// failures. Every number here comes from rows of the results database.
@@ -64,31 +63,37 @@ public struct ThroughputStatistics: Sendable, Encodable {
     public var median: Double
     public var p5: Double
     public var p95: Double
-    /// Bootstrap 95% interval of the median.
+    /// Order-statistic interval of the median, at 95% when the samples allow it; `level` is the
+    /// coverage it really has.
     public var low: Double
     public var high: Double
+    public var level: Double
     public var cv: Double?
     /// Object transfer time percentiles, seconds.
     public var timeP50: Double
     public var timeP95: Double
     public var timeP99: Double
 
-    init?(_ trials: [TrialRow], seed: UInt64) {
+    init?(_ trials: [TrialRow]) {
         let ok = trials.filter { $0.succeeded && $0.duration > 0 }
         guard !ok.isEmpty else { return nil }
         samples = ok.map { Double($0.objectSize) / $0.duration / 1e6 }
         median = Statistics.median(samples)!
         p5 = Statistics.percentile(samples, 5)!
         p95 = Statistics.percentile(samples, 95)!
-        let interval = Statistics.bootstrapMedianInterval(samples, seed: seed)!
-        low = interval.lowerBound
-        high = interval.upperBound
+        let interval = Statistics.medianInterval(samples)!
+        low = interval.low
+        high = interval.high
+        level = interval.level
         cv = Statistics.coefficientOfVariation(samples)
         let times = ok.map(\.duration)
         timeP50 = Statistics.percentile(times, 50)!
         timeP95 = Statistics.percentile(times, 95)!
         timeP99 = Statistics.percentile(times, 99)!
     }
+
+    /// How to name the interval: "95% CI" when the samples reach it, else the level they do reach.
+    public var intervalName: String { Statistics.intervalName(level) }
 
     /// Too wide to trust: the interval spans more than ±10% of the median.
     public var tooWide: Bool { (high - low) / 2 > 0.10 * median }
@@ -154,13 +159,18 @@ public struct CellStatistics: Sendable {
     /// Failed attempts by error class (whether or not a retry then succeeded).
     public var failuresByClass: [ErrorClass: Int]
     public var latencies: [LatencyStatistics]
-    /// HTTP requests per measured trial: what a bigger part size saves.
+    /// HTTP requests per measured upload trial: what a bigger part size saves.
     public var requestsPerObject: Double
+    /// HTTP requests per GiB moved, by direction (measured trials): the store's cost of a cell.
+    public var requestsPerGiB: [Direction: Double]
+    /// The largest part each direction really moved (Score's calculator may raise the configured
+    /// size): what a transfer in flight buffers.
+    public var effectivePartSize: [Direction: Int64]
 
     init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow]) {
         self.cell = cell
-        upload = ThroughputStatistics(trials.filter { $0.direction == .upload }, seed: UInt64(cell.id) * 2)
-        download = ThroughputStatistics(trials.filter { $0.direction == .download }, seed: UInt64(cell.id) * 2 + 1)
+        upload = ThroughputStatistics(trials.filter { $0.direction == .upload })
+        download = ThroughputStatistics(trials.filter { $0.direction == .download })
         self.trials = trials.count
         failedTrials = trials.filter { !$0.succeeded }.count
         retries = trials.map(\.retries).reduce(0, +)
@@ -174,13 +184,48 @@ public struct CellStatistics: Sendable {
         let uploads = Set(trials.filter { $0.direction == .upload }.map(\.id))
         let objectRequests = measured.filter { $0.trialId.map(uploads.contains) ?? false }.count
         requestsPerObject = uploads.isEmpty ? 0 : Double(objectRequests) / Double(uploads.count)
+        var perGiB: [Direction: Double] = [:]
+        var parts: [Direction: Int64] = [:]
+        for direction in Direction.allCases {
+            let moved = trials.filter { $0.direction == direction }
+            let ids = Set(moved.map(\.id))
+            let bytes = moved.map(\.objectSize).reduce(0, +)
+            if bytes > 0 {
+                let requests = measured.filter { $0.trialId.map(ids.contains) ?? false }.count
+                perGiB[direction] = Double(requests) / (Double(bytes) / Double(1 << 30))
+            }
+            parts[direction] = moved.map(\.partSize).max()
+        }
+        requestsPerGiB = perGiB
+        effectivePartSize = parts
     }
 
     public var knobs: Knobs { cell.knobs }
 
     /// Client memory as score-client budgets it: every part in flight is held in memory.
-    /// Bytes buffered at once: what one transfer holds × in flight × clients.
-    public var clientMemory: Int64 { cell.bufferSize * Int64(cell.knobs.parallel) * Int64(cell.knobs.clients) }
+    /// Bytes buffered at once: what one transfer really held (the effective part, block or range)
+    /// × in flight × clients.
+    public var clientMemory: Int64 { memory(for: nil) }
+
+    /// The same, for one direction's buffers only (nil: the larger of the two).
+    public func memory(for direction: Direction?) -> Int64 {
+        let buffer: Int64
+        switch direction {
+        case .upload?: buffer = effectivePartSize[.upload] ?? cell.bufferSize
+        case .download?: buffer = effectivePartSize[.download] ?? cell.bufferSize
+        case nil: buffer = max(cell.bufferSize, effectivePartSize.values.max() ?? 0)
+        }
+        let (product, overflow) = buffer.multipliedReportingOverflow(by: Int64(cell.knobs.parallel) * Int64(cell.knobs.clients))
+        return overflow ? .max : product
+    }
+
+    /// Parts score-client keeps in flight under a memory budget: its `transport.memory` is one pool
+    /// shared by the parts of a transfer (an AtomicLong in ParallelPartObjectTransport), so
+    /// min(parallel, budget ÷ part + 1) parts fly.
+    public func effectiveParallel(memoryBudget: Int64, direction: Direction) -> Int {
+        let part = max(1, effectivePartSize[direction] ?? cell.bufferSize)
+        return min(cell.knobs.parallel, Int(min(Int64(Int.max - 1), memoryBudget / part)) + 1)
+    }
 
     public func throughput(_ direction: Direction) -> ThroughputStatistics? {
         direction == .upload ? upload : download

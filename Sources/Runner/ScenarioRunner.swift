@@ -108,7 +108,11 @@ public final class ScenarioRunner: Sendable {
             throw RunFailure.badInput("\(envPath): UPLOAD_CONNECTION_TIMEOUT=\(settings.connectTimeoutMilliseconds) is longer than a run waits (1 ms to 1 h); give grid.UPLOAD_CONNECTIONTIMEOUT in the scenario")
         }
         let grid: [Knobs]
-        do { grid = try scenario.cells(defaults: defaults) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
+        do {
+            let planned = try scenario.plannedCells(defaults: defaults)
+            grid = planned.cells
+            for note in planned.notes { progress.note("scoretune: note: \(note)") }
+        } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
 
         var transportOptions = options.transport
         transportOptions.maxConnections = max(16, (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8)

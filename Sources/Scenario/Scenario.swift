@@ -83,19 +83,30 @@ public struct Scenario: Sendable {
     /// The cells: every combination of knob values, with the `.env.score`'s values (or Score's
     /// defaults) for knobs the grid leaves out. Block sizes vary only when `defaults` has one
     /// (the Azure profile).
-    public func cells(defaults: Knobs) throws -> [Knobs] {
+    public func cells(defaults: Knobs) throws -> [Knobs] { try plannedCells(defaults: defaults).cells }
+
+    /// The cells to run, with a note for every UPLOAD_PARTSIZE that Score would not run as written
+    /// (score mode on S3: merged by `ScoreEffectiveParts`).
+    public func plannedCells(defaults: Knobs) throws -> (cells: [Knobs], notes: [String]) {
         let blockSizes: [Int64?] = defaults.blockSize.map { grid.blockSize ?? [$0] } ?? [nil]
         for case let block? in blockSizes {
             if let problem = Scenario.blockLimitProblem(block, largestObject: largestObject) {
                 throw ScenarioError(path: path, line: nil, key: "grid.block_size", message: problem)
             }
         }
-        return try blockSizes.flatMap { block in try cells(defaults: defaults, blockSize: block) }
+        var uploads = grid.uploadPartSize ?? [defaults.uploadPartSize]
+        var notes: [String] = []
+        if mode == .score, defaults.blockSize == nil {
+            let effective = ScoreEffectiveParts(configured: uploads, objectSizes: objects.map(\.size))
+            (uploads, notes) = (effective.values, effective.notes)
+        }
+        let planned = try blockSizes.flatMap { block in try self.cells(defaults: defaults, uploads: uploads, blockSize: block) }
+        return (planned, notes)
     }
 
-    private func cells(defaults: Knobs, blockSize: Int64?) throws -> [Knobs] {
+    private func cells(defaults: Knobs, uploads: [Int64], blockSize: Int64?) throws -> [Knobs] {
         var cells: [Knobs] = []
-        for upload in grid.uploadPartSize ?? [defaults.uploadPartSize] {
+        for upload in uploads {
             // Grid values were checked with their line; this catches a part size from the .env.score.
             if mode == .multipart, let problem = Scenario.partLimitProblem(upload, largestObject: largestObject, origin: " (from the .env.score)") {
                 throw ScenarioError(path: path, line: nil, key: "grid.UPLOAD_PARTSIZE", message: problem)

@@ -8,8 +8,12 @@ struct Compare: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two runs cell by cell; exit 1 when the candidate regressed.",
         discussion: """
-        Runs are RUN_ID (in --db) or FILE.sqlite:RUN_ID. Cells match by their knob values; each direction \
-        is tested with a one-sided Mann-Whitney U test. Exit status: 0 no regression, 1 a cell regressed, 2 bad input.
+        Runs are RUN_ID (in --db) or FILE.sqlite:RUN_ID. Cells match by their knob values (and across one \
+        played network each, by all knobs but the network). Each direction gets a verdict from one-sided \
+        Mann-Whitney U tests: regressed, improved, unchanged (within the threshold, shown by the samples) or \
+        inconclusive (with the trials a side that would settle it). A different store, endpoint, scenario \
+        text, scoretune version, mode or played network is stated at the top; --strict makes it an error. \
+        Exit status: 0 no regression, 1 a cell regressed, 2 bad input, no cell in common, or (--strict) the runs differ.
         """)
 
     @Argument(help: "The baseline run: RUN_ID or FILE.sqlite:RUN_ID.")
@@ -21,8 +25,11 @@ struct Compare: AsyncParsableCommand {
     @Option(name: .long, help: "The database for runs given by id alone.")
     var db = "reports/scoretune.sqlite"
 
-    @Option(name: .long, help: "Slowdown that counts as a regression, e.g. 10%.")
+    @Option(name: .long, help: "Change that counts as a regression or an improvement: 10% or 0.1.")
     var threshold = "10%"
+
+    @Flag(name: .long, help: "Refuse to compare runs of a different store, endpoint, scenario, version, mode or network (exit 2).")
+    var strict = false
 
     @Option(name: .long, help: "Also write JUnit XML here.")
     var junit: String?
@@ -31,23 +38,32 @@ struct Compare: AsyncParsableCommand {
         let fraction = try parsePercent(threshold)
         let base = try await load(baseline)
         let cand = try await load(candidate)
-        let comparison = Comparison.make(baseline: base, candidate: cand, threshold: fraction)
+        let comparison: Comparison
+        do { comparison = try Comparison.make(baseline: base, candidate: cand, threshold: fraction) } catch let error as Comparison.NothingInCommon {
+            throw CommandFailure(message: error.description)
+        }
+        if strict, !comparison.differences.isEmpty {
+            throw CommandFailure(message: "--strict: " + comparison.differences.map(\.description).joined(separator: "; "))
+        }
         print(comparison.table)
         if let junit {
             do { try comparison.junit.write(toFile: junit, atomically: true, encoding: .utf8) } catch {
                 throw CommandFailure(message: "--junit \(junit): cannot be written (\(error.localizedDescription))")
             }
         }
-        if comparison.rows.isEmpty { Console.error("scoretune: no cells matched between the two runs\n") }
         throw ExitCode(comparison.regressed ? 1 : 0)
     }
 
+    /// "10%" is ten percent; a bare number is a fraction when at most 1 ("0.1"), else percent ("10").
     func parsePercent(_ text: String) throws -> Double {
-        let number = text.hasSuffix("%") ? String(text.dropLast()) : text
-        guard let value = Double(number), value >= 0, value < 100 else {
-            throw CommandFailure(message: "--threshold '\(text)' is not a percentage (e.g. 10%)")
+        let percent = text.hasSuffix("%")
+        let number = percent ? String(text.dropLast()) : text
+        guard let value = Double(number), value.isFinite, value > 0 else {
+            throw CommandFailure(message: "--threshold '\(text)' is not a positive percentage (e.g. 10% or 0.1)")
         }
-        return value / 100
+        let fraction = percent || value > 1 ? value / 100 : value
+        guard fraction < 1 else { throw CommandFailure(message: "--threshold '\(text)' must be under 100%") }
+        return fraction
     }
 
     func load(_ reference: String) async throws -> RunAnalysis {

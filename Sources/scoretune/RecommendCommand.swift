@@ -4,6 +4,7 @@ import Foundation
 import Model
 import Results
 import Scenario
+import ScoreConfig
 
 struct Recommend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +29,9 @@ struct Recommend: AsyncParsableCommand {
     @Option(name: .long, help: "Only the cells of this network profile (needed when the run used several).")
     var network: String?
 
+    @Option(name: .long, help: "The .env.score whose retry limit and timeouts a loopback run keeps (default: the run's own).")
+    var env: String?
+
     @Option(name: .long, help: "env (a .env.score fragment) or json.")
     var format: OutputFormat = .env
 
@@ -45,6 +49,7 @@ struct Recommend: AsyncParsableCommand {
             options.maxP99 = Double(ms) / 1000
         }
         let analysis = try restrict(try await loadAnalysis(database, runId), to: network)
+        options.current = try currentSettings(env ?? analysis.run.envPath, given: env != nil)
         let recommendation: Recommendation
         do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {
             throw CommandFailure(message: error.description, code: 1)
@@ -53,6 +58,21 @@ struct Recommend: AsyncParsableCommand {
         case .env: print(recommendation.envFragment, terminator: "")
         case .json: print(try prettyJSON(recommendation))
         }
+    }
+}
+
+extension Recommend {
+    /// What the operator's file sets now. The run's own file may have moved since: then Score's
+    /// defaults stand in (and say so); a file given with --env must read.
+    func currentSettings(_ path: String, given: Bool) throws -> RecommendOptions.CurrentSettings? {
+        guard given || FileManager.default.fileExists(atPath: path) else { return nil }
+        let settings: ScoreSettings
+        do { settings = try ScoreSettings.load(path: path) } catch let error as ScoreSettings.LoadError {
+            if given { throw CommandFailure(message: error.description) }
+            return nil
+        }
+        return RecommendOptions.CurrentSettings(source: path, retryLimit: settings.retryLimit,
+                                                connectTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
     }
 }
 

@@ -3,7 +3,7 @@ import Model
 import Results
 import XCTest
 
-/// Recommendation and Comparison on analyses built by hand, whose right answers are known by
+/// Recommendation on analyses built by hand (compare verdicts: AnswerTests), whose right answers are known by
 /// construction: no store, no database.
 final class HandBuiltAnalysisTests: XCTestCase {
     struct CellSpec {
@@ -61,24 +61,5 @@ final class HandBuiltAnalysisTests: XCTestCase {
         XCTAssertEqual(limited.chosen.cellId, 1)
         XCTAssertTrue(limited.excluded.contains { $0.contains("64MiB") }, "\(limited.excluded)")
         XCTAssertThrowsError(try Recommendation.make(analysis, options: RecommendOptions(objective: .upload, maxMemory: 1 << 20)))
-    }
-
-    func testComparisonVerdicts() {
-        let baseline = Self.analysis([fast])
-        func verdict(_ up: [Double]) -> Comparison.Row.Verdict? {
-            var spec = fast
-            spec.up = up
-            return Comparison.make(baseline: baseline, candidate: Self.analysis([spec], runId: 2), threshold: 0.1)
-                .rows.first { $0.direction == .upload }?.verdict
-        }
-        XCTAssertEqual(verdict([140, 142, 138, 141, 139, 143]), .regressed, "30% slower, every sample")
-        XCTAssertEqual(verdict([200, 204, 198, 202, 201, 199]), .ok, "the same samples")
-        XCTAssertEqual(verdict([195, 190, 199, 192, 197, 194]), .ok, "3% slower is within a 10% threshold")
-        XCTAssertEqual(verdict([260, 262, 258, 261, 259, 263]), .improved, "30% faster")
-        XCTAssertEqual(verdict([140, 141, 139]), .insufficient, "three samples cannot reach 95%")
-        let disjoint = Comparison.make(baseline: baseline, candidate: Self.analysis([slow], runId: 2), threshold: 0.1)
-        XCTAssertTrue(disjoint.rows.isEmpty)
-        XCTAssertEqual(disjoint.onlyInBaseline.count, 1)
-        XCTAssertEqual(disjoint.onlyInCandidate.count, 1)
     }
 }

@@ -36,7 +36,7 @@ final class ScenarioLoaderTests: XCTestCase {
             objects: {sizes: [100MiB]}
             grid: {block_size: [1MiB, 8MiB], UPLOAD_PARTSIZE: [8MiB, 16MiB]}
             """)
-        XCTAssertEqual(try scenario.cells(defaults: defaults).map(\.blockSize), [nil, nil], "S3: no block sizes")
+        XCTAssertEqual(try scenario.cells(defaults: defaults).map(\.blockSize), [nil], "S3: no block sizes, and 8 and 16 MiB run as one 20 MiB cell (Score's floor)")
         var azure = defaults
         azure.blockSize = 100 << 20
         let cells = try scenario.cells(defaults: azure)

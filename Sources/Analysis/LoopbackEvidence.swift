@@ -1,0 +1,26 @@
+import Model
+
+/// A run that talked to its store over loopback (or a LAN under a millisecond away) with no played
+/// network: it measures part sizes and parallelism well, but a retry limit or a timeout sized from
+/// it would be sized for a network with no delay and no faults. nil when the run saw a network.
+struct LoopbackEvidence: CustomStringConvertible {
+    /// Median connect time of new, healthy connections, seconds.
+    var connectMedian: Double
+    var connections: Int
+
+    /// Under this median connect time the store is on the same machine or a very near one.
+    static let threshold = 0.001
+
+    init?(_ analysis: RunAnalysis) {
+        guard analysis.cells.allSatisfy({ $0.knobs.network == nil }), analysis.faults.isEmpty else { return nil }
+        let connects = analysis.attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
+        let median = Percentile.median(connects) ?? 0
+        guard median < Self.threshold else { return nil }
+        connectMedian = median
+        connections = connects.count
+    }
+
+    var description: String {
+        "this run reached its store in \(String(format: "%.2f", connectMedian * 1000)) ms per connect (median of \(connections)) with no played network"
+    }
+}
