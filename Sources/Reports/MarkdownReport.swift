@@ -27,12 +27,12 @@ public struct MarkdownReport {
             case .failure(let error): lines += ["No recommendation: \(error)", ""]
             }
         }
-        lines += ["", "## Best cells", "", "| cell | upload MB/s (95% CI) | download MB/s (95% CI) | failed |", "|---|---|---|---|"]
+        lines += ["", "## Best cells", "", "| cell | upload MB/s (interval) | download MB/s (interval) | failed |", "|---|---|---|---|"]
         func cell(_ t: ThroughputStatistics?) -> String {
-            t.map { String(format: "%.1f (%.1f–%.1f)", $0.median, $0.low, $0.high) } ?? "–"
+            t.map { String(format: "%.1f (%@ %.1f–%.1f)", $0.median, $0.intervalName, $0.low, $0.high) } ?? "–"
         }
         for s in analysis.cells.sorted(by: { ($0.upload?.median ?? 0) > ($1.upload?.median ?? 0) }).prefix(10) {
-            lines.append("| \(s.knobs.label) | \(cell(s.upload)) | \(cell(s.download)) | \(s.failedTrials) |")
+            lines.append("| \(s.cell.id): \(s.knobs.label) | \(cell(s.upload)) | \(cell(s.download)) | \(s.failedTrials) |")
         }
         let failures = analysis.failures
         if !failures.isEmpty {

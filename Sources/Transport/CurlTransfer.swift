@@ -22,6 +22,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     // Read by the loop to enforce the stall and total limits (monotonic nanoseconds).
     let startedAt = monotonicNanos()
+    /// When the final answer's status line arrived: its first byte, as the user waits for it.
+    /// (libcurl's STARTTRANSFER time is when it begins *sending* an upload's body, not this.)
+    private var answerAt: UInt64?
     let wallStart = wallClockSeconds()
     private(set) var lastActivity: UInt64 = 0
     private(set) var connected = false
@@ -146,6 +149,7 @@ final class CurlTransfer: @unchecked Sendable {
             responseHeaders = []
             let fields = text.split(separator: " ", maxSplits: 2)
             status = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+            if answerAt == nil, !(100..<200).contains(status) { answerAt = lastActivity }
         } else if let colon = text.firstIndex(of: ":") {
             let name = text[..<colon].lowercased()
             let value = text[text.index(after: colon)...].trimmingCharacters(in: [" ", "\t"])
@@ -173,7 +177,8 @@ final class CurlTransfer: @unchecked Sendable {
         m.connectTime = seconds(CURLINFO_CONNECT_TIME_T)
         let appConnect = seconds(CURLINFO_APPCONNECT_TIME_T)
         m.tlsTime = appConnect > 0 ? max(0, appConnect - m.connectTime) : 0
-        m.firstByteTime = seconds(CURLINFO_STARTTRANSFER_TIME_T)
+        // 0 when no answer came (the attempt's status is then 0 too).
+        m.firstByteTime = answerAt.map { Double($0 - startedAt) / 1e9 } ?? 0
         m.totalTime = Double(monotonicNanos() - startedAt) / 1e9
         m.bytesSent = int64(CURLINFO_SIZE_UPLOAD_T)
         m.bytesReceived = int64(CURLINFO_SIZE_DOWNLOAD_T)

@@ -58,3 +58,43 @@ public func closedLoopbackPort() throws -> UInt16 {
     let listener = try LoopbackListener()
     return listener.port  // closed when the listener is released here
 }
+
+/// A one-shot HTTP server on 127.0.0.1 that reads a whole request (headers and a Content-Length
+/// body), waits `delay`, then answers 200: a store slow to answer after the upload's last byte.
+public final class SlowAnswerServer: @unchecked Sendable {
+    public let port: UInt16
+    private let listener: LoopbackListener
+    private let thread: Thread
+
+    public init(delay: Double) throws {
+        let listener = try LoopbackListener()
+        self.listener = listener
+        port = listener.port
+        let fd = listener.fd
+        thread = Thread {
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            defer { close(client) }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            var expected: Int?
+            // Bounded: at most 64 MiB read before giving up.
+            while received.count < 64 << 20 {
+                let n = read(client, &buffer, buffer.count)
+                guard n > 0 else { return }
+                received += buffer[0..<n]
+                if expected == nil, let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
+                    let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
+                    let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                        .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                    expected = end.upperBound + length
+                }
+                if let expected, received.count >= expected { break }
+            }
+            Thread.sleep(forTimeInterval: delay)
+            let answer = Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+            _ = answer.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+        }
+        thread.start()
+    }
+}
