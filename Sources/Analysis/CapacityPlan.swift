@@ -12,8 +12,23 @@ public struct CapacityPlan: Sendable, Encodable {
         public var repetitions: Int
     }
 
+    /// A run whose cells never vary `clients` cannot say how the store scales.
+    public struct NeedsClientsSweep: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public var runId: Int64
     public var direction: String
+    /// MB/s the dataset needs, sustained over the window.
+    public var requiredRate: Double = 0
+    /// The concurrency (whole transfers) with the most throughput, measured or fitted, and that throughput.
+    public var peakClients: Int = 0
+    public var peakThroughput: Double = 0
+    /// Whether the peak meets the required rate; and the fewest transfers that do.
+    public var feasible = false
+    public var clientsNeeded: Int?
+    /// The most clients the run measured: projections beyond are extrapolations.
+    public var measuredClients: Int = 0
     /// The other knobs held fixed while `clients` varies.
     public var fixed: String
     public var points: [Point]
@@ -50,6 +65,10 @@ public struct CapacityPlan: Sendable, Encodable {
         let points = Dictionary(grouping: family.value, by: { $0.0.cell.knobs.clients })
             .map { Point(clients: $0.key, throughput: $0.value.map(\.1).max()!, repetitions: $0.value.map(\.2).reduce(0, +)) }
             .sorted { $0.clients < $1.clients }
+        guard points.count > 1 else {
+            throw NeedsClientsSweep(description: "run \(analysis.run.id) does not sweep clients (every cell ran clients=\(points[0].clients)): "
+                                    + "plan needs grid.clients with at least 2 levels, 3 for a scalability fit (see scenarios/capacity.yaml)")
+        }
         let fixed = family.key.replacingOccurrences(of: " clients=0", with: "")
         let model = UniversalScalability.fit(points.map { (Double($0.clients), $0.throughput) })
 
@@ -65,31 +84,47 @@ public struct CapacityPlan: Sendable, Encodable {
             lines.append("objects of \(Units.formatSize(objectSize)): about \((datasetBytes + objectSize - 1) / objectSize) of them"
                 + (inRange ? "" : "; the run measured \(sizes.sorted().map(Units.formatSize).joined(separator: ", ")), so per-object rates are an extrapolation"))
         }
+        var peakClients = 0, peakThroughput = 0.0, clientsNeeded: Int?
         if let model {
             lines.append(String(format: "USL fit: λ = %.1f MB/s per transfer, contention σ = %.4f, coherence κ = %.5f", model.lambda, model.sigma, model.kappa))
-            if let peak = model.peakConcurrency {
-                let tag = peak > Double(measuredMax) ? " (extrapolation: beyond the measured \(measuredMax) clients)" : ""
-                lines.append(String(format: "throughput peaks at %.1f concurrent transfers: %.1f MB/s", peak, model.throughput(peak)) + tag)
-            } else {
-                lines.append("no coherence penalty fitted: throughput keeps rising with concurrency, with diminishing returns from contention")
-            }
+            // Whole transfers only: one peak, the same number everywhere it is named.
             let limit = max(measuredMax * 8, 64)
-            if let n = (1...limit).first(where: { model.throughput(Double($0)) >= needed }) {
-                let tag = n > measuredMax ? " (extrapolation: beyond the measured \(measuredMax) clients)" : ""
-                lines.append(String(format: "feasible: %d concurrent transfer(s) give %.1f MB/s, moving the dataset in %@", n, model.throughput(Double(n)),
-                                    Units.humanDuration(seconds: Double(datasetBytes) / 1e6 / model.throughput(Double(n)))) + tag)
+            let curve = (1...limit).map { (clients: $0, throughput: model.throughput(Double($0))) }
+            let peak = curve.max { $0.throughput < $1.throughput }!
+            (peakClients, peakThroughput) = (peak.clients, peak.throughput)
+            let tag = { (n: Int) in n > measuredMax ? " (extrapolation: beyond the measured \(measuredMax) clients)" : "" }
+            if model.peakConcurrency != nil {
+                lines.append(String(format: "throughput peaks at %d concurrent transfer(s): %.1f MB/s", peak.clients, peak.throughput) + tag(peak.clients))
             } else {
-                let best = (1...limit).map { model.throughput(Double($0)) }.max()!
-                lines.append(String(format: "not feasible at these settings: the model's best is %.1f MB/s, the dataset would take %@", best,
-                                    Units.humanDuration(seconds: Double(datasetBytes) / 1e6 / best)))
+                lines.append(String(format: "no coherence penalty fitted: throughput keeps rising with concurrency; the most within %d transfers is %.1f MB/s",
+                                    limit, peak.throughput) + tag(peak.clients))
+            }
+            if let n = curve.first(where: { $0.throughput >= needed }) {
+                clientsNeeded = n.clients
+                lines.append(String(format: "feasible: %d concurrent transfer(s) give %.1f MB/s, moving the dataset in %@", n.clients, n.throughput,
+                                    Units.humanDuration(seconds: Double(datasetBytes) / 1e6 / n.throughput)) + tag(n.clients))
+            } else {
+                lines.append(String(format: "not feasible at these settings: at the peak (%.1f MB/s) the dataset would take %@", peak.throughput,
+                                    Units.humanDuration(seconds: Double(datasetBytes) / 1e6 / peak.throughput)))
             }
         } else {
             let best = points.max { $0.throughput < $1.throughput }!
+            (peakClients, peakThroughput) = (best.clients, best.throughput)
             lines.append("no USL fit: it needs at least 3 client levels (the scenario's grid.clients); measured best \(mbps(best.throughput)) MB/s at clients=\(best.clients)")
-            lines.append(best.throughput >= needed ? "feasible at the measured clients=\(best.clients)" : "not feasible at the measured settings")
+            if best.throughput >= needed {
+                clientsNeeded = points.first { $0.throughput >= needed }?.clients
+                lines.append("feasible at the measured clients=\(clientsNeeded!)")
+            } else {
+                lines.append("not feasible at the measured settings")
+            }
         }
-        return CapacityPlan(runId: analysis.run.id, direction: direction.rawValue, fixed: fixed, points: points, model: model,
-                            datasetBytes: datasetBytes, windowSeconds: windowSeconds, objectSize: objectSize, lines: lines)
+        var plan = CapacityPlan(runId: analysis.run.id, direction: direction.rawValue, fixed: fixed, points: points, model: model,
+                                datasetBytes: datasetBytes, windowSeconds: windowSeconds, objectSize: objectSize, lines: lines)
+        plan.requiredRate = needed
+        (plan.peakClients, plan.peakThroughput) = (peakClients, peakThroughput)
+        plan.feasible = clientsNeeded != nil
+        plan.clientsNeeded = clientsNeeded
+        plan.measuredClients = measuredMax
+        return plan
     }
 }
-

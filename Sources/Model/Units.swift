@@ -20,6 +20,33 @@ public enum Units {
         parse(text, units: durationUnits, what: "a duration", examples: "500ms, 15s, 2m or a number of milliseconds")
     }
 
+    /// A long span as `humanDuration` prints it, or as people write one: 48h, 2d, 2d00h, 1h30m, 90m.
+    /// Whole numbers, each with a unit of d, h, m or s; milliseconds back.
+    public static func parseSpan(_ raw: String) -> Result<Int64, UnitError> {
+        let units: [Character: Int64] = ["d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1_000]
+        let failure = UnitError(message: "'\(raw)' is not a span of time (write 48h, 2d, 2d00h or 1h30m)")
+        var total: Int64 = 0
+        var digits = ""
+        var components = 0
+        for character in raw.trimmingCharacters(in: .whitespaces) {
+            if character.isASCII, character.isNumber {
+                guard digits.count < 12 else { return .failure(failure) }
+                digits.append(character)
+            } else if let unit = units[character], let value = Int64(digits) {
+                let (product, overflow) = value.multipliedReportingOverflow(by: unit)
+                let (sum, overflow2) = total.addingReportingOverflow(product)
+                guard !overflow, !overflow2 else { return .failure(failure) }
+                total = sum
+                digits = ""
+                components += 1
+            } else {
+                return .failure(failure)
+            }
+        }
+        guard digits.isEmpty, components > 0 else { return .failure(failure) }
+        return .success(total)
+    }
+
     public struct UnitError: Error, Equatable {
         public var message: String
     }

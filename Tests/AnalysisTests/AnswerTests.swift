@@ -14,6 +14,7 @@ final class AnswerTests: XCTestCase {
         var part: Int64 = 64 << 20
         var download: Int64? = nil
         var parallel = 4
+        var clients = 1
         var network: String? = nil
         var up: [Double] = []
         var down: [Double] = []
@@ -37,7 +38,7 @@ final class AnswerTests: XCTestCase {
         var allAttempts: [AttemptRow] = []
         for (index, spec) in specs.enumerated() {
             let knobs = Knobs(uploadPartSize: spec.part, downloadPartSize: spec.download, retryLimit: 5, connectTimeoutMilliseconds: 15_000,
-                              stallTimeoutMilliseconds: 60_000, parallel: spec.parallel, clients: 1, network: spec.network)
+                              stallTimeoutMilliseconds: 60_000, parallel: spec.parallel, clients: spec.clients, network: spec.network)
             var cell = CellRow(runId: runId, position: index, knobs: knobs, status: .done)
             cell.id = Int64(index + 1)
             var trials: [TrialRow] = []
@@ -261,6 +262,42 @@ final class AnswerTests: XCTestCase {
                 }
                 XCTAssertEqual(Double(covered) / Double(rounds), level, accuracy: 0.03, "\(name), n = \(n)")
             }
+        }
+    }
+
+    // MARK: capacity
+
+    func testPlanRefusesARunThatDoesNotSweepClients() {
+        let analysis = Self.analysis([Cell(part: 64 << 20, up: steady), Cell(part: 32 << 20, up: steady)])
+        XCTAssertThrowsError(try CapacityPlan.make(analysis, direction: .upload, datasetBytes: 1 << 40, windowSeconds: 86_400, objectSize: nil)) { error in
+            XCTAssertTrue(error is CapacityPlan.NeedsClientsSweep, "\(error)")
+            XCTAssertTrue("\(error)".contains("grid.clients"), "\(error)")
+        }
+    }
+
+    func testPlanNamesOnePeakAndCarriesItsNumbers() throws {
+        let cells = [(1, 100.0), (2, 180.0), (4, 300.0), (8, 280.0)].map { clients, rate in
+            Cell(parallel: 4, clients: clients, up: [rate, rate * 1.01, rate * 0.99, rate])
+        }
+        let plan = try CapacityPlan.make(Self.analysis(cells), direction: .upload, datasetBytes: 2 << 40, windowSeconds: 86_400, objectSize: nil)
+        XCTAssertEqual(plan.requiredRate, Double(2 << 40) / 1e6 / 86_400, accuracy: 1e-9)
+        XCTAssertGreaterThan(plan.peakClients, 2)
+        XCTAssertGreaterThan(plan.peakThroughput, 250)
+        XCTAssertEqual(plan.measuredClients, 8)
+        let text = plan.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("peaks at \(plan.peakClients) concurrent"), text)
+        XCTAssertFalse(text.contains("model's best"), "one peak, named once: \(text)")
+        XCTAssertEqual(plan.feasible, plan.clientsNeeded != nil)
+        XCTAssertEqual(plan.feasible, plan.peakThroughput >= plan.requiredRate)
+    }
+
+    func testWindowsAcceptWhatPlanPrints() {
+        XCTAssertEqual(try Units.parseSpan("2d00h").get(), 172_800_000)
+        XCTAssertEqual(try Units.parseSpan(Units.humanDuration(seconds: 200_000)).get(), 198_000_000, "2d07h")
+        XCTAssertEqual(try Units.parseSpan("1h30m").get(), 5_400_000)
+        XCTAssertEqual(try Units.parseSpan("48h").get(), 172_800_000)
+        for bad in ["", "2", "h", "2x", "1.5h", "99999999999999d"] {
+            XCTAssertThrowsError(try Units.parseSpan(bad).get(), bad)
         }
     }
 }
