@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// A run that talked to its store over loopback (or a LAN under a millisecond away) with no played
@@ -7,6 +8,8 @@ struct LoopbackEvidence: CustomStringConvertible {
     /// Median connect time of new, healthy connections, seconds.
     var connectMedian: Double
     var connections: Int
+    /// The endpoint's host when it is this machine (127.0.0.0/8, ::1, localhost).
+    var loopbackHost: String?
 
     /// Under this median connect time the store is on the same machine or a very near one.
     static let threshold = 0.001
@@ -15,12 +18,22 @@ struct LoopbackEvidence: CustomStringConvertible {
         guard analysis.cells.allSatisfy({ $0.knobs.network == nil }), analysis.faults.isEmpty else { return nil }
         let connects = analysis.attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
         let median = Percentile.median(connects) ?? 0
-        guard median < Self.threshold else { return nil }
+        let host = Self.loopbackHost(analysis.run.backendEndpoint)
+        // The endpoint's address is a fact; a connect time under 1 ms catches a LAN just as near.
+        guard host != nil || median < Self.threshold else { return nil }
         connectMedian = median
         connections = connects.count
+        loopbackHost = host
+    }
+
+    static func loopbackHost(_ endpoint: String) -> String? {
+        guard let host = URLComponents(string: endpoint)?.host?.lowercased() else { return nil }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") ? bare : nil
     }
 
     var description: String {
-        "this run reached its store in \(String(format: "%.2f", connectMedian * 1000)) ms per connect (median of \(connections)) with no played network"
+        let place = loopbackHost.map { "its store on this machine (\($0))" } ?? "its store under a millisecond away"
+        return "this run reached \(place) in \(String(format: "%.2f", connectMedian * 1000)) ms per connect (median of \(connections)) with no played network"
     }
 }
