@@ -98,7 +98,9 @@ public struct Scenario: Sendable {
         var notes: [String] = []
         if mode == .score, defaults.blockSize == nil {
             let effective = ScoreEffectiveParts(configured: uploads, objectSizes: objects.map(\.size))
-            (uploads, notes) = (effective.values, effective.notes)
+            uploads = effective.values
+            // A value from the .env.score is raised quietly (`config` notes it); the grid's are explained.
+            if grid.uploadPartSize != nil { notes = effective.notes }
         }
         let planned = try blockSizes.flatMap { block in try self.cells(defaults: defaults, uploads: uploads, blockSize: block) }
         return (planned, notes)
