@@ -16,7 +16,7 @@ struct LoopbackEvidence: CustomStringConvertible {
 
     init?(_ analysis: RunAnalysis) {
         guard analysis.cells.allSatisfy({ $0.knobs.network == nil }), analysis.faults.isEmpty else { return nil }
-        let connects = analysis.attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
+        let connects = analysis.healthyNewConnects
         let median = Percentile.median(connects) ?? 0
         let host = Self.loopbackHost(analysis.run.backendEndpoint)
         // The endpoint's address is a fact; a connect time under 1 ms catches a LAN just as near.

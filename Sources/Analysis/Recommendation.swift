@@ -102,7 +102,7 @@ public struct Recommendation: Sendable, Encodable {
                 continue
             }
             if let limit = options.maxMemory {
-                let memory = options.directions.map { stats.memory(for: $0) }.max() ?? stats.clientMemory
+                let memory = stats.memory(for: options.directions)
                 if memory > limit {
                     let perClient = limit / Int64(max(1, stats.knobs.clients))
                     let flying = options.directions.map { stats.effectiveParallel(memoryBudget: perClient, direction: $0) }.min() ?? stats.knobs.parallel
@@ -238,7 +238,7 @@ public struct Recommendation: Sendable, Encodable {
 
     static func choice(_ stats: CellStatistics, _ options: RecommendOptions) -> Choice? {
         let label = "cell \(stats.cell.id) (\(stats.knobs.label))"
-        let memory = options.directions.map { stats.memory(for: $0) }.max() ?? stats.clientMemory
+        let memory = stats.memory(for: options.directions)
         let requests = options.directions.compactMap { stats.requestsPerGiB[$0] }.reduce(0, +)
         func make(_ median: Double, _ low: Double, _ high: Double, _ level: Double, _ trials: Int) -> Choice {
             Choice(cellId: stats.cell.id, label: label, median: median, low: low, high: high, level: level, trials: trials,
@@ -306,7 +306,7 @@ public struct Recommendation: Sendable, Encodable {
 
     /// Ten times the slowest healthy connect, at least 5 s, in whole seconds.
     static func connectAdvice(_ analysis: RunAnalysis) -> (milliseconds: Int, evidence: String) {
-        let connects = analysis.attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
+        let connects = analysis.healthyNewConnects
         let slowest = connects.max() ?? 0
         let milliseconds = max(5_000, Int((slowest * 10).rounded(.up)) * 1000)
         let timeouts = analysis.attempts.filter { $0.errorClass == .connectTimeout }.count

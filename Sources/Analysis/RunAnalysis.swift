@@ -43,6 +43,11 @@ public struct RunAnalysis: Sendable {
         return analysis
     }
 
+    /// Connect times (seconds) of the new connections whose request succeeded: what timeouts are sized from.
+    public var healthyNewConnects: [Double] {
+        attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
+    }
+
     /// The latest run in the database when no id is given.
     public static func resolve(_ runId: Int64?, in database: ResultsDatabase) async throws -> Int64 {
         if let runId { return runId }
@@ -181,21 +186,20 @@ public struct CellStatistics: Sendable {
         let measured = attempts.filter { $0.trialId.map(measuredIds.contains) ?? false }
         latencies = Dictionary(grouping: measured, by: LatencyStatistics.kind(of:))
             .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
-        let uploads = Set(trials.filter { $0.direction == .upload }.map(\.id))
-        let objectRequests = measured.filter { $0.trialId.map(uploads.contains) ?? false }.count
-        requestsPerObject = uploads.isEmpty ? 0 : Double(objectRequests) / Double(uploads.count)
+        // One pass per direction: its trials, the requests they sent, the bytes and parts they moved.
         var perGiB: [Direction: Double] = [:]
         var parts: [Direction: Int64] = [:]
+        var perObject = 0.0
         for direction in Direction.allCases {
             let moved = trials.filter { $0.direction == direction }
             let ids = Set(moved.map(\.id))
+            let requests = measured.filter { $0.trialId.map(ids.contains) ?? false }.count
             let bytes = moved.map(\.objectSize).reduce(0, +)
-            if bytes > 0 {
-                let requests = measured.filter { $0.trialId.map(ids.contains) ?? false }.count
-                perGiB[direction] = Double(requests) / (Double(bytes) / Double(1 << 30))
-            }
+            if bytes > 0 { perGiB[direction] = Double(requests) / (Double(bytes) / Double(1 << 30)) }
+            if direction == .upload, !moved.isEmpty { perObject = Double(requests) / Double(moved.count) }
             parts[direction] = moved.map(\.partSize).max()
         }
+        requestsPerObject = perObject
         requestsPerGiB = perGiB
         effectivePartSize = parts
     }
@@ -217,6 +221,11 @@ public struct CellStatistics: Sendable {
         }
         let (product, overflow) = buffer.multipliedReportingOverflow(by: Int64(cell.knobs.parallel) * Int64(cell.knobs.clients))
         return overflow ? .max : product
+    }
+
+    /// The most any of these directions' buffers need (the objective's memory).
+    public func memory(for directions: [Direction]) -> Int64 {
+        directions.map { memory(for: $0) }.max() ?? clientMemory
     }
 
     /// Parts score-client keeps in flight under a memory budget: its `transport.memory` is one pool

@@ -67,9 +67,11 @@ extension Recommend {
     func currentSettings(_ path: String, given: Bool) throws -> RecommendOptions.CurrentSettings? {
         guard given || FileManager.default.fileExists(atPath: path) else { return nil }
         let settings: ScoreSettings
-        do { settings = try ScoreSettings.load(path: path) } catch let error as ScoreSettings.LoadError {
-            if given { throw CommandFailure(message: error.description) }
-            return nil
+        if given {
+            settings = try loadSettings(path)
+        } else {
+            guard let read = try? ScoreSettings.load(path: path) else { return nil }
+            settings = read
         }
         return RecommendOptions.CurrentSettings(source: path, retryLimit: settings.retryLimit,
                                                 connectTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
