@@ -61,6 +61,12 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// Closes the file now rather than when the last reference goes: a run's caller reads the
+    /// database back at once, and a pool still closing (its WAL checkpoint) would lock it out.
+    public func close() throws {
+        try pool.close()
+    }
+
     // MARK: runs and cells
 
     public func insertRun(_ run: RunRow) async throws -> Int64 {

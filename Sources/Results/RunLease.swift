@@ -75,7 +75,7 @@ extension ResultsDatabase {
         let me = ProcessIdentity.current
         return Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: RunLease.heartbeatInterval)
+                do { try await Task.sleep(for: RunLease.heartbeatInterval) } catch { return }
                 try? await pool.write { db in
                     try db.execute(sql: "UPDATE lease SET heartbeat_at = ? WHERE pid = ? AND process_start = ? AND host = ?",
                                    arguments: [Date().timeIntervalSince1970, me.pid, me.start, me.host])

@@ -62,13 +62,19 @@ public final class ScenarioRunner: Sendable {
             throw RunFailure.busy(held.description)
         }
         let heartbeat = database.keepLeaseAlive()
-        defer { heartbeat.cancel() }
+        // Gives the lease back and closes the file before returning, whatever the outcome: the
+        // caller reads the database back at once, and a pool still closing would lock it out.
+        func finish() async {
+            heartbeat.cancel()
+            try? await Task { try await database.releaseLease() }.value
+            try? database.close()
+        }
         do {
             let result = try await run(database)
-            try? await Task { try await database.releaseLease() }.value
+            await finish()
             return result
         } catch {
-            try? await Task { try await database.releaseLease() }.value
+            await finish()
             throw error
         }
     }

@@ -49,6 +49,7 @@ struct TemporaryRun {
     func open() throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(10)
         return try DatabaseQueue(path: database, configuration: configuration)
     }
 
