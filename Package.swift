@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["CCrypto"]),
         .target(name: "Transport", dependencies: ["CCurl"]),
         .target(name: "ObjectStore", dependencies: ["Model", "Transport", "Hashing"]),
-        .target(name: "ScoreConfig"),
+        .target(name: "ScoreConfig", dependencies: ["Model"]),
         .target(name: "Compatibility", dependencies: ["Model", "ScoreConfig", "ObjectStore", "Transport", "Hashing"]),
         // Synthetic object bytes in C: vectorised, with runtime CPU dispatch.
         .target(name: "CPayload", cSettings: [.unsafeFlags(["-O3"])]),
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Transport", "Hashing", "ScoreConfig", "TestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig", "Model"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Model", "Scenario"]),
         .testTarget(name: "ResultsTests", dependencies: ["Model", "Results", .product(name: "GRDB", package: "GRDB.swift")]),

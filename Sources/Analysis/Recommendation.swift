@@ -198,7 +198,7 @@ public struct Recommendation: Sendable, Encodable {
     static func s3Settings(_ analysis: RunAnalysis, cell: CellRow, evidence: String,
                            connect: (milliseconds: Int, evidence: String), retry: (value: Int, evidence: String)) -> ProfileSettings {
         // Always a value Score honours as written: under its 20 MiB floor it would run 20 MiB parts.
-        let floor = Int64(PartCalculator.minimumPartSize)
+        let floor = PartCalculator.minimumPartSize
         let part = max(cell.knobs.uploadPartSize, floor)
         var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(part)",
                                 evidence: (part == cell.knobs.uploadPartSize ? "" : "the cell's \(Units.formatSize(cell.knobs.uploadPartSize)) raised to Score's 20 MiB floor, which is what Score would run; ") + evidence)]

@@ -32,7 +32,7 @@ public enum ConfigSummary {
             // Azure uploads go in blocks of the client's azure.blockSize; Score's server cuts
             // downloads into parts of exactly UPLOAD_PARTSIZE (AzurePartCalculator: no floor, no
             // 10,000-part cap); there is no state bucket and no cleanup job.
-            let range = Int64(settings.uploadPartSize)
+            let range = settings.uploadPartSize
             let ranges = sizes.map { label, size in "\(label) → \((size + range - 1) / range) ranges" }
             lines.append("download ranges Score uses (exactly UPLOAD_PARTSIZE=\(range) bytes each): " + ranges.joined(separator: ", "))
             lines.append("uploads go in blocks of the client's azure.blockSize (default 104857600), not UPLOAD_PARTSIZE")

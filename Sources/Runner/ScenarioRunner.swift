@@ -103,7 +103,7 @@ public final class ScenarioRunner: Sendable {
             throw RunFailure.badInput("\(scenario.path): grid.block_size is the Azure client's azure.blockSize; \(envPath) uses the S3 profile (remove it, or run against an Azure .env.score)")
         }
         // Score's defaults: transport.parallel 6; on Azure azure.blockSize 104857600 (docs/score.md).
-        let defaults = Knobs(uploadPartSize: Int64(settings.uploadPartSize), downloadPartSize: nil, retryLimit: settings.retryLimit,
+        let defaults = Knobs(uploadPartSize: settings.uploadPartSize, downloadPartSize: nil, retryLimit: settings.retryLimit,
                              connectTimeoutMilliseconds: Int64(settings.connectTimeoutMilliseconds), stallTimeoutMilliseconds: 60_000,
                              parallel: 6, clients: 1, blockSize: settings.profile == .azure ? 104_857_600 : nil)
         // Values the .env.score supplies for knobs the grid leaves out meet the grid's own bounds.

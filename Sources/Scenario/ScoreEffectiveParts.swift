@@ -14,14 +14,14 @@ public struct ScoreEffectiveParts: Sendable, Equatable {
 
     public init(configured: [Int64], objectSizes: [Int64]) {
         let sizes = Array(Set(objectSizes)).sorted()
-        func layout(_ value: Int64) -> [Int32] {
-            let calculator = PartCalculator(uploadPartSize: Int32(clamping: value))
+        func layout(_ value: Int64) -> [Int64] {
+            let calculator = PartCalculator(uploadPartSize: value)
             return sizes.map { calculator.partSize(forObjectOfSize: $0) }
         }
         // Each value's representative: raised to the floor; among values with the same layout, the smallest.
-        var representative: [[Int32]: Int64] = [:]
+        var representative: [[Int64]: Int64] = [:]
         for value in configured {
-            let raised = max(value, Int64(PartCalculator.minimumPartSize))
+            let raised = max(value, PartCalculator.minimumPartSize)
             let key = layout(value)
             representative[key] = min(representative[key] ?? raised, raised)
         }
@@ -31,7 +31,7 @@ public struct ScoreEffectiveParts: Sendable, Equatable {
             let chosen = representative[layout(value)]!
             if !values.contains(chosen) { values.append(chosen) }
             guard chosen != value else { continue }
-            let why = value < Int64(PartCalculator.minimumPartSize) && chosen == Int64(PartCalculator.minimumPartSize)
+            let why = value < PartCalculator.minimumPartSize && chosen == PartCalculator.minimumPartSize
                 ? "Score raises it to its 20MiB floor"
                 : "Score's calculator gives the same parts for every object here"
             notes.append("grid.UPLOAD_PARTSIZE \(Units.formatSize(value)): \(why); measured as \(Units.formatSize(chosen)) (UPLOAD_PARTSIZE=\(chosen))")

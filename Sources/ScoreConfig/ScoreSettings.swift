@@ -89,7 +89,7 @@ public struct ScoreSettings: Sendable {
     public var objectBucket: String { text(.objectBucket) ?? "" }
     public var stateBucket: String { text(.stateBucket) ?? "" }
     public var sentinel: String { text(.objectSentinel) ?? "heliograph" }
-    public var uploadPartSize: Int32 { Int32(text(.uploadPartSize) ?? "") ?? 20_000_000 }
+    public var uploadPartSize: Int64 { Int64(text(.uploadPartSize) ?? "") ?? 20_000_000 }
     public var retryLimit: Int { Int(text(.uploadRetryLimit) ?? "") ?? 5 }
     /// The connect timeout Score really uses: UPLOAD_CONNECTION_TIMEOUT (see the binding caveat).
     public var connectTimeoutMilliseconds: Int { Int(text(.uploadConnectionTimeout) ?? "") ?? 15_000 }

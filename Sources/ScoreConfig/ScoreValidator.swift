@@ -164,7 +164,7 @@ struct ScoreValidator {
 
     private mutating func checkSizes() {
         if let size = checkInt(.uploadPartSize, minimum: 1, unit: "bytes"),
-           size < Int64(PartCalculator.minimumPartSize), settings.profile == .s3 {
+           size < PartCalculator.minimumPartSize, settings.profile == .s3 {
             add(.note, .uploadPartSize, "\(size) is below Score's 20 MiB floor: parts will be 20971520 bytes")
         }
         _ = checkInt(.downloadPartSize, minimum: 1, unit: "bytes")

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Hashing
 import ObjectStore
 import Transport
@@ -75,7 +76,7 @@ public struct AzureDataPath: DataPath {
     public func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?) {
         let clock = TrialClock()
         let blob = UUID().uuidString.lowercased()
-        let blocks = PartSpan.layout(objectSize: object.size, partSize: plan.blockSize)
+        let blocks = ObjectPart.layout(objectSize: object.size, partSize: plan.blockSize)
         var ledger: [Int64] = []
         func outcome(_ error: Error?, parts: Int? = nil) -> TrialOutcome {
             clock.outcome(key: blob, objectSize: object.size, partSize: plan.blockSize, parts: parts ?? blocks.count, error: error)
@@ -124,7 +125,7 @@ public struct AzureDataPath: DataPath {
 
     public func download(_ stored: StoredObject) async -> TrialOutcome {
         let clock = TrialClock()
-        let spans = PartSpan.layout(objectSize: stored.object.size, partSize: plan.rangeSize)
+        let spans = ObjectPart.layout(objectSize: stored.object.size, partSize: plan.rangeSize)
         func outcome(_ error: Error?) -> TrialOutcome {
             clock.outcome(key: stored.key, objectSize: stored.object.size, partSize: plan.rangeSize, parts: spans.count, error: error)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import ObjectStore
 import Transport
 
@@ -12,7 +13,7 @@ public struct MultipartDataPath: DataPath {
     public func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?) {
         let clock = TrialClock()
         let key = "scoretune/\(UUID().uuidString.lowercased())"
-        let parts = PartSpan.layout(objectSize: object.size, partSize: plan.uploadPartSize)
+        let parts = ObjectPart.layout(objectSize: object.size, partSize: plan.uploadPartSize)
         let creations: [Creation] = [.upload(plan.objectBucket, key), .object(plan.objectBucket, key)]
         var ledger: [Int64] = []
         let uploadIdBox = Box<String>()
@@ -53,7 +54,7 @@ public struct MultipartDataPath: DataPath {
     public func download(_ stored: StoredObject) async -> TrialOutcome {
         let clock = TrialClock()
         let size = plan.downloadPartSize ?? stored.partSize
-        let spans = PartSpan.layout(objectSize: stored.object.size, partSize: size)
+        let spans = ObjectPart.layout(objectSize: stored.object.size, partSize: size)
         do {
             try await clock.phase(.parts) {
                 try await inParallel(spans, width: plan.parallel) { span in

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import ObjectStore
 import ScoreConfig
 import Transport
@@ -13,7 +14,7 @@ public struct ScoreDataPath: DataPath {
 
     /// Score's part size for an object: UPLOAD_PARTSIZE through its part calculator.
     public func partSize(for object: SyntheticObject) -> Int64 {
-        Int64(PartCalculator(uploadPartSize: Int32(clamping: plan.uploadPartSize)).partSize(forObjectOfSize: object.size))
+        PartCalculator(uploadPartSize: plan.uploadPartSize).partSize(forObjectOfSize: object.size)
     }
 
     public func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?) {
@@ -21,7 +22,7 @@ public struct ScoreDataPath: DataPath {
         let objectId = UUID().uuidString.lowercased()
         let key = "data/\(objectId)"
         let partSize = partSize(for: object)
-        let parts = PartSpan.layout(objectSize: object.size, partSize: partSize)
+        let parts = ObjectPart.layout(objectSize: object.size, partSize: partSize)
         let creations: [Creation] = [.upload(plan.objectBucket, key), .object(plan.objectBucket, key),
                                      .prefix(plan.stateBucket, "upload/\(objectId)_"), .object(plan.stateBucket, "\(key).meta")]
         var ledger: [Int64] = []
@@ -82,7 +83,7 @@ public struct ScoreDataPath: DataPath {
     }
 
     /// The client's PUT with the ETag check, then the server's ListParts check and part marker.
-    private func uploadPart(_ part: PartSpan, of object: SyntheticObject, key: String, uploadId: String, url: String,
+    private func uploadPart(_ part: ObjectPart, of object: SyntheticObject, key: String, uploadId: String, url: String,
                             md5: String, statePrefix: String, clock: TrialClock) async throws {
         let etag = try await plan.retried(clock) {
             let response = try await plan.s3.sendPresigned(.uploadPart, method: "PUT", url: url,
@@ -107,7 +108,7 @@ public struct ScoreDataPath: DataPath {
         }
     }
 
-    private func finalize(objectId: String, key: String, uploadId: String, object: SyntheticObject, parts: [PartSpan],
+    private func finalize(objectId: String, key: String, uploadId: String, object: SyntheticObject, parts: [ObjectPart],
                           digests: DigestCache.ObjectDigests, statePrefix: String, clock: TrialClock) async throws {
         let listed = try await plan.retried(clock) {
             try await plan.server.listObjects(bucket: plan.stateBucket, prefix: statePrefix + "part-")
@@ -160,7 +161,7 @@ public struct ScoreDataPath: DataPath {
             guard expectedOffset == object.size else {
                 throw TransferFailure(.verifyMismatch, "the .meta parts cover \(expectedOffset) of \(object.size) bytes")
             }
-            let spans = meta.parts.map { PartSpan(number: $0.partNumber, offset: $0.offset, size: $0.partSize) }
+            let spans = meta.parts.map { ObjectPart(number: $0.partNumber, offset: $0.offset, size: $0.partSize) }
             try await clock.phase(.parts) {
                 try await inParallel(spans, width: plan.parallel) { span in
                     let range = [HTTPHeader("Range", span.rangeHeader)]
@@ -189,7 +190,7 @@ public struct ScoreDataPath: DataPath {
 
 /// GETs one range into a verifying sink; any difference, short body or ignored Range is a
 /// verify-mismatch, whatever the transport made of the refused body.
-func fetchVerified(_ object: SyntheticObject, _ span: PartSpan,
+func fetchVerified(_ object: SyntheticObject, _ span: ObjectPart,
                    _ send: (VerifyingSink) async throws -> HTTPResponse) async throws {
     let sink = VerifyingSink(object: object, offset: span.offset, length: span.size)
     do {

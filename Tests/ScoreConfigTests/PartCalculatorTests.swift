@@ -37,6 +37,14 @@ final class PartCalculatorTests: XCTestCase {
         XCTAssertEqual(parts.map(\.number), [1, 2, 3, 4, 5])
         XCTAssertEqual(parts[3].offset, 62_914_560)
         XCTAssertTrue(PartCalculator(uploadPartSize: 0).divide(objectSize: 0).isEmpty)
+        XCTAssertEqual(parts.last?.rangeHeader, "bytes=83886080-99999999", "the range that fetches the last part")
+    }
+
+    /// Score reads UPLOAD_PARTSIZE as a Java int: a value past Int32 (refused by the checks) is
+    /// clamped, never wrapped into a negative part.
+    func testPartSizesPastJavaIntAreClamped() {
+        XCTAssertEqual(PartCalculator(uploadPartSize: Int64(Int32.max) + 1).minPartSize, Int64(Int32.max))
+        XCTAssertEqual(PartCalculator(uploadPartSize: -5).minPartSize, PartCalculator.minimumPartSize)
     }
 
     func testJavaIntOverflowIsReproduced() {
