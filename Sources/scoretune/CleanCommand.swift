@@ -17,8 +17,8 @@ struct Clean: AsyncParsableCommand {
     @Option(name: .long, help: "Only this run (default: every run in the database).")
     var run: Int64?
 
-    @Option(name: .long, help: "The results database.")
-    var db = "reports/scoretune.sqlite"
+    @OptionGroup var database: DatabaseOption
+    var db: String { database.db }
 
     @Option(name: .long, help: "The .env.score with the store's credentials (default: the one the run used).")
     var env: String?

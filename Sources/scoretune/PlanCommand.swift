@@ -12,11 +12,7 @@ struct Plan: AsyncParsableCommand {
         Exit status: 0 planned (feasible or not: the answer says which), 1 no successful trials, 2 bad input or a run that does not sweep clients.
         """)
 
-    @Argument(help: "The run id (default: the latest run in the database).")
-    var runId: Int64?
-
-    @Option(name: .long, help: "The results database.")
-    var db = "reports/scoretune.sqlite"
+    @OptionGroup var selection: RunSelection
 
     @Option(name: .long, help: "How much data must move, e.g. 50TB.")
     var dataset: String
@@ -41,7 +37,7 @@ struct Plan: AsyncParsableCommand {
             guard case .success(let value) = Units.parseSize(objectSize), value > 0 else { throw CommandFailure(message: "--object-size '\(objectSize)' is not a size") }
             size = value
         }
-        let analysis = try await loadAnalysis(try openResults(db), runId)
+        let analysis = try await selection.analysis()
         let plan: CapacityPlan
         do {
             plan = try CapacityPlan.make(analysis, direction: direction, datasetBytes: bytes, windowSeconds: Double(ms) / 1000, objectSize: size)

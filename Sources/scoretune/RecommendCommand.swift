@@ -11,11 +11,7 @@ struct Recommend: AsyncParsableCommand {
         abstract: "Recommend .env.score settings from a run, each with its evidence.",
         discussion: "Exit status: 0 printed, 1 no cell meets the constraints, 2 bad input.")
 
-    @Argument(help: "The run id (default: the latest run in the database).")
-    var runId: Int64?
-
-    @Option(name: .long, help: "The results database.")
-    var db = "reports/scoretune.sqlite"
+    @OptionGroup var selection: RunSelection
 
     @Option(name: .long, help: "What to maximise: upload, download or both.")
     var objective: RecommendOptions.Objective = .upload
@@ -38,7 +34,7 @@ struct Recommend: AsyncParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case env, json }
 
     func run() async throws {
-        let database = try openResults(db)
+        let database = try selection.database.open()
         var options = RecommendOptions(objective: objective)
         if let maxMemory {
             guard case .success(let bytes) = Units.parseSize(maxMemory) else { throw CommandFailure(message: "--max-memory '\(maxMemory)' is not a size (e.g. 1GiB)") }
@@ -48,7 +44,7 @@ struct Recommend: AsyncParsableCommand {
             guard case .success(let ms) = Units.parseDuration(maxP99) else { throw CommandFailure(message: "--max-p99 '\(maxP99)' is not a duration (e.g. 30s)") }
             options.maxP99 = Double(ms) / 1000
         }
-        let analysis = try restrict(try await loadAnalysis(database, runId), to: network)
+        let analysis = try restrict(try await loadAnalysis(database, selection.runId), to: network)
         options.current = try currentSettings(env ?? analysis.run.envPath, given: env != nil)
         let recommendation: Recommendation
         do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {

@@ -8,11 +8,7 @@ struct Report: AsyncParsableCommand {
         abstract: "Write a run's reports: self-contained HTML (inline SVG), a Markdown summary, and the per-cell table as CSV.",
         discussion: "Without --html/--md/--csv it writes reports/run-<id>.html and reports/run-<id>.md.")
 
-    @Argument(help: "The run id (default: the latest run in the database).")
-    var runId: Int64?
-
-    @Option(name: .long, help: "The results database.")
-    var db = "reports/scoretune.sqlite"
+    @OptionGroup var selection: RunSelection
 
     @Option(name: .long, help: "Write the HTML report here.")
     var html: String?
@@ -27,8 +23,7 @@ struct Report: AsyncParsableCommand {
     var objective: RecommendOptions.Objective = .upload
 
     func run() async throws {
-        let database = try openResults(db)
-        let analysis = try await loadAnalysis(database, runId)
+        let analysis = try await selection.analysis()
         let networks = analysis.networks
         let recommendations = networks.map { network in
             (network: networks.count > 1 ? network : nil,

@@ -22,8 +22,8 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "The .env.score to use instead of the scenario's 'env:'.")
     var env: String?
 
-    @Option(name: .long, help: "The results database.")
-    var db = "reports/scoretune.sqlite"
+    @OptionGroup var database: DatabaseOption
+    var db: String { database.db }
 
     @Option(name: .long, help: "Finish the cells an earlier run (by id) did not complete.")
     var resume: Int64?

@@ -7,8 +7,8 @@ import Results
 struct Runs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the runs in a results database.")
 
-    @Option(name: .long, help: "The results database.")
-    var db = "reports/scoretune.sqlite"
+    @OptionGroup var database: DatabaseOption
+    var db: String { database.db }
 
     func run() async throws {
         let database = try openResults(db)
