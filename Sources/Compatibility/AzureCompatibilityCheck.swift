@@ -24,48 +24,36 @@ public final class AzureCompatibilityCheck: Sendable {
     }
 
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
-        var steps: [CheckStep] = []
-        // Every row passes through the file's secrets: a key pasted into a bucket name, the
-        // sentinel or the endpoint is shown as ****, like the access key `config` masks.
-        let settings = self.settings
-        func add(_ unscrubbed: CheckStep) {
-            var step = unscrubbed
-            step.detail = settings.scrubbed(step.detail)
-            step.notes = step.notes.map(settings.scrubbed)
-            steps.append(step)
-            emit(step)
-        }
+        let log = CheckLog(settings: settings, emit: emit)
         let config = ConfigSummary.step(settings)
-        add(config)
-        guard config.status != .fail else { return steps }
+        log.add(config)
+        guard config.status != .fail else { return log.steps }
         let account: AzureAccount
         do {
             account = try AzureAccount(name: settings.azureAccountName, base64Key: settings.azureAccountKey,
                                        scheme: settings.azureProtocol, endpointOverride: settings.azureEndpointOverride)
         } catch {
-            add(CheckStep(name: "config", status: .fail, detail: "\(settings.path): \(error)"))
-            return steps
+            log.add(CheckStep(name: "config", status: .fail, detail: "\(settings.path): \(error)"))
+            return log.steps
         }
         let connect = Duration.milliseconds(settings.connectTimeoutMilliseconds)
         let azure = AzureClient(signer: AzureSigner(account: account), transport: transport,
                                 timeouts: Timeouts(connect: connect, stall: .seconds(30), total: .seconds(300)))
 
-        add(await reachability(azure, connect: connect))
-        guard steps.last?.status != .fail else { return steps }
-        add(await accountKey(azure))
-        guard steps.last?.status != .fail else { return steps }
-        add(await container(azure))
-        guard steps.last?.status != .fail else { return steps }
-        let policies = await self.policies(azure)
-        policies.forEach(add)
-        guard !policies.contains(where: { $0.status == .fail }) else { return steps }
-        add(await sentinel(azure))
+        log.add(await reachability(azure, connect: connect))
+        guard !log.lastFailed else { return log.steps }
+        log.add(await accountKey(azure))
+        guard !log.lastFailed else { return log.steps }
+        log.add(await container(azure))
+        guard !log.lastFailed else { return log.steps }
+        guard !log.add(await policies(azure)) else { return log.steps }
+        log.add(await sentinel(azure))
         let upload = await probeUpload(azure)
-        add(upload)
-        if upload.status == .pass { add(await probeDownload(azure)) }
+        log.add(upload)
+        if upload.status == .pass { log.add(await probeDownload(azure)) }
         let blob = probeBlob, container = settings.objectBucket
-        add(await Task.detached { await Self.cleanup(azure, container: container, blob: blob) }.value)
-        return steps
+        log.add(await Task.detached { await Self.cleanup(azure, container: container, blob: blob) }.value)
+        return log.steps
     }
 
     // MARK: steps

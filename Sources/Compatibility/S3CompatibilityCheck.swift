@@ -18,43 +18,32 @@ public final class S3CompatibilityCheck: Sendable {
 
     /// Runs every step in order, handing each row to `emit` as soon as it is known.
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
-        var steps: [CheckStep] = []
-        // Every row passes through the file's secrets: a key pasted into a bucket name, the
-        // sentinel or the endpoint is shown as ****, like the access key `config` masks.
-        let settings = self.settings
-        func add(_ unscrubbed: CheckStep) {
-            var step = unscrubbed
-            step.detail = settings.scrubbed(step.detail)
-            step.notes = step.notes.map(settings.scrubbed)
-            steps.append(step)
-            emit(step)
-        }
+        let log = CheckLog(settings: settings, emit: emit)
         let config = ConfigSummary.step(settings)
-        add(config)
-        guard config.status != .fail, let endpoint = S3Endpoint(settings.endpoint) else { return steps }
+        log.add(config)
+        guard config.status != .fail, let endpoint = S3Endpoint(settings.endpoint) else { return log.steps }
         let connect = Duration.milliseconds(settings.connectTimeoutMilliseconds)
         let timeouts = Timeouts(connect: connect, stall: .seconds(30), total: .seconds(300))
         let s3 = client(endpoint, sigV4: settings.sigV4Enabled, timeouts: timeouts)
 
-        add(await reachability(s3, endpoint: endpoint, connect: connect))
-        guard steps.last?.status != .fail else { return steps }
-        add(await credentials(s3))
-        guard steps.last?.status != .fail else { return steps }
-        let buckets = [await bucket(s3, settings.objectBucket, .objectBucket),
-                       await bucket(s3, settings.stateBucket, .stateBucket)]
-        buckets.forEach(add)
-        guard !buckets.contains(where: { $0.status == .fail }) else { return steps }
-        add(await sentinel(s3))
-        guard !Task.isCancelled else { return steps }
+        log.add(await reachability(s3, endpoint: endpoint, connect: connect))
+        guard !log.lastFailed else { return log.steps }
+        log.add(await credentials(s3))
+        guard !log.lastFailed else { return log.steps }
+        let bucketFailed = log.add([await bucket(s3, settings.objectBucket, .objectBucket),
+                                    await bucket(s3, settings.stateBucket, .stateBucket)])
+        guard !bucketFailed else { return log.steps }
+        log.add(await sentinel(s3))
+        guard !Task.isCancelled else { return log.steps }
 
         let created = CreatedResources()
         let probe = ScoreProbe(s3: s3, bucket: settings.objectBucket, key: probePrefix + "object", created: created)
-        for step in await probe.run() { add(step) }
-        add(await signingModes(endpoint: endpoint, timeouts: timeouts, probeKey: probe.completedKey))
+        log.add(await probe.run())
+        log.add(await signingModes(endpoint: endpoint, timeouts: timeouts, probeKey: probe.completedKey))
         // Clean up outside any cancellation of the caller's task, so Ctrl-C still leaves nothing behind.
         let prefix = probePrefix, bucket = settings.objectBucket
-        add(await Task.detached { await Self.cleanup(s3, created: created, bucket: bucket, prefix: prefix) }.value)
-        return steps
+        log.add(await Task.detached { await Self.cleanup(s3, created: created, bucket: bucket, prefix: prefix) }.value)
+        return log.steps
     }
 
     func client(_ endpoint: S3Endpoint, sigV4: Bool, timeouts: Timeouts) -> S3Client {

@@ -7,8 +7,7 @@ extension ErrorClass {
     public static func of(_ error: Error) -> ErrorClass {
         switch error {
         case let error as TransportError: return of(error.kind)
-        case let error as S3Error: return of(status: error.status) ?? .clientError
-        case let error as AzureError: return of(status: error.status) ?? .clientError
+        case let error as any StoreRefusal: return of(status: error.status) ?? .clientError
         case let error as TransferFailure: return error.errorClass
         case let error as RetriesExhausted: return error.errorClass
         case is CancellationError: return .cancelled

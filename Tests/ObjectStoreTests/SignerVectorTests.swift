@@ -87,7 +87,7 @@ final class SignerVectorTests: XCTestCase {
     }
 
     func testURIEncoding() {
-        XCTAssertEqual(S3URI.encode("data/a file+(1)~x", keepSlash: true), "data/a%20file%2B%281%29~x")
-        XCTAssertEqual(S3URI.encode("a/b"), "a%2Fb")
+        XCTAssertEqual(PercentEncoding.encode("data/a file+(1)~x", keepSlash: true), "data/a%20file%2B%281%29~x")
+        XCTAssertEqual(PercentEncoding.encode("a/b"), "a%2Fb")
     }
 }

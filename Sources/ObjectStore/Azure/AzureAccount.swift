@@ -4,7 +4,7 @@ import Foundation
 /// `DefaultEndpointsProtocol=<AZURE_ENDPOINTPROTOCOL>;AccountName=..;AccountKey=..`, which means
 /// `<protocol>://<account>.blob.core.windows.net`; an override (an emulator, a test server, a proxy)
 /// is a URL whose path may carry the account, Azurite-style: `http://127.0.0.1:10000/<account>`.
-public struct AzureAccount: Sendable, Equatable {
+public struct AzureAccount: StoreAddress, Sendable, Equatable {
     public var name: String
     /// The account key, decoded from its base64.
     public var key: [UInt8]
@@ -46,18 +46,9 @@ public struct AzureAccount: Sendable, Equatable {
     }
 
     public var url: String { "\(scheme)://\(authority)\(pathPrefix)" }
-    public var host: String {
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") { return String(authority[..<colon]) }
-        return authority
-    }
-    public var port: Int {
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]"),
-           let port = Int(authority[authority.index(after: colon)...]) { return port }
-        return scheme == "https" ? 443 : 80
-    }
 
     /// The URL path of a container or blob: names percent-encoded, '/' kept inside blob names.
     public func path(container: String, blob: String? = nil) -> String {
-        pathPrefix + "/" + S3URI.encode(container) + (blob.map { "/" + S3URI.encode($0, keepSlash: true) } ?? "")
+        pathPrefix + "/" + PercentEncoding.encode(container) + (blob.map { "/" + PercentEncoding.encode($0, keepSlash: true) } ?? "")
     }
 }

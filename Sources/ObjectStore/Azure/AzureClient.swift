@@ -184,7 +184,7 @@ public final class AzureClient: Sendable {
                       partNumber: Int? = nil, sink: ResponseSink? = nil, notFoundIsAnswer: Bool = false) async throws -> HTTPResponse {
         let path = account.path(container: container, blob: blob)
         var all = headers + [HTTPHeader("x-ms-date", AzureSigner.httpDate(Date())), HTTPHeader("x-ms-version", AzureSigner.serviceVersion)]
-        var queryText = query.map { "\($0.0)=\(S3URI.encode($0.1))" }.joined(separator: "&")
+        var queryText = query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         switch credential {
         case .accountKey:
             // curl sends Content-Length for every PUT, 0 included; it is signed as the store will see it.

@@ -3,7 +3,7 @@ import Transport
 
 /// An answer from Azure Blob that says no. The error code is the `x-ms-error-code` header (HEAD
 /// answers have no body), else the XML document's `<Code>`; the message is the document's first line.
-public struct AzureError: Error, Sendable, CustomStringConvertible {
+public struct AzureError: StoreRefusal {
     public var operation: StoreOperation
     public var status: Int
     public var code: String
@@ -18,7 +18,7 @@ public struct AzureError: Error, Sendable, CustomStringConvertible {
         let document = XMLNode.parse(response.body)
         code = response.header("x-ms-error-code") ?? document?.value("Code") ?? "HTTP\(response.status)"
         let text = document?.value("Message")?.split(separator: "\n").first.map(String.init) ?? ""
-        message = text.isEmpty ? S3Error.reason(response.status) : text
+        message = text.isEmpty ? Self.reason(response.status) : text
         requestId = response.header("x-ms-request-id")
     }
 
@@ -26,9 +26,5 @@ public struct AzureError: Error, Sendable, CustomStringConvertible {
         self.init(operation: operation, response: response)
         code = "MalformedResponse"
         message = why
-    }
-
-    public var description: String {
-        "\(operation.rawValue): HTTP \(status) \(code): \(message)" + (requestId.map { " (request id \($0))" } ?? "")
     }
 }

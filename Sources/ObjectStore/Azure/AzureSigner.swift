@@ -66,7 +66,7 @@ public struct AzureSigner: Sendable {
         if let policy { pairs.append(("si", policy)) }
         pairs.append(("sr", resource.rawValue))
         pairs.append(("sig", signature))
-        return pairs.map { "\($0.0)=\(S3URI.encode($0.1))" }.joined(separator: "&")
+        return pairs.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
     }
 
     /// A SAS as Score's server makes one for its client: a stored access policy grants the

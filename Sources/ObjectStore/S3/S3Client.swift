@@ -240,10 +240,10 @@ public final class S3Client: Sendable {
 
     private func signable(_ method: String, bucket: String?, key: String?, query: [(String, String?)],
                           headers: [HTTPHeader]) -> SignableRequest {
-        var path = "/" + (bucket.map { S3URI.encode($0) } ?? "")
-        if let key { path += "/" + S3URI.encode(key, keepSlash: true) }
+        var path = "/" + (bucket.map { PercentEncoding.encode($0) } ?? "")
+        if let key { path += "/" + PercentEncoding.encode(key, keepSlash: true) }
         return SignableRequest(method: method, scheme: endpoint.scheme, authority: signingAuthority, path: path,
-                               query: query.map { ($0.0, $0.1.map { S3URI.encode($0) }) }, headers: headers)
+                               query: query.map { ($0.0, $0.1.map { PercentEncoding.encode($0) }) }, headers: headers)
     }
 
     /// The Host the store sees: the endpoint without a default port.

@@ -1,6 +1,6 @@
 /// Where the store is, from S3_ENDPOINT. Score forces path-style addressing, and so do we:
 /// every URL is scheme://authority/bucket/key.
-public struct S3Endpoint: Sendable, Equatable {
+public struct S3Endpoint: StoreAddress, Sendable, Equatable {
     public var scheme: String
     public var authority: String
 
@@ -17,20 +17,10 @@ public struct S3Endpoint: Sendable, Equatable {
         while rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains(" "), !rest.contains("?") else { return nil }
         authority = String(rest)
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+        if let colon = portColon {
             guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else { return nil }
         }
     }
 
     public var url: String { "\(scheme)://\(authority)" }
-    public var host: String {
-        var host = authority
-        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<colon]) }
-        return host
-    }
-    public var port: Int {
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]"),
-           let port = Int(authority[authority.index(after: colon)...]) { return port }
-        return scheme == "https" ? 443 : 80
-    }
 }

@@ -3,7 +3,7 @@ import Transport
 
 /// An answer from the store that says no: the HTTP status and what the S3 error document said.
 /// Ceph RGW sends an empty `<Message/>`, so the message falls back to the status text.
-public struct S3Error: Error, Sendable, CustomStringConvertible {
+public struct S3Error: StoreRefusal {
     public var operation: StoreOperation
     public var status: Int
     public var code: String
@@ -28,12 +28,8 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         let document = XMLNode.parse(response.body)
         code = document?.value("Code").flatMap { $0.isEmpty ? nil : $0 } ?? S3Error.codeForStatus(response.status)
         let text = document?.value("Message") ?? ""
-        message = text.isEmpty ? S3Error.reason(response.status) : text
+        message = text.isEmpty ? Self.reason(response.status) : text
         requestId = document?.value("RequestId") ?? response.header("x-amz-request-id")
-    }
-
-    public var description: String {
-        "\(operation.rawValue): HTTP \(status) \(code): \(message)" + (requestId.map { " (request id \($0))" } ?? "")
     }
 
     /// HEAD answers carry no body, so the code comes from the status.
@@ -50,19 +46,6 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         case 501: return "NotImplemented"
         case 503: return "ServiceUnavailable"
         default: return "HTTP\(status)"
-        }
-    }
-
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 400: return "bad request"
-        case 403: return "forbidden"
-        case 404: return "not found"
-        case 409: return "conflict"
-        case 500: return "internal server error"
-        case 501: return "not implemented"
-        case 503: return "service unavailable"
-        default: return "HTTP status \(status)"
         }
     }
 }

@@ -91,16 +91,16 @@ public struct S3Signer: Sendable {
             let amzDate = SigningTime.amzDate(date)
             let scope = "\(credentials.accessKey)/\(amzDate.prefix(8))/\(region)/s3/aws4_request"
             let signedNames = canonicalHeaderNames(request.headers + [HTTPHeader("host", request.authority)])
-            out.query += [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Credential", S3URI.encode(scope)),
+            out.query += [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Credential", PercentEncoding.encode(scope)),
                           ("X-Amz-Date", amzDate), ("X-Amz-Expires", String(expires)),
-                          ("X-Amz-SignedHeaders", S3URI.encode(signedNames))]
+                          ("X-Amz-SignedHeaders", PercentEncoding.encode(signedNames))]
             let (_, signature) = sigV4(out, headers: request.headers, payloadHash: Self.unsignedPayload,
                                        amzDate: amzDate, region: region)
             out.query.append(("X-Amz-Signature", signature))
         case .v2:
             let expiry = String(Int(date.timeIntervalSince1970) + expires)
             let signature = sigV2(request, dateLine: expiry, headers: request.headers)
-            out.query += [("AWSAccessKeyId", credentials.accessKey), ("Signature", S3URI.encode(signature)),
+            out.query += [("AWSAccessKeyId", credentials.accessKey), ("Signature", PercentEncoding.encode(signature)),
                           ("Expires", expiry)]
         }
         return out.url
@@ -173,49 +173,6 @@ public struct S3Signer: Sendable {
         }
         let stringToSign = "\(request.method)\n\(header("content-md5"))\n\(header("content-type"))\n\(dateLine)\n\(amzHeaders)\(resource)"
         return HMAC.authenticate(.sha1, key: Array(credentials.secretKey.utf8), message: Array(stringToSign.utf8)).base64String
-    }
-}
-
-/// Percent-encoding as AWS defines it: everything but A-Z a-z 0-9 - _ . ~ (and '/' in paths).
-public enum S3URI {
-    public static func encode(_ text: String, keepSlash: Bool = false) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                 UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            case UInt8(ascii: "/") where keepSlash:
-                out.append("/")
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
-    }
-}
-
-/// The two timestamp formats the signers need, always in UTC and independent of locale.
-enum SigningTime {
-    static func amzDate(_ date: Date) -> String {
-        let t = utc(date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
-    }
-
-    static func httpDate(_ date: Date) -> String {
-        let t = utc(date)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", days[Int(t.tm_wday)], t.tm_mday,
-                      months[Int(t.tm_mon)], t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec)
-    }
-
-    private static func utc(_ date: Date) -> tm {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var result = tm()
-        gmtime_r(&seconds, &result)
-        return result
     }
 }
 

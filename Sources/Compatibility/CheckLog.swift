@@ -1,0 +1,33 @@
+import ScoreConfig
+
+/// The rows of one `check` as they come, for both profiles: each passes through the `.env.score`'s
+/// secrets before it is kept and shown, so a key pasted into a bucket name, the sentinel or the
+/// endpoint appears as ****, as `config` masks the access key.
+final class CheckLog {
+    private(set) var steps: [CheckStep] = []
+    private let settings: ScoreSettings
+    private let emit: @Sendable (CheckStep) -> Void
+
+    init(settings: ScoreSettings, emit: @escaping @Sendable (CheckStep) -> Void) {
+        self.settings = settings
+        self.emit = emit
+    }
+
+    func add(_ unscrubbed: CheckStep) {
+        var step = unscrubbed
+        step.detail = settings.scrubbed(step.detail)
+        step.notes = step.notes.map(settings.scrubbed)
+        steps.append(step)
+        emit(step)
+    }
+
+    /// Adds each row; true when one of them failed, so the steps that need them cannot run.
+    @discardableResult
+    func add(_ rows: [CheckStep]) -> Bool {
+        rows.forEach(add)
+        return rows.contains { $0.status == .fail }
+    }
+
+    /// The last row failed: the steps after it cannot run.
+    var lastFailed: Bool { steps.last?.status == .fail }
+}
