@@ -26,6 +26,9 @@ public struct ObjectPart: Sendable, Equatable {
         return parts
     }
 
+    /// The part's bytes within the object, first to last (the ranged GET's range).
+    public var byteRange: ClosedRange<Int64> { offset...(offset + size - 1) }
+
     /// The HTTP Range header that fetches this part.
-    public var rangeHeader: String { "bytes=\(offset)-\(offset + size - 1)" }
+    public var rangeHeader: String { "bytes=\(byteRange.lowerBound)-\(byteRange.upperBound)" }
 }

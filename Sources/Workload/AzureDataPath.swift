@@ -146,7 +146,7 @@ public struct AzureDataPath: DataPath {
                     try await plan.retried(clock) {
                         try await fetchVerified(stored.object, span) { sink in
                             try await plan.client.getBlob(container: plan.container, blob: stored.key,
-                                                          range: span.offset...(span.offset + span.size - 1), sink: sink,
+                                                          range: span.byteRange, sink: sink,
                                                           credential: credential, number: span.number)
                         }
                     }

@@ -61,7 +61,7 @@ public struct MultipartDataPath: DataPath {
                     try await plan.retried(clock) {
                         try await fetchVerified(stored.object, span) { sink in
                             try await plan.s3.getObject(bucket: plan.objectBucket, key: stored.key,
-                                                        range: span.offset...(span.offset + span.size - 1), sink: sink,
+                                                        range: span.byteRange, sink: sink,
                                                         partNumber: span.number)
                         }
                     }
