@@ -152,8 +152,10 @@ public struct Recommendation: Sendable, Encodable {
         var cautions: [String] = []
         if analysis.run.status != .completed {
             let done = analysis.cells.filter { $0.cell.status == .done }.count
-            cautions.append("run \(analysis.run.id) is \(analysis.run.status.rawValue): only the \(done) of \(analysis.cells.count) cells it finished count")
+            cautions.append("run \(analysis.run.id) is \(analysis.run.status.rawValue): \(done) of \(analysis.cells.count) cells completed their repetitions; "
+                            + "the others count with the trials they have (finish with --resume \(analysis.run.id))")
         }
+        cautions += analysis.measurementCautions
         if let loopback {
             cautions.append("\(loopback.description): UPLOAD_RETRY_LIMIT and the timeouts are kept as \(options.current?.source ?? "Score's defaults") has them, "
                             + "because a loopback run sees none of a real network's delays or faults (play one with `networks:` to size them)")

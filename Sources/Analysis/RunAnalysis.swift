@@ -171,9 +171,12 @@ public struct CellStatistics: Sendable {
     /// The largest part each direction really moved (Score's calculator may raise the configured
     /// size): what a transfer in flight buffers.
     public var effectivePartSize: [Direction: Int64]
+    /// How loaded the client was during the cell's measured trials (nil: not recorded).
+    public var client: ClientSaturation?
 
     init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow]) {
         self.cell = cell
+        client = ClientSaturation(trials)
         upload = ThroughputStatistics(trials.filter { $0.direction == .upload })
         download = ThroughputStatistics(trials.filter { $0.direction == .download })
         self.trials = trials.count

@@ -14,15 +14,21 @@ public struct RunSummary: Sendable, Encodable {
         public var trials: Int
         public var failed: Int
         public var retries: Int
+        /// The client, not the store, may have been the limit (see `ClientSaturation`).
+        public var clientSaturated: Bool
     }
 
     public var cells: [CellStats]
+    /// What may make the figures mean less than they seem (saturated client, drift, sessions).
+    public var cautions: [String]
 
     public init(_ analysis: RunAnalysis) {
         cells = analysis.cells.map { s in
             CellStats(cellId: s.cell.id, position: s.cell.position, label: s.knobs.label, uploadMBps: s.upload?.median,
-                      downloadMBps: s.download?.median, trials: s.trials, failed: s.failedTrials, retries: s.retries)
+                      downloadMBps: s.download?.median, trials: s.trials, failed: s.failedTrials, retries: s.retries,
+                      clientSaturated: s.client?.saturated ?? false)
         }
+        cautions = analysis.measurementCautions
     }
 
     /// The best cells are chosen only among cells none of whose trials failed.

@@ -17,6 +17,8 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     /// Seconds since 1970: when the cell last started and finished.
     public var startedAt: Double?
     public var finishedAt: Double?
+    /// Measured repetitions complete (rounds, in interleaved order): a resumed run goes on from here.
+    public var roundsDone: Int = 0
 
     public init(runId: Int64, position: Int, knobs: Knobs, status: CellStatus = .pending) {
         (self.runId, self.position, self.knobs, self.status) = (runId, position, knobs, status)
@@ -24,6 +26,7 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 
     enum CodingKeys: String, CodingKey {
         case rowID = "id", runId = "run_id", position, status, startedAt = "started_at", finishedAt = "finished_at"
+        case roundsDone = "rounds_done"
     }
 
     /// The knobs' columns, as the schema names them (see Schema for units and meaning).
@@ -42,6 +45,7 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         status = try row.decode(CellStatus.self, forKey: .status)
         startedAt = try row.decodeIfPresent(Double.self, forKey: .startedAt)
         finishedAt = try row.decodeIfPresent(Double.self, forKey: .finishedAt)
+        roundsDone = try row.decodeIfPresent(Int.self, forKey: .roundsDone) ?? 0
         knobs = Knobs(uploadPartSize: try k.decode(Int64.self, forKey: .uploadPartSize),
                       downloadPartSize: try k.decodeIfPresent(Int64.self, forKey: .downloadPartSize),
                       retryLimit: try k.decode(Int.self, forKey: .retryLimit),
@@ -60,6 +64,7 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         try row.encode(status, forKey: .status)
         try row.encodeIfPresent(startedAt, forKey: .startedAt)
         try row.encodeIfPresent(finishedAt, forKey: .finishedAt)
+        try row.encode(roundsDone, forKey: .roundsDone)
         var k = encoder.container(keyedBy: KnobColumn.self)
         try k.encode(knobs.uploadPartSize, forKey: .uploadPartSize)
         try k.encode(knobs.downloadPartSize, forKey: .downloadPartSize)

@@ -4,6 +4,7 @@ import Model
 // The shared vocabulary as SQLite values: each enum is stored as its raw string, so the file
 // reads the same in the sqlite3 CLI, and can be compared in queries (`Column("status") == RunStatus.done`).
 extension Mode: DatabaseValueConvertible {}
+extension TrialOrder: DatabaseValueConvertible {}
 extension RunStatus: DatabaseValueConvertible {}
 extension CellStatus: DatabaseValueConvertible {}
 extension Direction: DatabaseValueConvertible {}

@@ -112,19 +112,43 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// Marks a cell running (its start time is its first visit's), done or interrupted.
     public func setCellStatus(_ cellId: Int64, _ status: CellStatus) async throws {
         let now = Date().timeIntervalSince1970
         try await pool.write { db in
-            let time = Column(status == .running ? "started_at" : "finished_at")
-            _ = try CellRow.filter(key: cellId).updateAll(db, [Column("status").set(to: status), time.set(to: now)])
+            let cells = CellRow.filter(key: cellId)
+            if status == .running {
+                _ = try cells.filter(Column("status") != CellStatus.running).updateAll(db, [Column("started_at").set(to: now)])
+                _ = try cells.updateAll(db, [Column("status").set(to: status)])
+            } else {
+                _ = try cells.updateAll(db, [Column("status").set(to: status), Column("finished_at").set(to: now)])
+            }
         }
     }
 
-    /// Trials and attempts left by an earlier, unfinished go at a cell: dropped before it is rerun.
-    public func discardResults(cell cellId: Int64) async throws {
+    /// A visit of a cell is complete: its measured repetitions up to `roundsDone` are kept.
+    public func setRoundsDone(_ cellId: Int64, _ roundsDone: Int) async throws {
         try await pool.write { db in
-            _ = try AttemptRow.filter(Column("cell_id") == cellId).deleteAll(db)
-            _ = try TrialRow.filter(Column("cell_id") == cellId).deleteAll(db)
+            _ = try CellRow.filter(key: cellId).updateAll(db, [Column("rounds_done").set(to: roundsDone)])
+        }
+    }
+
+    /// Trials and attempts left by an unfinished visit of a cell (repetitions from `repetition`
+    /// on): dropped before it is rerun. Its complete rounds stay.
+    public func discardResults(cell cellId: Int64, fromRepetition repetition: Int = 0) async throws {
+        try await pool.write { db in
+            let trials = TrialRow.filter(Column("cell_id") == cellId && Column("repetition") >= repetition)
+            _ = try AttemptRow.filter(trials.select(Column("id")).contains(Column("trial_id"))).deleteAll(db)
+            // Attempts outside any trial (a cell's set-up) belong to the visit being redone too.
+            if repetition == 0 { _ = try AttemptRow.filter(Column("cell_id") == cellId).deleteAll(db) }
+            _ = try trials.deleteAll(db)
+        }
+    }
+
+    /// The run's latest session: 1 for a run's first go, +1 for each resume (0 before any trial).
+    public func lastSession(run runId: Int64) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT max(session) FROM trials WHERE run_id = ?", arguments: [runId]) ?? 0
         }
     }
 

@@ -150,9 +150,20 @@ enum Schema {
             );
             """)
         }
+        // v6: interleaved rounds, sessions of a resumed run, and how loaded the client was.
+        migrator.registerMigration("v6-rounds-and-load") { db in
+            try db.execute(sql: """
+            ALTER TABLE runs ADD COLUMN trial_order TEXT;      -- interleaved | blocked; NULL before v6 (blocked)
+            ALTER TABLE cells ADD COLUMN rounds_done INTEGER NOT NULL DEFAULT 0;  -- measured repetitions complete
+            ALTER TABLE trials ADD COLUMN round INTEGER;       -- interleaved: the pass over the grid it ran in (0-based); else NULL
+            ALTER TABLE trials ADD COLUMN session INTEGER;     -- 1 for the run's first go, +1 for each --resume
+            ALTER TABLE trials ADD COLUMN host_cpu REAL;       -- share of all the host's cores busy during the trial, 0 to 1 (/proc/stat)
+            ALTER TABLE trials ADD COLUMN runnable_per_core REAL;  -- tasks runnable on the host per core, mean of start and end (/proc/stat procs_running)
+            """)
+        }
         return migrator
     }
 
     /// Every migration this version knows, in order.
-    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease"]
+    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load"]
 }

@@ -38,12 +38,23 @@ public struct TrialRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     /// CPU seconds the whole process used while the trial ran (user, system).
     public var cpuUser: Double?
     public var cpuSystem: Double?
+    /// Interleaved order: the pass over the grid the trial ran in (0-based); nil in blocked order.
+    public var round: Int?
+    /// The run's go that measured it: 1, then +1 for each `--resume` (nil before v6).
+    public var session: Int?
+    /// The client host while the trial ran (nil where /proc cannot tell): the share of all its
+    /// cores that were busy (0 to 1), and the tasks runnable per core (the mean of the trial's
+    /// start and end; above 1, tasks queued for a core). Both high: the client, not the store,
+    /// may have been the limit.
+    public var hostCPU: Double?
+    public var runnablePerCore: Double?
 
     enum CodingKeys: String, CodingKey {
         case id, runId = "run_id", cellId = "cell_id", repetition, warmup, direction, objectIndex = "object_index"
         case objectKey = "object_key", objectSize = "object_size", partSize = "part_size", parts, startedAt = "started_at"
         case duration, outcome, errorClass = "error_class", error, retries, initiate = "initiate_s", partsTime = "parts_s"
         case finalize = "finalize_s", stateCleanup = "state_cleanup_s", cpuUser = "cpu_user_s", cpuSystem = "cpu_system_s"
+        case round, session, hostCPU = "host_cpu", runnablePerCore = "runnable_per_core"
     }
 
     public init(id: Int64, runId: Int64, cellId: Int64, repetition: Int, warmup: Bool, direction: Direction, objectIndex: Int,

@@ -5,10 +5,13 @@ import Results
 import Scenario
 import Workload
 
-/// One cell: its warm-up and repetitions, each uploading every object (`clients` at a time),
-/// downloading each one back with verification, then removing them.
+/// One visit of a cell (see `RoundPlan`): its warm-up on the first visit, then the visit's
+/// measured repetitions, each uploading every object (`clients` at a time), downloading each one
+/// back with verification, then removing them.
 struct CellExecution: Sendable {
     let scenario: Scenario
+    /// The run's go: 1, then +1 for each `--resume` (recorded with every trial).
+    let session: Int
     let connection: StoreConnection
     let recorder: RunRecorder
     let progress: RunProgress
@@ -16,11 +19,14 @@ struct CellExecution: Sendable {
     let health: StoreHealth
     let probeStore: @Sendable () async throws -> Void
 
-    func run(_ cell: CellRow) async throws {
+    /// Runs the visit; true when the cell has now done all its repetitions.
+    func run(_ visit: CellVisit, of cell: CellRow) async throws -> Bool {
         let database = recorder.database
-        try await database.discardResults(cell: cell.id)  // a cell cut short earlier starts over
+        // A visit cut short earlier is redone whole; the cell's complete rounds stay.
+        let first = visit.warmup ? 0 : scenario.warmup + visit.rounds.lowerBound
+        try await database.discardResults(cell: cell.id, fromRepetition: first)
         try await database.setCellStatus(cell.id, .running)
-        progress.cellStarted(cell.knobs.label, position: cell.position)
+        progress.cellStarted(cell.knobs.label, position: cell.position, round: visit.round)
 
         // A cell with a network profile talks to the store through a fault proxy of its own.
         var proxy: FaultProxy?
@@ -40,15 +46,19 @@ struct CellExecution: Sendable {
 
         let context = AttemptContext(cellId: cell.id)
         let measured = Collected<(direction: Direction, outcome: TrialOutcome)>()
+        let repetitions = (visit.warmup ? Array(0..<scenario.warmup) : []) + visit.rounds.map { scenario.warmup + $0 }
         try await AttemptContext.$current.withValue(context) {
-            for repetition in 0..<(scenario.warmup + scenario.repetitions) {
+            for repetition in repetitions {
                 try Task.checkCancellation()
-                try await runRepetition(repetition, cell: cell, objects: objects, path: path, measured: measured)
+                try await runRepetition(repetition, round: visit.round, cell: cell, objects: objects, path: path, measured: measured)
             }
         }
         try await recorder.writer.flush()
-        try await database.setCellStatus(cell.id, .done)
+        try await database.setRoundsDone(cell.id, visit.rounds.upperBound)
+        let complete = visit.rounds.upperBound >= scenario.repetitions
+        if complete { try await database.setCellStatus(cell.id, .done) }
         progress.cellFinished(summary: Self.summary(cell, measured.all))
+        return complete
     }
 
     /// The cell's data path: Score's S3 path, a plain multipart client, or Score's Azure path.
@@ -95,14 +105,14 @@ struct CellExecution: Sendable {
         try await inParallel(objects, width: ProcessInfo.processInfo.activeProcessorCount, digest)
     }
 
-    private func runRepetition(_ repetition: Int, cell: CellRow, objects: [SyntheticObject], path: DataPath,
+    private func runRepetition(_ repetition: Int, round: Int?, cell: CellRow, objects: [SyntheticObject], path: DataPath,
                                measured: Collected<(direction: Direction, outcome: TrialOutcome)>) async throws {
         let warmup = repetition < scenario.warmup
         let stored = Collected<StoredObject>()
         try await inParallel(objects, width: cell.knobs.clients) { object in
             let trialId = recorder.newTrialId()
             let (outcome, uploaded) = await withTrial(trialId) { await path.upload(object) }
-            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: .upload, index: object.index)
+            record(outcome, trialId: trialId, cell: cell, repetition: repetition, round: round, warmup: warmup, direction: .upload, index: object.index)
             try await checkStore(after: outcome)
             if !warmup { measured.append((.upload, outcome)) }
             if let uploaded { stored.append(uploaded) }
@@ -111,7 +121,7 @@ struct CellExecution: Sendable {
         try await inParallel(stored.all, width: cell.knobs.clients) { object in
             let trialId = recorder.newTrialId()
             let outcome = await withTrial(trialId) { await path.download(object) }
-            record(outcome, trialId: trialId, cell: cell, repetition: repetition, warmup: warmup, direction: .download, index: object.object.index)
+            record(outcome, trialId: trialId, cell: cell, repetition: repetition, round: round, warmup: warmup, direction: .download, index: object.object.index)
             try await checkStore(after: outcome)
             if !warmup { measured.append((.download, outcome)) }
         }
@@ -141,15 +151,18 @@ struct CellExecution: Sendable {
         return await AttemptContext.$current.withValue(context, operation: body)
     }
 
-    private func record(_ outcome: TrialOutcome, trialId: Int64, cell: CellRow, repetition: Int, warmup: Bool, direction: Direction, index: Int) {
+    private func record(_ outcome: TrialOutcome, trialId: Int64, cell: CellRow, repetition: Int, round: Int?, warmup: Bool,
+                        direction: Direction, index: Int) {
         // A trial cut off by Ctrl-C measured nothing: it is not a result.
         guard outcome.errorClass != .cancelled else { return }
-        recorder.writer.add(TrialRow(
+        var row = TrialRow(
             id: trialId, runId: recorder.runId, cellId: cell.id, repetition: repetition, warmup: warmup, direction: direction,
             objectIndex: index, objectKey: outcome.key, objectSize: outcome.objectSize, partSize: outcome.partSize,
             parts: outcome.parts, startedAt: outcome.startedAt, duration: outcome.duration,
             errorClass: outcome.errorClass, error: outcome.error, retries: outcome.retries, phases: outcome.phases,
-            cpuUser: outcome.cpu.user, cpuSystem: outcome.cpu.system))
+            cpuUser: outcome.cpu.user, cpuSystem: outcome.cpu.system)
+        (row.round, row.session, row.hostCPU, row.runnablePerCore) = (round, session, outcome.hostCPU, outcome.runnablePerCore)
+        recorder.writer.add(row)
         progress.trialFinished(bytes: outcome.objectSize, seconds: outcome.duration, failed: !outcome.succeeded)
     }
 

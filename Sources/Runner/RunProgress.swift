@@ -9,11 +9,13 @@ public final class RunProgress: @unchecked Sendable {
     private let style: Style
     private let lock = NSLock()
     private let started = Date()
-    private var cellsDone = 0
-    private var cellsTotal = 0
+    private var visitsDone = 0
+    private var visitsTotal = 0
     private var failures = 0
     private var recentRate: Double = 0
     private var cellLabel = ""
+    private var cellCount = 0
+    private var rounds = 1
     private var lastDraw = Date.distantPast
 
     public init(style: Style) { self.style = style }
@@ -23,10 +25,14 @@ public final class RunProgress: @unchecked Sendable {
         RunProgress(style: quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .live : .lines))
     }
 
-    func start(cells: Int, alreadyDone: Int) {
+    /// `visits` to make this session (one per cell in blocked order, one per cell and round
+    /// interleaved); `cells` and `rounds` name the place of each.
+    func start(visits: Int, cells: Int, rounds: Int) {
         lock.withLock {
-            cellsTotal = cells
-            cellsDone = alreadyDone
+            visitsTotal = visits
+            visitsDone = 0
+            cellCount = cells
+            self.rounds = rounds
         }
     }
 
@@ -35,10 +41,12 @@ public final class RunProgress: @unchecked Sendable {
         lock.withLock { emit(text, persistent: true) }
     }
 
-    func cellStarted(_ label: String, position: Int) {
+    /// `cellCount` cells in all; in interleaved order each visit is one round of one cell.
+    func cellStarted(_ label: String, position: Int, round: Int?) {
         lock.withLock {
             cellLabel = label
-            if style == .lines { emit("cell \(position + 1)/\(cellsTotal): \(label)", persistent: true) }
+            let place = (round.map { "round \($0 + 1)/\(rounds), " } ?? "") + "cell \(position + 1)/\(cellCount)"
+            if style == .lines { emit("\(place): \(label)", persistent: true) }
         }
     }
 
@@ -52,7 +60,7 @@ public final class RunProgress: @unchecked Sendable {
 
     func cellFinished(summary: String) {
         lock.withLock {
-            cellsDone += 1
+            visitsDone += 1
             if style == .lines { emit("  \(summary)", persistent: true) } else if style == .live { drawLive() }
         }
     }
@@ -66,13 +74,13 @@ public final class RunProgress: @unchecked Sendable {
         lastDraw = Date()
         let elapsed = Date().timeIntervalSince(started)
         let eta: String
-        if cellsDone > 0 {
-            let remaining = elapsed / Double(cellsDone) * Double(cellsTotal - cellsDone)
+        if visitsDone > 0 {
+            let remaining = elapsed / Double(visitsDone) * Double(visitsTotal - visitsDone)
             eta = "ETA \(Int(remaining / 60))m\(String(format: "%02d", Int(remaining) % 60))s"
         } else {
             eta = "ETA –"
         }
-        let line = String(format: "cells %d/%d  %.0f MB/s  %@  failures %d  %@", cellsDone, cellsTotal, recentRate, eta, failures, cellLabel)
+        let line = String(format: "visits %d/%d  %.0f MB/s  %@  failures %d  %@", visitsDone, visitsTotal, recentRate, eta, failures, cellLabel)
         let width = 160
         Console.error("\r\u{1B}[K" + String(line.prefix(width)))
     }

@@ -137,7 +137,8 @@ public final class ScenarioRunner: Sendable {
                 scenarioName: scenario.name, scenarioPath: scenario.path, scenarioText: scenario.text, envPath: envPath,
                 mode: scenario.mode, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
                 backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
-                orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running))
+                orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running,
+                trialOrder: scenario.order))
             try await database.attachLease(runId: runId)
             var order = SplitMix64(seed: scenario.orderSeed)
             let shuffled = grid.shuffled(using: &order)
@@ -156,9 +157,15 @@ public final class ScenarioRunner: Sendable {
             if !leftovers.failures.isEmpty { progress.note("scoretune: warning: \(leftovers.failures.count) leftover(s) of the earlier go could not be removed") }
         }
 
-        let pending = cells.filter { $0.status != .done }
-        progress.start(cells: cells.count, alreadyDone: cells.count - pending.count)
-        progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(pending.count) of \(cells.count) cell(s) to go, results in \(database.path)")
+        // A run recorded before orders existed ran blocked, and goes on that way.
+        let order = previous.map { $0.trialOrder ?? .blocked } ?? scenario.order
+        let visits = RoundPlan.visits(cells: cells, repetitions: scenario.repetitions, order: order, seed: scenario.orderSeed)
+        let pending = Set(visits.map(\.cellId))
+        let session = previous == nil ? 1 : max(try await database.lastSession(run: runId), 1) + 1
+        progress.start(visits: visits.count, cells: cells.count, rounds: scenario.repetitions)
+        progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(pending.count) of \(cells.count) cell(s) to go"
+            + (order == .interleaved ? " in up to \(scenario.repetitions) interleaved round(s)" : "")
+            + (session > 1 ? " (session \(session))" : "") + ", results in \(database.path)")
         let started = ContinuousClock.now
         var status = RunStatus.completed
         var failure: String?
@@ -166,18 +173,19 @@ public final class ScenarioRunner: Sendable {
         let probe: @Sendable () async throws -> Void = { [self] in
             _ = try await (connection.isAzure ? preflightAzure(connection) : preflight(connection))
         }
-        let execution = CellExecution(scenario: scenario, connection: recording, recorder: recorder, progress: progress,
-                                      health: StoreHealth(), probeStore: probe)
+        let execution = CellExecution(scenario: scenario, session: session, connection: recording, recorder: recorder,
+                                      progress: progress, health: StoreHealth(), probeStore: probe)
+        let cellsById = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
 
         do {
-            for cell in pending {
+            for visit in visits {
                 if let budget = scenario.budgetMilliseconds, started.duration(to: .now) > .milliseconds(budget) {
                     status = .budgetExhausted
-                    progress.note("time budget of \(Units.formatDuration(budget)) spent: \(cells.count - done) cell(s) left; finish them with --resume \(runId)")
+                    progress.note("time budget of \(Units.formatDuration(budget)) spent: \(cells.count - done) cell(s) not complete; finish them with --resume \(runId)")
                     break
                 }
-                try await execution.run(cell)
-                done += 1
+                guard let cell = cellsById[visit.cellId] else { continue }
+                if try await execution.run(visit, of: cell) { done += 1 }
             }
         } catch is CancellationError {
             status = .interrupted
@@ -195,7 +203,9 @@ public final class ScenarioRunner: Sendable {
         let finalStatus = status
         let cleanup = try await Task {
             try? await recorder.writer.close()
-            if finalStatus == .interrupted || finalStatus == .failed {
+            // Cells begun but not complete (an interrupt, a failure, or in interleaved order a
+            // spent budget) are marked so; --resume goes on from their complete rounds.
+            if finalStatus != .completed {
                 for cell in try await database.cells(run: runId) where cell.status == .running {
                     try await database.setCellStatus(cell.id, .interrupted)
                 }

@@ -17,6 +17,8 @@ public struct Scenario: Sendable {
     public var warmup: Int
     public var budgetMilliseconds: Int64?
     public var orderSeed: UInt64
+    /// Repetitions round-robin across cells (default) or each cell's back to back.
+    public var order: TrialOrder
     public var backoff: Backoff
     public var grid: Grid
     /// Network profiles by name: the fault proxy plays them between client and store.

@@ -103,7 +103,7 @@ struct ScenarioChecker {
         let name = file.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return Scenario(name: name, path: path, text: text, envPath: envPath, mode: mode, objects: specs, seed: seed,
                         repetitions: repetitions, warmup: warmup, budgetMilliseconds: file.budget?.milliseconds,
-                        orderSeed: file.order_seed ?? seed, backoff: backoff, grid: grid, networks: networks, warnings: warnings)
+                        orderSeed: file.order_seed ?? seed, order: file.order ?? .interleaved, backoff: backoff, grid: grid, networks: networks, warnings: warnings)
     }
 
     /// The `network` block (named "network") and the `networks` profiles, checked.

@@ -13,6 +13,8 @@ struct ScenarioFile: Decodable {
     var budget: DurationValue?
     /// Seeds the randomised cell order (recorded with the run); defaults to the objects' seed.
     var order_seed: UInt64?
+    /// interleaved (default): round-robin repetitions across cells; blocked: each cell's back to back.
+    var order: TrialOrder?
     var backoff: Backoff?
     /// One network profile for every cell, or named ones for the `network` grid dimension.
     var network: NetworkBlock?
@@ -74,7 +76,7 @@ struct ScenarioFile: Decodable {
 
     /// Every key a mapping may hold, by where it stands: what the unknown-key check compares with.
     static let knownKeys: [String: [String]] = [
-        "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order_seed", "backoff", "network", "networks"],
+        "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order", "order_seed", "backoff", "network", "networks"],
         "network": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
         "networks.*": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
         "network.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500", "lost_answer"],

@@ -17,6 +17,10 @@ public struct TrialOutcome: Sendable {
     /// CPU seconds the process used while the trial ran (user, system): the trial's own cost when
     /// it is the only one running.
     public var cpu: (user: Double, system: Double)
+    /// The client host while it ran (see `ClientLoad`): share of all cores busy, and runnable
+    /// tasks per core; nil where /proc cannot tell.
+    public var hostCPU: Double?
+    public var runnablePerCore: Double?
 
     public var succeeded: Bool { errorClass == nil }
 }
@@ -28,6 +32,7 @@ final class TrialClock: @unchecked Sendable {
     let startedAt = Date().timeIntervalSince1970
     private let start = ContinuousClock.now
     private let cpuAtStart = processCPU()
+    private let loadAtStart = ClientLoad.sample()
     private var phases: [TransferPhase: Double] = [:]
     private var retries = 0
 
@@ -47,11 +52,14 @@ final class TrialClock: @unchecked Sendable {
         let failure = error.map { ErrorClass.of($0) }
         if let exhausted = error as? RetriesExhausted { addRetries(exhausted.retries) }
         let cpu = processCPU()
+        let duration = (ContinuousClock.now - start).seconds
+        let load = ClientLoad.between(loadAtStart, ClientLoad.sample(), cores: ProcessInfo.processInfo.activeProcessorCount)
         return lock.withLock {
             TrialOutcome(key: key, objectSize: objectSize, partSize: partSize, parts: parts, startedAt: startedAt,
-                         duration: (ContinuousClock.now - start).seconds, errorClass: failure,
+                         duration: duration, errorClass: failure,
                          error: error.map { "\($0)" }, retries: retries, phases: phases,
-                         cpu: (cpu.user - cpuAtStart.user, cpu.system - cpuAtStart.system))
+                         cpu: (cpu.user - cpuAtStart.user, cpu.system - cpuAtStart.system),
+                         hostCPU: load.hostCPU, runnablePerCore: load.runnablePerCore)
         }
     }
 }

@@ -89,17 +89,22 @@ struct Run: AsyncParsableCommand {
         let measured = summary.cells.filter { $0.trials > 0 }
         guard !measured.isEmpty else { return }
         print("")
-        let width = measured.map(\.label.count).max()! + 2
+        // Cells are named by id, as recommend's evidence and the cautions name them.
+        let name = { (stats: RunSummary.CellStats) in "\(stats.cellId): \(stats.label)" }
+        let width = measured.map { name($0).count }.max()! + 2
         func row(_ cells: [String]) -> String {
             cells[0].padding(toLength: width, withPad: " ", startingAt: 0)
                 + cells.dropFirst().map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined(separator: " ")
         }
-        print(row(["cell", "up MB/s", "down MB/s", "failed", "retries"]))
+        print(row(["cell", "up MB/s", "down MB/s", "failed", "retries", "client"]))
         for stats in measured.sorted(by: { ($0.uploadMBps ?? 0) > ($1.uploadMBps ?? 0) }) {
-            print(row([stats.label, stats.uploadMBps.map { String(format: "%.1f", $0) } ?? "–",
-                       stats.downloadMBps.map { String(format: "%.1f", $0) } ?? "–", "\(stats.failed)", "\(stats.retries)"]))
+            print(row([name(stats), stats.uploadMBps.map { String(format: "%.1f", $0) } ?? "–",
+                       stats.downloadMBps.map { String(format: "%.1f", $0) } ?? "–", "\(stats.failed)", "\(stats.retries)",
+                       stats.clientSaturated ? "saturated" : "ok"]))
         }
         print("")
+        for caution in summary.cautions { print("caution: \(caution)") }
+        if !summary.cautions.isEmpty { print("") }
         if let best = summary.bestUpload { print("best upload:   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
         if let why = summary.noBestReason { print("best cell:     none (\(why))") }
         if let best = summary.bestDownload { print("best download: \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
