@@ -17,6 +17,8 @@ public struct Drift: Sendable, Encodable, Equatable {
     public var agreeing: Int
     /// The typical cell's noise: the median of its interval's half-width ÷ its median.
     public var noise: Double
+    /// The run had no warm-up: its first round also paid for cold connections and caches.
+    public var withoutWarmup = false
 
     /// The smallest change worth a warning, whatever the noise.
     static let smallestChange = 0.10
@@ -45,8 +47,9 @@ public struct Drift: Sendable, Encodable, Equatable {
             }
             let noise = Statistics.median(noises) ?? 0
             let agreeing = changes.filter { ($0 < 0) == (change < 0) }.count
-            let drift = Drift(direction: direction, firstRound: first, lastRound: last, change: change,
+            var drift = Drift(direction: direction, firstRound: first, lastRound: last, change: change,
                               cells: changes.count, agreeing: agreeing, noise: noise)
+            drift.withoutWarmup = first == 0 && !analysis.trials.contains(where: \.warmup)
             if drift.beyondNoise { drifts.append(drift) }
         }
         return drifts
@@ -60,5 +63,6 @@ public struct Drift: Sendable, Encodable, Equatable {
     public var description: String {
         String(format: "%@ throughput drifted %+.0f%% between round %d and round %d (%d of %d cells moved that way; their own noise is ±%.0f%%): the machine or the store changed during the run, so compare its cells with care",
                direction.rawValue, change * 100, firstRound + 1, lastRound + 1, agreeing, cells, noise * 100)
+            + (withoutWarmup ? " (the run had no warm-up, so its first round also paid for cold connections and caches: `warmup: 1` keeps that out)" : "")
     }
 }

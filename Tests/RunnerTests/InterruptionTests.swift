@@ -55,7 +55,9 @@ final class InterruptionTests: XCTestCase {
         XCTAssertTrue(after.objects.contains("score-object/data/heliograph"), "the sentinel is untouched")
         XCTAssertEqual(try run.count("SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1)
         XCTAssertEqual(try run.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
-        XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'interrupted'"), 1)
+        // Every cell begun (in interleaved order, each cell visited so far) is marked; none is left running.
+        XCTAssertGreaterThanOrEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'interrupted'"), 1)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'running'"), 0)
     }
 
     func testAfterKill9CleanRemovesExactlyTheLedgerAndResumeFinishes() async throws {
@@ -80,8 +82,14 @@ final class InterruptionTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.err)
         XCTAssertTrue(resumed.out.contains("run \(runId): completed, 4/4 cells"), resumed.out)
         XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'done'"), 4)
-        // Each cell's results are whole: the killed cell was rerun from its start.
+        // Each cell's results are whole: the visit cut short was redone, its complete rounds kept.
         XCTAssertEqual(try run.count("SELECT count(*) FROM trials"), 4 * 2 * 3 * 2)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM (SELECT DISTINCT cell_id, round, direction, object_index FROM trials)"), 4 * 2 * 2 * 3,
+                       "one trial per cell, round, direction and object: nothing measured twice")
+        // The resume is session 2; the first go's complete rounds (if any finished before the kill) stay as session 1.
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM trials WHERE session = 2"), 0)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM trials WHERE session NOT IN (1, 2)"), 0)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE rounds_done = 2"), 4)
         let final = try await StoreSnapshot.take(.seaweedfs, transport: transport)
         XCTAssertEqual(final, before, final.difference(from: before))
     }
