@@ -165,7 +165,7 @@ public struct Recommendation: Sendable, Encodable {
             endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
             chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
             settings: profile.settings, clientProperties: properties,
-            notes: edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
+            notes: [connectionsNote(chosen.0)] + edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
         recommendation.cautions = cautions
         return recommendation
     }
@@ -332,6 +332,22 @@ public struct Recommendation: Sendable, Encodable {
     }
 
     /// A chosen value at the end of its grid range: the best may lie beyond it.
+    /// Which connection reuse the evidence was measured with, and what that leaves out.
+    static func connectionsNote(_ chosen: CellStatistics) -> String {
+        let opened = Direction.allCases.compactMap { direction in
+            chosen.newConnectionsPerTrial[direction].map { String(format: "%.1f per %@", $0, direction.rawValue) }
+        }.joined(separator: ", ")
+        let measured = "connections: \(chosen.knobs.connections.rawValue) (new connections \(opened.isEmpty ? "none" : opened))"
+        switch chosen.knobs.connections {
+        case .warm:
+            return measured + ": one pool for the whole run, as a long-lived client; a score-client started per file also pays connection set-up and TCP slow start per object (grid connections: [warm, per-object] measures it)"
+        case .perObject:
+            return measured + ": fresh connections for every object, as a score-client started per file"
+        case .perRequest:
+            return measured + ": a new connection for every request, as a client without keep-alive"
+        }
+    }
+
     static func edgeNotes(_ analysis: RunAnalysis, chosen: CellStatistics) -> [String] {
         var notes: [String] = []
         func check(_ name: String, _ values: [Int64], _ value: Int64, _ format: (Int64) -> String) {

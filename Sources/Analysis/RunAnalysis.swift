@@ -173,6 +173,8 @@ public struct CellStatistics: Sendable {
     public var effectivePartSize: [Direction: Int64]
     /// How loaded the client was during the cell's measured trials (nil: not recorded).
     public var client: ClientSaturation?
+    /// New TCP connections per measured trial, by direction: what `connections` costs.
+    public var newConnectionsPerTrial: [Direction: Double]
 
     init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow]) {
         self.cell = cell
@@ -193,6 +195,7 @@ public struct CellStatistics: Sendable {
         var perGiB: [Direction: Double] = [:]
         var parts: [Direction: Int64] = [:]
         var perObject = 0.0
+        var connections: [Direction: Double] = [:]
         for direction in Direction.allCases {
             let moved = trials.filter { $0.direction == direction }
             let ids = Set(moved.map(\.id))
@@ -201,7 +204,12 @@ public struct CellStatistics: Sendable {
             if bytes > 0 { perGiB[direction] = Double(requests) / (Double(bytes) / Double(1 << 30)) }
             if direction == .upload, !moved.isEmpty { perObject = Double(requests) / Double(moved.count) }
             parts[direction] = moved.map(\.partSize).max()
+            if !moved.isEmpty {
+                let opened = measured.filter { !$0.reused && ($0.trialId.map(ids.contains) ?? false) }.count
+                connections[direction] = Double(opened) / Double(moved.count)
+            }
         }
+        newConnectionsPerTrial = connections
         requestsPerObject = perObject
         requestsPerGiB = perGiB
         effectivePartSize = parts

@@ -27,6 +27,14 @@ final class ConnectionPair: @unchecked Sendable {
     private var closed = false
     /// A request went on to the store whose answer is to be lost.
     private var loseNextAnswer = false
+    /// TCP's start on a played round trip (see `tcpStart`): when the client connected, and per
+    /// direction when its first byte left and how many bytes have left since.
+    private var openedAt: UInt64 = 0
+    private var flowStarted: [Side: UInt64] = [:]
+    private var flowBytes: [Side: Int] = [.client: 0, .store: 0]
+
+    /// TCP's initial congestion window (RFC 6928: 10 segments of 1460 bytes).
+    static let initialWindow = 10.0 * 1460
 
     /// Reading stops while this much is queued in one direction (the proxy's memory bound).
     static let highWater = 4 << 20
@@ -49,6 +57,25 @@ final class ConnectionPair: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         self.client = client
         self.store = store
+        openedAt = DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// The earliest a chunk can leave on a new TCP connection over the played round trip: not
+    /// before the handshake's round trip is over, and in slow start — the window opens at
+    /// `initialWindow` and doubles each round trip, so `n` bytes take log2(n / window + 1) round
+    /// trips — until the bandwidth pacers take over. This is what a client starting fresh
+    /// connections per object pays (connections: per-object) and a warm pool does not. (A real
+    /// stack also restarts slow start after idle; that is left out.)
+    func tcpStart(_ bytes: Int, from side: Side, due: UInt64) -> UInt64 {
+        guard profile.rttMilliseconds > 0 else { return due }
+        let rtt = profile.rttMilliseconds * 1e6
+        var earliest = max(due, openedAt + UInt64(rtt * 1.5))
+        let started = flowStarted[side] ?? earliest
+        flowStarted[side] = started
+        flowBytes[side]! += bytes
+        let roundTrips = log2(Double(flowBytes[side]!) / Self.initialWindow + 1) - 1
+        if roundTrips > 0 { earliest = max(earliest, started + UInt64(roundTrips * rtt)) }
+        return earliest
     }
 
     private func channel(_ side: Side) -> Channel? { side == .client ? client : store }
@@ -117,6 +144,7 @@ final class ConnectionPair: @unchecked Sendable {
         var due = now + UInt64(profile.rttMilliseconds / 2 * 1e6)
         if profile.jitterMilliseconds > 0 { due += UInt64(dice.roll() * profile.jitterMilliseconds * 1e6) }
         due = max(due, stalledUntil)
+        due = tcpStart(bytes, from: side, due: due)
         let own = side == .client ? ownToStore : ownToClient
         let shared = side == .client ? sharedToStore : sharedToClient
         // The chunk needs room on its own link and on the shared one at the same time (two token

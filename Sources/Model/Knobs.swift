@@ -16,9 +16,12 @@ public struct Knobs: Sendable, Hashable, Codable {
     /// Azure only: the block size of uploads (score-client's azure.blockSize). On Azure,
     /// UPLOAD_PARTSIZE sets the download range size instead (docs/score.md).
     public var blockSize: Int64?
+    /// Which connections the client's requests reuse (`warm` unless the scenario says otherwise).
+    public var connections: ConnectionReuse
 
     public init(uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int, connectTimeoutMilliseconds: Int64,
-                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int, network: String? = nil, blockSize: Int64? = nil) {
+                stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int, network: String? = nil, blockSize: Int64? = nil,
+                connections: ConnectionReuse = .warm) {
         self.uploadPartSize = uploadPartSize
         self.downloadPartSize = downloadPartSize
         self.retryLimit = retryLimit
@@ -28,6 +31,7 @@ public struct Knobs: Sendable, Hashable, Codable {
         self.clients = clients
         self.network = network
         self.blockSize = blockSize
+        self.connections = connections
     }
 
     /// A short name for tables and progress lines. On Azure: block= for uploads, range= for downloads.
@@ -41,6 +45,7 @@ public struct Knobs: Sendable, Hashable, Codable {
         if let downloadPartSize { parts.append("dl=\(Units.formatSize(downloadPartSize))") }
         parts += ["par=\(parallel)", "clients=\(clients)", "retry=\(retryLimit)",
                   "connect=\(Units.formatDuration(connectTimeoutMilliseconds))", "stall=\(Units.formatDuration(stallTimeoutMilliseconds))"]
+        if connections != .warm { parts.append("conn=\(connections.rawValue)") }
         return parts.joined(separator: " ")
     }
 }

@@ -33,7 +33,7 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     enum KnobColumn: String, CodingKey {
         case uploadPartSize = "upload_part_size", downloadPartSize = "download_part_size", retryLimit = "retry_limit"
         case connectTimeout = "connect_timeout_ms", stallTimeout = "stall_timeout_ms", parallel, clients, network
-        case blockSize = "block_size"
+        case blockSize = "block_size", connections
     }
 
     public init(from decoder: Decoder) throws {
@@ -53,7 +53,8 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
                       stallTimeoutMilliseconds: try k.decode(Int64.self, forKey: .stallTimeout),
                       parallel: try k.decode(Int.self, forKey: .parallel), clients: try k.decode(Int.self, forKey: .clients),
                       network: try k.decodeIfPresent(String.self, forKey: .network),
-                      blockSize: try k.decodeIfPresent(Int64.self, forKey: .blockSize))
+                      blockSize: try k.decodeIfPresent(Int64.self, forKey: .blockSize),
+                      connections: try k.decodeIfPresent(ConnectionReuse.self, forKey: .connections) ?? .warm)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -75,6 +76,7 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         try k.encode(knobs.clients, forKey: .clients)
         try k.encode(knobs.network, forKey: .network)
         try k.encode(knobs.blockSize, forKey: .blockSize)
+        try k.encode(knobs.connections, forKey: .connections)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { rowID = inserted.rowID }

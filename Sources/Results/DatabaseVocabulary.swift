@@ -5,6 +5,7 @@ import Model
 // reads the same in the sqlite3 CLI, and can be compared in queries (`Column("status") == RunStatus.done`).
 extension Mode: DatabaseValueConvertible {}
 extension TrialOrder: DatabaseValueConvertible {}
+extension ConnectionReuse: DatabaseValueConvertible {}
 extension RunStatus: DatabaseValueConvertible {}
 extension CellStatus: DatabaseValueConvertible {}
 extension Direction: DatabaseValueConvertible {}

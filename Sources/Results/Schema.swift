@@ -155,6 +155,7 @@ enum Schema {
             try db.execute(sql: """
             ALTER TABLE runs ADD COLUMN trial_order TEXT;      -- interleaved | blocked; NULL before v6 (blocked)
             ALTER TABLE cells ADD COLUMN rounds_done INTEGER NOT NULL DEFAULT 0;  -- measured repetitions complete
+            ALTER TABLE cells ADD COLUMN connections TEXT NOT NULL DEFAULT 'warm'; -- warm | per-object | per-request
             ALTER TABLE trials ADD COLUMN round INTEGER;       -- interleaved: the pass over the grid it ran in (0-based); else NULL
             ALTER TABLE trials ADD COLUMN session INTEGER;     -- 1 for the run's first go, +1 for each --resume
             ALTER TABLE trials ADD COLUMN host_cpu REAL;       -- share of all the host's cores busy during the trial, 0 to 1 (/proc/stat)

@@ -42,7 +42,12 @@ struct CellExecution: Sendable {
         }
         defer { if let proxy { Task { try? await proxy.stop() } } }
         let objects = scenario.objects.map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
-        let path = try await dataPath(for: cell, objects: objects, via: via)
+        let connections = ClientConnections(cell.knobs.connections, shared: connection)
+        defer { connections.finish() }
+        let path = dataPath(for: cell, via: via, client: connections.forVisit)
+        try await prepareDigests(path, objects)
+        let proxied = via
+        let paths = TrialPaths(visit: path, connections: connections) { dataPath(for: cell, via: proxied, client: $0) }
 
         let context = AttemptContext(cellId: cell.id)
         let measured = Collected<(direction: Direction, outcome: TrialOutcome)>()
@@ -50,7 +55,7 @@ struct CellExecution: Sendable {
         try await AttemptContext.$current.withValue(context) {
             for repetition in repetitions {
                 try Task.checkCancellation()
-                try await runRepetition(repetition, round: visit.round, cell: cell, objects: objects, path: path, measured: measured)
+                try await runRepetition(repetition, round: visit.round, cell: cell, objects: objects, paths: paths, measured: measured)
             }
         }
         try await recorder.writer.flush()
@@ -62,56 +67,58 @@ struct CellExecution: Sendable {
     }
 
     /// The cell's data path: Score's S3 path, a plain multipart client, or Score's Azure path.
-    private func dataPath(for cell: CellRow, objects: [SyntheticObject], via: String?) async throws -> DataPath {
+    /// Client-side requests go through `client` (see `ClientConnections`); Score's server side
+    /// through the run's shared connection.
+    private func dataPath(for cell: CellRow, via: String?, client: StoreConnection) -> DataPath {
         let connect = Duration.milliseconds(cell.knobs.connectTimeoutMilliseconds)
         let retry = RetryPolicy(limit: cell.knobs.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,
                                 maxMilliseconds: scenario.backoff.maxMilliseconds)
         if connection.isAzure {
             let settings = connection.settings
             let plan = AzurePlan(
-                client: connection.azureClient(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
+                client: client.azureClient(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
                 // Score's server sits beside its store: only the client's requests cross the played network.
                 server: connection.azureClient(connect: connect, stall: StoreConnection.serverReadTimeout),
                 container: settings.objectBucket, uploadPolicy: settings.uploadPolicy, downloadPolicy: settings.downloadPolicy,
                 blockSize: cell.knobs.blockSize ?? 104_857_600, rangeSize: cell.knobs.uploadPartSize, parallel: cell.knobs.parallel, retry: retry,
                 journal: recorder, digests: DigestCache(store: recorder))
-            let azure = AzureDataPath(plan: plan)
-            // Put Block List carries the whole object's MD5.
-            try await prepareDigests(objects) { _ = try await azure.contentMD5($0) }
-            return azure
+            return AzureDataPath(plan: plan)
         }
         let plan = TransferPlan(
-            s3: connection.client(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
+            s3: client.client(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
             // Score's server sits beside its store: only the client's requests cross the played network.
             // A plain client (multipart mode) makes every request itself.
-            server: connection.client(connect: connect, stall: StoreConnection.serverReadTimeout,
-                                      via: scenario.mode == .multipart ? via : nil),
+            server: (scenario.mode == .multipart ? client : connection).client(connect: connect, stall: StoreConnection.serverReadTimeout,
+                                                                                via: scenario.mode == .multipart ? via : nil),
             objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
             uploadPartSize: cell.knobs.uploadPartSize, downloadPartSize: cell.knobs.downloadPartSize, parallel: cell.knobs.parallel,
             retry: retry, journal: recorder, digests: DigestCache(store: recorder))
         switch scenario.mode {
-        case .score:
-            let score = ScoreDataPath(plan: plan)
-            try await prepareDigests(objects) { _ = try await plan.digests.digests(for: $0, partSize: score.partSize(for: $0)) }
-            return score
-        case .multipart:
-            return MultipartDataPath(plan: plan)
+        case .score: return ScoreDataPath(plan: plan)
+        case .multipart: return MultipartDataPath(plan: plan)
         }
     }
 
     /// MD5s are computed before any timing starts (and only once per object and layout, the
-    /// digest cache keeps them), one object per core.
-    private func prepareDigests(_ objects: [SyntheticObject], _ digest: @escaping @Sendable (SyntheticObject) async throws -> Void) async throws {
+    /// digest cache keeps them), one object per core: Score's parts, or for Put Block List the
+    /// whole object's.
+    private func prepareDigests(_ path: DataPath, _ objects: [SyntheticObject]) async throws {
+        let digest: @Sendable (SyntheticObject) async throws -> Void
+        switch path {
+        case let azure as AzureDataPath: digest = { _ = try await azure.contentMD5($0) }
+        case let score as ScoreDataPath: digest = { _ = try await score.plan.digests.digests(for: $0, partSize: score.partSize(for: $0)) }
+        default: return
+        }
         try await inParallel(objects, width: ProcessInfo.processInfo.activeProcessorCount, digest)
     }
 
-    private func runRepetition(_ repetition: Int, round: Int?, cell: CellRow, objects: [SyntheticObject], path: DataPath,
+    private func runRepetition(_ repetition: Int, round: Int?, cell: CellRow, objects: [SyntheticObject], paths: TrialPaths,
                                measured: Collected<(direction: Direction, outcome: TrialOutcome)>) async throws {
         let warmup = repetition < scenario.warmup
         let stored = Collected<StoredObject>()
         try await inParallel(objects, width: cell.knobs.clients) { object in
             let trialId = recorder.newTrialId()
-            let (outcome, uploaded) = await withTrial(trialId) { await path.upload(object) }
+            let (outcome, uploaded) = await withTrial(trialId) { await paths.trial { await $0.upload(object) } }
             record(outcome, trialId: trialId, cell: cell, repetition: repetition, round: round, warmup: warmup, direction: .upload, index: object.index)
             try await checkStore(after: outcome)
             if !warmup { measured.append((.upload, outcome)) }
@@ -120,14 +127,14 @@ struct CellExecution: Sendable {
         try Task.checkCancellation()
         try await inParallel(stored.all, width: cell.knobs.clients) { object in
             let trialId = recorder.newTrialId()
-            let outcome = await withTrial(trialId) { await path.download(object) }
+            let outcome = await withTrial(trialId) { await paths.trial { await $0.download(object) } }
             record(outcome, trialId: trialId, cell: cell, repetition: repetition, round: round, warmup: warmup, direction: .download, index: object.object.index)
             try await checkStore(after: outcome)
             if !warmup { measured.append((.download, outcome)) }
         }
         try Task.checkCancellation()
         try await inParallel(stored.all, width: cell.knobs.clients) { object in
-            do { try await path.remove(object) } catch {
+            do { try await paths.visit.remove(object) } catch {
                 progress.note("scoretune: warning: could not remove \(object.key) (\(error)); `scoretune clean` will retry")
             }
         }
@@ -177,6 +184,23 @@ struct CellExecution: Sendable {
         let retries = measured.map(\.outcome.retries).reduce(0, +)
         return "\(cell.knobs.label): upload \(median(.upload)) MB/s, download \(median(.download)) MB/s, "
             + "\(measured.count) trials, \(failed) failed, \(retries) retries"
+    }
+}
+
+/// The data path each trial of a visit moves its object on: the visit's own, or with
+/// `connections: per-object` one built on a pool of the trial's own.
+struct TrialPaths: Sendable {
+    let visit: DataPath
+    let connections: ClientConnections
+    let build: @Sendable (StoreConnection) -> DataPath
+
+    init(visit: DataPath, connections: ClientConnections, build: @escaping @Sendable (StoreConnection) -> DataPath) {
+        (self.visit, self.connections, self.build) = (visit, connections, build)
+    }
+
+    func trial<T: Sendable>(_ body: (DataPath) async -> T) async -> T {
+        guard connections.reuse == .perObject else { return await body(visit) }
+        return await connections.trial { await body(build($0)) }
     }
 }
 

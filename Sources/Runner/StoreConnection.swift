@@ -43,6 +43,15 @@ public struct StoreConnection: Sendable {
         }
     }
 
+    /// The same store through another transport (another connection pool).
+    func through(_ other: CurlTransport) -> StoreConnection {
+        StoreConnection(settings: settings, transport: other, store: store, observer: observer)
+    }
+
+    private init(settings: ScoreSettings, transport: CurlTransport, store: Store, observer: AttemptObserver?) {
+        (self.settings, self.transport, self.store, self.observer) = (settings, transport, store, observer)
+    }
+
     public var isAzure: Bool { if case .azure = store { return true } else { return false } }
 
     /// An S3 client. `via`: "127.0.0.1:PORT" of a fault proxy to connect through (signatures still

@@ -50,6 +50,8 @@ public struct Scenario: Sendable {
         public var network: [String]?
         /// Azure block sizes; ignored on S3 (the runner says so).
         public var blockSize: [Int64]?
+        /// Which connections the client reuses; nil: warm.
+        public var connections: [ConnectionReuse]?
     }
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
@@ -127,10 +129,12 @@ public struct Scenario: Sendable {
                             for parallel in grid.parallel ?? [defaults.parallel] {
                                 for clients in grid.clients ?? [defaults.clients] {
                                     for network in grid.network.map({ $0.map(Optional.some) }) ?? [nil] {
-                                        cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
-                                                           connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
-                                                           parallel: parallel, clients: clients, network: network,
-                                                           blockSize: blockSize))
+                                        for connections in grid.connections ?? [defaults.connections] {
+                                            cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
+                                                               connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
+                                                               parallel: parallel, clients: clients, network: network,
+                                                               blockSize: blockSize, connections: connections))
+                                        }
                                     }
                                 }
                             }

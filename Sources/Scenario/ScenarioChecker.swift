@@ -194,8 +194,10 @@ struct ScenarioChecker {
             if size.bytes > 4000 << 20 { return "\(Units.formatSize(size.bytes)) is above Azure's 4000MiB maximum block size" }
             return Scenario.blockLimitProblem(size.bytes, largestObject: largestObject)
         })
+        let connections = try each("connections", raw?.connections) { _ in nil }.map { Self.merged($0, key: "connections", warnings: &warnings) }
         return Scenario.Grid(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry, connectTimeout: connect,
-                             stallTimeout: stall, parallel: parallel, clients: clients, network: nil, blockSize: blocks)
+                             stallTimeout: stall, parallel: parallel, clients: clients, network: nil, blockSize: blocks,
+                             connections: connections)
     }
 }
 
@@ -228,7 +230,7 @@ extension ScenarioChecker {
     func checkCellCount(_ grid: Scenario.Grid, mode: Mode) throws {
         let lengths = [grid.uploadPartSize?.count, mode == .multipart ? grid.downloadPartSize?.count : nil, grid.retryLimit?.count,
                        grid.connectTimeout?.count, grid.stallTimeout?.count, grid.parallel?.count, grid.clients?.count,
-                       grid.network?.count, grid.blockSize?.count].compactMap { $0 }
+                       grid.network?.count, grid.blockSize?.count, grid.connections?.count].compactMap { $0 }
         var cells = 1
         for length in lengths {
             let (product, overflow) = cells.multipliedReportingOverflow(by: length)

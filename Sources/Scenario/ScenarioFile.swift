@@ -44,6 +44,8 @@ struct ScenarioFile: Decodable {
         var network: OneOrMany<String>?
         /// Azure only: the client's upload block size (score-client's azure.blockSize).
         var block_size: OneOrMany<SizeValue>?
+        /// warm | per-object | per-request: which connections the client's requests reuse.
+        var connections: OneOrMany<ConnectionReuse>?
     }
 
     /// What the fault proxy plays between the client and the store.
@@ -84,7 +86,7 @@ struct ScenarioFile: Decodable {
         "objects": ["sizes", "distribution", "count", "seed"],
         "objects.distribution[]": ["size", "weight"],
         "grid": ["UPLOAD_PARTSIZE", "DOWNLOAD_PARTSIZE", "UPLOAD_RETRY_LIMIT", "UPLOAD_CONNECTIONTIMEOUT",
-                 "stall_timeout", "parallel", "clients", "network", "block_size"],
+                 "stall_timeout", "parallel", "clients", "network", "block_size", "connections"],
         "backoff": ["base", "max"],
     ]
 }

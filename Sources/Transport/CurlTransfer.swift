@@ -67,6 +67,10 @@ final class CurlTransfer: @unchecked Sendable {
         ccurl_setopt_str(handle, CURLOPT_URL, request.url)
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        if options.freshConnectionPerRequest {
+            ccurl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)
+            ccurl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)
+        }
         ccurl_setopt_long(handle, CURLOPT_BUFFERSIZE, options.receiveBufferSize)
         ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, options.uploadBufferSize)
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)

@@ -9,6 +9,8 @@ public struct TransportOptions: Sendable {
     public var receiveBufferSize = 1 << 20
     /// Connections kept open to one host; should be at least the parallelism used.
     public var maxConnections = 64
+    /// Every request on a new connection, closed after it (no keep-alive): a client that reuses nothing.
+    public var freshConnectionPerRequest = false
 
     public init(verifyTLS: Bool = true, caBundle: String? = nil) {
         self.verifyTLS = verifyTLS
@@ -19,7 +21,7 @@ public struct TransportOptions: Sendable {
 /// Sends HTTP requests through libcurl's multi interface on one dedicated thread; callers await.
 public final class CurlTransport: Sendable {
     private let loop: CurlLoop
-    private let options: TransportOptions
+    public let options: TransportOptions
 
     public init(options: TransportOptions = TransportOptions()) {
         self.options = options
