@@ -12,6 +12,7 @@ struct CellExecution: Sendable {
     let scenario: Scenario
     /// The run's go: 1, then +1 for each `--resume` (recorded with every trial).
     let session: Int
+    let proxies: CellProxies
     let connection: StoreConnection
     let recorder: RunRecorder
     let progress: RunProgress
@@ -28,26 +29,15 @@ struct CellExecution: Sendable {
         try await database.setCellStatus(cell.id, .running)
         progress.cellStarted(cell.knobs.label, position: cell.position, round: visit.round)
 
-        // A cell with a network profile talks to the store through a fault proxy of its own.
-        var proxy: FaultProxy?
-        var via: String?
-        if let name = cell.knobs.network, let profile = scenario.networks[name], !profile.isIdentity {
-            let recorder = self.recorder, cellId = cell.id
-            let started = FaultProxy(profile: profile, upstreamHost: connection.storeHost, upstreamPort: connection.storePort) { fault in
-                recorder.writer.add(FaultRow(runId: recorder.runId, cellId: cellId, time: fault.time, connection: fault.connection,
-                                             kind: fault.kind, bytesMoved: fault.bytesMoved))
-            }
-            via = "127.0.0.1:\(try await started.start())"
-            proxy = started
-        }
-        defer { if let proxy { Task { try? await proxy.stop() } } }
+        // A cell with a network profile talks to the store through a fault proxy of its own,
+        // the same one on every visit (see `CellProxies`).
+        let via = try await proxies.via(for: cell, scenario: scenario, connection: connection, recorder: recorder)
         let objects = scenario.objects.map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
         let connections = ClientConnections(cell.knobs.connections, shared: connection)
         defer { connections.finish() }
         let path = dataPath(for: cell, via: via, client: connections.forVisit)
         try await prepareDigests(path, objects)
-        let proxied = via
-        let paths = TrialPaths(visit: path, connections: connections) { dataPath(for: cell, via: proxied, client: $0) }
+        let paths = TrialPaths(visit: path, connections: connections) { dataPath(for: cell, via: via, client: $0) }
 
         let context = AttemptContext(cellId: cell.id)
         let measured = Collected<(direction: Direction, outcome: TrialOutcome)>()
@@ -61,7 +51,10 @@ struct CellExecution: Sendable {
         try await recorder.writer.flush()
         try await database.setRoundsDone(cell.id, visit.rounds.upperBound)
         let complete = visit.rounds.upperBound >= scenario.repetitions
-        if complete { try await database.setCellStatus(cell.id, .done) }
+        if complete {
+            try await database.setCellStatus(cell.id, .done)
+            await proxies.stop(cell: cell.id)
+        }
         progress.cellFinished(summary: Self.summary(cell, measured.all))
         return complete
     }

@@ -173,7 +173,8 @@ public final class ScenarioRunner: Sendable {
         let probe: @Sendable () async throws -> Void = { [self] in
             _ = try await (connection.isAzure ? preflightAzure(connection) : preflight(connection))
         }
-        let execution = CellExecution(scenario: scenario, session: session, connection: recording, recorder: recorder,
+        let proxies = CellProxies()
+        let execution = CellExecution(scenario: scenario, session: session, proxies: proxies, connection: recording, recorder: recorder,
                                       progress: progress, health: StoreHealth(), probeStore: probe)
         let cellsById = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
 
@@ -202,6 +203,7 @@ public final class ScenarioRunner: Sendable {
         // which the cancellation does not reach. (The command reads the summary back afterwards.)
         let finalStatus = status
         let cleanup = try await Task {
+            await proxies.stopAll()
             try? await recorder.writer.close()
             // Cells begun but not complete (an interrupt, a failure, or in interleaved order a
             // spent budget) are marked so; --resume goes on from their complete rounds.

@@ -46,6 +46,34 @@ final class NetworkRunTests: XCTestCase {
         XCTAssertGreaterThan(try run.count("SELECT count(*) FROM faults WHERE kind = 'reset'"), 0, "every injected reset is in the faults table")
     }
 
+    /// Under a played 80 ms round trip a client that opens fresh connections for every object
+    /// (a score-client started per file) pays the handshake and TCP slow start each time; a warm
+    /// pool does not. The attempts' new-connection counts show why.
+    func testFreshConnectionsPerObjectPaySetUpAndSlowStart() async throws {
+        let (run, result) = try await self.run("""
+            mode: multipart
+            objects: {sizes: [16MiB], count: 2, seed: 31}
+            network: {rtt: 80ms, bandwidth_per_connection: 25MB/s}
+            grid: {UPLOAD_PARTSIZE: 8MiB, parallel: 2, connections: [warm, per-object]}
+            repetitions: 2
+            warmup: 1
+            """)
+        XCTAssertEqual(result.status, .completed)
+        let rows = try run.rows("""
+            SELECT c.connections AS reuse, count(*) AS trials, sum(t.object_size) / sum(t.duration) / 1e6 AS rate,
+                   (SELECT count(*) FROM attempts a JOIN trials m ON m.id = a.trial_id
+                    WHERE m.cell_id = c.id AND m.warmup = 0 AND a.reused = 0) AS opened
+            FROM trials t JOIN cells c ON c.id = t.cell_id WHERE t.warmup = 0 AND t.outcome = 'ok'
+            GROUP BY c.id ORDER BY c.connections
+            """)
+        XCTAssertEqual(rows.map { $0["reuse"] as String }, ["per-object", "warm"])
+        let fresh = rows[0], warm = rows[1]
+        XCTAssertEqual(warm["opened"] as Int, 0, "the warm pool opened its connections in the warm-up")
+        XCTAssertGreaterThanOrEqual(fresh["opened"] as Int, 2 * (fresh["trials"] as Int), "two parts in flight: two new connections per object")
+        let freshRate: Double = fresh["rate"], warmRate: Double = warm["rate"]
+        XCTAssertLessThan(freshRate, 0.8 * warmRate, "set-up and slow start cost per-object at least a fifth: \(freshRate) vs \(warmRate) MB/s")
+    }
+
     /// The store creates the upload but the answer is lost: the retried create must not leave its
     /// twin behind (the run's snapshot check above compares the store before and after).
     func testLostCreateAnswersLeaveNoTwinUploads() async throws {
