@@ -15,6 +15,9 @@ public struct RecommendOptions: Sendable {
     /// The values the operator's `.env.score` holds now, kept when the run cannot say better
     /// (a loopback run has seen no real network's faults or delays).
     public var current: CurrentSettings?
+    /// Object sizes (bytes) whose finalize time to predict (`--object-size`): score-client's read
+    /// timeout must outlast it.
+    public var objectSizes: [Int64] = []
 
     public struct CurrentSettings: Sendable {
         public var source: String
@@ -145,8 +148,17 @@ public struct Recommendation: Sendable, Encodable {
             Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))",
                     evidence: cell.knobs.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
         ]
-        if loopback == nil {
-            let read = readAdvice(analysis)
+        var read = loopback == nil ? readAdvice(analysis) : nil
+        var finalizeNotes: [String] = []
+        if !options.objectSizes.isEmpty, cell.knobs.blockSize == nil {
+            let finalize = finalizeAdvice(analysis, uploadPartSize: max(cell.knobs.uploadPartSize, PartCalculator.minimumPartSize),
+                                          sizes: options.objectSizes)
+            finalizeNotes = finalize.notes
+            if let needed = finalize.readTimeout, needed > read?.seconds ?? 0 {
+                read = (needed, finalize.evidence)
+            }
+        }
+        if let read {
             properties.append(Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence))
         }
         var cautions: [String] = []
@@ -165,7 +177,7 @@ public struct Recommendation: Sendable, Encodable {
             endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
             chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
             settings: profile.settings, clientProperties: properties,
-            notes: [connectionsNote(chosen.0)] + edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
+            notes: [connectionsNote(chosen.0)] + finalizeNotes + edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
         recommendation.cautions = cautions
         return recommendation
     }
@@ -331,7 +343,31 @@ public struct Recommendation: Sendable, Encodable {
             + (injected > 0 ? "; the proxy injected \(injected) stalls, which a timeout this short cuts instead of waiting them out" : ""))
     }
 
-    /// A chosen value at the end of its grid range: the best may lie beyond it.
+    /// Score's finalize for the object sizes the operator names, from the run's fit: one note per
+    /// size, and the read timeout that outlasts the longest with a margin of two (nil without a fit).
+    static func finalizeAdvice(_ analysis: RunAnalysis, uploadPartSize: Int64, sizes: [Int64])
+        -> (notes: [String], readTimeout: Int?, evidence: String) {
+        let fit: FinalizeFit
+        do { fit = try FinalizeFit.fit(analysis) } catch {
+            return (["finalize for \(sizes.map(Units.formatSize).joined(separator: ", ")) cannot be predicted: \(error)"], nil, "")
+        }
+        let calculator = PartCalculator(uploadPartSize: uploadPartSize)
+        var notes: [String] = []
+        var longest = 0.0
+        for size in sizes {
+            let parts = calculator.partCount(objectSize: size)
+            let seconds = fit.seconds(parts: parts)
+            longest = max(longest, seconds)
+            notes.append(String(format: "finalize of a %@ object (%lld parts of %@): predicted %.1f s%@", Units.formatSize(size), parts,
+                                Units.formatSize(calculator.partSize(forObjectOfSize: size)), seconds,
+                                parts > Int64(fit.measuredUpTo) ? " (extrapolated beyond the \(fit.measuredUpTo) parts measured)" : ""))
+        }
+        notes.append(fit.description)
+        // Whole seconds above twice the prediction (to the millisecond: a fit's rounding error is no reason for one more second).
+        let timeout = Int(((2 * longest * 1000).rounded() / 1000).rounded(.up)) + 10
+        return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.1f s (see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest))
+    }
+
     /// Which connection reuse the evidence was measured with, and what that leaves out.
     static func connectionsNote(_ chosen: CellStatistics) -> String {
         let opened = Direction.allCases.compactMap { direction in
@@ -348,6 +384,7 @@ public struct Recommendation: Sendable, Encodable {
         }
     }
 
+    /// A chosen value at the end of its grid range: the best may lie beyond it.
     static func edgeNotes(_ analysis: RunAnalysis, chosen: CellStatistics) -> [String] {
         var notes: [String] = []
         func check(_ name: String, _ values: [Int64], _ value: Int64, _ format: (Int64) -> String) {

@@ -28,6 +28,10 @@ struct Recommend: AsyncParsableCommand {
     @Option(name: .long, help: "The .env.score whose retry limit and timeouts a loopback run keeps (default: the run's own).")
     var env: String?
 
+    @Option(name: .customLong("object-size"),
+            help: "An object size whose Score finalize time to predict, e.g. 300GB (repeatable): the read timeout outlasts it.")
+    var objectSizes: [String] = []
+
     @Option(name: .long, help: "env (a .env.score fragment) or json.")
     var format: OutputFormat = .env
 
@@ -43,6 +47,13 @@ struct Recommend: AsyncParsableCommand {
         if let maxP99 {
             guard case .success(let ms) = Units.parseDuration(maxP99) else { throw CommandFailure(message: "--max-p99 '\(maxP99)' is not a duration (e.g. 30s)") }
             options.maxP99 = Double(ms) / 1000
+        }
+        for text in objectSizes {
+            // S3 objects are 5 TiB at most: beyond that no Score upload exists to predict.
+            guard case .success(let bytes) = Units.parseSize(text), (1...(5 << 40)).contains(bytes) else {
+                throw CommandFailure(message: "--object-size '\(text)' is not a size from 1B to 5TiB (e.g. 300GB)")
+            }
+            options.objectSizes.append(bytes)
         }
         let analysis = try restrict(try await loadAnalysis(database, selection.runId), to: network)
         options.current = try currentSettings(env ?? analysis.run.envPath, given: env != nil)
