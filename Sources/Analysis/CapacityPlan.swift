@@ -41,13 +41,7 @@ public struct CapacityPlan: Sendable, Encodable {
     public static func make(_ analysis: RunAnalysis, direction: Direction, datasetBytes: Int64, windowSeconds: Double,
                             objectSize: Int64?) throws -> CapacityPlan {
         // Aggregate throughput per (cell, repetition): what `clients` concurrent transfers achieve together.
-        let measured = analysis.trials.filter { !$0.warmup && $0.succeeded && $0.direction == direction }
-        var perCell: [Int64: [Double]] = [:]
-        for (_, group) in Dictionary(grouping: measured, by: { "\($0.cellId)|\($0.repetition)" }) {
-            let start = group.map(\.startedAt).min()!, end = group.map { $0.startedAt + $0.duration }.max()!
-            guard end > start else { continue }
-            perCell[group[0].cellId, default: []].append(Double(group.map(\.objectSize).reduce(0, +)) / (end - start) / 1e6)
-        }
+        let perCell = AggregateThroughput.rates(analysis.trials, direction: direction)
         // The series: cells that differ only in `clients`, taking the family with the most client levels
         // (ties: the fastest).
         var families: [String: [(CellStatistics, Double, Int)]] = [:]

@@ -137,7 +137,9 @@ public struct Recommendation: Sendable, Encodable {
         let reason = ranking.reason
 
         let cell = chosen.0.cell
-        let evidence = "\(chosen.1.label): \(options.objective.rawValue) median \(mbps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) trials"
+        let axis = analysis.axis == .aggregate ? "aggregate " : ""
+        let samples = analysis.axis == .aggregate ? "repetitions" : "trials"
+        let evidence = "\(chosen.1.label): \(axis)\(options.objective.rawValue) median \(mbps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) \(samples)"
             + (runnerUp.map { "; runner-up \($0.1.label): \(mbps($0.1.median)) MB/s (\($0.1.interval))" } ?? "; no runner-up")
         let loopback = LoopbackEvidence(analysis)
         let connect = loopback.map { keptConnect(options.current, $0) } ?? connectAdvice(analysis)

@@ -11,6 +11,8 @@ public struct RunAnalysis: Sendable {
     public var attempts: [AttemptRow]
     /// What the fault proxy injected, if the run went through one.
     public var faults: [FaultRow] = []
+    /// What the cells' throughput figures are: aggregate when the run sweeps `clients`.
+    public var axis: ThroughputAxis = .perObject
 
     /// Only the cells (and their trials, attempts and faults) of one network profile.
     public func restricted(toNetwork name: String?) -> RunAnalysis {
@@ -33,14 +35,20 @@ public struct RunAnalysis: Sendable {
         let cells = try await database.cells(run: runId)
         let trials = try await database.trials(run: runId)
         let attempts = try await database.attempts(run: runId)
+        var analysis = RunAnalysis(run: run, cells: [], trials: trials, attempts: attempts)
+        analysis.faults = try await database.faults(run: runId)
+        analysis.summarise(cells)
+        return analysis
+    }
+
+    /// Builds every cell's statistics from the trials and attempts, on the run's axis.
+    mutating func summarise(_ cells: [CellRow]) {
+        axis = ThroughputAxis.of(cells)
         let trialsByCell = Dictionary(grouping: trials.filter { !$0.warmup }, by: \.cellId)
         let attemptsByCell = Dictionary(grouping: attempts, by: { $0.cellId ?? -1 })
-        let stats = cells.map { cell in
-            CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [], attempts: attemptsByCell[cell.id] ?? [])
+        self.cells = cells.map { cell in
+            CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [], attempts: attemptsByCell[cell.id] ?? [], axis: axis)
         }
-        var analysis = RunAnalysis(run: run, cells: stats, trials: trials, attempts: attempts)
-        analysis.faults = try await database.faults(run: runId)
-        return analysis
     }
 
     /// Connect times (seconds) of the new connections whose request succeeded: what timeouts are sized from.
@@ -79,10 +87,13 @@ public struct ThroughputStatistics: Sendable, Encodable {
     public var timeP95: Double
     public var timeP99: Double
 
-    init?(_ trials: [TrialRow]) {
+    /// `samples`: MB/s figures other than each trial's own (the aggregate of each repetition);
+    /// nil: one per successful trial.
+    init?(_ trials: [TrialRow], samples given: [Double]? = nil) {
         let ok = trials.filter { $0.succeeded && $0.duration > 0 }
         guard !ok.isEmpty else { return nil }
-        samples = ok.map { Double($0.objectSize) / $0.duration / 1e6 }
+        samples = given ?? ok.map { Double($0.objectSize) / $0.duration / 1e6 }
+        guard !samples.isEmpty else { return nil }
         median = Statistics.median(samples)!
         p5 = Statistics.percentile(samples, 5)!
         p95 = Statistics.percentile(samples, 95)!
@@ -176,11 +187,16 @@ public struct CellStatistics: Sendable {
     /// New TCP connections per measured trial, by direction: what `connections` costs.
     public var newConnectionsPerTrial: [Direction: Double]
 
-    init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow]) {
+    init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow], axis: ThroughputAxis = .perObject) {
         self.cell = cell
         client = ClientSaturation(trials)
-        upload = ThroughputStatistics(trials.filter { $0.direction == .upload })
-        download = ThroughputStatistics(trials.filter { $0.direction == .download })
+        func throughput(_ direction: Direction) -> ThroughputStatistics? {
+            let moved = trials.filter { $0.direction == direction }
+            guard axis == .aggregate else { return ThroughputStatistics(moved) }
+            return ThroughputStatistics(moved, samples: AggregateThroughput.rates(moved, direction: direction)[cell.id] ?? [])
+        }
+        upload = throughput(.upload)
+        download = throughput(.download)
         self.trials = trials.count
         failedTrials = trials.filter { !$0.succeeded }.count
         retries = trials.map(\.retries).reduce(0, +)

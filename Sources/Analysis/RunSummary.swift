@@ -19,6 +19,9 @@ public struct RunSummary: Sendable, Encodable {
     }
 
     public var cells: [CellStats]
+    /// What the MB/s figures are: per object, or aggregate (all transfers at once) when the run
+    /// sweeps `clients` — then the best cell is the one that moved the most together.
+    public var axis: ThroughputAxis
     /// What may make the figures mean less than they seem (saturated client, drift, sessions).
     public var cautions: [String]
 
@@ -29,6 +32,7 @@ public struct RunSummary: Sendable, Encodable {
                       clientSaturated: s.client?.saturated ?? false)
         }
         cautions = analysis.measurementCautions
+        axis = analysis.axis
     }
 
     /// The best cells are chosen only among cells none of whose trials failed.

@@ -96,6 +96,7 @@ struct Run: AsyncParsableCommand {
             cells[0].padding(toLength: width, withPad: " ", startingAt: 0)
                 + cells.dropFirst().map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined(separator: " ")
         }
+        if summary.axis == .aggregate { print("MB/s are aggregate: all of a repetition's transfers at once (the run sweeps clients)") }
         print(row(["cell", "up MB/s", "down MB/s", "failed", "retries", "client"]))
         for stats in measured.sorted(by: { ($0.uploadMBps ?? 0) > ($1.uploadMBps ?? 0) }) {
             print(row([name(stats), stats.uploadMBps.map { String(format: "%.1f", $0) } ?? "–",
