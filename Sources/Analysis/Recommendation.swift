@@ -144,8 +144,8 @@ public struct Recommendation: Sendable, Encodable {
         let loopback = LoopbackEvidence(analysis)
         let connect = loopback.map { keptConnect(options.current, $0) } ?? connectAdvice(analysis)
         let retry = loopback.map { keptRetry(options.current, $0) } ?? retryAdvice(analysis)
-        let profile = cell.knobs.blockSize.map { azureSettings(cell, blockSize: $0, evidence: evidence) }
-            ?? s3Settings(analysis, cell: cell, evidence: evidence, connect: connect, retry: retry)
+        let profile = cell.knobs.blockSize.map { azureSettings(chosen.0, blockSize: $0, evidence: evidence) }
+            ?? s3Settings(analysis, chosen: chosen.0, evidence: evidence, connect: connect, retry: retry)
         var properties = profile.properties + [
             Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))",
                     evidence: cell.knobs.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
@@ -206,13 +206,19 @@ public struct Recommendation: Sendable, Encodable {
         var notes: [String]
     }
 
-    /// GB of memory for the parts (or blocks and ranges) a client buffers at once, at least 1.
-    static func memoryGiB(_ cell: CellRow) -> Int {
-        max(1, Int((Double(cell.bufferSize) * Double(cell.knobs.parallel) / Double(1 << 30)).rounded(.up)))
+    /// GB of memory for the parts (or blocks and ranges) a client buffers at once, at least 1:
+    /// the largest part the cell really moved (Score's calculator may raise the configured one).
+    static func memoryGiB(_ stats: CellStatistics) -> Int {
+        max(1, Int((Double(largestBuffer(stats)) * Double(stats.knobs.parallel) / Double(1 << 30)).rounded(.up)))
     }
 
-    static func s3Settings(_ analysis: RunAnalysis, cell: CellRow, evidence: String,
+    static func largestBuffer(_ stats: CellStatistics) -> Int64 {
+        max(stats.cell.bufferSize, stats.effectivePartSize.values.max() ?? 0)
+    }
+
+    static func s3Settings(_ analysis: RunAnalysis, chosen stats: CellStatistics, evidence: String,
                            connect: (milliseconds: Int, evidence: String), retry: (value: Int, evidence: String)) -> ProfileSettings {
+        let cell = stats.cell
         // Always a value Score honours as written: under its 20 MiB floor it would run 20 MiB parts.
         let floor = PartCalculator.minimumPartSize
         let part = max(cell.knobs.uploadPartSize, floor)
@@ -228,8 +234,8 @@ public struct Recommendation: Sendable, Encodable {
         settings.append(Setting(name: "UPLOAD_CONNECTIONTIMEOUT", value: "\(connect.milliseconds)", evidence: "the same value under the documented name"))
         let properties = [
             Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "parts in flight per object in the chosen cell"),
-            Setting(name: "transport.memory", value: "\(memoryGiB(cell))",
-                    evidence: "GB for memory-mapped parts: \(cell.knobs.parallel) × \(Units.formatSize(cell.knobs.uploadPartSize)) must fit, else fewer parts fly"),
+            Setting(name: "transport.memory", value: "\(memoryGiB(stats))",
+                    evidence: "GB for memory-mapped parts: \(cell.knobs.parallel) × \(Units.formatSize(largestBuffer(stats))) (the largest part the cell moved) must fit, else fewer parts fly"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: notes)
     }
@@ -237,14 +243,15 @@ public struct Recommendation: Sendable, Encodable {
     /// The Azure profile (docs/score.md): UPLOAD_PARTSIZE sets only the download range size; the
     /// upload block size and parallelism are score-client properties; the S3 SDK's retry limit and
     /// connect timeout do not apply.
-    static func azureSettings(_ cell: CellRow, blockSize: Int64, evidence: String) -> ProfileSettings {
+    static func azureSettings(_ stats: CellStatistics, blockSize: Int64, evidence: String) -> ProfileSettings {
+        let cell = stats.cell
         let settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.knobs.uploadPartSize)",
                                 evidence: "on Azure the download range size (Score's server divides downloads into parts of exactly this); uploads ignore it (Score issue #308). " + evidence)]
         let properties = [
             Setting(name: "azure.blockSize", value: "\(blockSize)",
                     evidence: "upload block size of the chosen cell (\(Units.formatSize(blockSize))); env AZURE_BLOCKSIZE for the client's container"),
             Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
-            Setting(name: "transport.memory", value: "\(memoryGiB(cell))",
+            Setting(name: "transport.memory", value: "\(memoryGiB(stats))",
                     evidence: "GB for buffered blocks and ranges: \(cell.knobs.parallel) × \(Units.formatSize(cell.bufferSize)) must fit"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: [

@@ -106,9 +106,13 @@ struct Run: AsyncParsableCommand {
         print("")
         for caution in summary.cautions { print("caution: \(caution)") }
         if !summary.cautions.isEmpty { print("") }
-        if let best = summary.bestUpload { print("best upload:   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
+        // One network at a time: a run that played several names the best cells of each.
+        for network in summary.networks {
+            let on = summary.networks.count > 1 ? " on \(network ?? "the direct path")" : ""
+            if let best = summary.bestUpload(network: network) { print("best upload\(on):   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
+            if let best = summary.bestDownload(network: network) { print("best download\(on): \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
+        }
         if let why = summary.noBestReason { print("best cell:     none (\(why))") }
-        if let best = summary.bestDownload { print("best download: \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
     }
 }
 
