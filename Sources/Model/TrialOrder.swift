@@ -4,6 +4,6 @@ public enum TrialOrder: String, Codable, Sendable, CaseIterable {
     /// per round. A machine that gets busier mid-run slows every cell alike instead of the cells
     /// that happened to run late, and the first and last rounds show whether it did (drift).
     case interleaved
-    /// Each cell's repetitions back to back (scoretune before 0.6, and `order: blocked`).
+X
     case blocked
 }
