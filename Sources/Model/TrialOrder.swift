@@ -4,6 +4,6 @@ public enum TrialOrder: String, Codable, Sendable, CaseIterable {
     /// per round. A machine that gets busier mid-run slows every cell alike instead of the cells
     /// that happened to run late, and the first and last rounds show whether it did (drift).
     case interleaved
-X
+    /// Each cell's repetitions back to back (`order: blocked`, and every run recorded before 0.4.0).
     case blocked
 }
