@@ -152,7 +152,10 @@ public struct Recommendation: Sendable, Encodable {
         ]
         var read = loopback == nil ? readAdvice(analysis) : nil
         var finalizeNotes: [String] = []
-        if !options.objectSizes.isEmpty, cell.knobs.blockSize == nil {
+        if !options.objectSizes.isEmpty, cell.knobs.blockSize != nil || analysis.run.mode != .score {
+            finalizeNotes = ["--object-size predicts Score's S3 finalize (ListParts and CompleteMultipartUpload) from a score-mode S3 run; "
+                             + (cell.knobs.blockSize != nil ? "this Azure run's Put Block List is not that call" : "this multipart-mode run's finalize is a plain client's")]
+        } else if !options.objectSizes.isEmpty {
             let finalize = finalizeAdvice(analysis, uploadPartSize: max(cell.knobs.uploadPartSize, PartCalculator.minimumPartSize),
                                           sizes: options.objectSizes)
             finalizeNotes = finalize.notes
@@ -252,7 +255,7 @@ public struct Recommendation: Sendable, Encodable {
                     evidence: "upload block size of the chosen cell (\(Units.formatSize(blockSize))); env AZURE_BLOCKSIZE for the client's container"),
             Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
             Setting(name: "transport.memory", value: "\(memoryGiB(stats))",
-                    evidence: "GB for buffered blocks and ranges: \(cell.knobs.parallel) × \(Units.formatSize(cell.bufferSize)) must fit"),
+                    evidence: "GB for buffered blocks and ranges: \(cell.knobs.parallel) × \(Units.formatSize(largestBuffer(stats))) must fit"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: [
             "UPLOAD_RETRY_LIMIT and UPLOAD_CONNECTION_TIMEOUT configure Score's S3 client and do nothing on Azure; keep BUCKET_POLICY_UPLOAD / BUCKET_POLICY_DOWNLOAD as `scoretune check` passed them",

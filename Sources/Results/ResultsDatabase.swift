@@ -126,10 +126,14 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
-    /// A visit of a cell is complete: its measured repetitions up to `roundsDone` are kept.
-    public func setRoundsDone(_ cellId: Int64, _ roundsDone: Int) async throws {
+    /// A visit of a cell is complete: its measured repetitions up to `roundsDone` are kept, and
+    /// the cell is done when they are all there (one transaction: never done-but-not-marked).
+    public func completeVisit(_ cellId: Int64, roundsDone: Int, cellDone: Bool) async throws {
+        let now = Date().timeIntervalSince1970
         try await pool.write { db in
-            _ = try CellRow.filter(key: cellId).updateAll(db, [Column("rounds_done").set(to: roundsDone)])
+            var changes = [Column("rounds_done").set(to: roundsDone)]
+            if cellDone { changes += [Column("status").set(to: CellStatus.done), Column("finished_at").set(to: now)] }
+            _ = try CellRow.filter(key: cellId).updateAll(db, changes)
         }
     }
 

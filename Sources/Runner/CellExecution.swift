@@ -23,8 +23,9 @@ struct CellExecution: Sendable {
     /// Runs the visit; true when the cell has now done all its repetitions.
     func run(_ visit: CellVisit, of cell: CellRow) async throws -> Bool {
         let database = recorder.database
-        // A visit cut short earlier is redone whole; the cell's complete rounds stay.
-        let first = visit.warmup ? 0 : scenario.warmup + visit.rounds.lowerBound
+        // A visit cut short earlier is redone whole; the cell's complete rounds (and their
+        // warm-up) stay. A resumed cell warms up again, its warm-up trials marked with the session.
+        let first = visit.rounds.lowerBound == 0 ? 0 : scenario.warmup + visit.rounds.lowerBound
         try await database.discardResults(cell: cell.id, fromRepetition: first)
         try await database.setCellStatus(cell.id, .running)
         progress.cellStarted(cell.knobs.label, position: cell.position, round: visit.round)
@@ -49,12 +50,9 @@ struct CellExecution: Sendable {
             }
         }
         try await recorder.writer.flush()
-        try await database.setRoundsDone(cell.id, visit.rounds.upperBound)
         let complete = visit.rounds.upperBound >= scenario.repetitions
-        if complete {
-            try await database.setCellStatus(cell.id, .done)
-            await proxies.stop(cell: cell.id)
-        }
+        try await database.completeVisit(cell.id, roundsDone: visit.rounds.upperBound, cellDone: complete)
+        if complete { await proxies.stop(cell: cell.id) }
         progress.cellFinished(summary: Self.summary(cell, measured.all))
         return complete
     }

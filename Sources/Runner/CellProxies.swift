@@ -21,7 +21,12 @@ final class CellProxies: @unchecked Sendable {
             recorder.writer.add(FaultRow(runId: recorder.runId, cellId: cellId, time: fault.time, connection: fault.connection,
                                          kind: fault.kind, bytesMoved: fault.bytesMoved))
         }
-        let via = "127.0.0.1:\(try await proxy.start())"
+        let port: Int
+        do { port = try await proxy.start() } catch {
+            try? await proxy.stop()
+            throw error
+        }
+        let via = "127.0.0.1:\(port)"
         lock.withLock { proxies[cellId] = (proxy, via) }
         return via
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Transport
 
@@ -33,7 +34,8 @@ struct ClientConnections: Sendable {
     func trial<T: Sendable>(_ body: (StoreConnection) async throws -> T) async rethrows -> T {
         guard reuse == .perObject else { return try await body(forVisit) }
         let own = CurlTransport(options: shared.transport.options)
-        defer { own.shutdown() }
+        // Shutting down waits for the pool's thread: off the concurrency pool's few threads.
+        defer { Thread.detachNewThread { own.shutdown() } }
         return try await body(shared.through(own))
     }
 

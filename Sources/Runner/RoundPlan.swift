@@ -2,7 +2,8 @@ import Model
 import Results
 
 /// One visit of a cell: the measured repetitions (rounds) it runs now, and whether its warm-up
-/// goes first (only on a cell's first visit ever).
+/// goes first (on a cell's first visit in each session: a resumed process has no warm
+/// connections of its own).
 struct CellVisit: Sendable, Equatable {
     var cellId: Int64
     var rounds: Range<Int>
@@ -31,7 +32,7 @@ enum RoundPlan {
             for round in 0..<repetitions {
                 var shuffle = SplitMix64(seed: seed ^ (UInt64(round + 1) &* 0xD1B5_4A32_D192_ED03))
                 let due = pending.filter { $0.roundsDone <= round }.shuffled(using: &shuffle)
-                visits += due.map { CellVisit(cellId: $0.id, rounds: round..<(round + 1), warmup: $0.roundsDone == 0 && round == 0, round: round) }
+                visits += due.map { CellVisit(cellId: $0.id, rounds: round..<(round + 1), warmup: round == $0.roundsDone, round: round) }
             }
             return visits
         }

@@ -121,7 +121,11 @@ public final class ScenarioRunner: Sendable {
         } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
 
         var transportOptions = options.transport
-        transportOptions.maxConnections = max(16, (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8)
+        // Room for every cell's warm connections at once: in interleaved order each network cell
+        // (its own proxy port) comes back every round and must find its connections still open.
+        let perCell = (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8
+        let networkCells = grid.filter { $0.network != nil }.count
+        transportOptions.maxConnections = min(4096, max(16, perCell * (networkCells + 1)))
         let transport = CurlTransport(options: transportOptions)
         defer { transport.shutdown() }
         let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
@@ -196,6 +200,12 @@ public final class ScenarioRunner: Sendable {
             status = .failed
             failure = error.description
             progress.note("scoretune: \(error.description); stopping the run")
+        } catch {
+            // Anything else (a database or proxy failure) still ends with the clean-up below:
+            // what the run created is removed and its cells and status are marked.
+            status = .failed
+            failure = settings.scrubbed("\(error)")
+            progress.note("scoretune: \(failure!); stopping the run")
         }
         if Task.isCancelled { status = .interrupted }
 

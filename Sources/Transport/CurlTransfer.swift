@@ -67,6 +67,9 @@ final class CurlTransfer: @unchecked Sendable {
         ccurl_setopt_str(handle, CURLOPT_URL, request.url)
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        // A warm connection stays usable across an interleaved round however long it takes
+        // (libcurl's default retires connections idle for 118 s).
+        ccurl_setopt_long(handle, CURLOPT_MAXAGE_CONN, 3600)
         if options.freshConnectionPerRequest {
             ccurl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)
             ccurl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)

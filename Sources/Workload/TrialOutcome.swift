@@ -53,7 +53,7 @@ final class TrialClock: @unchecked Sendable {
         if let exhausted = error as? RetriesExhausted { addRetries(exhausted.retries) }
         let cpu = processCPU()
         let duration = (ContinuousClock.now - start).seconds
-        let load = ClientLoad.between(loadAtStart, ClientLoad.sample(), cores: ProcessInfo.processInfo.activeProcessorCount)
+        let load = ClientLoad.between(loadAtStart, ClientLoad.sample())
         return lock.withLock {
             TrialOutcome(key: key, objectSize: objectSize, partSize: partSize, parts: parts, startedAt: startedAt,
                          duration: duration, errorClass: failure,

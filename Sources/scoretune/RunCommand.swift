@@ -126,7 +126,17 @@ struct RunReport: Encodable {
     var cells: [RunSummary.CellStats]
     var bestUploadCell: Int64?
     var bestDownloadCell: Int64?
+    /// The best cells of each played network ("direct" for none), when the run played several.
+    var bestByNetwork: [String: Best]
+    /// What the MB/s figures are (per-object, or aggregate for a clients sweep), and what may make them mean less.
+    var axis: ThroughputAxis
+    var cautions: [String]
     var leftBehind: [String]
+
+    struct Best: Encodable {
+        var uploadCell: Int64?
+        var downloadCell: Int64?
+    }
 
     init(result: RunResult, summary: RunSummary, database: String) {
         runId = result.runId
@@ -138,6 +148,12 @@ struct RunReport: Encodable {
         cells = summary.cells
         bestUploadCell = summary.bestUpload?.cellId
         bestDownloadCell = summary.bestDownload?.cellId
+        bestByNetwork = Dictionary(uniqueKeysWithValues: summary.networks.map { network in
+            (network ?? "direct", Best(uploadCell: summary.bestUpload(network: network)?.cellId,
+                                       downloadCell: summary.bestDownload(network: network)?.cellId))
+        })
+        axis = summary.axis
+        cautions = summary.cautions
         leftBehind = result.leftBehind
     }
 }

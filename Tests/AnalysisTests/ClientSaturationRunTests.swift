@@ -3,6 +3,7 @@ import Foundation
 import Results
 import Runner
 import TestSupport
+import Workload
 import XCTest
 
 /// On the real SeaweedFS: a small run beside CPU burners this test starts (and stops by pid) is
@@ -46,11 +47,18 @@ final class ClientSaturationRunTests: XCTestCase {
 
     func testABurnedClientIsFlaggedAndAQuietOneIsNot() async throws {
         _ = try LocalBackend.seaweedfs.settings()   // skips when the backend is not running
+        // The measure is host-wide: on a host already full (another build) a quiet run is not quiet.
+        let before = ClientLoad.sample()
+        try await Task.sleep(for: .seconds(1))
+        let idle = ClientLoad.between(before, ClientLoad.sample())
+        let hostIsQuiet = !((idle.hostCPU ?? 0) >= ClientSaturation.busyHost && (idle.runnablePerCore ?? 0) > ClientSaturation.queuedPerCore)
         let quiet = try await run("quiet")
         XCTAssertTrue(quiet.cells.allSatisfy { $0.client != nil }, "every cell recorded the client's load")
-        XCTAssertEqual(quiet.cells.filter { $0.client?.saturated == true }.count, 0,
-                       "quiet: \(quiet.cells.map { $0.client.map(\.description) ?? "-" })")
-        XCTAssertFalse(quiet.measurementCautions.contains { $0.contains("may have been the limit") })
+        if hostIsQuiet {
+            XCTAssertEqual(quiet.cells.filter { $0.client?.saturated == true }.count, 0,
+                           "quiet: \(quiet.cells.map { $0.client.map(\.description) ?? "-" })")
+            XCTAssertFalse(quiet.measurementCautions.contains { $0.contains("may have been the limit") })
+        }
 
         let burners = try startBurners()
         defer { for burner in burners { kill(burner.processIdentifier, SIGKILL); burner.waitUntilExit() } }

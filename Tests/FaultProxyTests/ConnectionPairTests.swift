@@ -57,48 +57,52 @@ final class ConnectionPairTests: XCTestCase {
         XCTAssertEqual(w.faults.kinds, [])
     }
 
+    // The pair reads the wall clock (DispatchTime) when bytes arrive; the embedded loop's time is
+    // advanced from "now" too. Round trips of 400 ms leave every check 100 ms or more from its edge,
+    // so a busy machine's pause between two lines does not decide a test.
+
     /// A new connection's first bytes wait for its handshake: one round trip, then half of one.
     func testAFreshConnectionWaitsForItsHandshake() throws {
         var profile = NetworkProfile()
-        profile.rttMilliseconds = 200
+        profile.rttMilliseconds = 400
         let w = try wire(profile)
         w.pair.received(buffer(request), from: .client)
-        advance(w.loop, milliseconds: 250)
+        advance(w.loop, milliseconds: 450)
         XCTAssertEqual(try written(w.store), "", "nothing leaves before the handshake's round trip and half another")
-        advance(w.loop, milliseconds: 350)
+        advance(w.loop, milliseconds: 750)
         XCTAssertEqual(try written(w.store), request)
     }
 
     /// Once the connection is up, bytes take half the round trip.
     func testDelayHoldsBytesForHalfTheRoundTrip() throws {
         var profile = NetworkProfile()
-        profile.rttMilliseconds = 200
+        profile.rttMilliseconds = 400
         let w = try wire(profile)
         w.pair.received(buffer(request), from: .client)
-        advance(w.loop, milliseconds: 350)
+        advance(w.loop, milliseconds: 750)
         XCTAssertEqual(try written(w.store), request)
-        Thread.sleep(forTimeInterval: 0.35)   // past the handshake on the wall clock the pair reads
+        Thread.sleep(forTimeInterval: 0.65)   // past the handshake on the wall clock the pair reads
         w.pair.received(buffer(request), from: .client)
-        advance(w.loop, milliseconds: 50)
+        advance(w.loop, milliseconds: 100)
         XCTAssertEqual(try written(w.store), "", "nothing leaves before half the round trip")
-        advance(w.loop, milliseconds: 150)
+        advance(w.loop, milliseconds: 300)
         XCTAssertEqual(try written(w.store), request)
     }
 
     /// Slow start: the first window (10 segments) goes at once; the next 2 windows a round trip later.
     func testSlowStartOpensTheWindowOneRoundTripAtATime() throws {
         var profile = NetworkProfile()
-        profile.rttMilliseconds = 100
+        profile.rttMilliseconds = 400
         let w = try wire(profile)
         let window = Int(ConnectionPair.initialWindow)
         w.pair.received(ByteBuffer(repeating: 0x61, count: window), from: .client)
         w.pair.received(ByteBuffer(repeating: 0x62, count: 2 * window), from: .client)
-        advance(w.loop, milliseconds: 160)
-        XCTAssertEqual(try written(w.store).count, window, "the first window after the handshake (150 ms)")
-        advance(w.loop, milliseconds: 230)
+        advance(w.loop, milliseconds: 700)
+        XCTAssertEqual(try written(w.store).count, window, "the first window after the handshake (600 ms)")
+        advance(w.loop, milliseconds: 900)
         XCTAssertEqual(try written(w.store).count, 0, "three windows' bytes need a second round trip")
-        advance(w.loop, milliseconds: 270)
-        XCTAssertEqual(try written(w.store).count, 2 * window, "…and leave 100 ms after the first")
+        advance(w.loop, milliseconds: 1100)
+        XCTAssertEqual(try written(w.store).count, 2 * window, "…and leave 400 ms after the first")
     }
 
     func testSlowDownIsAnsweredByTheProxyAndNeverReachesTheStore() throws {

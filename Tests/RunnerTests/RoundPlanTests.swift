@@ -41,7 +41,8 @@ final class RoundPlanTests: XCTestCase {
         XCTAssertEqual(Set(visits.filter { $0.round == 1 }.map(\.cellId)), [2, 3])
         XCTAssertEqual(Set(visits.filter { $0.round == 2 }.map(\.cellId)), [2, 3])
         XCTAssertFalse(visits.contains { $0.cellId == 1 }, "a complete cell is not visited again")
-        XCTAssertEqual(visits.filter(\.warmup).map(\.cellId), [3], "only a cell never visited warms up")
+        XCTAssertEqual(Set(visits.filter(\.warmup).map(\.cellId)), [2, 3], "each cell warms up on its first visit of the session")
+        XCTAssertEqual(visits.first { $0.cellId == 2 && $0.warmup }?.round, 1, "cell 2's first visit now is round 1")
     }
 
     func testBlockedOrderRunsEachPendingCellWholeInPositionOrder() {
