@@ -172,11 +172,11 @@ public struct Recommendation: Sendable, Encodable {
             cautions.append("run \(analysis.run.id) is \(analysis.run.status.rawValue): \(done) of \(analysis.cells.count) cells completed their repetitions; "
                             + "the others count with the trials they have (finish with --resume \(analysis.run.id))")
         }
-        cautions += analysis.measurementCautions
         if let loopback {
             cautions.append("\(loopback.description): UPLOAD_RETRY_LIMIT and the timeouts are kept as \(options.current?.source ?? "Score's defaults") has them, "
                             + "because a loopback run sees none of a real network's delays or faults (play one with `networks:` to size them)")
         }
+        cautions += analysis.measurementCautions
         var recommendation = Recommendation(
             runId: analysis.run.id, runStatus: analysis.run.status, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
             endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,

@@ -5,7 +5,7 @@ import ObjectStore
 import Transport
 
 /// What one cell's Azure transfers share (the Azure counterpart of TransferPlan).
-public struct AzurePlan: Sendable {
+public struct AzurePlan: RetryingPlan, Sendable {
     /// The client's data requests through SAS URLs: the cell's connect and stall timeouts (and its
     /// played network, if any).
     public var client: AzureClient
@@ -41,12 +41,6 @@ public struct AzurePlan: Sendable {
 
     func sas(_ policy: String, blob: String) -> AzureClient.Credential {
         .sas(server.signer.scoreSASToken(container: container, blob: blob, policy: policy))
-    }
-
-    func retried<T>(_ clock: TrialClock, _ operation: () async throws -> T) async throws -> T {
-        let (value, retries) = try await retry.run(operation)
-        clock.addRetries(retries)
-        return value
     }
 }
 

@@ -50,3 +50,18 @@ public struct RetriesExhausted: Error, Sendable, CustomStringConvertible {
         retries == 0 ? "\(error)" : "\(error) (after \(retries) retr\(retries == 1 ? "y" : "ies"))"
     }
 }
+
+/// A data path's plan (S3 or Azure): its retry policy, used so that a trial counts its retries.
+protocol RetryingPlan {
+    var retry: RetryPolicy { get }
+}
+
+extension RetryingPlan {
+    /// Runs an operation under the retry policy and adds its retries to the trial's count.
+    @discardableResult
+    func retried<T>(_ clock: TrialClock, _ operation: () async throws -> T) async throws -> T {
+        let (value, retries) = try await retry.run(operation)
+        clock.addRetries(retries)
+        return value
+    }
+}

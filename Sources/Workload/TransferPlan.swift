@@ -3,7 +3,7 @@ import ObjectStore
 
 /// Everything one cell's transfers share: the store, the buckets, the knobs that shape a transfer,
 /// the ledger of what gets created, and the digest cache.
-public struct TransferPlan: Sendable {
+public struct TransferPlan: RetryingPlan, Sendable {
     /// The client's data requests (part PUTs, ranged GETs): the cell's connect and stall timeouts.
     public var s3: S3Client
     /// Score's server-side calls and housekeeping: the cell's connect timeout, the SDK's default
@@ -45,14 +45,6 @@ extension TransferPlan {
             if AttemptContext.current.attempt > 1 { try? await Removal.abortUploads(on: key, in: objectBucket, using: client) }
             return try await client.createMultipartUpload(bucket: objectBucket, key: key)
         }
-    }
-
-    /// Runs an operation under the retry policy and adds its retries to the trial's count.
-    @discardableResult
-    func retried<T>(_ clock: TrialClock, _ operation: () async throws -> T) async throws -> T {
-        let (value, retries) = try await retry.run(operation)
-        clock.addRetries(retries)
-        return value
     }
 
     /// Removes what a failed transfer created; what cannot be removed stays in the ledger. After
