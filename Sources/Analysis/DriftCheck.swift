@@ -42,7 +42,7 @@ public struct Drift: Sendable, Encodable, Equatable {
             }
             guard changes.count >= 2, let change = Statistics.median(changes) else { continue }
             let noises = analysis.cells.compactMap { cell -> Double? in
-                guard let stats = direction == .upload ? cell.upload : cell.download, stats.median > 0 else { return nil }
+                guard let stats = cell.throughput(direction), stats.median > 0 else { return nil }
                 return (stats.high - stats.low) / 2 / stats.median
             }
             let noise = Statistics.median(noises) ?? 0

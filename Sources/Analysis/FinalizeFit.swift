@@ -43,9 +43,8 @@ public struct FinalizeFit: Sendable, Encodable, Equatable {
             Statistics.median(trials.compactMap(\.finalize)).map { Point(parts: parts, seconds: $0) }
         }.sorted { $0.parts < $1.parts }
         guard points.count >= partCountsNeeded else { throw Shortfall.tooFewPartCounts(points.count) }
-        let n = Double(points.count)
-        let meanX = points.map { Double($0.parts) }.reduce(0, +) / n
-        let meanY = points.map(\.seconds).reduce(0, +) / n
+        let meanX = Statistics.mean(points.map { Double($0.parts) })!
+        let meanY = Statistics.mean(points.map(\.seconds))!
         let sxx = points.map { pow(Double($0.parts) - meanX, 2) }.reduce(0, +)
         let sxy = points.map { (Double($0.parts) - meanX) * ($0.seconds - meanY) }.reduce(0, +)
         // Finalize never gets faster with more parts: a negative slope is noise, read as flat.

@@ -212,11 +212,7 @@ public struct Recommendation: Sendable, Encodable {
     /// GB of memory for the parts (or blocks and ranges) a client buffers at once, at least 1:
     /// the largest part the cell really moved (Score's calculator may raise the configured one).
     static func memoryGiB(_ stats: CellStatistics) -> Int {
-        max(1, Int((Double(largestBuffer(stats)) * Double(stats.knobs.parallel) / Double(1 << 30)).rounded(.up)))
-    }
-
-    static func largestBuffer(_ stats: CellStatistics) -> Int64 {
-        max(stats.cell.bufferSize, stats.effectivePartSize.values.max() ?? 0)
+        max(1, Int((Double(stats.largestBuffer) * Double(stats.knobs.parallel) / Double(1 << 30)).rounded(.up)))
     }
 
     static func s3Settings(_ analysis: RunAnalysis, chosen stats: CellStatistics, evidence: String,
@@ -238,7 +234,7 @@ public struct Recommendation: Sendable, Encodable {
         let properties = [
             Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "parts in flight per object in the chosen cell"),
             Setting(name: "transport.memory", value: "\(memoryGiB(stats))",
-                    evidence: "GB for memory-mapped parts: \(cell.knobs.parallel) × \(Units.formatSize(largestBuffer(stats))) (the largest part the cell moved) must fit, else fewer parts fly"),
+                    evidence: "GB for memory-mapped parts: \(cell.knobs.parallel) × \(Units.formatSize(stats.largestBuffer)) (the largest part the cell moved) must fit, else fewer parts fly"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: notes)
     }
@@ -255,7 +251,7 @@ public struct Recommendation: Sendable, Encodable {
                     evidence: "upload block size of the chosen cell (\(Units.formatSize(blockSize))); env AZURE_BLOCKSIZE for the client's container"),
             Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
             Setting(name: "transport.memory", value: "\(memoryGiB(stats))",
-                    evidence: "GB for buffered blocks and ranges: \(cell.knobs.parallel) × \(Units.formatSize(largestBuffer(stats))) must fit"),
+                    evidence: "GB for buffered blocks and ranges: \(cell.knobs.parallel) × \(Units.formatSize(stats.largestBuffer)) must fit"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: [
             "UPLOAD_RETRY_LIMIT and UPLOAD_CONNECTION_TIMEOUT configure Score's S3 client and do nothing on Azure; keep BUCKET_POLICY_UPLOAD / BUCKET_POLICY_DOWNLOAD as `scoretune check` passed them",

@@ -190,13 +190,13 @@ public struct CellStatistics: Sendable {
     init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow], axis: ThroughputAxis = .perObject) {
         self.cell = cell
         client = ClientSaturation(trials)
-        func throughput(_ direction: Direction) -> ThroughputStatistics? {
+        func statistics(_ direction: Direction) -> ThroughputStatistics? {
             let moved = trials.filter { $0.direction == direction }
             guard axis == .aggregate else { return ThroughputStatistics(moved) }
             return ThroughputStatistics(moved, samples: AggregateThroughput.rates(moved, direction: direction)[cell.id] ?? [])
         }
-        upload = throughput(.upload)
-        download = throughput(.download)
+        upload = statistics(.upload)
+        download = statistics(.download)
         self.trials = trials.count
         failedTrials = trials.filter { !$0.succeeded }.count
         retries = trials.map(\.retries).reduce(0, +)
@@ -215,15 +215,13 @@ public struct CellStatistics: Sendable {
         for direction in Direction.allCases {
             let moved = trials.filter { $0.direction == direction }
             let ids = Set(moved.map(\.id))
-            let requests = measured.filter { $0.trialId.map(ids.contains) ?? false }.count
+            let sent = measured.filter { $0.trialId.map(ids.contains) ?? false }
+            let requests = sent.count
             let bytes = moved.map(\.objectSize).reduce(0, +)
             if bytes > 0 { perGiB[direction] = Double(requests) / (Double(bytes) / Double(1 << 30)) }
             if direction == .upload, !moved.isEmpty { perObject = Double(requests) / Double(moved.count) }
             parts[direction] = moved.map(\.partSize).max()
-            if !moved.isEmpty {
-                let opened = measured.filter { !$0.reused && ($0.trialId.map(ids.contains) ?? false) }.count
-                connections[direction] = Double(opened) / Double(moved.count)
-            }
+            if !moved.isEmpty { connections[direction] = Double(sent.filter { !$0.reused }.count) / Double(moved.count) }
         }
         newConnectionsPerTrial = connections
         requestsPerObject = perObject
@@ -244,11 +242,15 @@ public struct CellStatistics: Sendable {
         switch direction {
         case .upload?: buffer = effectivePartSize[.upload] ?? cell.bufferSize
         case .download?: buffer = effectivePartSize[.download] ?? cell.bufferSize
-        case nil: buffer = max(cell.bufferSize, effectivePartSize.values.max() ?? 0)
+        case nil: buffer = largestBuffer
         }
         let (product, overflow) = buffer.multipliedReportingOverflow(by: Int64(cell.knobs.parallel) * Int64(cell.knobs.clients))
         return overflow ? .max : product
     }
+
+    /// The largest buffer one transfer in flight held: the configured part (block, range) or the
+    /// larger part Score's calculator made of it.
+    public var largestBuffer: Int64 { max(cell.bufferSize, effectivePartSize.values.max() ?? 0) }
 
     /// The most any of these directions' buffers need (the objective's memory).
     public func memory(for directions: [Direction]) -> Int64 {

@@ -1,4 +1,3 @@
-import FaultProxy
 import Foundation
 import Model
 import Results
@@ -191,7 +190,7 @@ struct TrialPaths: Sendable {
 
     func trial<T: Sendable>(_ body: (DataPath) async -> T) async -> T {
         guard connections.reuse == .perObject else { return await body(visit) }
-        return await connections.trial { await body(build($0)) }
+        return await connections.onOwnPool { await body(build($0)) }
     }
 }
 

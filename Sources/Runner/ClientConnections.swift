@@ -30,9 +30,8 @@ struct ClientConnections: Sendable {
     /// For the visit's trials when they share one pool (warm, per-request).
     var forVisit: StoreConnection { visitTransport.map(shared.through) ?? shared }
 
-    /// Runs one trial on its own pool when the knob is per-object, else on the visit's.
-    func trial<T: Sendable>(_ body: (StoreConnection) async throws -> T) async rethrows -> T {
-        guard reuse == .perObject else { return try await body(forVisit) }
+    /// Runs `body` on a pool of its own, shut down after it: one per-object trial.
+    func onOwnPool<T: Sendable>(_ body: (StoreConnection) async throws -> T) async rethrows -> T {
         let own = CurlTransport(options: shared.transport.options)
         // Shutting down waits for the pool's thread: off the concurrency pool's few threads.
         defer { Thread.detachNewThread { own.shutdown() } }
