@@ -24,7 +24,7 @@ public enum ThroughputAxis: String, Sendable, Encodable {
     case aggregate
 
     /// Aggregate when the run sweeps `clients`: one object's MB/s would crown clients=1.
-    static func of(_ cells: [CellRow]) -> ThroughputAxis {
+    public static func of(_ cells: [CellRow]) -> ThroughputAxis {
         Set(cells.map(\.knobs.clients)).count > 1 ? .aggregate : .perObject
     }
 

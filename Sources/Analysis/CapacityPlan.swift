@@ -40,31 +40,8 @@ public struct CapacityPlan: Sendable, Encodable {
 
     public static func make(_ analysis: RunAnalysis, direction: Direction, datasetBytes: Int64, windowSeconds: Double,
                             objectSize: Int64?) throws -> CapacityPlan {
-        // Aggregate throughput per (cell, repetition): what `clients` concurrent transfers achieve together.
-        let perCell = AggregateThroughput.rates(analysis.trials, direction: direction)
-        // The series: cells that differ only in `clients`, taking the family with the most client levels
-        // (ties: the fastest).
-        var families: [String: [(CellStatistics, Double, Int)]] = [:]
-        for stats in analysis.cells {
-            guard let rates = perCell[stats.cell.id], let median = Statistics.median(rates) else { continue }
-            var knobs = stats.knobs
-            knobs.clients = 0
-            families[knobs.label, default: []].append((stats, median, rates.count))
-        }
-        guard let family = families.max(by: { a, b in
-            (Set(a.value.map { $0.0.cell.knobs.clients }).count, a.value.map(\.1).max()!) < (Set(b.value.map { $0.0.cell.knobs.clients }).count, b.value.map(\.1).max()!)
-        }) else {
-            throw AnalysisError("run \(analysis.run.id): no successful \(direction.rawValue) trials to plan from")
-        }
-        let points = Dictionary(grouping: family.value, by: { $0.0.cell.knobs.clients })
-            .map { Point(clients: $0.key, throughput: $0.value.map(\.1).max()!, repetitions: $0.value.map(\.2).reduce(0, +)) }
-            .sorted { $0.clients < $1.clients }
-        guard points.count > 1 else {
-            throw NeedsClientsSweep(description: "run \(analysis.run.id) does not sweep clients (every cell ran clients=\(points[0].clients)): "
-                                    + "plan needs grid.clients with at least 2 levels, 3 for a scalability fit (see scenarios/capacity.yaml)")
-        }
-        let fixed = family.key.replacingOccurrences(of: " clients=0", with: "")
-        let model = UniversalScalability.fit(points.map { (Double($0.clients), $0.throughput) })
+        let series = try ScalabilitySeries(analysis, direction: direction)
+        let (fixed, points, model) = (series.fixed, series.points, series.model)
 
         var lines: [String] = []
         lines.append("run \(analysis.run.id), \(direction.rawValue), with \(fixed); aggregate MB/s by concurrent transfers (clients):")

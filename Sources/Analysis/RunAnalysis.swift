@@ -114,11 +114,13 @@ public struct ThroughputStatistics: Sendable, Encodable {
     /// Too wide to trust: the interval spans more than ±10% of the median.
     public var tooWide: Bool { (high - low) / 2 > 0.10 * median }
 
-    /// Repetitions that would bring the interval to ±5% (the half-width shrinks with √n).
+    /// Repetitions that would bring the interval to ±5% (the half-width shrinks with √n), and
+    /// never fewer than the stated level needs at all (6 for 95%: 3 samples' min–max covers 75%).
     public func samplesNeeded() -> Int {
+        let floor = level < 0.95 ? Statistics.samplesForMedianInterval(confidence: 0.95) : samples.count
         let halfWidth = (high - low) / 2
-        guard halfWidth > 0.05 * median else { return samples.count }
-        return Int((Double(samples.count) * pow(halfWidth / (0.05 * median), 2)).rounded(.up))
+        guard halfWidth > 0.05 * median else { return max(samples.count, floor) }
+        return max(floor, Int((Double(samples.count) * pow(halfWidth / (0.05 * median), 2)).rounded(.up)))
     }
 }
 
@@ -133,6 +135,9 @@ public struct LatencyStatistics: Sendable, Encodable {
     public var firstByteP50: Double
     public var firstByteP95: Double
     public var reusedShare: Double
+    /// Mean connect, send, wait and receive: they add up to the mean request time.
+    public var breakdown: TimeBreakdown
+    public var meanTotal: Double { breakdown.total }
 
     init?(kind: String, _ attempts: [AttemptRow]) {
         guard !attempts.isEmpty else { return nil }
@@ -146,6 +151,7 @@ public struct LatencyStatistics: Sendable, Encodable {
         firstByteP50 = Statistics.percentile(attempts.map(\.firstByte), 50)!
         firstByteP95 = Statistics.percentile(attempts.map(\.firstByte), 95)!
         reusedShare = Double(attempts.filter(\.reused).count) / Double(attempts.count)
+        breakdown = TimeBreakdown.mean(attempts)!
     }
 
     /// The request kinds reports group by, from the phase and operation of each attempt.

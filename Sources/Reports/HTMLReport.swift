@@ -18,6 +18,10 @@ public struct HTMLReport {
         let run = analysis.run
         var body = "<h1>scoretune report: run \(run.id) (\(SVG.escape(run.scenarioName)))</h1>"
         body += facts()
+        let cautions = analysis.measurementCautions
+        if !cautions.isEmpty {
+            body += "<h2>Cautions</h2><ul class=\"cautions\">" + cautions.map { "<li>\(SVG.escape($0))</li>" }.joined() + "</ul>"
+        }
         for (network, recommendation) in recommendations {
             body += "<h2>Recommendation\(network.map { " for network \(SVG.escape($0))" } ?? "")</h2>"
             switch recommendation {
@@ -25,14 +29,12 @@ public struct HTMLReport {
             case .failure(let error): body += "<p>No recommendation: \(SVG.escape("\(error)"))</p>"
             }
         }
-        body += "<h2>Upload throughput</h2>"
+        // One network at a time: a chart never mixes figures played through different networks.
         for network in analysis.networks {
-            body += uploadHeatmap(analysis.networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis, network: network)
+            let part = analysis.networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis
+            if let network { body += "<h2 class=\"network\">Network \(SVG.escape(network))</h2>" }
+            body += NetworkCharts(analysis: part, network: network).html
         }
-        body += "<h2>Download throughput</h2>" + downloadBars()
-        body += "<h2>Throughput over the run</h2>" + timeSeries()
-        body += "<h2>Request latency by kind</h2>" + latencyChart()
-        body += "<h2>Where the time goes: connect, first byte, transfer</h2>" + breakdownChart()
         body += "<h2>Failures</h2>" + failuresTable()
         body += "<h2>Cells</h2>" + cellTable()
         return """
@@ -67,66 +69,6 @@ public struct HTMLReport {
             ("tool", "scoretune \(run.toolVersion) on \(run.host)"), ("config hash", run.configHash),
         ] + (analysis.isAzure ? [("profile", AzureWording.profileNote)] : [])
         return "<table class=\"facts\">" + rows.map { "<tr><th>\($0.0)</th><td>\(SVG.escape($0.1))</td></tr>" }.joined() + "</table>"
-    }
-
-    /// Best upload median for each (part size, parallel), over the other knobs.
-    /// On Azure the rows are the client's block size: uploads do not use UPLOAD_PARTSIZE there.
-    private func uploadHeatmap(_ analysis: RunAnalysis, network: String?) -> String {
-        let rowOf = { (s: CellStatistics) in s.cell.knobs.blockSize ?? s.cell.knobs.uploadPartSize }
-        let parts = Array(Set(analysis.cells.map(rowOf))).sorted()
-        let parallels = Array(Set(analysis.cells.map(\.cell.knobs.parallel))).sorted()
-        let values = parts.map { part in
-            parallels.map { parallel in
-                analysis.cells.filter { rowOf($0) == part && $0.cell.knobs.parallel == parallel }.compactMap { $0.upload?.median }.max()
-            }
-        }
-        let knob = analysis.isAzure ? "block size (the client's azure.blockSize; Azure uploads ignore UPLOAD_PARTSIZE)" : "UPLOAD_PARTSIZE"
-        return SVG.heatmap(name: "upload-heatmap", title: "Upload MB/s: \(knob) × parallel" + (network.map { " on network \($0)" } ?? "") + " (best over other knobs)",
-                           rows: parts.map(Units.formatSize), columns: parallels.map { "\($0)" },
-                           rowTitle: analysis.isAzure ? "block size" : "part size", columnTitle: "parallel", values: values)
-    }
-
-    private func downloadBars() -> String {
-        // Score mode downloads with the upload layout: its "download part size" is the part size.
-        let sizeOf = { (s: CellStatistics) in s.cell.knobs.downloadPartSize ?? s.cell.knobs.uploadPartSize }
-        let sizes = Array(Set(analysis.cells.map(sizeOf))).sorted()
-        let values = sizes.map { size in analysis.cells.filter { sizeOf($0) == size }.compactMap { $0.download?.median }.max() }
-        let title = analysis.isAzure ? "Download MB/s by range size (UPLOAD_PARTSIZE on Azure)"
-            : analysis.run.mode == .score ? "Download MB/s by part size (Score downloads with the upload layout)"
-            : "Download MB/s by DOWNLOAD_PARTSIZE (best over other knobs)"
-        return SVG.bars(name: "download-bars", title: title, labels: sizes.map(Units.formatSize),
-                        series: [("download", SVG.download, values)], unit: "MB/s")
-    }
-
-    private func timeSeries() -> String {
-        let start = analysis.run.startedAt
-        let measured = analysis.trials.filter { !$0.warmup }
-        let points = measured.map { t -> (x: Double, y: Double, color: String) in
-            let rate = t.succeeded && t.duration > 0 ? Double(t.objectSize) / t.duration / 1e6 : 0
-            return (t.startedAt - start, rate, !t.succeeded ? SVG.failure : t.direction == .upload ? SVG.upload : SVG.download)
-        }
-        return SVG.scatter(name: "time-series", title: "Each measured trial: MB/s against time since the run started",
-                           points: points, series: [("upload", SVG.upload), ("download", SVG.download), ("failed", SVG.failure)],
-                           xTitle: "seconds since start", unit: "MB/s")
-    }
-
-    private func latencyChart() -> String {
-        let kinds = analysis.latencies
-        return SVG.stacked(name: "latency", title: "Request time percentiles (p50, p95, p99) by kind, milliseconds",
-                           labels: kinds.map { "\($0.kind) (\($0.count))" },
-                           segments: [("p50", "#4c78a8"), ("p50→p95", "#9ecae9"), ("p95→p99", "#d6e9f8")],
-                           values: kinds.map { [$0.p50 * 1000, ($0.p95 - $0.p50) * 1000, ($0.p99 - $0.p95) * 1000] }, unit: "ms")
-    }
-
-    private func breakdownChart() -> String {
-        let kinds = analysis.latencies
-        return SVG.stacked(name: "breakdown", title: "Median connect, wait for first byte, and transfer, milliseconds",
-                           labels: kinds.map { "\($0.kind) (\(Int(($0.reusedShare * 100).rounded()))% reused)" },
-                           segments: [("connect", "#e45756"), ("to first byte", "#f2cf5b"), ("transfer", "#54a24b")],
-                           values: kinds.map { k in
-                               let firstByte = max(0, k.firstByteP50 - k.connectP50)
-                               return [k.connectP50 * 1000, firstByte * 1000, max(0, k.p50 - k.firstByteP50) * 1000]
-                           }, unit: "ms")
     }
 
     private func failuresTable() -> String {

@@ -93,13 +93,50 @@ enum SVG {
         let xHigh = max(points.map(\.x).max() ?? 1, 1e-9), yHigh = max(points.map(\.y).max() ?? 1, 1e-9)
         var svg = open(name, width: width, height: height, title: title)
         svg += axis(left: left, top: top, width: plotW, height: plotH, high: yHigh, unit: unit)
-        svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH + 30)\" text-anchor=\"middle\">\(escape(xTitle))</text>"
+        svg += xTicks(left: left, top: top + plotH, width: plotW, high: xHigh)
+        svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH + 34)\" text-anchor=\"middle\">\(escape(xTitle))</text>"
         for p in points {
             let x = Double(left) + Double(plotW) * p.x / xHigh, y = Double(top + plotH) - Double(plotH) * p.y / yHigh
             svg += String(format: "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\"/>", x, y, p.color)
         }
         svg += legend(series, x: left + plotW + 10, y: top + 10)
         return svg + "</svg>"
+    }
+
+    /// Measured points on numeric axes (both from 0), with an optional fitted curve drawn through them.
+    static func curve(name: String, title: String, points: [(x: Double, y: Double)], color: String,
+                      model: ((Double) -> Double)?, xTitle: String, unit: String) -> String {
+        let left = 60, top = 40, plotW = 600, plotH = 220
+        let width = left + plotW + 150, height = top + plotH + 56
+        let xHigh = max(points.map(\.x).max() ?? 1, 1)
+        let curveValues = model.map { f in stride(from: 1.0, through: xHigh, by: max(xHigh / 100, 0.01)).map { ($0, f($0)) } } ?? []
+        let yHigh = max((points.map(\.y) + curveValues.map(\.1)).max() ?? 1, 1e-9) * 1.05
+        func px(_ x: Double) -> Double { Double(left) + Double(plotW) * x / xHigh }
+        func py(_ y: Double) -> Double { Double(top + plotH) - Double(plotH) * y / yHigh }
+        var svg = open(name, width: width, height: height, title: title)
+        svg += axis(left: left, top: top, width: plotW, height: plotH, high: yHigh, unit: unit)
+        svg += xTicks(left: left, top: top + plotH, width: plotW, high: xHigh)
+        svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH + 40)\" text-anchor=\"middle\">\(escape(xTitle))</text>"
+        if !curveValues.isEmpty {
+            let path = curveValues.map { String(format: "%.1f,%.1f", px($0.0), py($0.1)) }.joined(separator: " ")
+            svg += "<polyline class=\"fit\" points=\"\(path)\" fill=\"none\" stroke=\"#555\" stroke-dasharray=\"5,3\"/>"
+        }
+        for p in points {
+            svg += String(format: "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%@\"><title>%@: %@ %@</title></circle>",
+                          px(p.x), py(p.y), color, number(p.x), number(p.y), unit)
+        }
+        var entries = [("measured", color)]
+        if model != nil { entries.append(("USL fit", "#555")) }
+        return svg + legend(entries, x: left + plotW + 10, y: top + 10) + "</svg>"
+    }
+
+    /// Five labelled ticks along a horizontal axis from 0 to `high`.
+    static func xTicks(left: Int, top: Int, width: Int, high: Double) -> String {
+        (0...4).map { tick in
+            let x = left + width * tick / 4
+            return "<line x1=\"\(x)\" y1=\"\(top)\" x2=\"\(x)\" y2=\"\(top + 4)\" stroke=\"#333\"/>"
+                + "<text x=\"\(x)\" y=\"\(top + 16)\" text-anchor=\"middle\" fill=\"#555\">\(number(high * Double(tick) / 4))</text>"
+        }.joined()
     }
 
     /// Horizontal stacked bars: one row per label, segments that add up (e.g. connect, wait, transfer).

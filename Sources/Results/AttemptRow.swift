@@ -27,7 +27,10 @@ public struct AttemptRow: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var dns: Double
     public var connect: Double
     public var tls: Double
-    /// Seconds from the request's start to the first byte of the answer.
+    /// Seconds from the request's start until its last byte was handed to the connection: the
+    /// body's last byte, or the headers' for a request without a body (nil before v7).
+    public var sent: Double?
+    /// Seconds from the request's start to the first byte of the answer (its status line).
     public var firstByte: Double
     public var total: Double
     /// The request went over a connection already open.
@@ -38,18 +41,18 @@ public struct AttemptRow: Codable, Sendable, FetchableRecord, PersistableRecord 
     enum CodingKeys: String, CodingKey {
         case runId = "run_id", cellId = "cell_id", trialId = "trial_id", phase, operation, method, bucket, key
         case partNumber = "part_number", attempt, status, errorClass = "error_class", bytesSent = "bytes_sent"
-        case bytesReceived = "bytes_received", dns = "dns_s", connect = "connect_s", tls = "tls_s", firstByte = "first_byte_s"
+        case bytesReceived = "bytes_received", dns = "dns_s", connect = "connect_s", tls = "tls_s", sent = "sent_s", firstByte = "first_byte_s"
         case total = "total_s", reused, startedAt = "started_at"
     }
 
     public init(runId: Int64, cellId: Int64?, trialId: Int64?, phase: TransferPhase?, operation: StoreOperation, method: String,
                 bucket: String?, key: String?, partNumber: Int?, attempt: Int, status: Int, errorClass: ErrorClass?,
-                bytesSent: Int64, bytesReceived: Int64, dns: Double, connect: Double, tls: Double, firstByte: Double,
+                bytesSent: Int64, bytesReceived: Int64, dns: Double, connect: Double, tls: Double, sent: Double?, firstByte: Double,
                 total: Double, reused: Bool, startedAt: Double) {
         (self.runId, self.cellId, self.trialId, self.phase, self.operation, self.method) = (runId, cellId, trialId, phase, operation, method)
         (self.bucket, self.key, self.partNumber, self.attempt, self.status) = (bucket, key, partNumber, attempt, status)
         (self.errorClass, self.bytesSent, self.bytesReceived) = (errorClass, bytesSent, bytesReceived)
-        (self.dns, self.connect, self.tls, self.firstByte, self.total) = (dns, connect, tls, firstByte, total)
+        (self.dns, self.connect, self.tls, self.sent, self.firstByte, self.total) = (dns, connect, tls, sent, firstByte, total)
         (self.reused, self.startedAt) = (reused, startedAt)
     }
 }

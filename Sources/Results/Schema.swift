@@ -162,9 +162,15 @@ enum Schema {
             ALTER TABLE trials ADD COLUMN runnable_per_core REAL;  -- tasks runnable on the host per core, mean of start and end (/proc/stat procs_running)
             """)
         }
+        // v7: when each request's last byte was sent (seconds from its start; NULL before v7), so
+        // connect, send, wait and receive add up. (No SQL comment here: SQLite keeps an added
+        // column's text in the table's schema, where a trailing comment would swallow the ")".)
+        migrator.registerMigration("v7-sent-time") { db in
+            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN sent_s REAL")
+        }
         return migrator
     }
 
     /// Every migration this version knows, in order.
-    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load"]
+    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load", "v7-sent-time"]
 }

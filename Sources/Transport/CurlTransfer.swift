@@ -25,6 +25,9 @@ final class CurlTransfer: @unchecked Sendable {
     /// When the final answer's status line arrived: its first byte, as the user waits for it.
     /// (libcurl's STARTTRANSFER time is when it begins *sending* an upload's body, not this.)
     private var answerAt: UInt64?
+    /// When curl took the request body's last byte (nil until then, and for requests without a body).
+    private var bodyTakenAt: UInt64?
+    private var bodyBytesTaken: Int64 = 0
     let wallStart = wallClockSeconds()
     private(set) var lastActivity: UInt64 = 0
     private(set) var connected = false
@@ -134,6 +137,8 @@ final class CurlTransfer: @unchecked Sendable {
             abortReason = "the request body source failed"
             return Int(CURL_READFUNC_ABORT)
         }
+        bodyBytesTaken += Int64(count)
+        if bodyTakenAt == nil, count == 0 || bodyBytesTaken >= request.body.length { bodyTakenAt = lastActivity }
         return count
     }
 
@@ -186,6 +191,9 @@ final class CurlTransfer: @unchecked Sendable {
         m.tlsTime = appConnect > 0 ? max(0, appConnect - m.connectTime) : 0
         // 0 when no answer came (the attempt's status is then 0 too).
         m.firstByteTime = answerAt.map { Double($0 - startedAt) / 1e9 } ?? 0
+        // The request is sent when curl has taken its body's last byte, or, without a body, when
+        // it starts the transfer (the request line and headers go at once).
+        m.sentTime = bodyTakenAt.map { Double($0 - startedAt) / 1e9 } ?? (source == nil ? seconds(CURLINFO_PRETRANSFER_TIME_T) : 0)
         m.totalTime = Double(monotonicNanos() - startedAt) / 1e9
         m.bytesSent = int64(CURLINFO_SIZE_UPLOAD_T)
         m.bytesReceived = int64(CURLINFO_SIZE_DOWNLOAD_T)

@@ -24,6 +24,8 @@ public struct AttemptMetrics: Sendable, Equatable {
     public var dnsTime: Double = 0
     public var connectTime: Double = 0
     public var tlsTime: Double = 0
+    /// The request's last byte handed to the connection (its body's, or the headers' without one).
+    public var sentTime: Double = 0
     public var firstByteTime: Double = 0
     public var totalTime: Double = 0
     public var reusedConnection = false

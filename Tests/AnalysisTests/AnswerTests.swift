@@ -55,7 +55,7 @@ final class AnswerTests: XCTestCase {
                                                    operation: direction == .upload ? .uploadPart : .getObject, method: direction == .upload ? "PUT" : "GET",
                                                    bucket: "b", key: "k", partNumber: request + 1, attempt: 1, status: 200, errorClass: nil,
                                                    bytesSent: 0, bytesReceived: 0, dns: 0, connect: request == 0 ? spec.connect : 0, tls: 0,
-                                                   firstByte: 0.01, total: 0.1, reused: request != 0, startedAt: Double(nextTrial)))
+                                                   sent: 0.005, firstByte: 0.01, total: 0.1, reused: request != 0, startedAt: Double(nextTrial)))
                     }
                     nextTrial += 1
                 }

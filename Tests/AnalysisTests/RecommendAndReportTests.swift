@@ -114,6 +114,16 @@ final class RecommendAndReportTests: XCTestCase {
         XCTAssertFalse(text.contains("<script"), "self-contained: no scripts")
         XCTAssertNil(text.range(of: #"(src|href)\s*=\s*["']?(https?:)?//"#, options: .regularExpression), "no resource fetched from a network")
         XCTAssertFalse(text.contains("<link"), "no external resources")
+        // Every request of the run knows when it was sent; a part PUT is sent after it connects and
+        // before its answer starts (SeaweedFS answers once it has the whole part).
+        XCTAssertEqual(try sql("SELECT count(*) FROM attempts WHERE run_id = ? AND sent_s IS NULL", [runId]) as [Int], [0])
+        let puts: [Int] = try sql("SELECT count(*) FROM attempts WHERE run_id = ? AND operation = 'UploadPart' AND status = 200", [runId])
+        let ordered: [Int] = try sql("""
+            SELECT count(*) FROM attempts WHERE run_id = ? AND operation = 'UploadPart' AND status = 200
+            AND sent_s >= connect_s AND sent_s <= first_byte_s AND first_byte_s <= total_s
+            """, [runId])
+        XCTAssertGreaterThan(puts[0], 0)
+        XCTAssertEqual(ordered, puts, "connect ≤ sent ≤ first byte ≤ total for every part PUT")
         let csv = try String(contentsOfFile: Self.folder.appendingPathComponent("cells.csv").path, encoding: .utf8)
         XCTAssertEqual(csv.split(separator: "\n").count, 1 + 4, "header and one row per cell")
 

@@ -18,5 +18,16 @@ final class FirstByteTests: XCTestCase {
         XCTAssertEqual(response.status, 200)
         XCTAssertGreaterThanOrEqual(response.metrics.firstByteTime, 0.5, "\(response.metrics)")
         XCTAssertGreaterThanOrEqual(response.metrics.totalTime, response.metrics.firstByteTime)
+        // The body went before the server's wait: sending ends ≥ 0.5 s ahead of the answer.
+        XCTAssertGreaterThan(response.metrics.sentTime, 0, "\(response.metrics)")
+        XCTAssertLessThanOrEqual(response.metrics.sentTime + 0.5, response.metrics.firstByteTime, "\(response.metrics)")
+    }
+
+    func testARequestWithoutABodyIsSentWhenItStarts() async throws {
+        let server = try SlowAnswerServer(delay: 0.5)
+        let response = try await transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/object",
+                                                             timeouts: Timeouts(connect: .seconds(5), stall: .seconds(5))))
+        XCTAssertGreaterThan(response.metrics.sentTime, 0, "\(response.metrics)")
+        XCTAssertLessThanOrEqual(response.metrics.sentTime + 0.5, response.metrics.firstByteTime, "\(response.metrics)")
     }
 }

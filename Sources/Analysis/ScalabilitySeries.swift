@@ -1,0 +1,39 @@
+import Model
+
+/// The cells of a clients sweep that differ only in `clients`, as aggregate-throughput points with
+/// the Universal Scalability Law fitted through them: what `plan` projects from and the report plots.
+public struct ScalabilitySeries: Sendable {
+    /// The other knobs, held fixed while `clients` varies.
+    public var fixed: String
+    public var points: [CapacityPlan.Point]
+    /// nil with fewer than 3 client levels.
+    public var model: UniversalScalability?
+
+    /// The family with the most client levels (ties: the fastest), one point per level: the best
+    /// median aggregate throughput over its repetitions.
+    public init(_ analysis: RunAnalysis, direction: Direction) throws {
+        let perCell = AggregateThroughput.rates(analysis.trials, direction: direction)
+        var families: [String: [(CellStatistics, Double, Int)]] = [:]
+        for stats in analysis.cells {
+            guard let rates = perCell[stats.cell.id], let median = Statistics.median(rates) else { continue }
+            var knobs = stats.knobs
+            knobs.clients = 0
+            families[knobs.label, default: []].append((stats, median, rates.count))
+        }
+        func rank(_ family: [(CellStatistics, Double, Int)]) -> (Int, Double) {
+            (Set(family.map { $0.0.cell.knobs.clients }).count, family.map(\.1).max()!)
+        }
+        guard let family = families.max(by: { rank($0.value) < rank($1.value) }) else {
+            throw AnalysisError("run \(analysis.run.id): no successful \(direction.rawValue) trials to plan from")
+        }
+        points = Dictionary(grouping: family.value, by: { $0.0.cell.knobs.clients })
+            .map { CapacityPlan.Point(clients: $0.key, throughput: $0.value.map(\.1).max()!, repetitions: $0.value.map(\.2).reduce(0, +)) }
+            .sorted { $0.clients < $1.clients }
+        guard points.count > 1 else {
+            throw CapacityPlan.NeedsClientsSweep(description: "run \(analysis.run.id) does not sweep clients (every cell ran clients=\(points[0].clients)): "
+                                                 + "plan needs grid.clients with at least 2 levels, 3 for a scalability fit (see scenarios/capacity.yaml)")
+        }
+        fixed = family.key.replacingOccurrences(of: " clients=0", with: "")
+        model = UniversalScalability.fit(points.map { (Double($0.clients), $0.throughput) })
+    }
+}

@@ -1,0 +1,44 @@
+import Results
+
+/// Where one request's time went, in four spans that add up to its total: connect (name lookup,
+/// TCP and TLS; 0 on a reused connection), send (until its last byte was handed over), wait (for
+/// the answer's first byte: the store's work) and receive (the rest of the answer).
+public struct TimeBreakdown: Sendable, Equatable, Encodable {
+    public var connect: Double
+    public var send: Double
+    public var wait: Double
+    public var receive: Double
+
+    public var total: Double { connect + send + wait + receive }
+
+    public init(connect: Double, send: Double, wait: Double, receive: Double) {
+        (self.connect, self.send, self.wait, self.receive) = (connect, send, wait, receive)
+    }
+
+    /// One attempt's spans. The milestones are clamped to run forward (a store may answer before the
+    /// body is all sent; a failed attempt has no answer), so the spans always add up to `total`.
+    /// Attempts recorded before the send time was (v7) count their sending as waiting.
+    public init(_ attempt: AttemptRow) {
+        let total = max(0, attempt.total)
+        let connected = min(total, max(0, attempt.connect + attempt.tls))
+        let sent = min(total, max(connected, attempt.sent ?? connected))
+        let answered = attempt.firstByte > 0 ? min(total, max(sent, attempt.firstByte)) : total
+        self.init(connect: connected, send: sent - connected, wait: answered - sent, receive: total - answered)
+    }
+
+    /// The mean of each span over many attempts: the means add up to the mean total, which
+    /// medians of each span would not.
+    public static func mean(_ attempts: [AttemptRow]) -> TimeBreakdown? {
+        guard !attempts.isEmpty else { return nil }
+        var sum = TimeBreakdown(connect: 0, send: 0, wait: 0, receive: 0)
+        for attempt in attempts {
+            let one = TimeBreakdown(attempt)
+            sum.connect += one.connect
+            sum.send += one.send
+            sum.wait += one.wait
+            sum.receive += one.receive
+        }
+        let n = Double(attempts.count)
+        return TimeBreakdown(connect: sum.connect / n, send: sum.send / n, wait: sum.wait / n, receive: sum.receive / n)
+    }
+}
