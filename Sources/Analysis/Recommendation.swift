@@ -5,7 +5,7 @@ import ScoreConfig
 
 /// What to optimise, and the limits a recommendation must respect.
 public struct RecommendOptions: Sendable {
-    public enum Objective: String, Sendable, CaseIterable, Encodable { case upload, download, both }
+    public typealias Objective = Model.Objective
     public var objective: Objective
     /// Client memory limit in bytes: part size × parts in flight × concurrent transfers.
     public var maxMemory: Int64?
@@ -36,13 +36,7 @@ public struct RecommendOptions: Sendable {
     }
 
     /// The directions whose costs count for this objective.
-    var directions: [Direction] {
-        switch objective {
-        case .upload: return [.upload]
-        case .download: return [.download]
-        case .both: return [.upload, .download]
-        }
-    }
+    var directions: [Direction] { objective.directions }
 }
 
 /// Settings chosen from a run, each with the evidence that chose it.
@@ -97,8 +91,14 @@ public struct Recommendation: Sendable, Encodable {
     public static func make(_ analysis: RunAnalysis, options: RecommendOptions) throws -> Recommendation {
         var excluded: [String] = []
         var candidates: [(CellStatistics, Choice)] = []
+        let search = SearchHistory(analysis)
         for stats in analysis.cells {
             let label = "cell \(stats.cell.id) (\(stats.knobs.label))"
+            // A search's answer comes from its survivors: the cells it set aside have thinner evidence.
+            if let left = search?.leaving(stats.cell.id) {
+                excluded.append("\(label): \(left.verdict.rawValue) by the search" + (left.rung > 0 ? " at decision \(left.rung)" : "") + ": \(left.reason)")
+                continue
+            }
             guard stats.trials > 0 else { excluded.append("\(label): no measured trials"); continue }
             if stats.failedTrials > 0 {
                 excluded.append("\(label): \(stats.failedTrials) failed trial(s)")
@@ -182,7 +182,7 @@ public struct Recommendation: Sendable, Encodable {
             endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
             chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
             settings: profile.settings, clientProperties: properties,
-            notes: [connectionsNote(chosen.0)] + finalizeNotes + edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
+            notes: (search?.evidence(analysis) ?? []) + [connectionsNote(chosen.0)] + finalizeNotes + edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
         recommendation.cautions = cautions
         return recommendation
     }

@@ -11,6 +11,8 @@ public struct RunAnalysis: Sendable {
     public var attempts: [AttemptRow]
     /// What the fault proxy injected, if the run went through one.
     public var faults: [FaultRow] = []
+    /// A search's decisions about the cells (empty for a grid run).
+    public var searchVerdicts: [SearchVerdictRow] = []
     /// What the cells' throughput figures are: aggregate when the run sweeps `clients`.
     public var axis: ThroughputAxis = .perObject
 
@@ -22,6 +24,7 @@ public struct RunAnalysis: Sendable {
         copy.trials = trials.filter { keep.contains($0.cellId) }
         copy.attempts = attempts.filter { $0.cellId.map(keep.contains) ?? false }
         copy.faults = faults.filter { $0.cellId.map(keep.contains) ?? false }
+        copy.searchVerdicts = searchVerdicts.filter { keep.contains($0.cellId) }
         return copy
     }
 
@@ -37,6 +40,7 @@ public struct RunAnalysis: Sendable {
         let attempts = try await database.attempts(run: runId)
         var analysis = RunAnalysis(run: run, cells: [], trials: trials, attempts: attempts)
         analysis.faults = try await database.faults(run: runId)
+        analysis.searchVerdicts = try await database.searchVerdicts(run: runId)
         analysis.summarise(cells)
         return analysis
     }

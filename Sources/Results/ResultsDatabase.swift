@@ -137,6 +137,32 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// A search's decision, in one transaction: its verdicts recorded, and cells it pruned or
+    /// dropped marked so (a resumed search goes on from its last complete decision).
+    public func recordSearchDecision(_ verdicts: [SearchVerdictRow]) async throws {
+        let now = Date().timeIntervalSince1970
+        try await pool.write { db in
+            for verdict in verdicts {
+                try verdict.insert(db)
+                let status: CellStatus? = verdict.verdict == .pruned ? .pruned : verdict.verdict == .dropped ? .dropped : nil
+                if let status {
+                    _ = try CellRow.filter(key: verdict.cellId).updateAll(db, [Column("status").set(to: status), Column("finished_at").set(to: now)])
+                }
+            }
+        }
+    }
+
+    public func searchVerdicts(run runId: Int64) async throws -> [SearchVerdictRow] {
+        try await pool.read { db in
+            try SearchVerdictRow.filter(Column("run_id") == runId).order(Column("rung"), Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Trials the run has recorded (warm-ups included): what a search's trial budget counts.
+    public func trialCount(run runId: Int64) async throws -> Int {
+        try await pool.read { db in try TrialRow.filter(Column("run_id") == runId).fetchCount(db) }
+    }
+
     /// Trials and attempts left by an unfinished visit of a cell (repetitions from `repetition`
     /// on): dropped before it is rerun. Its complete rounds stay.
     public func discardResults(cell cellId: Int64, fromRepetition repetition: Int = 0) async throws {

@@ -30,21 +30,25 @@ public struct RunRow: Codable, Sendable, FetchableRecord, MutablePersistableReco
     public var status: RunStatus
     /// How repetitions were ordered; nil in runs recorded before v6 (they were blocked).
     public var trialOrder: TrialOrder?
+    /// How the grid was explored; nil in runs recorded before v8 (the whole grid).
+    public var searchStrategy: SearchStrategy?
 
     enum CodingKeys: String, CodingKey {
         case rowID = "id", scenarioName = "scenario_name", scenarioPath = "scenario_path", scenarioText = "scenario_text"
         case envPath = "env_path", mode, toolVersion = "tool_version", host, backendEndpoint = "backend_endpoint"
         case backendServer = "backend_server", configHash = "config_hash", orderSeed = "order_seed", startedAt = "started_at"
-        case finishedAt = "finished_at", status, trialOrder = "trial_order"
+        case finishedAt = "finished_at", status, trialOrder = "trial_order", searchStrategy = "search_strategy"
     }
 
     public init(scenarioName: String, scenarioPath: String, scenarioText: String, envPath: String, mode: Mode,
                 toolVersion: String, host: String, backendEndpoint: String, backendServer: String?, configHash: String,
-                orderSeed: Int64, startedAt: Double, status: RunStatus, trialOrder: TrialOrder? = nil) {
+                orderSeed: Int64, startedAt: Double, status: RunStatus, trialOrder: TrialOrder? = nil,
+                searchStrategy: SearchStrategy? = nil) {
         (self.scenarioName, self.scenarioPath, self.scenarioText, self.envPath, self.mode) = (scenarioName, scenarioPath, scenarioText, envPath, mode)
         (self.toolVersion, self.host, self.backendEndpoint, self.backendServer) = (toolVersion, host, backendEndpoint, backendServer)
         (self.configHash, self.orderSeed, self.startedAt, self.status) = (configHash, orderSeed, startedAt, status)
         self.trialOrder = trialOrder
+        self.searchStrategy = searchStrategy
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { rowID = inserted.rowID }

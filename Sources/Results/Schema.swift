@@ -35,7 +35,7 @@ enum Schema {
                 stall_timeout_ms INTEGER NOT NULL,
                 parallel INTEGER NOT NULL,
                 clients INTEGER NOT NULL,
-                status TEXT NOT NULL,          -- pending | running | done | interrupted
+                status TEXT NOT NULL,          -- pending | running | done | interrupted (| pruned | dropped, v8)
                 started_at REAL,
                 finished_at REAL
             );
@@ -168,9 +168,30 @@ enum Schema {
         migrator.registerMigration("v7-sent-time") { db in
             try db.execute(sql: "ALTER TABLE attempts ADD COLUMN sent_s REAL")
         }
+        // v8: searches. How the run explored its grid, and every decision a search made about a cell.
+        migrator.registerMigration("v8-search") { db in
+            try db.execute(sql: """
+            ALTER TABLE runs ADD COLUMN search_strategy TEXT;  -- grid | halving; NULL before v8 (grid)
+            CREATE TABLE search_verdicts (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                cell_id INTEGER NOT NULL REFERENCES cells(id),
+                rung INTEGER NOT NULL,         -- 0: before any trial (pruning); k: the search's k-th decision
+                rounds INTEGER NOT NULL,       -- measured rounds each live cell had when decided
+                verdict TEXT NOT NULL,         -- pruned | kept | dropped
+                reason TEXT NOT NULL,
+                median REAL,                   -- the objective's median MB/s over those rounds; NULL when pruned
+                ci_low REAL,
+                ci_high REAL,
+                ci_level REAL,                 -- the interval's real coverage, 0 to 1
+                decided_at REAL NOT NULL
+            );
+            CREATE INDEX search_verdicts_run ON search_verdicts(run_id, rung);
+            """)
+        }
         return migrator
     }
 
     /// Every migration this version knows, in order.
-    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load", "v7-sent-time"]
+    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load", "v7-sent-time", "v8-search"]
 }

@@ -142,13 +142,18 @@ public final class ScenarioRunner: Sendable {
                 mode: scenario.mode, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
                 backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
                 orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running,
-                trialOrder: scenario.order))
+                trialOrder: scenario.order, searchStrategy: scenario.search.strategy))
             try await database.attachLease(runId: runId)
-            var order = SplitMix64(seed: scenario.orderSeed)
-            let shuffled = grid.shuffled(using: &order)
-            cells = try await database.insertCells(shuffled.enumerated().map { position, knobs in
-                CellRow(runId: runId, position: position, knobs: knobs)
-            })
+            if scenario.search.strategy == .halving {
+                cells = try await HalvingSearch.insertCells(grid, scenario: scenario, defaults: defaults, runId: runId, database: database,
+                                                            progress: progress)
+            } else {
+                var order = SplitMix64(seed: scenario.orderSeed)
+                let shuffled = grid.shuffled(using: &order)
+                cells = try await database.insertCells(shuffled.enumerated().map { position, knobs in
+                    CellRow(runId: runId, position: position, knobs: knobs)
+                })
+            }
         }
 
         identity.set(runId)
@@ -167,8 +172,10 @@ public final class ScenarioRunner: Sendable {
         let pending = Set(visits.map(\.cellId))
         let session = previous == nil ? 1 : max(try await database.lastSession(run: runId), 1) + 1
         progress.start(visits: visits.count, cells: cells.count, rounds: scenario.repetitions)
-        progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(pending.count) of \(cells.count) cell(s) to go"
-            + (order == .interleaved ? " in up to \(scenario.repetitions) interleaved round(s)" : "")
+        let search = scenario.search.strategy == .halving
+            ? "successive halving (eta \(scenario.search.eta)) over \(cells.filter { $0.status != .pruned && $0.status != .dropped }.count) live cell(s)"
+            : "\(pending.count) of \(cells.count) cell(s) to go" + (order == .interleaved ? " in up to \(scenario.repetitions) interleaved round(s)" : "")
+        progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(search)"
             + (session > 1 ? " (session \(session))" : "") + ", results in \(database.path)")
         let started = ContinuousClock.now
         var status = RunStatus.completed
@@ -182,15 +189,24 @@ public final class ScenarioRunner: Sendable {
                                       progress: progress, health: StoreHealth(), probeStore: probe)
         let cellsById = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
 
+        let budget = scenario.budgetMilliseconds
+        let timeSpent: @Sendable () -> Bool = { budget.map { started.duration(to: .now) > .milliseconds($0) } ?? false }
         do {
-            for visit in visits {
-                if let budget = scenario.budgetMilliseconds, started.duration(to: .now) > .milliseconds(budget) {
-                    status = .budgetExhausted
-                    progress.note("time budget of \(Units.formatDuration(budget)) spent: \(cells.count - done) cell(s) not complete; finish them with --resume \(runId)")
-                    break
+            if scenario.search.strategy == .halving {
+                let search = HalvingSearch(scenario: scenario, database: database, runId: runId, execution: execution, progress: progress,
+                                           timeSpent: timeSpent)
+                status = try await search.run()
+                done = try await database.cells(run: runId).filter { $0.status == .done }.count
+            } else {
+                for visit in visits {
+                    if timeSpent() {
+                        status = .budgetExhausted
+                        progress.note("time budget of \(Units.formatDuration(budget ?? 0)) spent: \(cells.count - done) cell(s) not complete; finish them with --resume \(runId)")
+                        break
+                    }
+                    guard let cell = cellsById[visit.cellId] else { continue }
+                    if try await execution.run(visit, of: cell) { done += 1 }
                 }
-                guard let cell = cellsById[visit.cellId] else { continue }
-                if try await execution.run(visit, of: cell) { done += 1 }
             }
         } catch is CancellationError {
             status = .interrupted

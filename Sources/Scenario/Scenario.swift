@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
     public var grid: Grid
     /// Network profiles by name: the fault proxy plays them between client and store.
     public var networks: [String: NetworkProfile]
+    /// How the grid is explored (`search:`; the whole grid when absent).
+    public var search: SearchSettings
     /// Things worth saying that do not stop the run (a knob Score ignores in this mode, …).
     public var warnings: [String]
 

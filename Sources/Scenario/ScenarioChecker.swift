@@ -95,6 +95,10 @@ struct ScenarioChecker {
 
         try checkCellCount(grid, mode: mode)
 
+        let search = try checkedSearch(repetitions: repetitions)
+        // A search's time budget bounds the run like the top-level one; the smaller wins.
+        let budgets = [file.budget?.milliseconds, file.search?.budget?.time?.milliseconds].compactMap { $0 }
+
         var envPath = file.env
         if let env = envPath, !env.hasPrefix("/") {
             // Relative to the scenario file, so shipped scenarios work from any directory.
@@ -102,8 +106,46 @@ struct ScenarioChecker {
         }
         let name = file.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return Scenario(name: name, path: path, text: text, envPath: envPath, mode: mode, objects: specs, seed: seed,
-                        repetitions: repetitions, warmup: warmup, budgetMilliseconds: file.budget?.milliseconds,
-                        orderSeed: file.order_seed ?? seed, order: file.order ?? .interleaved, backoff: backoff, grid: grid, networks: networks, warnings: warnings)
+                        repetitions: repetitions, warmup: warmup, budgetMilliseconds: budgets.min(),
+                        orderSeed: file.order_seed ?? seed, order: file.order ?? .interleaved, backoff: backoff, grid: grid, networks: networks, search: search, warnings: warnings)
+    }
+
+    /// The `search` block, each bound checked at its line.
+    private func checkedSearch(repetitions: Int) throws -> SearchSettings {
+        guard let raw = file.search else { return .grid }
+        var search = SearchSettings.grid
+        search.strategy = raw.strategy ?? .grid
+        if let eta = raw.eta {
+            guard (2...16).contains(eta) else { throw fail(["search", "eta"], nil, "must be 2 to 16 (keep the best 1/eta each round)") }
+            search.eta = eta
+        }
+        if let initial = raw.initial_rounds {
+            guard (1...repetitions).contains(initial) else {
+                throw fail(["search", "initial_rounds"], nil, "must be 1 to the scenario's repetitions (\(repetitions))")
+            }
+            search.initialRounds = initial
+        }
+        search.objective = raw.objective ?? .both
+        if let time = raw.budget?.time, !(1...ScenarioLimits.budgetMilliseconds).contains(time.milliseconds) {
+            throw fail(["search", "budget", "time"], nil, "must be above 0 and at most \(Units.formatDuration(ScenarioLimits.budgetMilliseconds))")
+        }
+        if let trials = raw.budget?.trials {
+            guard (1...ScenarioLimits.trialBudget).contains(trials) else {
+                throw fail(["search", "budget", "trials"], nil, "must be 1 to \(ScenarioLimits.trialBudget)")
+            }
+            search.trialBudget = trials
+        }
+        if let memory = raw.max_memory {
+            guard memory.bytes >= 1 << 20 else { throw fail(["search", "max_memory"], nil, "must be at least 1MiB") }
+            search.maxMemory = memory.bytes
+        }
+        if search.strategy == .halving, file.order == .blocked {
+            throw fail(["order"], nil, "search.strategy: halving measures in interleaved rounds; remove order: blocked")
+        }
+        if search.strategy == .grid, raw.eta != nil || raw.initial_rounds != nil {
+            throw fail(["search", "strategy"], nil, "eta and initial_rounds belong to strategy: halving")
+        }
+        return search
     }
 
     /// The `network` block (named "network") and the `networks` profiles, checked.

@@ -19,6 +19,22 @@ struct ScenarioFile: Decodable {
     /// One network profile for every cell, or named ones for the `network` grid dimension.
     var network: NetworkBlock?
     var networks: [String: NetworkBlock]?
+    /// How the grid is explored: every cell (grid) or successive halving.
+    var search: Search?
+
+    struct Search: Decodable {
+        var strategy: SearchStrategy?
+        var eta: Int?
+        var initial_rounds: Int?
+        var objective: Objective?
+        var budget: SearchBudget?
+        var max_memory: SizeValue?
+    }
+
+    struct SearchBudget: Decodable {
+        var time: DurationValue?
+        var trials: Int?
+    }
 
     struct Objects: Decodable {
         var sizes: OneOrMany<SizeValue>?
@@ -78,7 +94,9 @@ struct ScenarioFile: Decodable {
 
     /// Every key a mapping may hold, by where it stands: what the unknown-key check compares with.
     static let knownKeys: [String: [String]] = [
-        "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order", "order_seed", "backoff", "network", "networks"],
+        "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order", "order_seed", "backoff", "network", "networks", "search"],
+        "search": ["strategy", "eta", "initial_rounds", "objective", "budget", "max_memory"],
+        "search.budget": ["time", "trials"],
         "network": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
         "networks.*": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
         "network.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500", "lost_answer"],

@@ -18,6 +18,8 @@ public enum ScenarioLimits {
     public static let connections = 1_024
     /// A run's time budget: 30 days.
     public static let budgetMilliseconds: Int64 = 30 * 86_400_000
+    /// Trials a search may be given as its budget.
+    public static let trialBudget = 10_000_000
     /// Back-off waits, timeouts and played delays: one hour at the most.
     public static let durationMilliseconds: Int64 = 3_600_000
     /// Played bandwidth: from 1 KB/s to 100 GB/s.

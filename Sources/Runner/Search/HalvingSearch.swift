@@ -1,0 +1,103 @@
+import Foundation
+import Model
+import Results
+import Scenario
+
+/// Runs a scenario's grid as successive halving (`search.strategy: halving`): rounds of
+/// interleaved visits to the live cells, each followed by a decision (`SuccessiveHalving`) that is
+/// recorded with its reasons before the next round starts. A resumed search goes on from its last
+/// recorded decision: the cells it dropped stay dropped, the live ones continue from their
+/// complete rounds.
+struct HalvingSearch {
+    let scenario: Scenario
+    let database: ResultsDatabase
+    let runId: Int64
+    let execution: CellExecution
+    let progress: RunProgress
+    /// Whether the run's time budget is spent.
+    let timeSpent: @Sendable () -> Bool
+
+    /// Trials one measured round of one cell records: every object up, then down.
+    var trialsPerRound: Int { scenario.objects.count * 2 }
+
+    /// The grid as the search starts it: every cell inserted in the run's shuffled order, those
+    /// `SearchPruning` leaves out marked pruned with their reasons (decision 0).
+    static func insertCells(_ grid: [Knobs], scenario: Scenario, defaults: Knobs, runId: Int64, database: ResultsDatabase,
+                            progress: RunProgress) async throws -> [CellRow] {
+        let pruning = SearchPruning(cells: grid, scenario: scenario, defaults: defaults)
+        var order = SplitMix64(seed: scenario.orderSeed)
+        let shuffled = grid.shuffled(using: &order)
+        let cells = try await database.insertCells(shuffled.enumerated().map { CellRow(runId: runId, position: $0, knobs: $1) })
+        let now = Date().timeIntervalSince1970
+        let verdicts = pruning.pruned.compactMap { pruned in
+            cells.first { $0.knobs == pruned.knobs }.map {
+                SearchVerdictRow(runId: runId, cellId: $0.id, rung: 0, rounds: 0, verdict: .pruned, reason: pruned.reason, decidedAt: now)
+            }
+        }
+        try await database.recordSearchDecision(verdicts)
+        if !verdicts.isEmpty {
+            progress.note("search: \(verdicts.count) of \(cells.count) cell(s) pruned before any trial (see `recommend` or the search_verdicts table)")
+        }
+        return try await database.cells(run: runId)
+    }
+
+    /// Runs decisions until one cell, or one set of equivalent cells, has a full grid's evidence.
+    func run() async throws -> RunStatus {
+        let search = scenario.search
+        var rung = (try await database.searchVerdicts(run: runId).map(\.rung).max() ?? 0) + 1
+        var warmed = Set<Int64>()
+        while true {
+            let live = try await database.cells(run: runId).filter { $0.status != .pruned && $0.status != .dropped }
+            guard !live.isEmpty else { return .completed }
+            let target = search.rounds(afterRung: rung - 1, repetitions: scenario.repetitions)
+            let final = target >= scenario.repetitions
+            let visits = RoundPlan.visits(cells: live, repetitions: target, order: .interleaved, seed: scenario.orderSeed,
+                                            warmed: warmed)
+            progress.start(visits: visits.count, cells: live.count, rounds: target)
+            progress.note("search round \(rung): \(live.count) live cell(s), each measured to \(target) round(s)"
+                          + (final ? " (a full grid's evidence)" : ""))
+            let byId = Dictionary(uniqueKeysWithValues: live.map { ($0.id, $0) })
+            for visit in visits {
+                if let stop = try await budgetStop(visit) { progress.note(stop); return .budgetExhausted }
+                guard let cell = byId[visit.cellId] else { continue }
+                _ = try await execution.run(visit, of: cell)
+                warmed.insert(cell.id)
+            }
+
+            let trials = try await database.trials(run: runId)
+            let standings = live.map { CellStanding(cell: $0, trials: trials, objective: search.objective, rounds: target) }
+            let verdicts = SuccessiveHalving.decide(standings, eta: search.eta, maxKeep: try await cellsTheBudgetCarries(rung: rung, from: target),
+                                                    final: final)
+            let now = Date().timeIntervalSince1970
+            try await database.recordSearchDecision(verdicts.map {
+                let i = $0.standing.interval
+                return SearchVerdictRow(runId: runId, cellId: $0.standing.cellId, rung: rung, rounds: target, verdict: $0.verdict, reason: $0.reason,
+                                        median: $0.standing.median, low: i.low, high: i.high, level: i.level, decidedAt: now)
+            })
+            let kept = verdicts.filter { $0.verdict == .kept }
+            progress.note("search round \(rung): kept \(kept.map { "cell \($0.standing.cellId)" }.joined(separator: ", ")); "
+                          + "dropped \(verdicts.count - kept.count)")
+            if final { return .completed }
+            rung += 1
+        }
+    }
+
+    /// A reason to stop before this visit, when it would overrun the trial budget or the time is spent.
+    private func budgetStop(_ visit: CellVisit) async throws -> String? {
+        if timeSpent() { return "time budget spent: the search stops before its decision; finish it with --resume \(runId)" }
+        guard let budget = scenario.search.trialBudget else { return nil }
+        let cost = trialsPerRound * (visit.rounds.count + (visit.warmup ? scenario.warmup : 0))
+        let used = try await database.trialCount(run: runId)
+        guard used + cost > budget else { return nil }
+        return "trial budget of \(budget) spent (\(used) used; the next visit needs \(cost)): the search stops; finish it with --resume \(runId)"
+    }
+
+    /// The most cells the remaining trial budget can measure in the next round (all of them without a budget).
+    private func cellsTheBudgetCarries(rung: Int, from rounds: Int) async throws -> Int {
+        guard let budget = scenario.search.trialBudget else { return Int.max }
+        let next = scenario.search.rounds(afterRung: rung, repetitions: scenario.repetitions)
+        let perCell = (next - rounds) * trialsPerRound
+        guard perCell > 0 else { return Int.max }
+        return max(1, (budget - (try await database.trialCount(run: runId))) / perCell)
+    }
+}
