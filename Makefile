@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile check-backends clean \
+.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search check-backends clean \
 	fuzz-build fuzz fuzz-ci
 
 all: build
@@ -45,6 +45,11 @@ bench-memory: release
 bench-profile: release
 	@scripts/backend start seaweedfs
 	scripts/bench/profile
+
+# The whole grid beside successive halving on shipped scenarios (reports/bench-search-<date>.md).
+bench-search: release
+	@scripts/backend start seaweedfs
+	.scoretune/venv/bin/python scripts/bench/search.py
 
 # The whole suite against the three real S3 backends and the Azure test server, stopped afterwards;
 # first the Azure test server's conformance, shown with the official SDK.

@@ -66,8 +66,14 @@ struct HalvingSearch {
 
             let trials = try await database.trials(run: runId)
             let standings = live.map { CellStanding(cell: $0, trials: trials, objective: search.objective, rounds: target) }
-            let verdicts = SuccessiveHalving.decide(standings, eta: search.eta, maxKeep: try await cellsTheBudgetCarries(rung: rung, from: target),
-                                                    final: final)
+            // One network at a time: each played network has its own leader and its own answer.
+            let carried = try await cellsTheBudgetCarries(rung: rung, from: target)
+            let networks = Dictionary(grouping: live, by: \.knobs.network)
+            let verdicts = networks.keys.sorted { ($0 ?? "") < ($1 ?? "") }.flatMap { network in
+                let ids = Set(networks[network]!.map(\.id))
+                return SuccessiveHalving.decide(standings.filter { ids.contains($0.cellId) }, eta: search.eta,
+                                                maxKeep: max(1, carried / networks.count), final: final)
+            }
             let now = Date().timeIntervalSince1970
             try await database.recordSearchDecision(verdicts.map {
                 let i = $0.standing.interval

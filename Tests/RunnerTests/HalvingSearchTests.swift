@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import TestSupport
+import Transport
+import XCTest
+
+/// Successive halving against SeaweedFS through a played network built so that one cell wins by
+/// construction: at 80 ms RTT and 20 MB/s per connection (200 MB/s shared) only parts in flight add
+/// bandwidth, and a 20 MiB object has 4 parts of 5 MiB, 2 of 10 MiB and 1 of 20 MiB, so
+/// part=5MiB par=4 is the one cell with four streams — what the whole grid recommends
+/// (`make bench-search` runs that grid beside the search). The search must find it on three seeds
+/// with at most 40% of the whole grid's trials, and go on after an interrupt from its last decision.
+final class HalvingSearchTests: XCTestCase {
+    let transport = CurlTransport()
+    override func tearDown() { transport.shutdown() }
+
+    static func scenario(seed: Int) -> String {
+        """
+        name: known-answer
+        mode: multipart
+        objects: {sizes: [20MiB], count: 1, seed: 7}
+        order_seed: \(seed)
+        network: {rtt: 80ms, bandwidth_per_connection: 20MB/s, bandwidth_total: 200MB/s}
+        grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB, 20MiB], parallel: [1, 2, 4]}
+        repetitions: 8
+        warmup: 1
+        search: {strategy: halving, eta: 3}
+        """
+    }
+
+    /// 9 cells × (1 warm-up + 8 repetitions) × (1 upload + 1 download).
+    let wholeGridTrials = 9 * 9 * 2
+
+    func chosenLabel(_ run: TemporaryRun, runId: Int) throws -> String {
+        let json = try ScoretuneBinary.run(["recommend", "\(runId)", "--db", run.database, "--format", "json", "--objective", "both"])
+        XCTAssertEqual(json.status, 0, json.err)
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        return (object?["chosen"] as? [String: Any])?["label"] as? String ?? ""
+    }
+
+    func checkSearch(_ run: TemporaryRun, seed: Int) throws {
+        let runId = try run.count("SELECT id FROM runs")
+        let label = try chosenLabel(run, runId: runId)
+        XCTAssertTrue(label.contains("part=5MiB") && label.contains("par=4"), "seed \(seed): chose \(label)")
+        let trials = try run.count("SELECT count(*) FROM trials")
+        XCTAssertLessThanOrEqual(Double(trials), 0.4 * Double(wholeGridTrials), "seed \(seed): \(trials) trials of the whole grid's \(wholeGridTrials)")
+        // The survivor has a whole grid's evidence; every decision is recorded with its reason.
+        XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'done'"), 1, "seed \(seed)")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM trials t JOIN cells c ON c.id = t.cell_id WHERE c.status = 'done' AND t.warmup = 0"), 8 * 2)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE rung = 1"), 9, "the first decision ranks every cell")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE reason = ''"), 0)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'dropped'"), 8)
+        // A dropped cell measures nothing after the decision that dropped it.
+        XCTAssertEqual(try run.count("""
+            SELECT count(*) FROM trials t JOIN search_verdicts v ON v.cell_id = t.cell_id AND v.verdict = 'dropped'
+            WHERE t.warmup = 0 AND t.round >= v.rounds
+            """), 0)
+        let text = try ScoretuneBinary.run(["recommend", "\(runId)", "--db", run.database, "--objective", "both"])
+        XCTAssertTrue(text.out.contains("chosen by successive halving after 3 decision(s): 9 of 9 cells measured"), text.out)
+    }
+
+    func testHalvingFindsTheKnownBestCellOnThreeSeedsWithAFractionOfTheTrials() async throws {
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        for seed in [2, 3] {
+            let run = try TemporaryRun(.seaweedfs, Self.scenario(seed: seed))
+            addTeardownBlock { run.remove() }
+            let result = try ScoretuneBinary.run(["run", run.scenario, "--db", run.database, "--quiet"])
+            XCTAssertEqual(result.status, 0, result.err)
+            try checkSearch(run, seed: seed)
+        }
+
+        // The third seed is interrupted once its first decision is recorded, then resumed: the
+        // search goes on from that decision (not a second one at 1 round), its dropped cells stay dropped.
+        let run = try TemporaryRun(.seaweedfs, Self.scenario(seed: 1))
+        addTeardownBlock { run.remove() }
+        let process = try ScoretuneBinary.start(["run", run.scenario, "--db", run.database])
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && process.isRunning && ((try? run.count("SELECT count(*) FROM search_verdicts WHERE rung = 1")) ?? 0) == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        XCTAssertTrue(process.isRunning, "the first decision came before the end of the search")
+        kill(process.processIdentifier, SIGINT)
+        let stop = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < stop { try await Task.sleep(for: .milliseconds(50)) }
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1)
+        let runId = try run.count("SELECT id FROM runs")
+        let resumed = try ScoretuneBinary.run(["run", "--resume", "\(runId)", "--db", run.database, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        try checkSearch(run, seed: 1)
+        XCTAssertEqual(try run.count("SELECT max(rung) FROM search_verdicts"), 3)
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM trials WHERE session = 2"), 0)
+
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+    }
+}
