@@ -4,6 +4,7 @@ import Results
 /// What a search did, read back from its verdicts: how many decisions, which cells it measured,
 /// and why each cell left — for `recommend`'s evidence and the report's chart.
 public struct SearchHistory: Sendable {
+    public var strategy: SearchStrategy
     public var verdicts: [SearchVerdictRow]
     /// Decisions after measuring (pruning, decision 0, not counted).
     public var decisions: Int { verdicts.map(\.rung).max() ?? 0 }
@@ -15,7 +16,8 @@ public struct SearchHistory: Sendable {
 
     /// nil for a run that searched nothing (a grid run, or one recorded before v8).
     public init?(_ analysis: RunAnalysis) {
-        guard analysis.run.searchStrategy == .halving, !analysis.searchVerdicts.isEmpty else { return nil }
+        guard let strategy = analysis.run.searchStrategy, strategy != .grid, !analysis.searchVerdicts.isEmpty else { return nil }
+        self.strategy = strategy
         verdicts = analysis.searchVerdicts
     }
 
@@ -28,7 +30,8 @@ public struct SearchHistory: Sendable {
     func evidence(_ analysis: RunAnalysis) -> [String] {
         let cells = analysis.cells.count
         let measured = Set(analysis.trials.map(\.cellId)).count
-        var lines = ["chosen by successive halving after \(decisions) decision(s): \(measured) of \(cells) cells measured"
+        let how = strategy == .ramp ? "a concurrency ramp, then successive halving," : "successive halving"
+        var lines = ["chosen by \(how) after \(decisions) decision(s): \(measured) of \(cells) cells measured"
                      + (pruned.isEmpty ? "" : ", \(pruned.count) pruned before any trial") + ", \(analysis.trials.count) trials"]
         if let full = fullGridTrials(analysis), full > 0 {
             lines[0] += String(format: " (the whole grid: about %d, so %.0f%%)", full, 100 * Double(analysis.trials.count) / Double(full))

@@ -144,7 +144,7 @@ public final class ScenarioRunner: Sendable {
                 orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running,
                 trialOrder: scenario.order, searchStrategy: scenario.search.strategy))
             try await database.attachLease(runId: runId)
-            if scenario.search.strategy == .halving {
+            if scenario.search.strategy != .grid {
                 cells = try await HalvingSearch.insertCells(grid, scenario: scenario, defaults: defaults, runId: runId, database: database,
                                                             progress: progress)
             } else {
@@ -172,7 +172,9 @@ public final class ScenarioRunner: Sendable {
         let pending = Set(visits.map(\.cellId))
         let session = previous == nil ? 1 : max(try await database.lastSession(run: runId), 1) + 1
         progress.start(visits: visits.count, cells: cells.count, rounds: scenario.repetitions)
-        let search = scenario.search.strategy == .halving
+        let search = scenario.search.strategy == .ramp
+            ? "a \(scenario.search.rampKnob?.rawValue ?? "concurrency") ramp, then successive halving (eta \(scenario.search.eta)) over \(cells.filter { $0.status != .pruned && $0.status != .dropped }.count) live cell(s)"
+            : scenario.search.strategy == .halving
             ? "successive halving (eta \(scenario.search.eta)) over \(cells.filter { $0.status != .pruned && $0.status != .dropped }.count) live cell(s)"
             : "\(pending.count) of \(cells.count) cell(s) to go" + (order == .interleaved ? " in up to \(scenario.repetitions) interleaved round(s)" : "")
         progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(search)"
@@ -192,10 +194,10 @@ public final class ScenarioRunner: Sendable {
         let budget = scenario.budgetMilliseconds
         let timeSpent: @Sendable () -> Bool = { budget.map { started.duration(to: .now) > .milliseconds($0) } ?? false }
         do {
-            if scenario.search.strategy == .halving {
+            if scenario.search.strategy != .grid {
                 let search = HalvingSearch(scenario: scenario, database: database, runId: runId, execution: execution, progress: progress,
                                            timeSpent: timeSpent)
-                status = try await search.run()
+                status = try await (scenario.search.strategy == .ramp ? RampSearch(halving: search).run() : search.run())
                 done = try await database.cells(run: runId).filter { $0.status == .done }.count
             } else {
                 for visit in visits {

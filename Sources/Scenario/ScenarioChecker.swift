@@ -139,8 +139,25 @@ struct ScenarioChecker {
             guard memory.bytes >= 1 << 20 else { throw fail(["search", "max_memory"], nil, "must be at least 1MiB") }
             search.maxMemory = memory.bytes
         }
-        if search.strategy == .halving, file.order == .blocked {
-            throw fail(["order"], nil, "search.strategy: halving measures in interleaved rounds; remove order: blocked")
+        if let knob = raw.ramp {
+            guard search.strategy == .ramp else { throw fail(["search", "ramp"], nil, "belongs to strategy: ramp") }
+            search.rampKnob = knob
+        }
+        if let gain = raw.min_gain {
+            guard search.strategy == .ramp else { throw fail(["search", "min_gain"], nil, "belongs to strategy: ramp") }
+            guard gain.isFinite, (0...1).contains(gain) else { throw fail(["search", "min_gain"], nil, "a share of linear gain is 0 to 1") }
+            search.minGain = gain
+        }
+        if search.strategy == .ramp {
+            let knob = search.rampKnob ?? ((file.grid?.parallel?.values.count ?? 0) > 1 ? .parallel : .clients)
+            let values = knob == .parallel ? file.grid?.parallel?.values : file.grid?.clients?.values
+            guard Set(values ?? []).count > 1 else {
+                throw fail(["search", "strategy"], nil, "a ramp climbs grid.\(knob.rawValue): give it at least two values")
+            }
+            search.rampKnob = knob
+        }
+        if search.strategy != .grid, file.order == .blocked {
+            throw fail(["order"], nil, "search.strategy: \(search.strategy.rawValue) measures in interleaved rounds; remove order: blocked")
         }
         if search.strategy == .grid, raw.eta != nil || raw.initial_rounds != nil {
             throw fail(["search", "strategy"], nil, "eta and initial_rounds belong to strategy: halving")

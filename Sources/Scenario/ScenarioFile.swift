@@ -29,6 +29,8 @@ struct ScenarioFile: Decodable {
         var objective: Objective?
         var budget: SearchBudget?
         var max_memory: SizeValue?
+        var ramp: RampKnob?
+        var min_gain: Double?
     }
 
     struct SearchBudget: Decodable {
@@ -95,7 +97,7 @@ struct ScenarioFile: Decodable {
     /// Every key a mapping may hold, by where it stands: what the unknown-key check compares with.
     static let knownKeys: [String: [String]] = [
         "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order", "order_seed", "backoff", "network", "networks", "search"],
-        "search": ["strategy", "eta", "initial_rounds", "objective", "budget", "max_memory"],
+        "search": ["strategy", "eta", "initial_rounds", "objective", "budget", "max_memory", "ramp", "min_gain"],
         "search.budget": ["time", "trials"],
         "network": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
         "networks.*": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],

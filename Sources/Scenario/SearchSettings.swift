@@ -16,6 +16,11 @@ public struct SearchSettings: Sendable, Equatable {
     /// Client memory (effective part × parallel × clients) a cell may need; larger cells are
     /// pruned before any trial. nil: no bound.
     public var maxMemory: Int64?
+    /// Ramp: the knob it climbs (nil: `parallel` when the grid varies it, else `clients`).
+    public var rampKnob: RampKnob?
+    /// Ramp: the share of linear gain a step must bring to be accepted (0.2: doubling the
+    /// concurrency must add at least 20%).
+    public var minGain: Double = 0.2
 
     public static let grid = SearchSettings(strategy: .grid, eta: 3, initialRounds: 1, objective: .both, trialBudget: nil, maxMemory: nil)
 

@@ -14,7 +14,7 @@ final class HalvingSearchTests: XCTestCase {
     let transport = CurlTransport()
     override func tearDown() { transport.shutdown() }
 
-    static func scenario(seed: Int) -> String {
+    static func scenario(seed: Int, strategy: String = "halving") -> String {
         """
         name: known-answer
         mode: multipart
@@ -24,7 +24,7 @@ final class HalvingSearchTests: XCTestCase {
         grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB, 20MiB], parallel: [1, 2, 4]}
         repetitions: 8
         warmup: 1
-        search: {strategy: halving, eta: 3}
+        search: {strategy: \(strategy), eta: 3}
         """
     }
 
@@ -93,5 +93,26 @@ final class HalvingSearchTests: XCTestCase {
 
         let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
         XCTAssertEqual(after, before, after.difference(from: before))
+    }
+
+    /// The ramp climbs parallel in each part size's family (5 MiB: 1 → 4 accepted; 20 MiB: 1 → 4
+    /// and the refining 2 rejected), prunes the values it never reached, and halving picks among
+    /// the answers: the same cell, with fewer trials than halving alone.
+    func testARampThenHalvingFindsTheSameCell() async throws {
+        let run = try TemporaryRun(.seaweedfs, Self.scenario(seed: 5, strategy: "ramp"))
+        addTeardownBlock { run.remove() }
+        let result = try ScoretuneBinary.run(["run", run.scenario, "--db", run.database, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let label = try chosenLabel(run, runId: 1)
+        XCTAssertTrue(label.contains("part=5MiB") && label.contains("par=4"), label)
+        let trials = try run.count("SELECT count(*) FROM trials")
+        XCTAssertLessThanOrEqual(Double(trials), 0.4 * Double(wholeGridTrials), "\(trials) trials")
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM search_verdicts WHERE verdict = 'pruned' AND reason LIKE '%ramp%never reached%'"), 0)
+        XCTAssertEqual(try run.count("""
+            SELECT count(*) FROM search_verdicts v JOIN cells c ON c.id = v.cell_id
+            WHERE v.reason LIKE 'superseded: parallel 1 → 4%' AND c.upload_part_size = 5242880
+            """), 1, "the 5 MiB family's ramp accepted parallel 4 over 1")
+        let text = try ScoretuneBinary.run(["recommend", "1", "--db", run.database, "--objective", "both"])
+        XCTAssertTrue(text.out.contains("chosen by a concurrency ramp, then successive halving,"), text.out)
     }
 }

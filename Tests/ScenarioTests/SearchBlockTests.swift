@@ -30,6 +30,17 @@ final class SearchBlockTests: XCTestCase {
         XCTAssertTrue(scenarioError(objects + "search: {strategy: halving, budget: {cells: 3}}\n", path: "t.yaml").contains("search.budget.cells: unknown key"))
         XCTAssertTrue(scenarioError(objects + "order: blocked\nsearch: {strategy: halving}\n", path: "t.yaml").contains("remove order: blocked"))
         XCTAssertTrue(scenarioError(objects + "search: {eta: 3}\n", path: "t.yaml").contains("belong to strategy: halving"))
+        XCTAssertTrue(scenarioError(objects + "grid: {parallel: 4}\nsearch: {strategy: ramp}\n", path: "t.yaml")
+            .contains("a ramp climbs grid.clients: give it at least two values"))
+        XCTAssertTrue(scenarioError(objects + "search: {strategy: halving, min_gain: 0.3}\n", path: "t.yaml").contains("search.min_gain: belongs to strategy: ramp"))
+        XCTAssertTrue(scenarioError(objects + "grid: {parallel: [1, 4]}\nsearch: {strategy: ramp, min_gain: 2}\n", path: "t.yaml").contains("0 to 1"))
+    }
+
+    func testARampClimbsParallelWhenTheGridVariesIt() throws {
+        XCTAssertEqual(try parse(objects + "grid: {parallel: [1, 4, 16]}\nsearch: {strategy: ramp}\n").search.rampKnob, .parallel)
+        let clients = try parse(objects + "grid: {clients: [1, 2, 4]}\nsearch: {strategy: ramp, min_gain: 0.5}\n").search
+        XCTAssertEqual(clients.rampKnob, .clients)
+        XCTAssertEqual(clients.minGain, 0.5)
     }
 
     func testCellsOverTheMemoryBudgetArePrunedWithTheirReason() throws {

@@ -42,50 +42,79 @@ struct HalvingSearch {
     }
 
     /// Runs decisions until one cell, or one set of equivalent cells, has a full grid's evidence.
-    func run() async throws -> RunStatus {
+    /// `warmed`: cells this session has visited already (a ramp before it may have).
+    func run(warmed: Set<Int64> = []) async throws -> RunStatus {
         let search = scenario.search
-        var rung = (try await database.searchVerdicts(run: runId).map(\.rung).max() ?? 0) + 1
-        var warmed = Set<Int64>()
+        var warmed = warmed
         while true {
+            let recorded = try await database.searchVerdicts(run: runId)
+            let rung = (recorded.map(\.rung).max() ?? 0) + 1
             let live = try await database.cells(run: runId).filter { $0.status != .pruned && $0.status != .dropped }
             guard !live.isEmpty else { return .completed }
-            let target = search.rounds(afterRung: rung - 1, repetitions: scenario.repetitions)
+            // The next rounds of the schedule no decision has been taken at: a resumed search goes
+            // on where it stopped, and after a ramp (decided at initial_rounds) halving starts above it.
+            let decided = Set(recorded.filter { $0.verdict != .pruned }.map(\.rounds))
+            let have = live.map(\.roundsDone).min() ?? 0
+            let target = schedule.first { $0 >= max(have, 1) && !decided.contains($0) } ?? scenario.repetitions
             let final = target >= scenario.repetitions
-            let visits = RoundPlan.visits(cells: live, repetitions: target, order: .interleaved, seed: scenario.orderSeed,
-                                            warmed: warmed)
-            progress.start(visits: visits.count, cells: live.count, rounds: target)
-            progress.note("search round \(rung): \(live.count) live cell(s), each measured to \(target) round(s)"
+            progress.note("search decision \(rung): \(live.count) live cell(s), each measured to \(target) round(s)"
                           + (final ? " (a full grid's evidence)" : ""))
-            let byId = Dictionary(uniqueKeysWithValues: live.map { ($0.id, $0) })
-            for visit in visits {
-                if let stop = try await budgetStop(visit) { progress.note(stop); return .budgetExhausted }
-                guard let cell = byId[visit.cellId] else { continue }
-                _ = try await execution.run(visit, of: cell)
-                warmed.insert(cell.id)
-            }
+            guard try await measure(live, to: target, warmed: &warmed) else { return .budgetExhausted }
 
             let trials = try await database.trials(run: runId)
             let standings = live.map { CellStanding(cell: $0, trials: trials, objective: search.objective, rounds: target) }
             // One network at a time: each played network has its own leader and its own answer.
-            let carried = try await cellsTheBudgetCarries(rung: rung, from: target)
+            let carried = try await cellsTheBudgetCarries(from: target)
             let networks = Dictionary(grouping: live, by: \.knobs.network)
             let verdicts = networks.keys.sorted { ($0 ?? "") < ($1 ?? "") }.flatMap { network in
                 let ids = Set(networks[network]!.map(\.id))
                 return SuccessiveHalving.decide(standings.filter { ids.contains($0.cellId) }, eta: search.eta,
                                                 maxKeep: max(1, carried / networks.count), final: final)
             }
-            let now = Date().timeIntervalSince1970
-            try await database.recordSearchDecision(verdicts.map {
-                let i = $0.standing.interval
-                return SearchVerdictRow(runId: runId, cellId: $0.standing.cellId, rung: rung, rounds: target, verdict: $0.verdict, reason: $0.reason,
-                                        median: $0.standing.median, low: i.low, high: i.high, level: i.level, decidedAt: now)
-            })
+            try await record(verdicts.map { ($0.standing, $0.verdict, $0.reason) }, rung: rung, rounds: target)
             let kept = verdicts.filter { $0.verdict == .kept }
-            progress.note("search round \(rung): kept \(kept.map { "cell \($0.standing.cellId)" }.joined(separator: ", ")); "
+            progress.note("search decision \(rung): kept \(kept.map { "cell \($0.standing.cellId)" }.joined(separator: ", ")); "
                           + "dropped \(verdicts.count - kept.count)")
             if final { return .completed }
-            rung += 1
         }
+    }
+
+    /// The rounds at which halving decides: initial, ×η each time, up to the repetitions.
+    var schedule: [Int] {
+        var values: [Int] = []
+        for rung in 0..<64 {
+            let rounds = scenario.search.rounds(afterRung: rung, repetitions: scenario.repetitions)
+            if values.last != rounds { values.append(rounds) }
+            if rounds >= scenario.repetitions { break }
+        }
+        return values
+    }
+
+    /// Brings `cells` to `rounds` measured rounds each, in interleaved order; false when the
+    /// budget stopped it first.
+    func measure(_ cells: [CellRow], to rounds: Int, warmed: inout Set<Int64>) async throws -> Bool {
+        let visits = RoundPlan.visits(cells: cells, repetitions: rounds, order: .interleaved, seed: scenario.orderSeed, warmed: warmed)
+        progress.start(visits: visits.count, cells: cells.count, rounds: rounds)
+        let byId = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
+        for visit in visits {
+            if let stop = try await budgetStop(visit) { progress.note(stop); return false }
+            guard let cell = byId[visit.cellId] else { continue }
+            _ = try await execution.run(visit, of: cell)
+            warmed.insert(cell.id)
+        }
+        return true
+    }
+
+    /// One decision's verdicts, written in one transaction with the cells they set aside.
+    func record(_ verdicts: [(standing: CellStanding, verdict: SearchVerdict, reason: String)], rung: Int, rounds: Int) async throws {
+        let now = Date().timeIntervalSince1970
+        try await database.recordSearchDecision(verdicts.map {
+            let i = $0.standing.interval
+            return SearchVerdictRow(runId: runId, cellId: $0.standing.cellId, rung: rung, rounds: rounds, verdict: $0.verdict, reason: $0.reason,
+                                    median: $0.standing.samples.isEmpty ? nil : $0.standing.median,
+                                    low: $0.standing.samples.isEmpty ? nil : i.low, high: $0.standing.samples.isEmpty ? nil : i.high,
+                                    level: $0.standing.samples.isEmpty ? nil : i.level, decidedAt: now)
+        })
     }
 
     /// A reason to stop before this visit, when it would overrun the trial budget or the time is spent.
@@ -99,9 +128,9 @@ struct HalvingSearch {
     }
 
     /// The most cells the remaining trial budget can measure in the next round (all of them without a budget).
-    private func cellsTheBudgetCarries(rung: Int, from rounds: Int) async throws -> Int {
+    private func cellsTheBudgetCarries(from rounds: Int) async throws -> Int {
         guard let budget = scenario.search.trialBudget else { return Int.max }
-        let next = scenario.search.rounds(afterRung: rung, repetitions: scenario.repetitions)
+        let next = schedule.first { $0 > rounds } ?? rounds
         let perCell = (next - rounds) * trialsPerRound
         guard perCell > 0 else { return Int.max }
         return max(1, (budget - (try await database.trialCount(run: runId))) / perCell)
