@@ -24,7 +24,7 @@ def variant(path, strategy, repetitions=None, order_seed=None):
     if strategy == "grid":
         data.pop("search", None)
     else:
-        data["search"] = {"strategy": "halving", "eta": 3}
+        data["search"] = {"strategy": strategy, "eta": 3}
     return data
 
 
@@ -92,19 +92,21 @@ def main():
         searches = []
         for seed in seeds:
             db, seconds = run(args.binary, variant(os.path.join(ROOT, path), "halving", repetitions, seed), folder, f"{name}-halving-{seed}")
-            searches.append((seed, db, seconds))
+            searches.append((f"halving (seed {seed})", db, seconds))
+        db, seconds = run(args.binary, variant(os.path.join(ROOT, path), "ramp", repetitions, seeds[0]), folder, f"{name}-ramp")
+        searches.append((f"ramp + halving (seed {seeds[0]})", db, seconds))
         for network in networks:
             rates, grid_trials = cell_rates(grid_db, network)
             best_key = max(rates, key=rates.get)
             grid_choice = recommended(args.binary, grid_db, network)
             lines.append(f"| {name}{' / ' + network if network else ''} | grid | {grid_trials} | {grid_time:.0f} s | "
                          f"{grid_choice['label']} | {rates[key_of(grid_db, grid_choice['cellId'])]:.1f} MB/s (100%) | – |")
-            for seed, db, seconds in searches:
+            for strategy, db, seconds in searches:
                 choice = recommended(args.binary, db, network)
                 _, trials = cell_rates(db, network)
                 measured = rates.get(key_of(db, choice["cellId"]), float("nan"))
                 relative = measured / rates[key_of(grid_db, grid_choice["cellId"])] * 100
-                lines.append(f"| {name}{' / ' + network if network else ''} | halving (seed {seed}) | {trials} ({trials / grid_trials * 100:.0f}%) | "
+                lines.append(f"| {name}{' / ' + network if network else ''} | {strategy} | {trials} ({trials / grid_trials * 100:.0f}%) | "
                              f"{seconds:.0f} s ({seconds / grid_time * 100:.0f}%) | {choice['label']} | {measured:.1f} MB/s ({relative:.0f}%) | "
                              f"{'same cell' if key_of(db, choice['cellId']) == key_of(grid_db, grid_choice['cellId']) else 'different cell'} |")
             print(lines[-1], flush=True)
@@ -113,7 +115,8 @@ def main():
     with open(report, "w") as f:
         f.write(f"""# Adaptive search benchmark, {date:%Y-%m-%dT%H:%MZ}
 
-The whole grid beside successive halving (`search: {{strategy: halving, eta: 3}}`), each scenario run
+The whole grid beside successive halving (`search: {{strategy: halving, eta: 3}}`) and a parallel
+ramp followed by halving (`strategy: ramp`), each scenario run
 as shipped against the local SeaweedFS through its played networks (`make bench-search`,
 scripts/bench/search.py). Trials count every row of `trials` (warm-ups included); times are wall
 clock of `scoretune run`. "Grid MB/s" is the recommended cell's objective (`both`: bytes up and
