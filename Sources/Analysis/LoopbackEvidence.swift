@@ -26,11 +26,7 @@ struct LoopbackEvidence: CustomStringConvertible {
         loopbackHost = host
     }
 
-    static func loopbackHost(_ endpoint: String) -> String? {
-        guard let host = URLComponents(string: endpoint)?.host?.lowercased() else { return nil }
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") ? bare : nil
-    }
+    static func loopbackHost(_ endpoint: String) -> String? { LoopbackHost.of(endpoint) }
 
     var description: String {
         let place = loopbackHost.map { "its store on this machine (\($0))" } ?? "its store under a millisecond away"

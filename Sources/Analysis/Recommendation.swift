@@ -88,14 +88,16 @@ public struct Recommendation: Sendable, Encodable {
     /// Warnings that bear on the whole answer (run status, loopback), printed first.
     public var cautions: [String] = []
 
-    public static func make(_ analysis: RunAnalysis, options: RecommendOptions) throws -> Recommendation {
+    /// The cells that meet the options' constraints, and why each other one does not. Without
+    /// `setAside`, the cells a search pruned or dropped are left out.
+    static func consider(_ analysis: RunAnalysis, options: RecommendOptions, search: SearchHistory?,
+                         setAside: Bool) -> (candidates: [(CellStatistics, Choice)], excluded: [String]) {
         var excluded: [String] = []
         var candidates: [(CellStatistics, Choice)] = []
-        let search = SearchHistory(analysis)
         for stats in analysis.cells {
             let label = "cell \(stats.cell.id) (\(stats.knobs.label))"
             // A search's answer comes from its survivors: the cells it set aside have thinner evidence.
-            if let left = search?.leaving(stats.cell.id) {
+            if !setAside, let left = search?.leaving(stats.cell.id) {
                 excluded.append("\(label): \(left.verdict.rawValue) by the search" + (left.rung > 0 ? " at decision \(left.rung)" : "") + ": \(left.reason)")
                 continue
             }
@@ -126,6 +128,19 @@ public struct Recommendation: Sendable, Encodable {
                 }
             }
             candidates.append((stats, choice))
+        }
+        return (candidates, excluded)
+    }
+
+    public static func make(_ analysis: RunAnalysis, options: RecommendOptions) throws -> Recommendation {
+        let search = SearchHistory(analysis)
+        var (candidates, excluded) = consider(analysis, options: options, search: search, setAside: false)
+        var fellBack = false
+        if candidates.isEmpty, search != nil {
+            // No survivor of the search meets the constraints: the cells it set aside are
+            // considered after all, and the answer says their evidence is thinner.
+            let wider = consider(analysis, options: options, search: search, setAside: true)
+            if !wider.candidates.isEmpty { (candidates, excluded, fellBack) = (wider.candidates, wider.excluded, true) }
         }
         guard let best = candidates.max(by: { ($0.1.median, -$0.1.cellId) < ($1.1.median, -$1.1.cellId) }) else {
             throw AnalysisError("run \(analysis.run.id): no cell meets the constraints (\(excluded.joined(separator: "; ")))")
@@ -175,6 +190,9 @@ public struct Recommendation: Sendable, Encodable {
         if let loopback {
             cautions.append("\(loopback.description): UPLOAD_RETRY_LIMIT and the timeouts are kept as \(options.current?.source ?? "Score's defaults") has them, "
                             + "because a loopback run sees none of a real network's delays or faults (play one with `networks:` to size them)")
+        }
+        if fellBack {
+            cautions.append("no cell the search kept meets the constraints: chosen among the cells it set aside, measured in fewer rounds")
         }
         cautions += analysis.measurementCautions
         var recommendation = Recommendation(

@@ -33,8 +33,9 @@ public struct SearchHistory: Sendable {
         let how = strategy == .ramp ? "a concurrency ramp, then successive halving," : "successive halving"
         var lines = ["chosen by \(how) after \(decisions) decision(s): \(measured) of \(cells) cells measured"
                      + (pruned.isEmpty ? "" : ", \(pruned.count) pruned before any trial") + ", \(analysis.trials.count) trials"]
-        if let full = fullGridTrials(analysis), full > 0 {
-            lines[0] += String(format: " (the whole grid: about %d, so %.0f%%)", full, 100 * Double(analysis.trials.count) / Double(full))
+        if let full = fullGridTrials(analysis), full.trials > 0 {
+            lines[0] += String(format: " (the whole grid at %d rounds: about %d, so %.0f%%)", full.rounds, full.trials,
+                               100 * Double(analysis.trials.count) / Double(full.trials))
         }
         // The last cells to go were the closest calls: they are the evidence worth reading first.
         for verdict in dropped.sorted(by: { ($0.rung, $0.median ?? 0) > ($1.rung, $1.median ?? 0) }).prefix(4) {
@@ -48,14 +49,16 @@ public struct SearchHistory: Sendable {
         return lines
     }
 
-    /// What measuring every cell fully would have cost: cells × (warm-up + repetitions) × trials per round.
-    private func fullGridTrials(_ analysis: RunAnalysis) -> Int? {
+    /// What measuring every cell to the search's deepest rounds would have cost: cells × (warm-up +
+    /// rounds) × trials per round (a search its budget stopped went less deep than the scenario's repetitions).
+    private func fullGridTrials(_ analysis: RunAnalysis) -> (rounds: Int, trials: Int)? {
         guard let survivor = survivors.first else { return nil }
         let own = analysis.trials.filter { $0.cellId == survivor }
         let perRound = own.filter { !$0.warmup && $0.round == 0 }.count
         guard perRound > 0 else { return nil }
-        let warmupRounds = own.filter { $0.warmup && ($0.session ?? 1) == 1 }.count / perRound
-        let rounds = verdicts.filter { $0.cellId == survivor }.map(\.rounds).max() ?? 0
-        return analysis.cells.count * (warmupRounds + rounds) * perRound
+        // Warm-up repetitions are numbered 0..<warmup in every session: count the numbers, not the sessions.
+        let warmupRounds = Set(own.filter(\.warmup).map(\.repetition)).count
+        let rounds = verdicts.map(\.rounds).max() ?? 0
+        return (rounds, analysis.cells.count * (warmupRounds + rounds) * perRound)
     }
 }

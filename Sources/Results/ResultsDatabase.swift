@@ -152,6 +152,24 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// A search's cells, inserted in one transaction with the verdicts of those pruned before any
+    /// trial (`pruned`: the reason by knobs): an interrupt cannot leave a pruned cell live.
+    public func insertSearchCells(_ cells: [CellRow], pruned: [Knobs: String]) async throws -> [CellRow] {
+        let now = Date().timeIntervalSince1970
+        return try await pool.write { db in
+            try cells.map { cell in
+                var stored = cell
+                if pruned[cell.knobs] != nil { stored.status = .pruned }
+                try stored.insert(db)
+                if let reason = pruned[cell.knobs] {
+                    try SearchVerdictRow(runId: stored.runId, cellId: stored.id, rung: 0, rounds: 0, verdict: .pruned, reason: reason,
+                                         decidedAt: now).insert(db)
+                }
+                return stored
+            }
+        }
+    }
+
     public func searchVerdicts(run runId: Int64) async throws -> [SearchVerdictRow] {
         try await pool.read { db in
             try SearchVerdictRow.filter(Column("run_id") == runId).order(Column("rung"), Column("id")).fetchAll(db)

@@ -171,7 +171,7 @@ enum Schema {
         // v8: searches. How the run explored its grid, and every decision a search made about a cell.
         migrator.registerMigration("v8-search") { db in
             try db.execute(sql: """
-            ALTER TABLE runs ADD COLUMN search_strategy TEXT;  -- grid | halving; NULL before v8 (grid)
+            ALTER TABLE runs ADD COLUMN search_strategy TEXT;  -- grid | halving | ramp; NULL before v8 (grid)
             CREATE TABLE search_verdicts (
                 id INTEGER PRIMARY KEY,
                 run_id INTEGER NOT NULL REFERENCES runs(id),

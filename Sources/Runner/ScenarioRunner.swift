@@ -145,8 +145,9 @@ public final class ScenarioRunner: Sendable {
                 trialOrder: scenario.order, searchStrategy: scenario.search.strategy))
             try await database.attachLease(runId: runId)
             if scenario.search.strategy != .grid {
-                cells = try await HalvingSearch.insertCells(grid, scenario: scenario, defaults: defaults, runId: runId, database: database,
-                                                            progress: progress)
+                cells = try await HalvingSearch.insertCells(grid, scenario: scenario, defaults: defaults,
+                                                            storeIsLocal: LoopbackHost.of(connection.endpointURL) != nil,
+                                                            runId: runId, database: database, progress: progress)
             } else {
                 var order = SplitMix64(seed: scenario.orderSeed)
                 let shuffled = grid.shuffled(using: &order)
@@ -198,7 +199,6 @@ public final class ScenarioRunner: Sendable {
                 let search = HalvingSearch(scenario: scenario, database: database, runId: runId, execution: execution, progress: progress,
                                            timeSpent: timeSpent)
                 status = try await (scenario.search.strategy == .ramp ? RampSearch(halving: search).run() : search.run())
-                done = try await database.cells(run: runId).filter { $0.status == .done }.count
             } else {
                 for visit in visits {
                     if timeSpent() {
@@ -226,6 +226,10 @@ public final class ScenarioRunner: Sendable {
             progress.note("scoretune: \(failure!); stopping the run")
         }
         if Task.isCancelled { status = .interrupted }
+        if scenario.search.strategy != .grid {
+            // A search's cells are done only when it kept them to the end (pruned and dropped are not).
+            done = (try? await database.cells(run: runId).filter { $0.status == .done }.count) ?? done
+        }
 
         // Clean-up must go through even when the run was cancelled: it runs in a task of its own,
         // which the cancellation does not reach. (The command reads the summary back afterwards.)

@@ -3,7 +3,8 @@ import Model
 /// Cells a search need not measure, each with the reason it was left out, decided before any
 /// trial: cells whose client memory exceeds the stated budget, cells over S3's 10,000 parts, and
 /// retry and timeout variants that cannot differ on a network that plays no faults (one is
-/// measured, preferably the `.env.score`'s own values). Cells Score cannot tell apart (part sizes
+/// measured, preferably the `.env.score`'s own values). Straight to the store counts as such a
+/// network only when the store is on this machine: a remote store may throttle or fail by itself. Cells Score cannot tell apart (part sizes
 /// under its floor) were merged earlier, by `ScoreEffectiveParts`.
 public struct SearchPruning: Sendable {
     public struct Pruned: Sendable, Equatable {
@@ -14,7 +15,7 @@ public struct SearchPruning: Sendable {
     public var kept: [Knobs] = []
     public var pruned: [Pruned] = []
 
-    public init(cells: [Knobs], scenario: Scenario, defaults: Knobs) {
+    public init(cells: [Knobs], scenario: Scenario, defaults: Knobs, storeIsLocal: Bool) {
         var candidates: [Knobs] = []
         for knobs in cells {
             if let reason = Self.memoryProblem(knobs, budget: scenario.search.maxMemory) ?? Self.partProblem(knobs, scenario: scenario) {
@@ -28,7 +29,7 @@ public struct SearchPruning: Sendable {
         var representative: [Knobs: Knobs] = [:]
         for knobs in candidates {
             let profile = knobs.network.flatMap { scenario.networks[$0] } ?? NetworkProfile()
-            guard profile.faults == NetworkProfile.Faults() else { kept.append(knobs); continue }
+            guard profile.faults == NetworkProfile.Faults(), knobs.network != nil || storeIsLocal else { kept.append(knobs); continue }
             let key = Self.equivalenceKey(knobs, profile: profile)
             guard let chosen = representative[key] else {
                 representative[key] = knobs
@@ -80,7 +81,7 @@ public struct SearchPruning: Sendable {
     }
 
     static func faultlessReason(_ knobs: Knobs, measuredAs chosen: Knobs) -> String {
-        "\(knobs.network.map { "network \($0)" } ?? "the direct network") plays no faults: UPLOAD_RETRY_LIMIT \(knobs.retryLimit), "
+        "\(knobs.network.map { "network \($0)" } ?? "the loopback path to the store") plays no faults: UPLOAD_RETRY_LIMIT \(knobs.retryLimit), "
             + "connect timeout \(Units.formatDuration(knobs.connectTimeoutMilliseconds)) and stall timeout \(Units.formatDuration(knobs.stallTimeoutMilliseconds)) "
             + "cannot change what it measures; measured once, as retry \(chosen.retryLimit), connect \(Units.formatDuration(chosen.connectTimeoutMilliseconds)), "
             + "stall \(Units.formatDuration(chosen.stallTimeoutMilliseconds))"

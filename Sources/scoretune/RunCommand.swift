@@ -85,7 +85,7 @@ struct Run: AsyncParsableCommand {
     }
 
     private func printSummary(_ result: RunResult, _ summary: RunSummary) {
-        print("run \(result.runId): \(result.status), \(result.cellsDone)/\(result.cellsTotal) cells, results in \(db)")
+        print("run \(result.runId): \(result.status.rawValue), \(result.cellsDone)/\(result.cellsTotal) cells, results in \(db)")
         let measured = summary.cells.filter { $0.trials > 0 }
         guard !measured.isEmpty else { return }
         print("")

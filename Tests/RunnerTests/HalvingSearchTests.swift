@@ -115,4 +115,35 @@ final class HalvingSearchTests: XCTestCase {
         let text = try ScoretuneBinary.run(["recommend", "1", "--db", run.database, "--objective", "both"])
         XCTAssertTrue(text.out.contains("chosen by a concurrency ramp, then successive halving,"), text.out)
     }
+
+    /// A trial budget is never overrun: the search stops before a round it cannot pay for, keeps
+    /// its last decision, and says so (status budget-exhausted, and recommend's caution).
+    func testATrialBudgetStopsTheSearchBetweenDecisions() async throws {
+        // 6 cells straight to the local store; the first round costs 6 × 2 = 12 trials (no warm-up).
+        // The 4 left carry one cell to 3 rounds (2 rounds × 2 trials), not two, and nothing to 5.
+        let run = try TemporaryRun(.seaweedfs, """
+            mode: multipart
+            objects: {sizes: [10MiB], count: 1, seed: 3}
+            grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB], parallel: [1, 2, 4]}
+            repetitions: 5
+            warmup: 0
+            search: {strategy: halving, eta: 3, budget: {trials: 16}}
+            """)
+        addTeardownBlock { run.remove() }
+        let result = try ScoretuneBinary.run(["run", run.scenario, "--db", run.database])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("trial budget of 16"), result.err)
+        XCTAssertEqual(try run.strings("SELECT status FROM runs"), ["budget-exhausted"])
+        XCTAssertLessThanOrEqual(try run.count("SELECT count(*) FROM trials"), 16)
+        XCTAssertTrue(result.out.contains("run 1: budget-exhausted"), result.out)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE rung = 1"), 6, "the first decision ranks every cell")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE rung = 1 AND verdict = 'kept'"), 1)
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE rung = 1 AND reason LIKE '%the budget carries only 1 cell(s)%'"), 1,
+                       "the runner-up by rank was dropped for the budget, and says so")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE rung = 2 AND rounds = 3"), 1, "the kept cell went to 3 rounds")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE rung > 2"), 0, "5 rounds would pass the budget")
+        let text = try ScoretuneBinary.run(["recommend", "1", "--db", run.database, "--objective", "both"])
+        XCTAssertEqual(text.status, 0, text.err)
+        XCTAssertTrue(text.out.contains("budget-exhausted"), text.out)
+    }
 }

@@ -45,7 +45,7 @@ final class SearchBlockTests: XCTestCase {
 
     func testCellsOverTheMemoryBudgetArePrunedWithTheirReason() throws {
         let scenario = try parse(objects + "grid: {UPLOAD_PARTSIZE: [20MiB, 64MiB], parallel: [2, 8]}\nsearch: {strategy: halving, max_memory: 256MiB}\n")
-        let pruning = SearchPruning(cells: try scenario.plannedCells(defaults: defaults).cells, scenario: scenario, defaults: defaults)
+        let pruning = SearchPruning(cells: try scenario.plannedCells(defaults: defaults).cells, scenario: scenario, defaults: defaults, storeIsLocal: false)
         XCTAssertEqual(pruning.kept.count, 3)
         XCTAssertEqual(pruning.pruned.map(\.knobs.parallel), [8])
         XCTAssertEqual(pruning.pruned.first?.knobs.uploadPartSize, 64 << 20)
@@ -65,12 +65,23 @@ final class SearchBlockTests: XCTestCase {
 
             """
         let scenario = try parse(text)
-        let pruning = SearchPruning(cells: try scenario.plannedCells(defaults: defaults).cells, scenario: scenario, defaults: defaults)
+        let pruning = SearchPruning(cells: try scenario.plannedCells(defaults: defaults).cells, scenario: scenario, defaults: defaults, storeIsLocal: false)
         let clean = pruning.kept.filter { $0.network == "clean" }
         XCTAssertEqual(clean.count, 2, "a 50 ms connect timeout can fire at 40 ms RTT, 15 s cannot; the retry limit cannot matter")
         XCTAssertEqual(Set(clean.map(\.retryLimit)), [5], "the .env.score's retry limit is the one measured")
         XCTAssertEqual(pruning.kept.filter { $0.network == "lossy" }.count, 6, "faults make every retry limit and timeout count")
         XCTAssertEqual(pruning.pruned.count, 4)
         XCTAssertTrue(pruning.pruned.allSatisfy { $0.reason.contains("network clean plays no faults") }, "\(pruning.pruned.map(\.reason))")
+    }
+
+    /// Straight to the store, retry limits are measured once only when the store is on this machine:
+    /// a remote store may throttle (503) or fail by itself.
+    func testTheDirectPathIsFaultlessOnlyToALocalStore() throws {
+        let scenario = try parse(objects + "grid: {UPLOAD_RETRY_LIMIT: [2, 5, 10]}\nsearch: {strategy: halving}\n")
+        let cells = try scenario.plannedCells(defaults: defaults).cells
+        XCTAssertEqual(SearchPruning(cells: cells, scenario: scenario, defaults: defaults, storeIsLocal: false).kept.count, 3)
+        let local = SearchPruning(cells: cells, scenario: scenario, defaults: defaults, storeIsLocal: true)
+        XCTAssertEqual(local.kept.map(\.retryLimit), [5])
+        XCTAssertTrue(local.pruned.allSatisfy { $0.reason.hasPrefix("the loopback path to the store plays no faults") }, "\(local.pruned)")
     }
 }

@@ -4,7 +4,7 @@ local SeaweedFS through their played networks. For each scenario: trials, wall t
 recommended cell, and that cell's throughput as the whole grid measured it, relative to the
 grid's best. Writes reports/bench-search-<date>.md. The target (issue #13): the same or a
 statistically equivalent cell at no more than 35% of the grid's time."""
-import argparse, datetime, json, os, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, datetime, json, os, sqlite3, statistics, subprocess, sys, tempfile
 
 import yaml
 
@@ -29,13 +29,17 @@ def variant(path, strategy, repetitions=None, order_seed=None):
 
 
 def run(binary, scenario, folder, name):
+    """Runs one variant (with --folder, one already completed there is reused); returns its database
+    and the run's own duration (runs.finished_at - started_at: from its first request to its clean-up)."""
     path = os.path.join(folder, name + ".yaml")
     db = os.path.join(folder, name + ".sqlite")
-    with open(path, "w") as f:
-        yaml.safe_dump(scenario, f, sort_keys=False)
-    start = time.monotonic()
-    subprocess.run([binary, "run", path, "--db", db, "--quiet"], check=True, stdout=subprocess.DEVNULL)
-    return db, time.monotonic() - start
+    if not (os.path.exists(db) and sqlite3.connect(db).execute("SELECT count(*) FROM runs WHERE status = 'completed'").fetchone()[0]):
+        if os.path.exists(db):
+            os.remove(db)
+        with open(path, "w") as f:
+            yaml.safe_dump(scenario, f, sort_keys=False)
+        subprocess.run([binary, "run", path, "--db", db, "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    return db, sqlite3.connect(db).execute("SELECT finished_at - started_at FROM runs").fetchone()[0]
 
 
 def recommended(binary, db, network):
@@ -68,7 +72,17 @@ def cell_rates(db, network):
         if span > 0:
             rates.setdefault(labels[cell_id], []).append(moved / span / 1e6)
     trials = con.execute("SELECT count(*) FROM trials").fetchone()[0]
-    return {k: statistics.median(v) for k, v in rates.items()}, trials
+    return {k: statistics.median(v) for k, v in rates.items()}, trials, rates
+
+
+def verdict(rounds, chosen, grid_choice):
+    """Same cell; or, in the grid run's own rounds, ranges that overlap (statistically equivalent)."""
+    if chosen == grid_choice:
+        return "same cell"
+    a, b = rounds.get(chosen, []), rounds.get(grid_choice, [])
+    if a and b and min(a) <= max(b) and min(b) <= max(a):
+        return f"equivalent: in the grid run its rounds ({min(a):.0f}–{max(a):.0f}) overlap the grid's choice ({min(b):.0f}–{max(b):.0f})"
+    return "different cell"
 
 
 def key_of(db, cell_id):
@@ -79,15 +93,21 @@ def key_of(db, cell_id):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/scoretune"))
+    parser.add_argument("--folder", help="keep the runs here and reuse those already done")
     args = parser.parse_args()
     cases = [
-        ("scenarios/search-known-answer.yaml", None, [None], [1, 2]),
+        ("scenarios/search-known-answer.yaml", None, ["network"], [1, 2]),
         ("scenarios/wan.yaml", 4, ["wan-80ms", "lan"], [1]),
     ]
-    folder = tempfile.mkdtemp(prefix="bench-search-")
+    floors = []
+    folder = args.folder or tempfile.mkdtemp(prefix="bench-search-")
+    os.makedirs(folder, exist_ok=True)
     lines = []
     for path, repetitions, networks, seeds in cases:
         name = os.path.splitext(os.path.basename(path))[0]
+        shipped = variant(os.path.join(ROOT, path), "grid", repetitions)
+        warmup, reps = shipped.get("warmup", 1), shipped.get("repetitions", 3)
+        floors.append(f"{name}: ({warmup} + 1) ÷ ({warmup} + {reps}) = {(warmup + 1) / (warmup + reps) * 100:.0f}%")
         grid_db, grid_time = run(args.binary, variant(os.path.join(ROOT, path), "grid", repetitions), folder, name + "-grid")
         searches = []
         for seed in seeds:
@@ -96,19 +116,19 @@ def main():
         db, seconds = run(args.binary, variant(os.path.join(ROOT, path), "ramp", repetitions, seeds[0]), folder, f"{name}-ramp")
         searches.append((f"ramp + halving (seed {seeds[0]})", db, seconds))
         for network in networks:
-            rates, grid_trials = cell_rates(grid_db, network)
+            rates, grid_trials, rounds = cell_rates(grid_db, network)
             best_key = max(rates, key=rates.get)
             grid_choice = recommended(args.binary, grid_db, network)
             lines.append(f"| {name}{' / ' + network if network else ''} | grid | {grid_trials} | {grid_time:.0f} s | "
                          f"{grid_choice['label']} | {rates[key_of(grid_db, grid_choice['cellId'])]:.1f} MB/s (100%) | – |")
             for strategy, db, seconds in searches:
                 choice = recommended(args.binary, db, network)
-                _, trials = cell_rates(db, network)
+                _, trials, _ = cell_rates(db, network)
                 measured = rates.get(key_of(db, choice["cellId"]), float("nan"))
                 relative = measured / rates[key_of(grid_db, grid_choice["cellId"])] * 100
                 lines.append(f"| {name}{' / ' + network if network else ''} | {strategy} | {trials} ({trials / grid_trials * 100:.0f}%) | "
                              f"{seconds:.0f} s ({seconds / grid_time * 100:.0f}%) | {choice['label']} | {measured:.1f} MB/s ({relative:.0f}%) | "
-                             f"{'same cell' if key_of(db, choice['cellId']) == key_of(grid_db, grid_choice['cellId']) else 'different cell'} |")
+                             f"{verdict(rounds, key_of(db, choice['cellId']), key_of(grid_db, grid_choice['cellId']))} |")
             print(lines[-1], flush=True)
     date = datetime.datetime.now(datetime.timezone.utc)
     report = os.path.join(ROOT, "reports", f"bench-search-{date:%Y-%m-%d}.md")
@@ -118,8 +138,8 @@ def main():
 The whole grid beside successive halving (`search: {{strategy: halving, eta: 3}}`) and a parallel
 ramp followed by halving (`strategy: ramp`), each scenario run
 as shipped against the local SeaweedFS through its played networks (`make bench-search`,
-scripts/bench/search.py). Trials count every row of `trials` (warm-ups included); times are wall
-clock of `scoretune run`. "Grid MB/s" is the recommended cell's objective (`both`: bytes up and
+scripts/bench/search.py). Trials count every row of `trials` (warm-ups included); times are each
+run's own duration (`runs.finished_at - started_at`). "Grid MB/s" is the recommended cell's objective (`both`: bytes up and
 down over the time they took) as the **whole grid** measured it, relative to the cell the grid
 recommends. wan.yaml runs with repetitions 4 here; its two networks are searched and recommended
 separately. Both networks of wan.yaml share one run, so their trials and times are the run's.
@@ -129,6 +149,9 @@ separately. Both networks of wan.yaml share one run, so their trials and times a
 """ + "\n".join(lines) + f"""
 
 Target: the same or a statistically equivalent recommendation at no more than 35% of the grid's time.
+A search measures every cell's warm-up and first round before it can drop any, so it cannot spend
+less than (warm-up + 1) ÷ (warm-up + repetitions) of the grid's trials: {"; ".join(floors)}.
+Small grids with few repetitions gain least.
 Machine: {os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}; shared, so times are noisy.
 """)
     print("report:", report)

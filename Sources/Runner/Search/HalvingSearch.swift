@@ -22,23 +22,18 @@ struct HalvingSearch {
 
     /// The grid as the search starts it: every cell inserted in the run's shuffled order, those
     /// `SearchPruning` leaves out marked pruned with their reasons (decision 0).
-    static func insertCells(_ grid: [Knobs], scenario: Scenario, defaults: Knobs, runId: Int64, database: ResultsDatabase,
-                            progress: RunProgress) async throws -> [CellRow] {
-        let pruning = SearchPruning(cells: grid, scenario: scenario, defaults: defaults)
+    static func insertCells(_ grid: [Knobs], scenario: Scenario, defaults: Knobs, storeIsLocal: Bool, runId: Int64,
+                            database: ResultsDatabase, progress: RunProgress) async throws -> [CellRow] {
+        let pruning = SearchPruning(cells: grid, scenario: scenario, defaults: defaults, storeIsLocal: storeIsLocal)
         var order = SplitMix64(seed: scenario.orderSeed)
         let shuffled = grid.shuffled(using: &order)
-        let cells = try await database.insertCells(shuffled.enumerated().map { CellRow(runId: runId, position: $0, knobs: $1) })
-        let now = Date().timeIntervalSince1970
-        let verdicts = pruning.pruned.compactMap { pruned in
-            cells.first { $0.knobs == pruned.knobs }.map {
-                SearchVerdictRow(runId: runId, cellId: $0.id, rung: 0, rounds: 0, verdict: .pruned, reason: pruned.reason, decidedAt: now)
-            }
+        let reasons = Dictionary(pruning.pruned.map { ($0.knobs, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        let cells = try await database.insertSearchCells(shuffled.enumerated().map { CellRow(runId: runId, position: $0, knobs: $1) },
+                                                         pruned: reasons)
+        if !reasons.isEmpty {
+            progress.note("search: \(reasons.count) of \(cells.count) cell(s) pruned before any trial (see `recommend` or the search_verdicts table)")
         }
-        try await database.recordSearchDecision(verdicts)
-        if !verdicts.isEmpty {
-            progress.note("search: \(verdicts.count) of \(cells.count) cell(s) pruned before any trial (see `recommend` or the search_verdicts table)")
-        }
-        return try await database.cells(run: runId)
+        return cells
     }
 
     /// Runs decisions until one cell, or one set of equivalent cells, has a full grid's evidence.
@@ -55,10 +50,21 @@ struct HalvingSearch {
             // on where it stopped, and after a ramp (decided at initial_rounds) halving starts above it.
             let decided = Set(recorded.filter { $0.verdict != .pruned }.map(\.rounds))
             let have = live.map(\.roundsDone).min() ?? 0
-            let target = schedule.first { $0 >= max(have, 1) && !decided.contains($0) } ?? scenario.repetitions
-            let final = target >= scenario.repetitions
+            var target = schedule.first { $0 > have || ($0 == have && !decided.contains($0)) } ?? scenario.repetitions
+            var final = target >= scenario.repetitions
+            // A trial budget that cannot measure the whole round ends the search with a last decision
+            // on the evidence there is, rather than a round cut in the middle.
+            var stoppedByBudget = false
+            if let budget = search.trialBudget, try await database.trialCount(run: runId) + cost(live, to: target, warmed: warmed) > budget {
+                guard have >= 1, !decided.contains(have) else {
+                    progress.note("trial budget of \(budget) spent: " + (have >= 1 ? "the search's last decision stands" : "no complete round to decide on"))
+                    return .budgetExhausted
+                }
+                progress.note("trial budget of \(budget) cannot measure the next round: the last decision is taken at \(have) round(s)")
+                (target, final, stoppedByBudget) = (have, true, true)
+            }
             progress.note("search decision \(rung): \(live.count) live cell(s), each measured to \(target) round(s)"
-                          + (final ? " (a full grid's evidence)" : ""))
+                          + (final && !stoppedByBudget ? " (a full grid's evidence)" : ""))
             guard try await measure(live, to: target, warmed: &warmed) else { return .budgetExhausted }
 
             let trials = try await database.trials(run: runId)
@@ -75,7 +81,17 @@ struct HalvingSearch {
             let kept = verdicts.filter { $0.verdict == .kept }
             progress.note("search decision \(rung): kept \(kept.map { "cell \($0.standing.cellId)" }.joined(separator: ", ")); "
                           + "dropped \(verdicts.count - kept.count)")
-            if final { return .completed }
+            for verdict in verdicts where verdict.verdict == .dropped { await execution.proxies.stop(cell: verdict.standing.cellId) }
+            if final { return stoppedByBudget ? .budgetExhausted : .completed }
+        }
+    }
+
+    /// Trials that bring `cells` to `rounds` (warm-ups of cells this session has not visited included).
+    func cost(_ cells: [CellRow], to rounds: Int, warmed: Set<Int64>) -> Int {
+        cells.reduce(0) { sum, cell in
+            let missing = max(0, rounds - cell.roundsDone)
+            guard missing > 0 else { return sum }
+            return sum + trialsPerRound * (missing + (warmed.contains(cell.id) ? 0 : scenario.warmup))
         }
     }
 
@@ -107,14 +123,18 @@ struct HalvingSearch {
 
     /// One decision's verdicts, written in one transaction with the cells they set aside.
     func record(_ verdicts: [(standing: CellStanding, verdict: SearchVerdict, reason: String)], rung: Int, rounds: Int) async throws {
+        try await database.recordSearchDecision(rows(verdicts, rung: rung, rounds: rounds))
+    }
+
+    func rows(_ verdicts: [(standing: CellStanding, verdict: SearchVerdict, reason: String)], rung: Int, rounds: Int) -> [SearchVerdictRow] {
         let now = Date().timeIntervalSince1970
-        try await database.recordSearchDecision(verdicts.map {
+        return verdicts.map {
             let i = $0.standing.interval
             return SearchVerdictRow(runId: runId, cellId: $0.standing.cellId, rung: rung, rounds: rounds, verdict: $0.verdict, reason: $0.reason,
                                     median: $0.standing.samples.isEmpty ? nil : $0.standing.median,
                                     low: $0.standing.samples.isEmpty ? nil : i.low, high: $0.standing.samples.isEmpty ? nil : i.high,
                                     level: $0.standing.samples.isEmpty ? nil : i.level, decidedAt: now)
-        })
+        }
     }
 
     /// A reason to stop before this visit, when it would overrun the trial budget or the time is spent.

@@ -51,20 +51,25 @@ struct RampSearch {
         func standing(_ id: Int64) -> CellStanding {
             CellStanding(cell: cells[id]!, trials: trials, objective: scenario.search.objective, rounds: rounds)
         }
+        // Every step and every prune in one transaction: an interrupt leaves the ramp either wholly
+        // recorded (halving goes on) or not at all (it is replayed from the trials).
         let allSteps = ramps.flatMap(\.steps)
+        var rows: [SearchVerdictRow] = []
         for number in Set(allSteps.map(\.step)).sorted() {
-            try await halving.record(allSteps.filter { $0.step == number }.map { (standing($0.cellId), $0.verdict, $0.reason) },
-                                     rung: number, rounds: rounds)
+            rows += halving.rows(allSteps.filter { $0.step == number }.map { (standing($0.cellId), $0.verdict, $0.reason) },
+                                 rung: number, rounds: rounds)
         }
         let reached = Set(allSteps.map(\.cellId))
         let unreached = live.filter { !reached.contains($0.id) }
         let now = Date().timeIntervalSince1970
-        try await database.recordSearchDecision(unreached.map { cell in
+        rows += unreached.map { cell in
             let ramp = ramps.first { $0.ladder.contains { $0.cellId == cell.id } }!
             let stop = ramp.ladder.first { $0.cellId == ramp.answer }!.value
             return SearchVerdictRow(runId: halving.runId, cellId: cell.id, rung: 0, rounds: 0, verdict: .pruned,
                                     reason: "the \(knob.rawValue) ramp of its family stopped at \(stop) and never reached it", decidedAt: now)
-        })
+        }
+        try await database.recordSearchDecision(rows)
+        for step in allSteps where step.verdict == .dropped { await halving.execution.proxies.stop(cell: step.cellId) }
         halving.progress.note("ramp: \(ramps.count) \(ramps.count == 1 ? "family" : "families"), answers \(ramps.map { "cell \($0.answer)" }.joined(separator: ", ")); "
                               + "\(unreached.count) cell(s) never reached; successive halving decides among the answers")
         return try await halving.run(warmed: warmed)
