@@ -29,9 +29,6 @@ public struct HTMLReport {
             case .failure(let error): body += "<p>No recommendation: \(SVG.escape("\(error)"))</p>"
             }
         }
-        if let history = SearchHistory(analysis) {
-            body += "<h2>Search</h2>" + SearchChart(analysis: analysis, history: history).html
-        }
         // One network at a time: a chart never mixes figures played through different networks.
         for network in analysis.networks {
             let part = analysis.networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis

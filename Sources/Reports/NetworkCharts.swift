@@ -9,6 +9,9 @@ struct NetworkCharts {
 
     var html: String {
         var body = "<section class=\"network\" data-network=\"\(SVG.escape(network ?? ""))\">"
+        if let history = SearchHistory(analysis) {
+            body += "<h3>Search</h3>" + SearchChart(analysis: analysis, history: history).html
+        }
         body += "<h3>Upload throughput</h3>" + uploadHeatmap()
         body += "<h3>Download throughput</h3>" + downloadBars()
         if ThroughputAxis.of(analysis.cells.map(\.cell)) == .aggregate {

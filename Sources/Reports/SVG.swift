@@ -27,8 +27,12 @@ enum SVG {
         return String(format: "#%02x%02x%02x", r, g, b)
     }
 
+    /// Wide enough for a title in 14 px bold (about 8 px a character), whatever the plot needs.
+    static func width(_ plot: Int, title: String) -> Int { max(plot, 30 + 8 * title.count) }
+
     static func open(_ name: String, width: Int, height: Int, title: String) -> String {
-        "<svg class=\"chart\" data-chart=\"\(name)\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">"
+        let width = Self.width(width, title: title)
+        return "<svg class=\"chart\" data-chart=\"\(name)\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">"
             + "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>"
     }
 

@@ -19,19 +19,18 @@ struct SearchChart {
         let lastRung = Dictionary(grouping: measured, by: \.cellId).mapValues { rows in rows.max { $0.rung < $1.rung }! }
         let rows = lastRung.values.sorted { ($0.rung, $0.median ?? 0) > ($1.rung, $1.median ?? 0) }.map(\.cellId)
         let survivors = Set(history.survivors)
-        let left = 260, top = 60, cellW = 130, rowH = 24
+        let labels = CompactLabels(analysis.cells.map(\.cell.knobs))
+        let left = 20 + 7 * (rows.map { labelOf($0, labels).count }.max() ?? 20), top = 60, cellW = 130, rowH = 24
         let width = max(700, left + cellW * decisions + 180), height = top + rowH * rows.count + 50
         var svg = SVG.open("search", width: width, height: height,
-                           title: "Successive halving: each live cell's median MB/s at each decision (\(history.pruned.count) pruned before any trial)")
+                           title: "\(history.strategy == .ramp ? "Ramp, then halving" : "Successive halving"): each live cell's median MB/s (the search's objective) at each decision; \(history.pruned.count) pruned before any trial")
         for rung in 1...decisions {
             let rounds = measured.first { $0.rung == rung }?.rounds ?? 0
             svg += "<text x=\"\(left + (rung - 1) * cellW + cellW / 2)\" y=\"\(top - 8)\" text-anchor=\"middle\">decision \(rung) (\(rounds) rd)</text>"
         }
         for (r, cellId) in rows.enumerated() {
             let y = top + r * rowH
-            let label = analysis.cells.first { $0.cell.id == cellId }?.knobs.label ?? "?"
-            let mark = survivors.contains(cellId) ? " ★" : ""
-            svg += "<text x=\"\(left - 8)\" y=\"\(y + rowH / 2 + 4)\" text-anchor=\"end\">\(SVG.escape("cell \(cellId) \(label)\(mark)"))</text>"
+            svg += "<text x=\"\(left - 8)\" y=\"\(y + rowH / 2 + 4)\" text-anchor=\"end\">\(SVG.escape(labelOf(cellId, labels)))</text>"
             for verdict in measured where verdict.cellId == cellId {
                 let x = left + (verdict.rung - 1) * cellW
                 let color = verdict.verdict == .dropped ? Self.dropped : survivors.contains(cellId) && verdict.rung == history.decisions ? Self.chosen : Self.kept
@@ -45,5 +44,11 @@ struct SearchChart {
         svg += SVG.legend([("kept", Self.kept), ("dropped", Self.dropped), ("the search's choice", Self.chosen)],
                           x: left + cellW * decisions + 20, y: top)
         return svg + "</svg>"
+    }
+
+    /// "cell 7 part=5MiB par=4 ★": only the knobs that vary, the search's choice starred.
+    private func labelOf(_ cellId: Int64, _ labels: CompactLabels) -> String {
+        let knobs = analysis.cells.first { $0.cell.id == cellId }?.cell.knobs
+        return "cell \(cellId) \(knobs.map(labels.label) ?? "?")" + (history.survivors.contains(cellId) ? " ★" : "")
     }
 }

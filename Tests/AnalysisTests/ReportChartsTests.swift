@@ -1,6 +1,8 @@
 @testable import Analysis
 import Foundation
+import Model
 import Reports
+import Results
 import XCTest
 
 /// The HTML report draws one network at a time, and plots a clients sweep on the aggregate axis
@@ -63,5 +65,27 @@ final class ReportChartsTests: XCTestCase {
         XCTAssertEqual(marks(chart), 4, "one point per client level")
         XCTAssertTrue(chart.contains("class=\"fit\""), "the USL curve is drawn through them")
         XCTAssertTrue(chart.contains("USL λ"), String(chart.prefix(400)))
+    }
+
+    /// A search's course, cells × decisions, in its network's section: one mark per verdict after
+    /// trials, the choice starred, labels naming only the knobs that vary.
+    func testASearchIsDrawnAsCellsByDecisions() throws {
+        var analysis = AnswerTests.analysis([
+            .init(part: 20 << 20, parallel: 4, up: [100, 101, 99]),
+            .init(part: 20 << 20, parallel: 8, up: [150, 151, 149]),
+            .init(part: 64 << 20, parallel: 8, up: [120]),
+        ])
+        analysis.run.searchStrategy = .halving
+        func verdict(_ cell: Int64, _ rung: Int, _ rounds: Int, _ verdict: SearchVerdict, _ median: Double) -> SearchVerdictRow {
+            SearchVerdictRow(runId: 1, cellId: cell, rung: rung, rounds: rounds, verdict: verdict, reason: "r", median: median,
+                             low: median - 1, high: median + 1, level: 0.75, decidedAt: 0)
+        }
+        analysis.searchVerdicts = [verdict(1, 1, 1, .kept, 100), verdict(2, 1, 1, .kept, 150), verdict(3, 1, 1, .dropped, 120),
+                                   verdict(1, 2, 3, .dropped, 100), verdict(2, 2, 3, .kept, 150)]
+        let chart = try chart(try section(HTMLReport(analysis: analysis, recommendations: []).html, network: ""), "search")
+        XCTAssertEqual(marks(chart), 5)
+        XCTAssertTrue(chart.contains("cell 2 part=20MiB par=8 ★"), String(chart))
+        XCTAssertFalse(chart.contains("retry="), "knobs that do not vary are not named")
+        XCTAssertTrue(chart.contains("decision 2 (3 rd)"))
     }
 }
