@@ -10,8 +10,14 @@ extension RunAnalysis {
         var lines: [String] = []
         let saturated = cells.filter { $0.client?.saturated == true }
         if let worst = saturated.max(by: { $0.client!.runnablePerCore < $1.client!.runnablePerCore }) {
-            lines.append("the client, not the store, may have been the limit in \(Self.cellList(saturated)): "
-                         + "\(worst.client!.description) (cell \(worst.cell.id)); run scoretune on a quieter or larger machine, or fewer transfers at once")
+            if let host = LoopbackHost.of(run.backendEndpoint) {
+                // A store on this same machine shares its cores: the machine, not the store as such, was the limit.
+                lines.append("this machine may have been the limit, not the store as such, in \(Self.cellList(saturated)): "
+                             + "\(worst.client!.description) (cell \(worst.cell.id)), and the store at \(host) runs here too, so client and store competed for them")
+            } else {
+                lines.append("the client, not the store, may have been the limit in \(Self.cellList(saturated)): "
+                             + "\(worst.client!.description) (cell \(worst.cell.id)); run scoretune on a quieter or larger machine, or fewer transfers at once")
+            }
         }
         lines += Drift.check(self).map(\.description)
         let sessions = cellsBySession
