@@ -173,11 +173,13 @@ public final class ScenarioRunner: Sendable {
         let pending = Set(visits.map(\.cellId))
         let session = previous == nil ? 1 : max(try await database.lastSession(run: runId), 1) + 1
         progress.start(visits: visits.count, cells: cells.count, rounds: scenario.repetitions)
-        let search = scenario.search.strategy == .ramp
-            ? "a \(scenario.search.rampKnob?.rawValue ?? "concurrency") ramp, then successive halving (eta \(scenario.search.eta)) over \(cells.filter { $0.status != .pruned && $0.status != .dropped }.count) live cell(s)"
-            : scenario.search.strategy == .halving
-            ? "successive halving (eta \(scenario.search.eta)) over \(cells.filter { $0.status != .pruned && $0.status != .dropped }.count) live cell(s)"
-            : "\(pending.count) of \(cells.count) cell(s) to go" + (order == .interleaved ? " in up to \(scenario.repetitions) interleaved round(s)" : "")
+        let live = cells.filter { $0.status != .pruned && $0.status != .dropped }.count
+        let search: String
+        switch scenario.search.strategy {
+        case .grid: search = "\(pending.count) of \(cells.count) cell(s) to go" + (order == .interleaved ? " in up to \(scenario.repetitions) interleaved round(s)" : "")
+        case .halving: search = "successive halving (eta \(scenario.search.eta)) over \(live) live cell(s)"
+        case .ramp: search = "a \(scenario.search.rampKnob?.rawValue ?? "concurrency") ramp, then successive halving (eta \(scenario.search.eta)) over \(live) live cell(s)"
+        }
         progress.note("run \(runId): \(scenario.name), \(scenario.mode.rawValue) mode, \(search)"
             + (session > 1 ? " (session \(session))" : "") + ", results in \(database.path)")
         let started = ContinuousClock.now
