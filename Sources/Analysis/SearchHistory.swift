@@ -56,8 +56,9 @@ public struct SearchHistory: Sendable {
         let own = analysis.trials.filter { $0.cellId == survivor }
         let perRound = own.filter { !$0.warmup && $0.round == 0 }.count
         guard perRound > 0 else { return nil }
-        // Warm-up repetitions are numbered 0..<warmup in every session: count the numbers, not the sessions.
-        let warmupRounds = Set(own.filter(\.warmup).map(\.repetition)).count
+        // Warm-up repetitions are numbered 0..<warmup in every session: count the numbers, not the
+        // sessions, over every cell (a search lets a cell skip a warm-up another one already did).
+        let warmupRounds = Set(analysis.trials.filter(\.warmup).map(\.repetition)).count
         let rounds = verdicts.map(\.rounds).max() ?? 0
         return (rounds, analysis.cells.count * (warmupRounds + rounds) * perRound)
     }

@@ -146,4 +146,36 @@ final class HalvingSearchTests: XCTestCase {
         XCTAssertEqual(text.status, 0, text.err)
         XCTAssertTrue(text.out.contains("budget-exhausted"), text.out)
     }
+
+    /// Straight to the store every warm cell shares one connection pool: a cell whose parallel ×
+    /// clients an earlier cell of the session already opened skips its warm-up; one that needs more
+    /// connections warms up. Each cell's first visit is checked against the cells visited before it.
+    func testDirectCellsWarmUpOnlyWhenTheyNeedMoreConnections() async throws {
+        let run = try TemporaryRun(.seaweedfs, """
+            mode: multipart
+            objects: {sizes: [10MiB], count: 1, seed: 4}
+            grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB], parallel: [1, 2, 4]}
+            repetitions: 3
+            warmup: 1
+            search: {strategy: halving, eta: 3}
+            """)
+        addTeardownBlock { run.remove() }
+        let result = try ScoretuneBinary.run(["run", run.scenario, "--db", run.database, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.err)
+        // Each cell's first trial in order, whether it was a warm-up, and its parallelism.
+        let firsts = try run.rows("""
+            SELECT c.parallel AS parallel, t.warmup AS warmup FROM trials t JOIN cells c ON c.id = t.cell_id
+            WHERE t.id IN (SELECT min(id) FROM trials GROUP BY cell_id) ORDER BY t.id
+            """)
+        XCTAssertEqual(firsts.count, 6)
+        var opened = 0
+        for row in firsts {
+            let parallel: Int = row["parallel"], warmup: Bool = row["warmup"]
+            XCTAssertEqual(warmup, parallel > opened, "parallel \(parallel) after \(opened) connections opened")
+            opened = max(opened, parallel)
+        }
+        XCTAssertLessThan(try run.count("SELECT count(*) FROM trials WHERE warmup = 1"), 6 * 2, "not every cell warmed up")
+        let text = try ScoretuneBinary.run(["recommend", "1", "--db", run.database, "--objective", "both"])
+        XCTAssertTrue(text.out.contains("(the whole grid at 3 rounds: about 48,"), "the grid's cost counts every cell's warm-up: \(text.out)")
+    }
 }

@@ -37,8 +37,8 @@ struct HalvingSearch {
     }
 
     /// Runs decisions until one cell, or one set of equivalent cells, has a full grid's evidence.
-    /// `warmed`: cells this session has visited already (a ramp before it may have).
-    func run(warmed: Set<Int64> = []) async throws -> RunStatus {
+    /// `warmed`: what this session has warmed already (a ramp before it may have).
+    func run(warmed: SessionWarmth = SessionWarmth()) async throws -> RunStatus {
         let search = scenario.search
         var warmed = warmed
         while true {
@@ -87,11 +87,11 @@ struct HalvingSearch {
     }
 
     /// Trials that bring `cells` to `rounds` (warm-ups of cells this session has not visited included).
-    func cost(_ cells: [CellRow], to rounds: Int, warmed: Set<Int64>) -> Int {
+    func cost(_ cells: [CellRow], to rounds: Int, warmed: SessionWarmth) -> Int {
         cells.reduce(0) { sum, cell in
             let missing = max(0, rounds - cell.roundsDone)
             guard missing > 0 else { return sum }
-            return sum + trialsPerRound * (missing + (warmed.contains(cell.id) ? 0 : scenario.warmup))
+            return sum + trialsPerRound * (missing + (warmed.needsWarmup(cell) ? scenario.warmup : 0))
         }
     }
 
@@ -108,15 +108,18 @@ struct HalvingSearch {
 
     /// Brings `cells` to `rounds` measured rounds each, in interleaved order; false when the
     /// budget stopped it first.
-    func measure(_ cells: [CellRow], to rounds: Int, warmed: inout Set<Int64>) async throws -> Bool {
-        let visits = RoundPlan.visits(cells: cells, repetitions: rounds, order: .interleaved, seed: scenario.orderSeed, warmed: warmed)
+    func measure(_ cells: [CellRow], to rounds: Int, warmed: inout SessionWarmth) async throws -> Bool {
+        let visits = RoundPlan.visits(cells: cells, repetitions: rounds, order: .interleaved, seed: scenario.orderSeed, warmed: warmed.cells)
         progress.start(visits: visits.count, cells: cells.count, rounds: rounds)
         let byId = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
         for visit in visits {
             if let stop = try await budgetStop(visit) { progress.note(stop); return false }
             guard let cell = byId[visit.cellId] else { continue }
+            var visit = visit
+            // Decided at the visit, not when planned: an earlier visit of this round may have warmed the pool.
+            if visit.warmup { visit.warmup = warmed.needsWarmup(cell) }
             _ = try await execution.run(visit, of: cell)
-            warmed.insert(cell.id)
+            warmed.visited(cell)
         }
         return true
     }

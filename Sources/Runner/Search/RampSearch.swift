@@ -12,7 +12,7 @@ struct RampSearch {
 
     func run() async throws -> RunStatus {
         let scenario = halving.scenario, database = halving.database
-        var warmed = Set<Int64>()
+        var warmed = SessionWarmth()
         if try await database.searchVerdicts(run: halving.runId).contains(where: { $0.rung > 0 }) {
             return try await halving.run(warmed: warmed)   // the ramp was recorded: halving goes on
         }
