@@ -14,6 +14,9 @@ final class HalvingSearchTests: XCTestCase {
     let transport = CurlTransport()
     override func tearDown() { transport.shutdown() }
 
+    /// η = 2: the first decision rests on one round per cell, and with η = 3 a single slow round
+    /// of the best cell (a store pausing once) dropped it in one CI run — it needed only to fall
+    /// below the three ~29 MB/s cells. Keeping the best half, it must fall below the ~17 MB/s ones.
     static func scenario(seed: Int, strategy: String = "halving") -> String {
         """
         name: known-answer
@@ -24,7 +27,7 @@ final class HalvingSearchTests: XCTestCase {
         grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB, 20MiB], parallel: [1, 2, 4]}
         repetitions: 8
         warmup: 1
-        search: {strategy: \(strategy), eta: 3}
+        search: {strategy: \(strategy), eta: 2}
         """
     }
 
@@ -42,7 +45,8 @@ final class HalvingSearchTests: XCTestCase {
         let runId = try run.count("SELECT id FROM runs")
         let label = try chosenLabel(run, runId: runId)
         XCTAssertTrue(label.contains("part=5MiB") && label.contains("par=4"), "seed \(seed): chose \(label)")
-        let trials = try run.count("SELECT count(*) FROM trials")
+        // A resumed session warms its cells up again: a cost of the interruption, not of the search.
+        let trials = try run.count("SELECT count(*) FROM trials WHERE NOT (warmup = 1 AND coalesce(session, 1) > 1)")
         XCTAssertLessThanOrEqual(Double(trials), 0.4 * Double(wholeGridTrials), "seed \(seed): \(trials) trials of the whole grid's \(wholeGridTrials)")
         // The survivor has a whole grid's evidence; every decision is recorded with its reason.
         XCTAssertEqual(try run.count("SELECT count(*) FROM cells WHERE status = 'done'"), 1, "seed \(seed)")
@@ -56,7 +60,7 @@ final class HalvingSearchTests: XCTestCase {
             WHERE t.warmup = 0 AND t.round >= v.rounds
             """), 0)
         let text = try ScoretuneBinary.run(["recommend", "\(runId)", "--db", run.database, "--objective", "both"])
-        XCTAssertTrue(text.out.contains("chosen by successive halving after 3 decision(s): 9 of 9 cells measured"), text.out)
+        XCTAssertTrue(text.out.contains("chosen by successive halving after 4 decision(s): 9 of 9 cells measured"), text.out)
     }
 
     func testHalvingFindsTheKnownBestCellOnThreeSeedsWithAFractionOfTheTrials() async throws {
@@ -88,7 +92,7 @@ final class HalvingSearchTests: XCTestCase {
         let resumed = try ScoretuneBinary.run(["run", "--resume", "\(runId)", "--db", run.database, "--quiet"])
         XCTAssertEqual(resumed.status, 0, resumed.err)
         try checkSearch(run, seed: 1)
-        XCTAssertEqual(try run.count("SELECT max(rung) FROM search_verdicts"), 3)
+        XCTAssertEqual(try run.count("SELECT max(rung) FROM search_verdicts"), 4, "decisions at 1, 2, 4 and 8 rounds")
         XCTAssertGreaterThan(try run.count("SELECT count(*) FROM trials WHERE session = 2"), 0)
 
         let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
