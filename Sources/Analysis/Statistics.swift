@@ -32,7 +32,7 @@ public enum Statistics {
 
     /// "95% CI" when an interval reaches 95%; otherwise its real level, "75% interval".
     public static func intervalName(_ level: Double, requested: Double = 0.95) -> String {
-        level >= requested ? String(format: "%.0f%% CI", requested * 100) : String(format: "%.0f%% interval", (level * 100).rounded(.down))
+        MedianInterval.name(level: level, requested: requested)
     }
 
     /// The fewest samples whose widest interval (min–max) reaches `confidence`: 1 − 2·½ⁿ ≥ confidence.

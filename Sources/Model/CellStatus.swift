@@ -6,6 +6,9 @@ public enum CellStatus: String, Sendable, CaseIterable, Codable {
     /// A search stopped measuring it after a round of decisions (`search_verdicts` says why).
     case dropped
 
+    /// A search set it aside (pruned or dropped): it is measured no further.
+    public var isSetAside: Bool { self == .pruned || self == .dropped }
+
     /// Settled cells get no more visits: done, or set aside by a search.
-    public var isSettled: Bool { self == .done || self == .pruned || self == .dropped }
+    public var isSettled: Bool { self == .done || isSetAside }
 }

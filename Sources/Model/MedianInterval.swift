@@ -14,6 +14,13 @@ public struct MedianInterval: Sendable, Equatable, Encodable {
     public var requested: Double
     public var reachesRequested: Bool { level >= requested }
 
+    /// "95% CI" when the interval reaches the level asked for; otherwise its real level, "75% interval".
+    public var name: String { Self.name(level: level, requested: requested) }
+
+    public static func name(level: Double, requested: Double = 0.95) -> String {
+        level >= requested ? String(format: "%.0f%% CI", requested * 100) : String(format: "%.0f%% interval", (level * 100).rounded(.down))
+    }
+
     public init(low: Double, high: Double, level: Double, requested: Double) {
         (self.low, self.high, self.level, self.requested) = (low, high, level, requested)
     }

@@ -173,7 +173,7 @@ public final class ScenarioRunner: Sendable {
         let pending = Set(visits.map(\.cellId))
         let session = previous == nil ? 1 : max(try await database.lastSession(run: runId), 1) + 1
         progress.start(visits: visits.count, cells: cells.count, rounds: scenario.repetitions)
-        let live = cells.filter { $0.status != .pruned && $0.status != .dropped }.count
+        let live = cells.filter { !$0.status.isSetAside }.count
         let search: String
         switch scenario.search.strategy {
         case .grid: search = "\(pending.count) of \(cells.count) cell(s) to go" + (order == .interleaved ? " in up to \(scenario.repetitions) interleaved round(s)" : "")

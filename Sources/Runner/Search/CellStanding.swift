@@ -15,7 +15,7 @@ struct CellStanding: Sendable, Equatable {
     /// "91.0 MB/s (75% interval 88.0–94.0, 3 rounds)"
     var figures: String {
         let i = interval
-        let name = samples.count < 2 ? "one round, no interval" : i.reachesRequested ? "95% CI" : String(format: "%.0f%% interval", (i.level * 100).rounded(.down))
+        let name = samples.count < 2 ? "one round, no interval" : i.name
         return samples.count < 2 ? String(format: "%.1f MB/s (%@)", median, name)
             : String(format: "%.1f MB/s (%@ %.1f–%.1f, %d rounds)", median, name, i.low, i.high, samples.count)
     }

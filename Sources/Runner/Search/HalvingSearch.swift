@@ -44,7 +44,7 @@ struct HalvingSearch {
         while true {
             let recorded = try await database.searchVerdicts(run: runId)
             let rung = (recorded.map(\.rung).max() ?? 0) + 1
-            let live = try await database.cells(run: runId).filter { $0.status != .pruned && $0.status != .dropped }
+            let live = try await database.cells(run: runId).filter { !$0.status.isSetAside }
             guard !live.isEmpty else { return .completed }
             // The next rounds of the schedule no decision has been taken at: a resumed search goes
             // on where it stopped, and after a ramp (decided at initial_rounds) halving starts above it.

@@ -17,7 +17,7 @@ struct RampSearch {
             return try await halving.run(warmed: warmed)   // the ramp was recorded: halving goes on
         }
         let knob = scenario.search.rampKnob ?? .parallel
-        let live = try await database.cells(run: halving.runId).filter { $0.status != .pruned && $0.status != .dropped }
+        let live = try await database.cells(run: halving.runId).filter { !$0.status.isSetAside }
         let families = Dictionary(grouping: live) { cell -> Knobs in
             var key = cell.knobs
             if knob == .parallel { key.parallel = 0 } else { key.clients = 0 }
