@@ -29,7 +29,7 @@ struct CellExecution: Sendable {
         try await database.setCellStatus(cell.id, .running)
         progress.cellStarted(cell.knobs.label, position: cell.position, round: visit.round)
 
-        // A cell with a network profile talks to the store through a fault proxy of its own,
+        // A cell on a played network talks to the store through that network's fault proxy,
         // the same one on every visit (see `CellProxies`).
         let via = try await proxies.via(for: cell, scenario: scenario, connection: connection, recorder: recorder)
         let objects = scenario.objects.map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
@@ -51,7 +51,6 @@ struct CellExecution: Sendable {
         try await recorder.writer.flush()
         let complete = visit.rounds.upperBound >= scenario.repetitions
         try await database.completeVisit(cell.id, roundsDone: visit.rounds.upperBound, cellDone: complete)
-        if complete { await proxies.stop(cell: cell.id) }
         progress.cellFinished(summary: Self.summary(cell, measured.all))
         return complete
     }

@@ -3,7 +3,7 @@ import Results
 
 /// One visit of a cell: the measured repetitions (rounds) it runs now, and whether its warm-up
 /// goes first (on a cell's first visit in each session: a resumed process has no warm
-/// connections of its own).
+/// connections of its own; a search may still skip it, see `SessionWarmth`).
 struct CellVisit: Sendable, Equatable {
     var cellId: Int64
     var rounds: Range<Int>
@@ -22,9 +22,7 @@ struct CellVisit: Sendable, Equatable {
 /// A resumed run continues from each cell's `roundsDone`. In blocked order a cell cut short
 /// starts over (its `roundsDone` is set only when it completes).
 enum RoundPlan {
-    /// `warmed`: cells this session has already visited (a search plans its rounds in steps), whose
-    /// connections are open: no second warm-up.
-    static func visits(cells: [CellRow], repetitions: Int, order: TrialOrder, seed: UInt64, warmed: Set<Int64> = []) -> [CellVisit] {
+    static func visits(cells: [CellRow], repetitions: Int, order: TrialOrder, seed: UInt64) -> [CellVisit] {
         let pending = cells.filter { !$0.status.isSettled && $0.roundsDone < repetitions }.sorted { $0.position < $1.position }
         switch order {
         case .blocked:
@@ -34,7 +32,7 @@ enum RoundPlan {
             for round in 0..<repetitions {
                 var shuffle = SplitMix64(seed: seed ^ (UInt64(round + 1) &* 0xD1B5_4A32_D192_ED03))
                 let due = pending.filter { $0.roundsDone <= round }.shuffled(using: &shuffle)
-                visits += due.map { CellVisit(cellId: $0.id, rounds: round..<(round + 1), warmup: round == $0.roundsDone && !warmed.contains($0.id), round: round) }
+                visits += due.map { CellVisit(cellId: $0.id, rounds: round..<(round + 1), warmup: round == $0.roundsDone, round: round) }
             }
             return visits
         }

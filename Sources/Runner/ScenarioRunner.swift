@@ -121,11 +121,12 @@ public final class ScenarioRunner: Sendable {
         } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
 
         var transportOptions = options.transport
-        // Room for every cell's warm connections at once: in interleaved order each network cell
-        // (its own proxy port) comes back every round and must find its connections still open.
+        // Room for every route's warm connections at once: in interleaved order the cells of each
+        // played network (its proxy's own port) come back every round and must find their
+        // connections still open.
         let perCell = (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8
-        let networkCells = grid.filter { $0.network != nil }.count
-        transportOptions.maxConnections = min(4096, max(16, perCell * (networkCells + 1)))
+        let playedNetworks = Set(grid.compactMap { scenario.playedNetwork(of: $0) }).count
+        transportOptions.maxConnections = min(4096, max(16, perCell * (playedNetworks + 1)))
         let transport = CurlTransport(options: transportOptions)
         defer { transport.shutdown() }
         let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)

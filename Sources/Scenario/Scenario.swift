@@ -57,6 +57,13 @@ public struct Scenario: Sendable {
     }
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
+
+    /// The played network a cell's requests cross (through that network's fault proxy), or nil
+    /// when they go straight to the store: no network, or one that plays nothing (`lan: {}`).
+    public func playedNetwork(of knobs: Knobs) -> String? {
+        guard let name = knobs.network, let profile = networks[name], !profile.isIdentity else { return nil }
+        return name
+    }
     /// At most `ScenarioLimits.bytesPerRepetition`: the checker bounds the sum.
     public var totalBytesPerRepetition: Int64 { objects.map(\.size).reduce(0, +) }
 

@@ -151,14 +151,21 @@ final class HalvingSearchTests: XCTestCase {
         XCTAssertTrue(text.out.contains("budget-exhausted"), text.out)
     }
 
-    /// Straight to the store every warm cell shares one connection pool: a cell whose parallel ×
-    /// clients an earlier cell of the session already opened skips its warm-up; one that needs more
-    /// connections warms up. Each cell's first visit is checked against the cells visited before it.
-    func testDirectCellsWarmUpOnlyWhenTheyNeedMoreConnections() async throws {
+    /// Cells on one route to the store share its connections in the run's pool: straight to the
+    /// store (here the `lan: {}` network, which plays nothing) or through one played network's
+    /// proxy. A warm cell whose connections an earlier cell on its route already opened skips its
+    /// warm-up; one that needs more connections warms up. A cell opens at most as many connections
+    /// as the 20 MiB object has parts (10 MiB parts: two, whatever the parallelism). Each cell's first visit is checked
+    /// against the cells visited before it on the same route, and the played network's faults (it
+    /// plays none) and trials stay with their own cells.
+    func testCellsWarmUpOnlyWhenTheirRouteNeedsMoreConnections() async throws {
         let run = try TemporaryRun(.seaweedfs, """
             mode: multipart
-            objects: {sizes: [10MiB], count: 1, seed: 4}
-            grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB], parallel: [1, 2, 4]}
+            objects: {sizes: [20MiB], count: 1, seed: 4}
+            networks:
+              lan: {}
+              slow: {rtt: 10ms}
+            grid: {network: [lan, slow], UPLOAD_PARTSIZE: [5MiB, 10MiB], parallel: [1, 2, 4]}
             repetitions: 3
             warmup: 1
             search: {strategy: halving, eta: 3}
@@ -166,20 +173,24 @@ final class HalvingSearchTests: XCTestCase {
         addTeardownBlock { run.remove() }
         let result = try ScoretuneBinary.run(["run", run.scenario, "--db", run.database, "--quiet"])
         XCTAssertEqual(result.status, 0, result.err)
-        // Each cell's first trial in order, whether it was a warm-up, and its parallelism.
+        // Each cell's first trial in order, whether it was a warm-up, its route and parallelism.
         let firsts = try run.rows("""
-            SELECT c.parallel AS parallel, t.warmup AS warmup FROM trials t JOIN cells c ON c.id = t.cell_id
+            SELECT c.network AS network, min(c.parallel, 20971520 / c.upload_part_size) AS parallel, t.warmup AS warmup
+            FROM trials t JOIN cells c ON c.id = t.cell_id
             WHERE t.id IN (SELECT min(id) FROM trials GROUP BY cell_id) ORDER BY t.id
             """)
-        XCTAssertEqual(firsts.count, 6)
-        var opened = 0
+        XCTAssertEqual(firsts.count, 12)
+        var opened: [String: Int] = [:]
         for row in firsts {
-            let parallel: Int = row["parallel"], warmup: Bool = row["warmup"]
-            XCTAssertEqual(warmup, parallel > opened, "parallel \(parallel) after \(opened) connections opened")
-            opened = max(opened, parallel)
+            let network: String = row["network"], parallel: Int = row["parallel"], warmup: Bool = row["warmup"]
+            XCTAssertEqual(warmup, parallel > opened[network, default: 0], "\(network) parallel \(parallel) after \(opened[network, default: 0]) connections opened")
+            opened[network] = max(opened[network, default: 0], parallel)
         }
-        XCTAssertLessThan(try run.count("SELECT count(*) FROM trials WHERE warmup = 1"), 6 * 2, "not every cell warmed up")
-        let text = try ScoretuneBinary.run(["recommend", "1", "--db", run.database, "--objective", "both"])
+        XCTAssertEqual(opened, ["lan": 4, "slow": 4])
+        XCTAssertLessThan(try run.count("SELECT count(*) FROM trials WHERE warmup = 1"), 12 * 2, "not every cell warmed up")
+        // One decision per network: each has a leader of its own.
+        XCTAssertEqual(try run.count("SELECT count(DISTINCT c.network) FROM search_verdicts v JOIN cells c ON c.id = v.cell_id WHERE v.verdict = 'kept'"), 2)
+        let text = try ScoretuneBinary.run(["recommend", "1", "--db", run.database, "--objective", "both", "--network", "slow"])
         XCTAssertTrue(text.out.contains("(the whole grid at 3 rounds: about 48,"), "the grid's cost counts every cell's warm-up: \(text.out)")
     }
 }

@@ -38,9 +38,9 @@ struct HalvingSearch {
 
     /// Runs decisions until one cell, or one set of equivalent cells, has a full grid's evidence.
     /// `warmed`: what this session has warmed already (a ramp before it may have).
-    func run(warmed: SessionWarmth = SessionWarmth()) async throws -> RunStatus {
+    func run(warmed: SessionWarmth? = nil) async throws -> RunStatus {
         let search = scenario.search
-        var warmed = warmed
+        var warmed = warmed ?? SessionWarmth(scenario: scenario)
         while true {
             let recorded = try await database.searchVerdicts(run: runId)
             let rung = (recorded.map(\.rung).max() ?? 0) + 1
@@ -81,7 +81,6 @@ struct HalvingSearch {
             let kept = verdicts.filter { $0.verdict == .kept }
             progress.note("search decision \(rung): kept \(kept.map { "cell \($0.standing.cellId)" }.joined(separator: ", ")); "
                           + "dropped \(verdicts.count - kept.count)")
-            for verdict in verdicts where verdict.verdict == .dropped { await execution.proxies.stop(cell: verdict.standing.cellId) }
             if final { return stoppedByBudget ? .budgetExhausted : .completed }
         }
     }
@@ -109,7 +108,7 @@ struct HalvingSearch {
     /// Brings `cells` to `rounds` measured rounds each, in interleaved order; false when the
     /// budget stopped it first.
     func measure(_ cells: [CellRow], to rounds: Int, warmed: inout SessionWarmth) async throws -> Bool {
-        let visits = RoundPlan.visits(cells: cells, repetitions: rounds, order: .interleaved, seed: scenario.orderSeed, warmed: warmed.cells)
+        let visits = RoundPlan.visits(cells: cells, repetitions: rounds, order: .interleaved, seed: scenario.orderSeed)
         progress.start(visits: visits.count, cells: cells.count, rounds: rounds)
         let byId = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
         for visit in visits {

@@ -12,7 +12,7 @@ struct RampSearch {
 
     func run() async throws -> RunStatus {
         let scenario = halving.scenario, database = halving.database
-        var warmed = SessionWarmth()
+        var warmed = SessionWarmth(scenario: scenario)
         if try await database.searchVerdicts(run: halving.runId).contains(where: { $0.rung > 0 }) {
             return try await halving.run(warmed: warmed)   // the ramp was recorded: halving goes on
         }
@@ -69,7 +69,6 @@ struct RampSearch {
                                     reason: "the \(knob.rawValue) ramp of its family stopped at \(stop) and never reached it", decidedAt: now)
         }
         try await database.recordSearchDecision(rows)
-        for step in allSteps where step.verdict == .dropped { await halving.execution.proxies.stop(cell: step.cellId) }
         halving.progress.note("ramp: \(ramps.count) \(ramps.count == 1 ? "family" : "families"), answers \(ramps.map { "cell \($0.answer)" }.joined(separator: ", ")); "
                               + "\(unreached.count) cell(s) never reached; successive halving decides among the answers")
         return try await halving.run(warmed: warmed)
