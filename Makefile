@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search check-backends clean \
+.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge check-backends clean \
 	fuzz-build fuzz fuzz-ci
 
 all: build
@@ -46,6 +46,11 @@ bench-profile: release
 	@scripts/backend start seaweedfs
 	scripts/bench/profile
 
+# Merging 64 synthetic worker databases of 100,000 attempts each (reports/bench-merge-<date>.md).
+bench-merge: release
+	@scripts/backend start seaweedfs
+	.scoretune/venv/bin/python scripts/bench/merge.py
+
 # The whole grid beside successive halving on shipped scenarios (reports/bench-search-<date>.md).
 bench-search: release
 	@scripts/backend start seaweedfs
@@ -54,10 +59,10 @@ bench-search: release
 # The whole suite against the three real S3 backends and the Azure test server, stopped afterwards;
 # first the Azure test server's conformance, shown with the official SDK.
 test: bootstrap
-	@scripts/bootstrap ceph chromium
+	@scripts/bootstrap ceph chromium slurm
 	.scoretune/venv/bin/python scripts/azure/conformance.py
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph azure -- swift test --skip-build
+	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph azure slurm -- swift test --skip-build
 	$(MAKE) --no-print-directory fuzz-ci
 
 # `scoretune check` against every local backend (they stay up afterwards).
@@ -103,5 +108,5 @@ fuzz-ci: fuzz-build
 	$(call fuzz_one,scenario,$(fuzz_scenario),-runs=$(FUZZ_RUNS) -seed=1,$(FUZZ_DIR)/corpus/scenario)
 
 clean:
-	@for b in seaweedfs rclone ceph azure; do scripts/backend stop $$b >/dev/null 2>&1 || true; done
+	@for b in seaweedfs rclone ceph azure slurm; do scripts/backend stop $$b >/dev/null 2>&1 || true; done
 	rm -rf .build .scoretune

@@ -170,6 +170,17 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// One worker's passage through a barrier.
+    public func insertBarrier(_ barrier: BarrierRow) async throws {
+        try await pool.write { db in try barrier.insert(db) }
+    }
+
+    public func barriers(run runId: Int64) async throws -> [BarrierRow] {
+        try await pool.read { db in
+            try BarrierRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)
+        }
+    }
+
     public func searchVerdicts(run runId: Int64) async throws -> [SearchVerdictRow] {
         try await pool.read { db in
             try SearchVerdictRow.filter(Column("run_id") == runId).order(Column("rung"), Column("id")).fetchAll(db)

@@ -32,24 +32,38 @@ public struct RunRow: Codable, Sendable, FetchableRecord, MutablePersistableReco
     public var trialOrder: TrialOrder?
     /// How the grid was explored; nil in runs recorded before v8 (the whole grid).
     public var searchStrategy: SearchStrategy?
+    /// A distributed run (nil on one machine): its tag, its worker count, and in a worker's own
+    /// database that worker's rank (nil once merged).
+    public var tag: String?
+    public var workers: Int?
+    public var workerRank: Int?
 
     enum CodingKeys: String, CodingKey {
         case rowID = "id", scenarioName = "scenario_name", scenarioPath = "scenario_path", scenarioText = "scenario_text"
         case envPath = "env_path", mode, toolVersion = "tool_version", host, backendEndpoint = "backend_endpoint"
         case backendServer = "backend_server", configHash = "config_hash", orderSeed = "order_seed", startedAt = "started_at"
         case finishedAt = "finished_at", status, trialOrder = "trial_order", searchStrategy = "search_strategy"
+        case tag, workers, workerRank = "worker_rank"
     }
 
     public init(scenarioName: String, scenarioPath: String, scenarioText: String, envPath: String, mode: Mode,
                 toolVersion: String, host: String, backendEndpoint: String, backendServer: String?, configHash: String,
                 orderSeed: Int64, startedAt: Double, status: RunStatus, trialOrder: TrialOrder? = nil,
-                searchStrategy: SearchStrategy? = nil) {
+                searchStrategy: SearchStrategy? = nil, tag: String? = nil, workers: Int? = nil, workerRank: Int? = nil) {
         (self.scenarioName, self.scenarioPath, self.scenarioText, self.envPath, self.mode) = (scenarioName, scenarioPath, scenarioText, envPath, mode)
         (self.toolVersion, self.host, self.backendEndpoint, self.backendServer) = (toolVersion, host, backendEndpoint, backendServer)
         (self.configHash, self.orderSeed, self.startedAt, self.status) = (configHash, orderSeed, startedAt, status)
         self.trialOrder = trialOrder
         self.searchStrategy = searchStrategy
+        (self.tag, self.workers, self.workerRank) = (tag, workers, workerRank)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { rowID = inserted.rowID }
+
+    /// The same run, not yet inserted (a merge records its workers' run anew).
+    public var withoutId: RunRow {
+        var copy = self
+        copy.rowID = nil
+        return copy
+    }
 }

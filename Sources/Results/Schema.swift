@@ -189,9 +189,34 @@ enum Schema {
             CREATE INDEX search_verdicts_run ON search_verdicts(run_id, rung);
             """)
         }
+        // v9: distributed runs. Which worker of how many ran a database's run (or, merged, each
+        // trial and attempt), under which tag, and every worker's passage through each barrier.
+        migrator.registerMigration("v9-workers") { db in
+            try db.execute(sql: """
+            ALTER TABLE runs ADD COLUMN tag TEXT;              -- a distributed run's --tag; NULL on one machine
+            ALTER TABLE runs ADD COLUMN workers INTEGER;       -- how many workers ran it; NULL on one machine
+            ALTER TABLE runs ADD COLUMN worker_rank INTEGER;   -- a worker's own database: its rank; NULL when merged or on one machine
+            ALTER TABLE trials ADD COLUMN worker INTEGER;      -- the rank that moved it; NULL on one machine
+            ALTER TABLE attempts ADD COLUMN worker INTEGER;    -- the rank that sent it (set by merge); NULL on one machine
+            CREATE TABLE barriers (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                worker INTEGER NOT NULL,       -- the rank that passed it
+                name TEXT NOT NULL,            -- '<cell position>.<round>', or 'end'
+                cell_id INTEGER,               -- the cell it opened; NULL for 'end'
+                arrived_at REAL NOT NULL,      -- this worker's clock when its marker was stored
+                released_at REAL NOT NULL,     -- this worker's clock when it saw every worker's marker
+                polls INTEGER NOT NULL,        -- listings it took
+                stop INTEGER NOT NULL,         -- 1 when some worker asked to stop there (a spent time budget)
+                offset_s REAL                  -- merged: released_at minus the workers' median release (clock skew plus poll delay)
+            );
+            CREATE INDEX barriers_run ON barriers(run_id, name);
+            """)
+        }
         return migrator
     }
 
     /// Every migration this version knows, in order.
-    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load", "v7-sent-time", "v8-search"]
+    static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load", "v7-sent-time", "v8-search",
+                              "v9-workers"]
 }

@@ -48,13 +48,15 @@ public struct TrialRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     /// may have been the limit.
     public var hostCPU: Double?
     public var runnablePerCore: Double?
+    /// The worker that moved it (its rank); nil on one machine.
+    public var worker: Int?
 
     enum CodingKeys: String, CodingKey {
         case id, runId = "run_id", cellId = "cell_id", repetition, warmup, direction, objectIndex = "object_index"
         case objectKey = "object_key", objectSize = "object_size", partSize = "part_size", parts, startedAt = "started_at"
         case duration, outcome, errorClass = "error_class", error, retries, initiate = "initiate_s", partsTime = "parts_s"
         case finalize = "finalize_s", stateCleanup = "state_cleanup_s", cpuUser = "cpu_user_s", cpuSystem = "cpu_system_s"
-        case round, session, hostCPU = "host_cpu", runnablePerCore = "runnable_per_core"
+        case round, session, hostCPU = "host_cpu", runnablePerCore = "runnable_per_core", worker
     }
 
     public init(id: Int64, runId: Int64, cellId: Int64, repetition: Int, warmup: Bool, direction: Direction, objectIndex: Int,

@@ -18,6 +18,8 @@ struct CellExecution: Sendable {
     /// Counts trials that got no answer from the store; `probeStore` decides whether it is gone.
     let health: StoreHealth
     let probeStore: @Sendable () async throws -> Void
+    /// A distributed run's worker: it moves only its share of the objects, under its own ids.
+    var worker: Worker? = nil
 
     /// Runs the visit; true when the cell has now done all its repetitions.
     func run(_ visit: CellVisit, of cell: CellRow) async throws -> Bool {
@@ -32,7 +34,8 @@ struct CellExecution: Sendable {
         // A cell on a played network talks to the store through that network's fault proxy,
         // the same one on every visit (see `CellProxies`).
         let via = try await proxies.via(for: cell, scenario: scenario, connection: connection, recorder: recorder)
-        let objects = scenario.objects.map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
+        let objects = scenario.objects.filter { worker?.owns(objectIndex: $0.index) ?? true }
+            .map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
         let connections = ClientConnections(cell.knobs.connections, shared: connection)
         defer { connections.finish() }
         let path = dataPath(for: cell, via: via, client: connections.forVisit)
@@ -73,7 +76,7 @@ struct CellExecution: Sendable {
                 journal: recorder, digests: DigestCache(store: recorder))
             return AzureDataPath(plan: plan)
         }
-        let plan = TransferPlan(
+        var plan = TransferPlan(
             s3: client.client(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
             // Score's server sits beside its store: only the client's requests cross the played network.
             // A plain client (multipart mode) makes every request itself.
@@ -82,6 +85,7 @@ struct CellExecution: Sendable {
             objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
             uploadPartSize: cell.knobs.uploadPartSize, downloadPartSize: cell.knobs.downloadPartSize, parallel: cell.knobs.parallel,
             retry: retry, journal: recorder, digests: DigestCache(store: recorder))
+        plan.objectIdPrefix = worker?.objectIdPrefix ?? ""
         switch scenario.mode {
         case .score: return ScoreDataPath(plan: plan)
         case .multipart: return MultipartDataPath(plan: plan)
@@ -158,6 +162,7 @@ struct CellExecution: Sendable {
             errorClass: outcome.errorClass, error: outcome.error, retries: outcome.retries, phases: outcome.phases,
             cpuUser: outcome.cpu.user, cpuSystem: outcome.cpu.system)
         (row.round, row.session, row.hostCPU, row.runnablePerCore) = (round, session, outcome.hostCPU, outcome.runnablePerCore)
+        row.worker = worker?.rank
         recorder.writer.add(row)
         progress.trialFinished(bytes: outcome.objectSize, seconds: outcome.duration, failed: !outcome.succeeded)
     }

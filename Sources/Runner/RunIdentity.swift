@@ -17,7 +17,7 @@ public final class RunIdentity: @unchecked Sendable {
         runId.map { "scoretune clean --run \($0) --db \(RunIdentity.shellQuoted(databasePath))" }
     }
 
-    static func shellQuoted(_ text: String) -> String {
+    public static func shellQuoted(_ text: String) -> String {
         text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-".contains($0) }) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -15,6 +15,12 @@ public struct RunOptions: Sendable {
     public var databasePath: String
     public var resume: Int64?
     public var transport: TransportOptions
+    /// A distributed run's worker (`run --worker K/N --tag T`); nil on one machine.
+    public var worker: Worker?
+    /// How long a worker waits at a barrier for the others.
+    public var barrierTimeout: Duration = .seconds(300)
+    /// A worker: upload the database to the object bucket when the run ends (see `WorkerResults`).
+    public var uploadDatabase = false
 
     public init(scenarioPath: String?, envPath: String?, databasePath: String, resume: Int64?, transport: TransportOptions = TransportOptions()) {
         self.scenarioPath = scenarioPath
@@ -35,6 +41,10 @@ public struct RunResult: Sendable {
     public var cellsTotal: Int
     /// What could not be removed (also left in the database for `scoretune clean`).
     public var leftBehind: [String]
+    /// The .env.score the run used.
+    public var envPath: String = ""
+    /// A worker's database, uploaded: its key in the object bucket.
+    public var uploadedTo: String?
 }
 
 /// Runs a scenario: every cell of its grid in a seeded random order, warm-up first, each
@@ -70,8 +80,15 @@ public final class ScenarioRunner: Sendable {
             try? database.close()
         }
         do {
-            let result = try await run(database)
+            var result = try await run(database)
             await finish()
+            if options.uploadDatabase, let worker = options.worker {
+                let transport = CurlTransport(options: options.transport)
+                defer { transport.shutdown() }
+                let settings = try Self.loadSettings(result.envPath)
+                result.uploadedTo = try await WorkerResults.upload(databasePath: options.databasePath, worker: worker,
+                                                                   connection: try StoreConnection(settings: settings, transport: transport, observer: nil))
+            }
             return result
         } catch {
             await finish()
@@ -98,6 +115,11 @@ public final class ScenarioRunner: Sendable {
 
         if settings.profile == .azure, scenario.mode != .score {
             throw RunFailure.badInput("\(scenario.path): mode: \(scenario.mode.rawValue) is a plain S3 client; on the Azure profile use mode: score")
+        }
+        if let worker = options.worker {
+            if let problem = Self.distributedProblem(scenario, settings: settings, worker: worker, resuming: previous != nil) {
+                throw RunFailure.badInput(problem)
+            }
         }
         if settings.profile == .s3, scenario.grid.blockSize != nil {
             throw RunFailure.badInput("\(scenario.path): grid.block_size is the Azure client's azure.blockSize; \(envPath) uses the S3 profile (remove it, or run against an Azure .env.score)")
@@ -143,7 +165,8 @@ public final class ScenarioRunner: Sendable {
                 mode: scenario.mode, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
                 backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
                 orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running,
-                trialOrder: scenario.order, searchStrategy: scenario.search.strategy))
+                trialOrder: scenario.order, searchStrategy: scenario.search.strategy,
+                tag: options.worker?.tag, workers: options.worker?.count, workerRank: options.worker?.rank))
             try await database.attachLease(runId: runId)
             if scenario.search.strategy != .grid {
                 cells = try await HalvingSearch.insertCells(grid, scenario: scenario, defaults: defaults,
@@ -192,7 +215,11 @@ public final class ScenarioRunner: Sendable {
         }
         let proxies = CellProxies()
         let execution = CellExecution(scenario: scenario, session: session, proxies: proxies, connection: recording, recorder: recorder,
-                                      progress: progress, health: StoreHealth(), probeStore: probe)
+                                      progress: progress, health: StoreHealth(), probeStore: probe, worker: options.worker)
+        let barrier = options.worker.map {
+            StoreBarrier(worker: $0, s3: connection.housekeeping, bucket: settings.objectBucket, database: database, recorder: recorder,
+                         pollInterval: StoreBarrier.pollInterval, timeout: options.barrierTimeout)
+        }
         let cellsById = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
 
         let budget = scenario.budgetMilliseconds
@@ -203,14 +230,26 @@ public final class ScenarioRunner: Sendable {
                                            timeSpent: timeSpent)
                 status = try await (scenario.search.strategy == .ramp ? RampSearch(halving: search).run() : search.run())
             } else {
+                var passage: StoreBarrier.Passage?
                 for visit in visits {
-                    if timeSpent() {
+                    guard let cell = cellsById[visit.cellId] else { continue }
+                    // Workers start each cell together, and stop together when any one's budget is spent.
+                    var stop = timeSpent()
+                    if let barrier {
+                        passage = try await barrier.pass("\(cell.position).\(visit.round ?? 0)", cellId: cell.id, stop: stop, previous: passage)
+                        stop = passage!.stop
+                    }
+                    if stop {
                         status = .budgetExhausted
-                        progress.note("time budget of \(Units.formatDuration(budget ?? 0)) spent: \(cells.count - done) cell(s) not complete; finish them with --resume \(runId)")
+                        progress.note("time budget of \(Units.formatDuration(budget ?? 0)) spent"
+                                      + (barrier != nil && !timeSpent() ? " by another worker" : "")
+                                      + ": \(cells.count - done) cell(s) not complete" + (barrier == nil ? "; finish them with --resume \(runId)" : ""))
                         break
                     }
-                    guard let cell = cellsById[visit.cellId] else { continue }
                     if try await execution.run(visit, of: cell) { done += 1 }
+                }
+                if let barrier, status == .completed {
+                    _ = try await barrier.pass(StoreBarrier.endName, cellId: nil, stop: false, previous: passage)
                 }
             }
         } catch is CancellationError {
@@ -253,7 +292,14 @@ public final class ScenarioRunner: Sendable {
         }.value
         progress.finish()
         return RunResult(runId: runId, status: status, failure: failure, cellsDone: done, cellsTotal: cells.count,
-                         leftBehind: cleanup.failures)
+                         leftBehind: cleanup.failures, envPath: envPath)
+    }
+
+    /// Why this scenario cannot run as one of several workers, or nil.
+    static func distributedProblem(_ scenario: Scenario, settings: ScoreSettings, worker: Worker, resuming: Bool) -> String? {
+        if resuming { return "--resume: a distributed run is not resumed; run it again under a new --tag (clean the old one with `scoretune clean --tag`)" }
+        if settings.profile == .azure { return "--worker: distributed runs need an S3 store (their barrier lists the bucket); this .env.score is Azure" }
+        return scenario.distributedProblem(workers: worker.count)
     }
 
     private func loadScenario(_ database: ResultsDatabase) async throws -> (Scenario, String, RunRow?) {

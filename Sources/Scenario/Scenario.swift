@@ -58,6 +58,18 @@ public struct Scenario: Sendable {
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
 
+    /// Why `workers` processes cannot run this scenario together, or nil: each worker must own an
+    /// object, and a search would decide on each worker's own measurements.
+    public func distributedProblem(workers: Int) -> String? {
+        if search.strategy != .grid {
+            return "\(path): search.strategy \(search.strategy.rawValue): each worker would decide on its own measurements; distributed runs measure the whole grid"
+        }
+        if objects.count < workers {
+            return "\(path): objects.count \(objects.count) is fewer than the \(workers) workers: each worker moves its own objects"
+        }
+        return nil
+    }
+
     /// The played network a cell's requests cross (through that network's fault proxy), or nil
     /// when they go straight to the store: no network, or one that plays nothing (`lan: {}`).
     public func playedNetwork(of knobs: Knobs) -> String? {

@@ -12,7 +12,7 @@ public struct MultipartDataPath: DataPath {
 
     public func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?) {
         let clock = TrialClock()
-        let key = "scoretune/\(UUID().uuidString.lowercased())"
+        let key = "scoretune/\(plan.objectIdPrefix)\(UUID().uuidString.lowercased())"
         let parts = ObjectPart.layout(objectSize: object.size, partSize: plan.uploadPartSize)
         let creations: [Creation] = [.upload(plan.objectBucket, key), .object(plan.objectBucket, key)]
         var ledger: [Int64] = []

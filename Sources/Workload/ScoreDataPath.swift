@@ -19,7 +19,7 @@ public struct ScoreDataPath: DataPath {
 
     public func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?) {
         let clock = TrialClock()
-        let objectId = UUID().uuidString.lowercased()
+        let objectId = plan.objectIdPrefix + UUID().uuidString.lowercased()
         let key = "data/\(objectId)"
         let partSize = partSize(for: object)
         let parts = ObjectPart.layout(objectSize: object.size, partSize: partSize)

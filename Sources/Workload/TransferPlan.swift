@@ -19,6 +19,8 @@ public struct TransferPlan: RetryingPlan, Sendable {
     public var retry: RetryPolicy
     public var journal: TransferJournal
     public var digests: DigestCache
+    /// Starts every object id (a distributed run's `Worker.objectIdPrefix`; empty otherwise).
+    public var objectIdPrefix = ""
 
     public init(s3: S3Client, server: S3Client, objectBucket: String, stateBucket: String, uploadPartSize: Int64, downloadPartSize: Int64?,
                 parallel: Int, retry: RetryPolicy, journal: TransferJournal, digests: DigestCache) {

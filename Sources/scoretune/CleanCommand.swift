@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Results
 import Runner
 import ScoreConfig
@@ -17,6 +18,9 @@ struct Clean: AsyncParsableCommand {
     @Option(name: .long, help: "Only this run (default: every run in the database).")
     var run: Int64?
 
+    @Option(name: .long, help: "Instead of a database: everything the workers of this distributed run left in the store, found by the tag in their keys (needs --env).")
+    var tag: String?
+
     @OptionGroup var database: DatabaseOption
     var db: String { database.db }
 
@@ -26,6 +30,7 @@ struct Clean: AsyncParsableCommand {
     @OptionGroup var transportFlags: TransportFlags
 
     func run() async throws {
+        if let tag { return try await cleanTag(tag) }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no such results database") }
         let database: ResultsDatabase
         do { database = try ResultsDatabase(path: db) } catch let error as ResultsDatabase.OpenError {
@@ -73,5 +78,21 @@ struct Clean: AsyncParsableCommand {
         print("removed \(removed) item(s) listed in \(db)\(run.map { " for run \($0)" } ?? "")")
         for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
         if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `clean --tag`: lists the tag's prefixes and removes what is under them.
+    private func cleanTag(_ tag: String) async throws {
+        if let problem = Worker.tagProblem(tag) { throw CommandFailure(message: "--tag \(tag.prefix(70)): \(problem)") }
+        if run != nil { throw CommandFailure(message: "--tag cleans by the store's keys, --run by a database's ledger: give one") }
+        guard let env else { throw CommandFailure(message: "--tag \(tag): give --env FILE, the .env.score of the store the workers used") }
+        let settings = try loadSettings(env)
+        guard settings.profile == .s3 else { throw CommandFailure(message: "\(env): distributed runs use S3 stores; this is Azure") }
+        let transport = CurlTransport(options: try transportFlags.options())
+        defer { transport.shutdown() }
+        let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
+        let report = await TagCleaner(connection: connection).clean(tag: tag)
+        print("removed \(report.removed) item(s) of tag \(tag)")
+        for failure in report.failures { Console.error("scoretune: could not remove \(settings.scrubbed(failure))\n") }
+        if !report.failures.isEmpty { throw ExitCode(1) }
     }
 }

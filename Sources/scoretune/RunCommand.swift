@@ -11,7 +11,8 @@ struct Run: AsyncParsableCommand {
         abstract: "Run a scenario: Score's data path across a grid of settings, every attempt recorded in SQLite.",
         discussion: """
         Exit status: 0 the run finished or spent its time budget (failed trials are results, not errors), \
-        1 the store cannot be used or stopped answering mid-run (status failed), 2 bad scenario, .env.score, option \
+        1 the store cannot be used or stopped answering mid-run, or (a worker) the others did not reach a barrier in time \
+        (status failed), 2 bad scenario, .env.score, option \
         or results database, 3 the results database is in use by another live run or clean-up, \
         130 interrupted (what the run created is removed first).
         """)
@@ -23,6 +24,7 @@ struct Run: AsyncParsableCommand {
     var env: String?
 
     @OptionGroup var database: DatabaseOption
+    /// The database path as given; a worker's has `{rank}` replaced (see `run()`).
     var db: String { database.db }
 
     @Option(name: .long, help: "Finish the cells an earlier run (by id) did not complete.")
@@ -36,14 +38,21 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var transportFlags: TransportFlags
 
+    @OptionGroup(title: "Distributed runs") var workerFlags: WorkerFlags
+
     func validate() throws {
         if scenario == nil && resume == nil { throw ValidationError("name a scenario file, or --resume RUN_ID") }
         if scenario != nil && resume != nil { throw ValidationError("give a scenario file or --resume, not both") }
     }
 
     func run() async throws {
-        let options = RunOptions(scenarioPath: scenario, envPath: env, databasePath: db, resume: resume,
+        let worker = try workerFlags.resolve()
+        let db = try WorkerFlags.databasePath(self.db, worker: worker)
+        var options = RunOptions(scenarioPath: scenario, envPath: env, databasePath: db, resume: resume,
                                  transport: try transportFlags.options())
+        options.worker = worker
+        options.barrierTimeout = .seconds(workerFlags.barrierTimeout)
+        options.uploadDatabase = workerFlags.uploadDb
         let runner = ScenarioRunner(options: options, progress: RunProgress.automatic(quiet: quiet || json))
         let task = Task { () -> Result<RunResult, Error> in
             do { return .success(try await runner.run()) } catch { return .failure(error) }
@@ -68,8 +77,9 @@ struct Run: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(RunReport(result: result, summary: summary, database: db)), as: UTF8.self))
         } else {
-            printSummary(result, summary)
+            printSummary(result, summary, db: db)
         }
+        if let key = result.uploadedTo, !json { print("uploaded the results database to the object bucket as \(key)") }
         let cleanCommand = identity.cleanCommand ?? "scoretune clean --run \(result.runId)"
         for failure in result.leftBehind {
             Console.error("scoretune: could not remove \(failure); run `\(cleanCommand)`\n")
@@ -84,7 +94,7 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func printSummary(_ result: RunResult, _ summary: RunSummary) {
+    private func printSummary(_ result: RunResult, _ summary: RunSummary, db: String) {
         print("run \(result.runId): \(result.status.rawValue), \(result.cellsDone)/\(result.cellsTotal) cells, results in \(db)")
         let measured = summary.cells.filter { $0.trials > 0 }
         guard !measured.isEmpty else { return }

@@ -1,0 +1,108 @@
+import Model
+import Results
+
+/// What several workers together got from the store in one cell, three ways (a merged run):
+///
+/// - **window**: the bytes moved while every worker was under way, over that window: from the
+///   moment every worker has finished its first transfer to the moment the first worker starts
+///   its last (warp's rule). When a worker moves one object per round that window is empty, and
+///   the window is instead the time all workers were moving at once (the last one's start to the
+///   first one's end);
+/// - **stonewall**: all bytes moved until the fastest worker finished, over that time;
+/// - **pessimistic**: all bytes over the earliest start to the latest end (IOR's bound).
+///
+/// Bytes are spread evenly over each transfer's duration to count the part inside a window.
+/// Times are aligned on the barrier that opened the round: each worker's times are shifted by
+/// its offset there (`barriers.offset_s`), so a skewed clock does not stretch or shrink a window.
+/// Figures are medians over the cell's measured rounds, per direction.
+public struct DistributedThroughput: Sendable, Equatable, Encodable {
+    public var cellId: Int64
+    public var direction: Direction
+    public var workers: Int
+    public var windowMBps: Double?
+    /// "warp" (first finished to last started) or "all-active" (last started to first finished).
+    public var windowRule: String?
+    /// The window's share of the whole span (earliest start to latest end), 0 to 1.
+    public var windowCoverage: Double?
+    public var stonewallMBps: Double?
+    public var pessimisticMBps: Double?
+
+    /// One transfer on the aligned clock.
+    struct Span { var worker: Int; var start: Double; var end: Double; var bytes: Double }
+
+    public static func figures(trials: [TrialRow], barriers: [BarrierRow], cells: [CellRow]) -> [DistributedThroughput] {
+        let position = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0.position) })
+        // offset by (worker, "position.round")
+        var offsets: [String: Double] = [:]
+        for barrier in barriers { offsets["\(barrier.worker)|\(barrier.name)"] = barrier.offset ?? 0 }
+        let measured = trials.filter { !$0.warmup && $0.succeeded && $0.worker != nil && $0.duration > 0 }
+        var rounds: [String: [Span]] = [:]
+        for trial in measured {
+            let barrierName = "\(position[trial.cellId] ?? -1).\(trial.round ?? 0)"
+            let shift = offsets["\(trial.worker!)|\(barrierName)"] ?? 0
+            let key = "\(trial.cellId)|\(trial.direction.rawValue)|\(trial.round ?? trial.repetition)"
+            rounds[key, default: []].append(Span(worker: trial.worker!, start: trial.startedAt - shift,
+                                                 end: trial.startedAt + trial.duration - shift, bytes: Double(trial.objectSize)))
+        }
+        var perCell: [String: [Figures]] = [:]
+        for (key, spans) in rounds {
+            let parts = key.split(separator: "|")
+            perCell["\(parts[0])|\(parts[1])", default: []].append(Figures(spans))
+        }
+        return perCell.map { key, figures in
+            let parts = key.split(separator: "|")
+            let windows = figures.compactMap(\.window)
+            return DistributedThroughput(
+                cellId: Int64(parts[0])!, direction: Direction(rawValue: String(parts[1]))!,
+                workers: figures.map(\.workers).max() ?? 0,
+                windowMBps: Percentile.median(windows.map(\.mbps)),
+                windowRule: windows.isEmpty ? nil : (windows.filter { $0.rule == "warp" }.count * 2 >= windows.count ? "warp" : "all-active"),
+                windowCoverage: Percentile.median(windows.map(\.coverage)),
+                stonewallMBps: Percentile.median(figures.compactMap(\.stonewall)),
+                pessimisticMBps: Percentile.median(figures.compactMap(\.pessimistic)))
+        }.sorted { ($0.cellId, $0.direction.rawValue) < ($1.cellId, $1.direction.rawValue) }
+    }
+
+    /// One round's figures.
+    struct Figures {
+        var workers: Int
+        var window: (mbps: Double, rule: String, coverage: Double)?
+        var stonewall: Double?
+        var pessimistic: Double?
+
+        init(_ spans: [Span]) {
+            let byWorker = Dictionary(grouping: spans, by: \.worker)
+            workers = byWorker.count
+            let start = spans.map(\.start).min()!, end = spans.map(\.end).max()!
+            let total = spans.map(\.bytes).reduce(0, +)
+            pessimistic = end > start ? total / (end - start) / 1e6 : nil
+            let fastestEnd = byWorker.values.map { $0.map(\.end).max()! }.min()!
+            stonewall = fastestEnd > start ? Self.bytes(spans, from: start, to: fastestEnd) / (fastestEnd - start) / 1e6 : nil
+            let warpFrom = byWorker.values.map { $0.map(\.end).min()! }.max()!
+            let warpTo = byWorker.values.map { $0.map(\.start).max()! }.min()!
+            let activeFrom = byWorker.values.map { $0.map(\.start).min()! }.max()!
+            let activeTo = fastestEnd
+            let (from, to, rule) = warpTo > warpFrom ? (warpFrom, warpTo, "warp") : (activeFrom, activeTo, "all-active")
+            if to > from, end > start {
+                window = (Self.bytes(spans, from: from, to: to) / (to - from) / 1e6, rule, (to - from) / (end - start))
+            }
+        }
+
+        /// Bytes moved inside [from, to], each transfer's spread evenly over its duration.
+        static func bytes(_ spans: [Span], from: Double, to: Double) -> Double {
+            spans.reduce(0) { sum, span in
+                let overlap = min(span.end, to) - max(span.start, from)
+                return overlap > 0 ? sum + span.bytes * overlap / (span.end - span.start) : sum
+            }
+        }
+    }
+
+    /// How far apart the workers were released at each barrier: the spread of their releases, in
+    /// seconds, by barrier name (on their own clocks, so clock skew is in it; on one host it is the
+    /// poll delay alone).
+    public static func releaseSkew(_ barriers: [BarrierRow]) -> [String: Double] {
+        Dictionary(grouping: barriers, by: \.name).mapValues { group in
+            (group.map(\.releasedAt).max() ?? 0) - (group.map(\.releasedAt).min() ?? 0)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Model
+import Results
+import Runner
+import Transport
+
+struct Merge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Join the databases of a distributed run's workers into one run, with each worker's provenance.",
+        discussion: """
+        The databases must hold one worker each (run --worker K/N), all of one tag, one worker count, one scenario \
+        and one store, and every rank once; anything else is refused with one line. With --tag (and --env) the \
+        databases the workers uploaded (run --upload-db) are fetched from the object bucket, and removed from it once \
+        merged. With --env the tag's last barrier markers are removed from the store. The merged run works with \
+        recommend, report, compare and plan. \
+        Exit status: 0 merged, 1 markers could not be removed, 2 the databases do not make one run (or bad input).
+        """)
+
+    @Argument(help: "The workers' databases (e.g. results/worker-*.sqlite).")
+    var files: [String] = []
+
+    @Option(name: .long, help: "Fetch the databases the workers of this tag uploaded (run --upload-db) from the object bucket; needs --env.")
+    var tag: String?
+
+    @Option(name: .long, help: "The database the merged run goes into.")
+    var db = "reports/scoretune.sqlite"
+
+    @Option(name: .long, help: "The .env.score of the workers' store: remove the tag's last barrier markers.")
+    var env: String?
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    @OptionGroup var transportFlags: TransportFlags
+
+    func run() async throws {
+        var files = self.files
+        var fetched: String?
+        if let tag {
+            if let problem = Worker.tagProblem(tag) { throw CommandFailure(message: "--tag \(tag.prefix(70)): \(problem)") }
+            guard files.isEmpty else { throw CommandFailure(message: "--tag fetches the databases from the store: name no files with it") }
+            guard let env else { throw CommandFailure(message: "--tag \(tag): give --env FILE, the .env.score of the workers' store") }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-merge-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            fetched = folder
+            files = try await withStore(env) { try await WorkerResults.download(tag: tag, into: folder, connection: $0) }
+            if files.isEmpty { throw CommandFailure(message: "--tag \(tag): no worker database under \(WorkerResults.prefix(tag: tag)) in the object bucket") }
+        }
+        defer { if let fetched { try? FileManager.default.removeItem(atPath: fetched) } }
+        let shards: [WorkerMerge.Shard]
+        do { shards = try await WorkerMerge.shards(files) } catch let refusal as WorkerMerge.Refusal {
+            throw CommandFailure(message: refusal.description)
+        }
+        if shards.contains(where: { FileManager.default.fileExists(atPath: db) && URL(fileURLWithPath: $0.path).standardized == URL(fileURLWithPath: db).standardized }) {
+            throw CommandFailure(message: "--db \(db): is one of the workers' databases; give another file for the merged run")
+        }
+        let output: ResultsDatabase
+        do { output = try ResultsDatabase(path: db) } catch let error as ResultsDatabase.OpenError { throw CommandFailure(message: error.description) }
+        do { try await output.acquireLease(.clean) } catch let held as RunLease.Held {
+            throw CommandFailure(message: held.description, code: 3)
+        }
+        let runId: Int64
+        do {
+            runId = try await WorkerMerge.merge(shards, into: output)
+            try? await output.releaseLease()
+        } catch {
+            try? await output.releaseLease()
+            throw error
+        }
+        let tag = shards[0].run.tag ?? ""
+        var warnings: [String] = []
+        for shard in shards where shard.leftInStore > 0 {
+            warnings.append("worker \(shard.rank) left \(shard.leftInStore) item(s) in the store: `scoretune clean --db \(shard.path)` or `scoretune clean --tag \(tag) --env FILE`")
+        }
+        var removedFromStore: Int?
+        var failures: [String] = []
+        if let env {
+            // The last barrier's markers, and the uploaded databases once merged.
+            let leftovers = [Worker.barrierPrefix(tag: tag)] + (fetched != nil ? [WorkerResults.prefix(tag: tag)] : [])
+            let report = try await withStore(env) { await TagCleaner(connection: $0).clean(tag: tag, only: { leftovers.contains($0) }) }
+            removedFromStore = report.removed
+            failures = report.failures
+        }
+        let summary = try await MergeSummary.load(output, runId: runId, shards: shards, removedFromStore: removedFromStore, warnings: warnings)
+        try? output.close()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        } else {
+            summary.print()
+        }
+        for warning in warnings { Console.error("scoretune: warning: \(warning)\n") }
+        for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension Merge {
+    /// Runs `body` against the S3 store of an .env.score; messages never show a secret.
+    func withStore<T>(_ env: String, _ body: (StoreConnection) async throws -> T) async throws -> T {
+        let settings = try loadSettings(env)
+        guard settings.profile == .s3 else { throw CommandFailure(message: "\(env): distributed runs use S3 stores; this is Azure") }
+        let transport = CurlTransport(options: try transportFlags.options())
+        defer { transport.shutdown() }
+        do { return try await body(try StoreConnection(settings: settings, transport: transport, observer: nil)) } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure(message: settings.scrubbed("\(error)"), code: 1)
+        }
+    }
+}
+
+/// What `merge` says about the run it wrote.
+struct MergeSummary: Encodable {
+    var runId: Int64
+    var database: String
+    var tag: String
+    var workers: Int
+    var status: RunStatus
+    var cells: Int
+    var trials: Int
+    /// Trials per worker, by rank.
+    var trialsByWorker: [String: Int]
+    /// The spread of the workers' releases at each barrier, in milliseconds: the largest and the median.
+    var releaseSkewMaxMs: Double?
+    var releaseSkewMedianMs: Double?
+    var aggregates: [DistributedThroughput]
+    var labels: [String: String]
+    var removedFromStore: Int?
+    var warnings: [String]
+
+    static func load(_ database: ResultsDatabase, runId: Int64, shards: [WorkerMerge.Shard], removedFromStore: Int?,
+                     warnings: [String]) async throws -> MergeSummary {
+        let trials = try await database.trials(run: runId)
+        let cells = try await database.cells(run: runId)
+        let barriers = try await database.barriers(run: runId)
+        let skews = DistributedThroughput.releaseSkew(barriers).values.map { $0 * 1000 }
+        let run = try await database.run(runId)
+        return MergeSummary(
+            runId: runId, database: database.path, tag: shards[0].run.tag ?? "", workers: shards.count, status: run?.status ?? .completed,
+            cells: cells.count, trials: trials.count,
+            trialsByWorker: Dictionary(grouping: trials, by: { String($0.worker ?? -1) }).mapValues(\.count),
+            releaseSkewMaxMs: skews.max(), releaseSkewMedianMs: Percentile.median(skews),
+            aggregates: DistributedThroughput.figures(trials: trials, barriers: barriers, cells: cells),
+            labels: Dictionary(uniqueKeysWithValues: cells.map { (String($0.id), $0.knobs.label) }),
+            removedFromStore: removedFromStore, warnings: warnings)
+    }
+
+    func print() {
+        Swift.print("run \(runId): merged \(workers) workers of tag \(tag) (\(status.rawValue)), \(cells) cells, \(trials) trials, results in \(database)")
+        Swift.print("trials by worker: " + trialsByWorker.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.map { "\($0): \(trialsByWorker[$0]!)" }.joined(separator: ", "))
+        if let max = releaseSkewMaxMs, let median = releaseSkewMedianMs {
+            Swift.print(String(format: "barrier release skew: %.0f ms at most, %.0f ms median (poll interval %d ms)", max, median,
+                               Int(StoreBarrier.pollInterval / .milliseconds(1))))
+        }
+        if let removedFromStore { Swift.print("removed \(removedFromStore) item(s) of the tag from the store (the last barrier markers, uploaded databases)") }
+        guard !aggregates.isEmpty else { return }
+        Swift.print("\naggregate MB/s of all workers together (medians over rounds):")
+        func row(_ cells: [String]) -> String {
+            let widths = [5, 10, 8, 9, 20, 10, 12]
+            return zip(cells, widths).enumerated().map { index, pair in
+                let pad = String(repeating: " ", count: max(0, pair.1 - pair.0.count))
+                return index < 2 || index == 4 ? pair.0 + pad : pad + pair.0
+            }.joined(separator: " ")
+        }
+        Swift.print(row(["cell", "direction", "workers", "window", "(rule, coverage)", "stonewall", "pessimistic"]))
+        for figure in aggregates {
+            func mbps(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
+            let rule = figure.windowRule.map { "(\($0), \(String(format: "%.0f%%", (figure.windowCoverage ?? 0) * 100)))" } ?? "(no window)"
+            Swift.print(row(["\(figure.cellId)", figure.direction.rawValue, "\(figure.workers)", mbps(figure.windowMBps), rule,
+                             mbps(figure.stonewallMBps), mbps(figure.pessimisticMBps)]))
+        }
+        for (id, label) in labels.sorted(by: { (Int64($0.key) ?? 0) < (Int64($1.key) ?? 0) }) { Swift.print("  cell \(id): \(label)") }
+    }
+}

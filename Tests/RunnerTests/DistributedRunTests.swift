@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import TestSupport
+import Transport
+import XCTest
+
+/// Distributed runs on the real local Slurm and SeaweedFS: workers that start every cell together
+/// at a barrier held in the store, a worker killed mid-run, and the merge of their databases.
+final class DistributedRunTests: XCTestCase {
+    let transport = CurlTransport()
+    override func tearDown() { transport.shutdown() }
+
+    /// A small grid for several workers: 2 cells, one measured round, 4 objects of 4 MiB.
+    static let small = """
+        name: distributed-small
+        mode: score
+        objects: {sizes: [4MiB], count: 4, seed: 3}
+        grid: {UPLOAD_PARTSIZE: [20MiB], parallel: [1, 2]}
+        repetitions: 1
+        warmup: 0
+        """
+
+    func open(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    func count(_ path: String, _ sql: String) throws -> Int {
+        try open(path).read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    }
+
+    /// The shipped scenario as `scoretune slurm … --workers 4 --submit --wait` runs it: one job,
+    /// one step of four tasks, then the merge. Every cell has trials of all four workers, the
+    /// workers were released within 250 ms of each other at every barrier, and nothing of the
+    /// tag is left in the store (objects, markers, uploads).
+    func testFourWorkersAsOneSlurmStepThenMerged() async throws {
+        let slurm = try LocalSlurm.environment()
+        let settings = try LocalBackend.seaweedfs.settings()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-slurm-\(UUID().uuidString.prefix(8))")
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let tag = "t" + UUID().uuidString.prefix(8).lowercased()
+        let scenario = LocalBackend.packageRoot.appendingPathComponent("scenarios/distributed.yaml").path
+        let result = try ScoretuneBinary.run(["slurm", scenario, "--workers", "4", "--env", settings.path, "--tag", tag,
+                                              "--dir", folder.path, "--submit", "--wait"], environment: slurm)
+        XCTAssertEqual(result.status, 0, result.out + result.err)
+        XCTAssertTrue(result.out.contains("merged 4 workers of tag \(tag) (completed)"), result.out)
+        let merged = folder.appendingPathComponent("merged.sqlite").path
+        XCTAssertEqual(try count(merged, "SELECT workers FROM runs"), 4)
+        let cells = try count(merged, "SELECT count(*) FROM cells")
+        XCTAssertEqual(cells, 4)
+        XCTAssertEqual(try count(merged, "SELECT count(*) FROM cells c WHERE (SELECT count(DISTINCT worker) FROM trials t WHERE t.cell_id = c.id AND t.warmup = 0) = 4"),
+                       cells, "every cell has measured trials of all four workers")
+        // 4 objects: one per worker, each up and down, per repetition (1 warm-up + 2).
+        XCTAssertEqual(try count(merged, "SELECT count(*) FROM trials"), cells * 4 * 2 * 3)
+        XCTAssertEqual(try count(merged, "SELECT count(*) FROM attempts WHERE worker IS NULL"), 0, "every attempt names its worker")
+        // Each barrier (one per cell and round — the warm-up rides with round 0 — and the end) passed by all four; their releases within 250 ms.
+        XCTAssertEqual(try count(merged, "SELECT count(*) FROM (SELECT name FROM barriers GROUP BY name HAVING count(DISTINCT worker) = 4)"),
+                       cells * 2 + 1)
+        let skew = try await open(merged).read { db in
+            try Double.fetchOne(db, sql: "SELECT max(spread) FROM (SELECT max(released_at) - min(released_at) AS spread FROM barriers GROUP BY name)") ?? -1
+        }
+        XCTAssertGreaterThanOrEqual(skew, 0)
+        XCTAssertLessThan(skew, 0.25, "barrier release skew \(skew) s")
+        XCTAssertEqual(try count(merged, "SELECT count(*) FROM barriers WHERE offset_s IS NULL"), 0)
+        XCTAssertTrue(result.out.contains("removed 4 item(s) of the tag from the store"), result.out)
+        // The merged run answers as any run does.
+        let recommend = try ScoretuneBinary.run(["recommend", "--db", merged])
+        XCTAssertEqual(recommend.status, 0, recommend.err)
+        XCTAssertTrue(recommend.out.contains("UPLOAD_PARTSIZE="), recommend.out)
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+    }
+
+    /// Three workers; one is killed with SIGKILL once every worker is under way. The other two
+    /// wait at the next barrier, name the missing rank when it times out, and exit 1 after removing
+    /// what they created; `clean --tag` removes what the killed one left.
+    func testAKilledWorkerIsNamedAtTheNextBarrierAndCleanTagRemovesWhatItLeft() async throws {
+        let settings = try LocalBackend.seaweedfs.settings()
+        let run = try TemporaryRun(.seaweedfs, """
+            name: distributed-kill
+            mode: score
+            objects: {sizes: [16MiB], count: 3, seed: 5}
+            grid: {UPLOAD_PARTSIZE: [20MiB], parallel: [1, 2, 4]}
+            repetitions: 3
+            warmup: 0
+            """)
+        addTeardownBlock { run.remove() }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let tag = "k" + UUID().uuidString.prefix(8).lowercased()
+        let database = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
+        let workers = try (0..<3).map { rank in
+            try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/3", "--tag", tag, "--db", database(rank),
+                                       "--quiet", "--barrier-timeout", "5"])
+        }
+        // Under way: every worker has passed the first barrier and worker 2 has a transfer open.
+        let deadline = Date().addingTimeInterval(60)
+        func underWay() -> Bool {
+            (0..<3).allSatisfy { FileManager.default.fileExists(atPath: database($0)) && ((try? count(database($0), "SELECT count(*) FROM barriers")) ?? 0) >= 1 }
+                && ((try? count(database(2), "SELECT count(*) FROM created WHERE removed_at IS NULL AND key NOT LIKE 'scoretune-barrier/%'")) ?? 0) >= 1
+        }
+        while Date() < deadline && !underWay() { try await Task.sleep(for: .milliseconds(20)) }
+        XCTAssertTrue(underWay(), "the workers never got under way")
+        kill(workers[2].processIdentifier, SIGKILL)
+        for (rank, worker) in workers.enumerated().prefix(2) {
+            let errData = (worker.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            worker.waitUntilExit()
+            let err = String(decoding: errData, as: UTF8.self)
+            XCTAssertEqual(worker.terminationStatus, 1, "worker \(rank): \(err)")
+            XCTAssertTrue(err.contains("worker 2 did not arrive within 5s"), "worker \(rank): \(err)")
+            XCTAssertEqual(try count(database(rank), "SELECT count(*) FROM created WHERE removed_at IS NULL"), 0, "worker \(rank) removed what it created")
+        }
+        workers[2].waitUntilExit()
+        XCTAssertGreaterThan(try count(database(2), "SELECT count(*) FROM created WHERE removed_at IS NULL"), 0, "the killed worker left things")
+
+        let clean = try ScoretuneBinary.run(["clean", "--tag", tag, "--env", settings.path])
+        XCTAssertEqual(clean.status, 0, clean.err)
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+    }
+
+    /// Two workers of a small grid, then `merge` of what they wrote, and the sets it refuses, each
+    /// with one line and exit 2: a missing rank, a database that is not a worker's, another
+    /// scenario's shard, the same rank twice.
+    func testMergeJoinsOneRunAndRefusesWhatDoesNotBelong() async throws {
+        let settings = try LocalBackend.seaweedfs.settings()
+        let run = try TemporaryRun(.seaweedfs, Self.small)
+        addTeardownBlock { run.remove() }
+        let tag = "m" + UUID().uuidString.prefix(8).lowercased()
+        let database = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
+        let workers = try (0..<2).map { rank in
+            try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/2", "--tag", tag,
+                                       "--db", run.folder.appendingPathComponent("worker-{rank}.sqlite").path, "--quiet"])
+        }
+        for worker in workers {
+            let errData = (worker.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            worker.waitUntilExit()
+            XCTAssertEqual(worker.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
+        }
+        let merged = run.folder.appendingPathComponent("merged.sqlite").path
+        let merge = try ScoretuneBinary.run(["merge", database(0), database(1), "--db", merged, "--env", settings.path, "--json"])
+        XCTAssertEqual(merge.status, 0, merge.err)
+        let summary = try JSONSerialization.jsonObject(with: Data(merge.out.utf8)) as? [String: Any]
+        XCTAssertEqual(summary?["workers"] as? Int, 2)
+        XCTAssertEqual(summary?["trialsByWorker"] as? [String: Int], ["0": 2 * 2 * 2, "1": 2 * 2 * 2], merge.out)
+        XCTAssertEqual(summary?["removedFromStore"] as? Int, 2)
+        XCTAssertEqual(try count(merged, "SELECT count(*) FROM trials t JOIN attempts a ON a.trial_id = t.id WHERE a.worker != t.worker"), 0,
+                       "each attempt belongs to a trial of its own worker")
+        XCTAssertEqual(try count(merged, "SELECT count(DISTINCT id) FROM trials"), 16)
+
+        func refused(_ files: [String], _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let result = try ScoretuneBinary.run(["merge"] + files + ["--db", run.folder.appendingPathComponent("refused.sqlite").path])
+            XCTAssertEqual(result.status, 2, result.out + result.err, file: file, line: line)
+            XCTAssertTrue(result.err.contains(expected), result.err, file: file, line: line)
+            XCTAssertEqual(result.err.split(separator: "\n").count, 1, "one line: \(result.err)", file: file, line: line)
+        }
+        try refused([database(0)], "worker 1 of 2 (tag \(tag)) missing")
+        let foreign = run.folder.appendingPathComponent("foreign.sqlite").path
+        try await DatabaseQueue(path: foreign).write { db in try db.execute(sql: "CREATE TABLE samples (x INTEGER)") }
+        try refused([database(0), foreign], "foreign.sqlite: is not a scoretune results database")
+        try refused([database(0), merged], "merged.sqlite: is not a worker's database")
+        let other = run.folder.appendingPathComponent("other.sqlite").path
+        try FileManager.default.copyItem(atPath: database(1), toPath: other)
+        try await DatabaseQueue(path: other).write { db in try db.execute(sql: "UPDATE runs SET scenario_text = scenario_text || '# changed'") }
+        try refused([database(0), other], "ran another scenario than")
+        try refused([database(1), other], "ran another scenario than")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.folder.appendingPathComponent("refused.sqlite").path), "a refused merge writes nothing")
+    }
+}
