@@ -18,10 +18,13 @@ public struct Knobs: Sendable, Hashable, Codable {
     public var blockSize: Int64?
     /// Which connections the client's requests reuse (`warm` unless the scenario says otherwise).
     public var connections: ConnectionReuse
+    /// A distributed run: how many of its workers move objects in this cell (ranks 0 ..< workers;
+    /// the others wait at the next barrier). nil: all of them, or a single machine.
+    public var workers: Int?
 
     public init(uploadPartSize: Int64, downloadPartSize: Int64?, retryLimit: Int, connectTimeoutMilliseconds: Int64,
                 stallTimeoutMilliseconds: Int64, parallel: Int, clients: Int, network: String? = nil, blockSize: Int64? = nil,
-                connections: ConnectionReuse = .warm) {
+                connections: ConnectionReuse = .warm, workers: Int? = nil) {
         self.uploadPartSize = uploadPartSize
         self.downloadPartSize = downloadPartSize
         self.retryLimit = retryLimit
@@ -32,6 +35,7 @@ public struct Knobs: Sendable, Hashable, Codable {
         self.network = network
         self.blockSize = blockSize
         self.connections = connections
+        self.workers = workers
     }
 
     /// A short name for tables and progress lines. On Azure: block= for uploads, range= for downloads.
@@ -46,6 +50,7 @@ public struct Knobs: Sendable, Hashable, Codable {
         parts += ["par=\(parallel)", "clients=\(clients)", "retry=\(retryLimit)",
                   "connect=\(Units.formatDuration(connectTimeoutMilliseconds))", "stall=\(Units.formatDuration(stallTimeoutMilliseconds))"]
         if connections != .warm { parts.append("conn=\(connections.rawValue)") }
+        if let workers { parts.append("workers=\(workers)") }
         return parts.joined(separator: " ")
     }
 }

@@ -17,8 +17,12 @@ public struct Worker: Sendable, Equatable, Codable {
         (self.rank, self.count, self.tag) = (rank, count, tag)
     }
 
-    /// Whether this worker moves the scenario's object `index`.
-    public func owns(objectIndex index: Int) -> Bool { index % count == rank }
+    /// Whether this worker moves the scenario's object `index` in a cell where the first `active`
+    /// workers move objects (`grid.workers`; nil: all of them). The others own none there.
+    public func owns(objectIndex index: Int, amongFirst active: Int? = nil) -> Bool {
+        let movers = min(active ?? count, count)
+        return rank < movers && index % movers == rank
+    }
 
     /// The start of every object id this worker creates, e.g. `nightly.w3.`: unique to the tag and
     /// rank, so `clean --tag` finds by prefix what a killed worker left.

@@ -33,7 +33,7 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     enum KnobColumn: String, CodingKey {
         case uploadPartSize = "upload_part_size", downloadPartSize = "download_part_size", retryLimit = "retry_limit"
         case connectTimeout = "connect_timeout_ms", stallTimeout = "stall_timeout_ms", parallel, clients, network
-        case blockSize = "block_size", connections
+        case blockSize = "block_size", connections, workers
     }
 
     public init(from decoder: Decoder) throws {
@@ -54,7 +54,8 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
                       parallel: try k.decode(Int.self, forKey: .parallel), clients: try k.decode(Int.self, forKey: .clients),
                       network: try k.decodeIfPresent(String.self, forKey: .network),
                       blockSize: try k.decodeIfPresent(Int64.self, forKey: .blockSize),
-                      connections: try k.decodeIfPresent(ConnectionReuse.self, forKey: .connections) ?? .warm)
+                      connections: try k.decodeIfPresent(ConnectionReuse.self, forKey: .connections) ?? .warm,
+                      workers: try k.decodeIfPresent(Int.self, forKey: .workers))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -77,6 +78,7 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         try k.encode(knobs.network, forKey: .network)
         try k.encode(knobs.blockSize, forKey: .blockSize)
         try k.encode(knobs.connections, forKey: .connections)
+        try k.encode(knobs.workers, forKey: .workers)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { rowID = inserted.rowID }

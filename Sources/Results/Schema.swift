@@ -198,6 +198,7 @@ enum Schema {
             ALTER TABLE runs ADD COLUMN worker_rank INTEGER;   -- a worker's own database: its rank; NULL when merged or on one machine
             ALTER TABLE trials ADD COLUMN worker INTEGER;      -- the rank that moved it; NULL on one machine
             ALTER TABLE attempts ADD COLUMN worker INTEGER;    -- the rank that sent it (set by merge); NULL on one machine
+            ALTER TABLE cells ADD COLUMN workers INTEGER;      -- grid.workers: how many workers move objects in it; NULL: all
             CREATE TABLE barriers (
                 id INTEGER PRIMARY KEY,
                 run_id INTEGER NOT NULL REFERENCES runs(id),

@@ -34,7 +34,7 @@ struct CellExecution: Sendable {
         // A cell on a played network talks to the store through that network's fault proxy,
         // the same one on every visit (see `CellProxies`).
         let via = try await proxies.via(for: cell, scenario: scenario, connection: connection, recorder: recorder)
-        let objects = scenario.objects.filter { worker?.owns(objectIndex: $0.index) ?? true }
+        let objects = scenario.objects.filter { worker?.owns(objectIndex: $0.index, amongFirst: cell.knobs.workers) ?? true }
             .map { SyntheticObject(seed: scenario.seed, index: $0.index, size: $0.size) }
         let connections = ClientConnections(cell.knobs.connections, shared: connection)
         defer { connections.finish() }

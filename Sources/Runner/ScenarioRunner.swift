@@ -116,6 +116,9 @@ public final class ScenarioRunner: Sendable {
         if settings.profile == .azure, scenario.mode != .score {
             throw RunFailure.badInput("\(scenario.path): mode: \(scenario.mode.rawValue) is a plain S3 client; on the Azure profile use mode: score")
         }
+        if options.worker == nil, scenario.grid.workers != nil {
+            throw RunFailure.badInput("\(scenario.path): grid.workers sweeps the workers of a distributed run: run it with --worker K/N (or scoretune slurm / k8s)")
+        }
         if let worker = options.worker {
             if let problem = Self.distributedProblem(scenario, settings: settings, worker: worker, resuming: previous != nil) {
                 throw RunFailure.badInput(problem)

@@ -54,6 +54,8 @@ public struct Scenario: Sendable {
         public var blockSize: [Int64]?
         /// Which connections the client reuses; nil: warm.
         public var connections: [ConnectionReuse]?
+        /// A distributed run: how many of its workers move objects in a cell; nil: all.
+        public var workers: [Int]?
     }
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }
@@ -61,6 +63,9 @@ public struct Scenario: Sendable {
     /// Why `workers` processes cannot run this scenario together, or nil: each worker must own an
     /// object, and a search would decide on each worker's own measurements.
     public func distributedProblem(workers: Int) -> String? {
+        if let most = grid.workers?.max(), most > workers {
+            return "\(path): grid.workers \(most) is more than the \(workers) workers started"
+        }
         if search.strategy != .grid {
             return "\(path): search.strategy \(search.strategy.rawValue): each worker would decide on its own measurements; distributed runs measure the whole grid"
         }
@@ -151,10 +156,12 @@ public struct Scenario: Sendable {
                                 for clients in grid.clients ?? [defaults.clients] {
                                     for network in grid.network.map({ $0.map(Optional.some) }) ?? [nil] {
                                         for connections in grid.connections ?? [defaults.connections] {
-                                            cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
-                                                               connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
-                                                               parallel: parallel, clients: clients, network: network,
-                                                               blockSize: blockSize, connections: connections))
+                                            for workers in grid.workers.map({ $0.map(Optional.some) }) ?? [nil] {
+                                                cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
+                                                                   connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
+                                                                   parallel: parallel, clients: clients, network: network,
+                                                                   blockSize: blockSize, connections: connections, workers: workers))
+                                            }
                                         }
                                     }
                                 }

@@ -254,9 +254,10 @@ struct ScenarioChecker {
             return Scenario.blockLimitProblem(size.bytes, largestObject: largestObject)
         })
         let connections = try each("connections", raw?.connections) { _ in nil }.map { Self.merged($0, key: "connections", warnings: &warnings) }
+        let workers = numbers("workers", try each("workers", raw?.workers) { (1...Worker.maximumCount).contains($0) ? nil : "must be 1 to \(Worker.maximumCount)" })
         return Scenario.Grid(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry, connectTimeout: connect,
                              stallTimeout: stall, parallel: parallel, clients: clients, network: nil, blockSize: blocks,
-                             connections: connections)
+                             connections: connections, workers: workers)
     }
 }
 
@@ -289,7 +290,7 @@ extension ScenarioChecker {
     func checkCellCount(_ grid: Scenario.Grid, mode: Mode) throws {
         let lengths = [grid.uploadPartSize?.count, mode == .multipart ? grid.downloadPartSize?.count : nil, grid.retryLimit?.count,
                        grid.connectTimeout?.count, grid.stallTimeout?.count, grid.parallel?.count, grid.clients?.count,
-                       grid.network?.count, grid.blockSize?.count, grid.connections?.count].compactMap { $0 }
+                       grid.network?.count, grid.blockSize?.count, grid.connections?.count, grid.workers?.count].compactMap { $0 }
         var cells = 1
         for length in lengths {
             let (product, overflow) = cells.multipliedReportingOverflow(by: length)

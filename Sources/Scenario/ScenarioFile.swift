@@ -64,6 +64,8 @@ struct ScenarioFile: Decodable {
         var block_size: OneOrMany<SizeValue>?
         /// warm | per-object | per-request: which connections the client's requests reuse.
         var connections: OneOrMany<ConnectionReuse>?
+        /// A distributed run: how many of its workers move objects in the cell.
+        var workers: OneOrMany<Int>?
     }
 
     /// What the fault proxy plays between the client and the store.
@@ -106,7 +108,7 @@ struct ScenarioFile: Decodable {
         "objects": ["sizes", "distribution", "count", "seed"],
         "objects.distribution[]": ["size", "weight"],
         "grid": ["UPLOAD_PARTSIZE", "DOWNLOAD_PARTSIZE", "UPLOAD_RETRY_LIMIT", "UPLOAD_CONNECTIONTIMEOUT",
-                 "stall_timeout", "parallel", "clients", "network", "block_size", "connections"],
+                 "stall_timeout", "parallel", "clients", "network", "block_size", "connections", "workers"],
         "backoff": ["base", "max"],
     ]
 }

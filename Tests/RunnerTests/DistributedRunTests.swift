@@ -121,6 +121,46 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertEqual(after, before, after.difference(from: before))
     }
 
+    /// grid.workers [1, 2] on two workers: the one-worker cells are moved by worker 0 alone (all
+    /// four objects), the two-worker cells by both; worker 1 waits at the barriers of the others.
+    /// More workers in the grid than started, or grid.workers on one machine: one line, exit 2.
+    func testAWorkersSweepLeavesTheOthersWaiting() async throws {
+        let run = try TemporaryRun(.seaweedfs, Self.small.replacingOccurrences(of: "parallel: [1, 2]}", with: "parallel: [2], workers: [1, 2]}"))
+        addTeardownBlock { run.remove() }
+        let tag = "w" + UUID().uuidString.prefix(8).lowercased()
+        let path = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
+        let workers = try (0..<2).map { rank in
+            try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/2", "--tag", tag, "--db", path(rank), "--quiet"])
+        }
+        for worker in workers {
+            let errData = (worker.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            worker.waitUntilExit()
+            XCTAssertEqual(worker.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
+        }
+        let merged = run.folder.appendingPathComponent("merged.sqlite").path
+        let settings = try LocalBackend.seaweedfs.settings()
+        let merge = try ScoretuneBinary.run(["merge", path(0), path(1), "--db", merged, "--env", settings.path])
+        XCTAssertEqual(merge.status, 0, merge.err)
+        let perCell = try open(merged).read { db in
+            try Row.fetchAll(db, sql: "SELECT c.workers AS workers, count(DISTINCT t.worker) AS movers, count(DISTINCT t.object_index) AS objects, max(t.worker) AS top FROM cells c JOIN trials t ON t.cell_id = c.id GROUP BY c.id")
+        }
+        XCTAssertEqual(perCell.count, 2)
+        for row in perCell {
+            let workers: Int = row["workers"], movers: Int = row["movers"], objects: Int = row["objects"], top: Int = row["top"]
+            XCTAssertEqual(movers, workers, "a cell of \(workers) worker(s) is moved by exactly that many")
+            XCTAssertEqual(top, workers - 1, "by the first ones")
+            XCTAssertEqual(objects, 4, "all four objects move in every cell")
+        }
+        XCTAssertTrue(merge.out.contains("workers=1"), merge.out)
+
+        let tooMany = try ScoretuneBinary.run(["run", run.scenario, "--worker", "0/1", "--tag", tag, "--db", path(5), "--quiet"])
+        XCTAssertEqual(tooMany.status, 2)
+        XCTAssertTrue(tooMany.err.contains("grid.workers 2 is more than the 1 workers started"), tooMany.err)
+        let alone = try ScoretuneBinary.run(["run", run.scenario, "--db", path(6), "--quiet"])
+        XCTAssertEqual(alone.status, 2)
+        XCTAssertTrue(alone.err.contains("grid.workers sweeps the workers of a distributed run"), alone.err)
+    }
+
     /// Two workers of a small grid, then `merge` of what they wrote, and the sets it refuses, each
     /// with one line and exit 2: a missing rank, a database that is not a worker's, another
     /// scenario's shard, the same rank twice.

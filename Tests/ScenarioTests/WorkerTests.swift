@@ -46,4 +46,14 @@ final class WorkerTests: XCTestCase {
         XCTAssertTrue(Worker(rank: 12, count: 13, tag: "a").objectIdPrefix.hasPrefix(Worker.objectIdPrefix(tag: "a")))
         XCTAssertFalse(Worker(rank: 0, count: 1, tag: "a-w1").objectIdPrefix.hasPrefix(Worker.objectIdPrefix(tag: "a")))
     }
+
+    /// grid.workers: in a cell where the first 2 of 4 workers move objects, they share all the
+    /// objects between them and the other two own none.
+    func testACellWithFewerWorkersSharesTheObjectsAmongTheFirst() {
+        let workers = (0..<4).map { Worker(rank: $0, count: 4, tag: "t") }
+        for index in 0..<6 {
+            XCTAssertEqual(workers.filter { $0.owns(objectIndex: index, amongFirst: 2) }.map(\.rank), [index % 2])
+        }
+        XCTAssertEqual(workers.filter { $0.owns(objectIndex: 5, amongFirst: 9) }.map(\.rank), [1], "more than started: all of them")
+    }
 }
