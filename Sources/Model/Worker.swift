@@ -40,6 +40,7 @@ public struct Worker: Sendable, Equatable, Codable {
         if !tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
             return "may hold only letters, digits, '_' and '-'"
         }
+        if let first = tag.first, !(first.isLetter || first.isNumber) { return "must start with a letter or digit" }
         return nil
     }
 

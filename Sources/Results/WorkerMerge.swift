@@ -21,6 +21,8 @@ public enum WorkerMerge {
         public var rank: Int { run.workerRank ?? 0 }
         /// What its run created and did not remove (worth a `clean` before the merge removes nothing).
         public var leftInStore: Int
+        /// Its cells' knobs by position: every worker must have run the same grid.
+        var cells: [Knobs]
     }
 
     /// Reads and checks the databases: each holds one worker's run, all of one tag, one worker
@@ -40,7 +42,8 @@ public enum WorkerMerge {
             }
             _ = workers
             let open = try await database.openCreated(run: run.id).count
-            shards.append(Shard(path: path, run: run, leftInStore: open))
+            let cells = try await database.cells(run: run.id).sorted { $0.position < $1.position }.map(\.knobs)
+            shards.append(Shard(path: path, run: run, leftInStore: open, cells: cells))
         }
         let first = shards[0]
         for shard in shards.dropFirst() {
@@ -55,6 +58,14 @@ public enum WorkerMerge {
             }
             if shard.run.configHash != first.run.configHash {
                 throw Refusal("\(shard.path): ran against another store or buckets than \(first.path)")
+            }
+            if shard.run.toolVersion != first.run.toolVersion {
+                throw Refusal("\(shard.path): was written by scoretune \(shard.run.toolVersion), \(first.path) by \(first.run.toolVersion)")
+            }
+            // The grid takes knobs the scenario leaves out from each worker's .env.score.
+            if shard.cells != first.cells {
+                let position = Array(zip(shard.cells, first.cells)).firstIndex { $0 != $1 } ?? min(shard.cells.count, first.cells.count)
+                throw Refusal("\(shard.path): its cells differ from \(first.path)'s at position \(position) (were their .env.score files the same?)")
             }
         }
         let count = first.run.workers ?? 0
@@ -83,6 +94,21 @@ public enum WorkerMerge {
         run.host = "\(shards.count) workers on " + hosts.prefix(8).joined(separator: ", ") + (hosts.count > 8 ? ", …" : "")
         run.scenarioPath = first.scenarioPath
         let runId = try await database.insertRun(run)
+        do {
+            try await copyAll(shards, into: runId, database: database)
+        } catch {
+            // A merge that failed part-way leaves no half run behind.
+            try? await database.pool.write { db in
+                for table in ["barriers", "faults", "attempts", "trials", "cells", "runs"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE \(table == "runs" ? "id" : "run_id") = ?", arguments: [runId])
+                }
+            }
+            throw error
+        }
+        return runId
+    }
+
+    static func copyAll(_ shards: [Shard], into runId: Int64, database: ResultsDatabase) async throws {
         try await database.pool.writeWithoutTransaction { db in
             for shard in shards {
                 try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [shard.path])
@@ -102,16 +128,16 @@ public enum WorkerMerge {
                 return .commit
             }
         }
-        return runId
     }
 
-    /// failed > interrupted > budget-exhausted > running > completed: the merged run is as bad as its worst worker.
+    /// failed > running (its worker died) > interrupted > budget-exhausted > completed: the merged
+    /// run is as bad as its worst worker.
     static func severity(_ status: RunStatus) -> Int {
         switch status {
         case .completed: return 0
-        case .running: return 1
-        case .budgetExhausted: return 2
-        case .interrupted: return 3
+        case .budgetExhausted: return 1
+        case .interrupted: return 2
+        case .running: return 3
         case .failed: return 4
         }
     }

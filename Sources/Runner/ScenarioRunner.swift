@@ -86,8 +86,12 @@ public final class ScenarioRunner: Sendable {
                 let transport = CurlTransport(options: options.transport)
                 defer { transport.shutdown() }
                 let settings = try Self.loadSettings(result.envPath)
-                result.uploadedTo = try await WorkerResults.upload(databasePath: options.databasePath, worker: worker,
-                                                                   connection: try StoreConnection(settings: settings, transport: transport, observer: nil))
+                do {
+                    result.uploadedTo = try await WorkerResults.upload(databasePath: options.databasePath, worker: worker,
+                                                                       connection: try StoreConnection(settings: settings, transport: transport, observer: nil))
+                } catch let failure as RunFailure {
+                    throw RunFailure.store(settings.scrubbed(failure.description))
+                }
             }
             return result
         } catch {
@@ -221,7 +225,7 @@ public final class ScenarioRunner: Sendable {
                                       progress: progress, health: StoreHealth(), probeStore: probe, worker: options.worker)
         let barrier = options.worker.map {
             StoreBarrier(worker: $0, s3: connection.housekeeping, bucket: settings.objectBucket, database: database, recorder: recorder,
-                         pollInterval: StoreBarrier.pollInterval, timeout: options.barrierTimeout)
+                         pollInterval: StoreBarrier.pollInterval(workers: $0.count), timeout: options.barrierTimeout)
         }
         let cellsById = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
 
@@ -234,12 +238,19 @@ public final class ScenarioRunner: Sendable {
                 status = try await (scenario.search.strategy == .ramp ? RampSearch(halving: search).run() : search.run())
             } else {
                 var passage: StoreBarrier.Passage?
+                // Markers an earlier run of this tag left would release or stop this one wrongly.
+                let firstBarrier = visits.first.flatMap { visit in cellsById[visit.cellId].map { StoreBarrier.name(position: $0.position, round: visit.round) } }
+                if let barrier, previous == nil, let stale = try await barrier.earlierRunsMarker(firstBarrier: firstBarrier ?? StoreBarrier.endName) {
+                    throw RunFailure.badInput("--tag \(barrier.worker.tag): the store holds barrier markers of an earlier run of this tag (\(stale)); "
+                                              + "remove them with `scoretune clean --tag \(barrier.worker.tag) --env \(envPath)`, or use another tag")
+                }
                 for visit in visits {
                     guard let cell = cellsById[visit.cellId] else { continue }
                     // Workers start each cell together, and stop together when any one's budget is spent.
                     var stop = timeSpent()
                     if let barrier {
-                        passage = try await barrier.pass("\(cell.position).\(visit.round ?? 0)", cellId: cell.id, stop: stop, previous: passage)
+                        passage = try await barrier.pass(StoreBarrier.name(position: cell.position, round: visit.round), cellId: cell.id,
+                                                         stop: stop, previous: passage)
                         stop = passage!.stop
                     }
                     if stop {
@@ -251,7 +262,9 @@ public final class ScenarioRunner: Sendable {
                     }
                     if try await execution.run(visit, of: cell) { done += 1 }
                 }
-                if let barrier, status == .completed {
+                // Also after a stop: passing "end" is what lets each worker remove its stop marker
+                // without pulling it from under a worker still listing.
+                if let barrier {
                     _ = try await barrier.pass(StoreBarrier.endName, cellId: nil, stop: false, previous: passage)
                 }
             }

@@ -38,9 +38,10 @@ public struct StoreBarrier: Sendable {
     func prefix(_ name: String) -> String { Worker.barrierPrefix(tag: worker.tag) + name + "/" }
 
     static let endName = "end"
-    /// Four listings a second per worker cost the store little, and keep the workers' releases
-    /// within about this much of each other (plus one listing's latency).
-    public static let pollInterval = Duration.milliseconds(50)
+    /// Between one worker's listings: 50 ms keeps the releases within about that much of each
+    /// other (plus one listing's latency), and with many workers it grows so that all of them
+    /// together list at most 160 times a second while they wait.
+    public static func pollInterval(workers: Int) -> Duration { .milliseconds(max(50, Int64(workers) * 1000 / 160)) }
 
     /// Stores this worker's marker for `name` and waits for every rank's. `previous`: the passage
     /// of the barrier before, whose marker is removed now.
@@ -78,6 +79,18 @@ public struct StoreBarrier: Sendable {
                                                     arrivedAt: arrived, releasedAt: released, polls: polls, stop: stop))
         if let previous { try await remove(previous) }
         return Passage(stop: stop, ledgerId: ledger.first, key: key)
+    }
+
+    /// The barrier before a cell's visit: "<cell position>.<round>" (round 0 in blocked order).
+    static func name(position: Int, round: Int?) -> String { "\(position).\(round ?? 0)" }
+
+    /// A marker under this tag that no worker of this run can have stored yet — the `end` of an
+    /// earlier run, or any barrier past the first — or nil. (Markers of the first barrier may be
+    /// this run's own, from workers that started sooner.)
+    func earlierRunsMarker(firstBarrier: String) async throws -> String? {
+        let first = prefix(firstBarrier)
+        return try await s3.listObjects(bucket: bucket, prefix: Worker.barrierPrefix(tag: worker.tag))
+            .first { !$0.key.hasPrefix(first) }?.key
     }
 
     /// Removes a passed barrier's marker (every worker has seen it once the next one is passed).

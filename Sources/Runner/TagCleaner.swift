@@ -24,6 +24,15 @@ public struct TagCleaner: Sendable {
                 (objectBucket, WorkerResults.prefix(tag: tag)), (stateBucket, "data/\(ids)"), (stateBucket, "upload/\(ids)")]
     }
 
+    /// Under an object-id prefix (`…/<tag>.w`), only keys that go on with a rank and a dot
+    /// (`…/<tag>.w3.…`), as a worker names them; under scoretune's own prefixes, every key.
+    static func isWorkers(_ key: String, under prefix: String) -> Bool {
+        guard prefix.hasSuffix(".w") else { return true }
+        let rest = key.dropFirst(prefix.count)
+        let rank = rest.prefix { $0.isASCII && $0.isNumber }
+        return !rank.isEmpty && rest.dropFirst(rank.count).first == "."
+    }
+
     public struct Report: Sendable {
         public var removed = 0
         public var failures: [String] = []
@@ -35,13 +44,13 @@ public struct TagCleaner: Sendable {
         let owned = Self.prefixes(tag: tag, objectBucket: objectBucket, stateBucket: stateBucket).filter { only?($0.prefix) ?? true }
         for (bucket, prefix) in owned {
             do {
-                for upload in try await s3.listMultipartUploads(bucket: bucket, prefix: prefix) {
+                for upload in try await s3.listMultipartUploads(bucket: bucket, prefix: prefix) where Self.isWorkers(upload.key, under: prefix) {
                     do {
                         try await s3.abortMultipartUpload(bucket: bucket, key: upload.key, uploadId: upload.uploadId)
                         report.removed += 1
                     } catch { report.failures.append("upload \(bucket)/\(upload.key): \(error)") }
                 }
-                for object in try await s3.listObjects(bucket: bucket, prefix: prefix) {
+                for object in try await s3.listObjects(bucket: bucket, prefix: prefix) where Self.isWorkers(object.key, under: prefix) {
                     do {
                         try await s3.deleteObject(bucket: bucket, key: object.key)
                         report.removed += 1

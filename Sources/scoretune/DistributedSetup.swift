@@ -16,6 +16,7 @@ enum DistributedSetup {
     /// A tag for a run started now: st-<date>-<time> (UTC), valid as a tag and a Kubernetes name.
     static func defaultTag() -> String {
         let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.timeZone = TimeZone(identifier: "UTC")
         return "st-" + formatter.string(from: Date())

@@ -83,13 +83,15 @@ struct Kubernetes: AsyncParsableCommand {
                           namespace: String?) -> String {
         let name = "scoretune-\(tag)"
         let memory = "\(memoryMiB(scenario))Mi"
-        let space = namespace.map { "\n  namespace: \($0)" } ?? ""
+        let space = namespace.map { "\n  namespace: \(quoted($0))" } ?? ""
         func labels(_ indent: Int) -> String {
             let pad = String(repeating: " ", count: indent)
-            return "\(pad)app.kubernetes.io/name: scoretune\n\(pad)app.kubernetes.io/instance: \(tag)"
+            return "\(pad)app.kubernetes.io/name: scoretune\n\(pad)app.kubernetes.io/instance: \(quoted(tag))"
         }
         let args = ["run", "/etc/scoretune/scenario/scenario.yaml", "--env", "/etc/scoretune/env/.env.score", "--workers", "\(workers)",
-                    "--tag", tag, "--db", "/var/lib/scoretune/worker-{rank}.sqlite", "--upload-db", "--quiet"].map(quoted).joined(separator: ", ")
+                    "--tag", tag, "--db", "/var/lib/scoretune/worker-{rank}.sqlite", "--upload-db", "--quiet",
+                    // Pods start as their images arrive: the first barrier may wait long for the last.
+                    "--barrier-timeout", "1800"].map(quoted).joined(separator: ", ")
         return """
         # Written by `scoretune k8s`: \(workers) worker(s) of scenario \(quoted(scenario.name)) as one Indexed Job, tag \(tag).
         # The .env.score comes from the existing Secret \(secret) (key \(secretKey)); nothing secret is in this file.
@@ -127,7 +129,7 @@ struct Kubernetes: AsyncParsableCommand {
                   whenUnsatisfiable: ScheduleAnyway
                   labelSelector:
                     matchLabels:
-                      app.kubernetes.io/instance: \(tag)
+                      app.kubernetes.io/instance: \(quoted(tag))
               containers:
                 - name: worker
                   image: \(quoted(image))
@@ -153,7 +155,7 @@ struct Kubernetes: AsyncParsableCommand {
                     name: \(name)
                 - name: env
                   secret:
-                    secretName: \(secret)
+                    secretName: \(quoted(secret))
                     items:
                       - key: \(quoted(secretKey))
                         path: .env.score

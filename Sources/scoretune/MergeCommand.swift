@@ -41,14 +41,16 @@ struct Merge: AsyncParsableCommand {
         if let tag {
             if let problem = Worker.tagProblem(tag) { throw CommandFailure(message: "--tag \(tag.prefix(70)): \(problem)") }
             guard files.isEmpty else { throw CommandFailure(message: "--tag fetches the databases from the store: name no files with it") }
-            guard let env else { throw CommandFailure(message: "--tag \(tag): give --env FILE, the .env.score of the workers' store") }
+            guard env != nil else { throw CommandFailure(message: "--tag \(tag): give --env FILE, the .env.score of the workers' store") }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-merge-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             fetched = folder
+        }
+        defer { if let fetched { try? FileManager.default.removeItem(atPath: fetched) } }
+        if let tag, let env, let folder = fetched {
             files = try await withStore(env) { try await WorkerResults.download(tag: tag, into: folder, connection: $0) }
             if files.isEmpty { throw CommandFailure(message: "--tag \(tag): no worker database under \(WorkerResults.prefix(tag: tag)) in the object bucket") }
         }
-        defer { if let fetched { try? FileManager.default.removeItem(atPath: fetched) } }
         let shards: [WorkerMerge.Shard]
         do { shards = try await WorkerMerge.shards(files) } catch let refusal as WorkerMerge.Refusal {
             throw CommandFailure(message: refusal.description)
@@ -79,9 +81,12 @@ struct Merge: AsyncParsableCommand {
         if let env {
             // The last barrier's markers, and the uploaded databases once merged.
             let leftovers = [Worker.barrierPrefix(tag: tag)] + (fetched != nil ? [WorkerResults.prefix(tag: tag)] : [])
-            let report = try await withStore(env) { await TagCleaner(connection: $0).clean(tag: tag, only: { leftovers.contains($0) }) }
+            let (report, scrubbed) = try await withStore(env) { connection in
+                let report = await TagCleaner(connection: connection).clean(tag: tag, only: { leftovers.contains($0) })
+                return (report, report.failures.map(connection.settings.scrubbed))
+            }
             removedFromStore = report.removed
-            failures = report.failures
+            failures = scrubbed
         }
         let summary = try await MergeSummary.load(output, runId: runId, shards: shards, removedFromStore: removedFromStore, warnings: warnings)
         try? output.close()
@@ -154,7 +159,7 @@ struct MergeSummary: Encodable {
         Swift.print("trials by worker: " + trialsByWorker.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.map { "\($0): \(trialsByWorker[$0]!)" }.joined(separator: ", "))
         if let max = releaseSkewMaxMs, let median = releaseSkewMedianMs {
             Swift.print(String(format: "barrier release skew: %.0f ms at most, %.0f ms median (poll interval %d ms)", max, median,
-                               Int(StoreBarrier.pollInterval / .milliseconds(1))))
+                               Int(StoreBarrier.pollInterval(workers: workers) / .milliseconds(1))))
         }
         if let removedFromStore { Swift.print("removed \(removedFromStore) item(s) of the tag from the store (the last barrier markers, uploaded databases)") }
         guard !aggregates.isEmpty else { return }

@@ -89,7 +89,8 @@ struct Run: AsyncParsableCommand {
                                  + (result.leftBehind.isEmpty ? "" : "; once the store is back, run `\(cleanCommand)`"), code: 1)
         }
         if result.status == .interrupted || interrupts.happened {
-            Console.error("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed (finish it with --resume \(result.runId))\n")
+            Console.error("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed"
+                          + (worker == nil ? " (finish it with --resume \(result.runId))\n" : " (a worker is not resumed: run the scenario again under a new --tag)\n"))
             throw ExitCode(130)
         }
     }

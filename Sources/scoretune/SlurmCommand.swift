@@ -47,6 +47,7 @@ struct Slurm: AsyncParsableCommand {
     var wait = false
 
     func run() async throws {
+        guard (1...Worker.maximumCount).contains(workers) else { throw CommandFailure(message: "--workers \(workers): give 1 to \(Worker.maximumCount)") }
         if let nodes, !(1...workers).contains(nodes) { throw CommandFailure(message: "--nodes \(nodes): give 1 to --workers (\(workers))") }
         if let partition, partition.isEmpty || !partition.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-,".contains($0)) }) {
             throw CommandFailure(message: "--partition: give a Slurm partition name (letters, digits, '_', '-', ',')")
@@ -113,7 +114,7 @@ struct Slurm: AsyncParsableCommand {
                        partition: String?, time: String?) -> String {
         let q = RunIdentity.shellQuoted
         var lines = ["#!/bin/bash",
-                     "# Written by `scoretune slurm`: \(workers) worker(s) run \(scenario) at once, then their databases are merged.",
+                     "# Written by `scoretune slurm`: \(workers) worker(s) run \(q(scenario).filter { !$0.isNewline }) at once, then their databases are merged.",
                      "# The store's credentials stay in the .env.score file named below; none are in this script.",
                      "#SBATCH --job-name=scoretune-\(tag)",
                      "#SBATCH --ntasks=\(workers)",

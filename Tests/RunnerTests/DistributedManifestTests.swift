@@ -22,7 +22,7 @@ final class DistributedManifestTests: XCTestCase {
         let result = try ScoretuneBinary.run(["k8s", scenario, "--workers", "4", "--image", "registry.example.org/scoretune:0.6.0",
                                               "--env-secret", "score-env", "--tag", "nightly-1", "--namespace", "storage"])
         XCTAssertEqual(result.status, 0, result.err)
-        for expected in ["completionMode: Indexed", "completions: 4", "parallelism: 4", "backoffLimit: 0", "secretName: score-env",
+        for expected in ["completionMode: Indexed", "completions: 4", "parallelism: 4", "backoffLimit: 0", "secretName: \"score-env\"",
                          "\"--workers\", \"4\"", "\"--upload-db\"", "scoretune merge --tag nightly-1"] {
             XCTAssertTrue(result.out.contains(expected), "missing \(expected)")
         }

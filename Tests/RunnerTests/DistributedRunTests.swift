@@ -161,6 +161,37 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertTrue(alone.err.contains("grid.workers sweeps the workers of a distributed run"), alone.err)
     }
 
+    /// A time budget spent at the first barrier: every worker stops there together, passes the
+    /// last barrier, and leaves nothing in the store once merged.
+    func testASpentBudgetStopsEveryWorkerAtTheSameBarrier() async throws {
+        let settings = try LocalBackend.seaweedfs.settings()
+        let run = try TemporaryRun(.seaweedfs, Self.small + "\nbudget: 1ms\n")
+        addTeardownBlock { run.remove() }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let tag = "b" + UUID().uuidString.prefix(8).lowercased()
+        let path = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
+        let workers = try (0..<2).map { rank in
+            try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/2", "--tag", tag, "--db", path(rank), "--quiet", "--barrier-timeout", "20"])
+        }
+        for worker in workers {
+            let errData = (worker.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            worker.waitUntilExit()
+            XCTAssertEqual(worker.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
+        }
+        for rank in 0..<2 {
+            XCTAssertEqual(try count(path(rank), "SELECT count(*) FROM runs WHERE status = 'budget-exhausted'"), 1)
+            XCTAssertEqual(try count(path(rank), "SELECT count(*) FROM barriers WHERE stop = 1"), 1, "stopped at the first barrier")
+            XCTAssertEqual(try count(path(rank), "SELECT count(*) FROM barriers WHERE name = 'end'"), 1)
+            XCTAssertEqual(try count(path(rank), "SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
+        }
+        let merge = try ScoretuneBinary.run(["merge", path(0), path(1), "--db", run.folder.appendingPathComponent("merged.sqlite").path,
+                                             "--env", settings.path])
+        XCTAssertEqual(merge.status, 0, merge.err)
+        XCTAssertTrue(merge.out.contains("(budget-exhausted)"), merge.out)
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+    }
+
     /// Two workers of a small grid, then `merge` of what they wrote, and the sets it refuses, each
     /// with one line and exit 2: a missing rank, a database that is not a worker's, another
     /// scenario's shard, the same rank twice.
@@ -179,6 +210,10 @@ final class DistributedRunTests: XCTestCase {
             worker.waitUntilExit()
             XCTAssertEqual(worker.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
         }
+        // The run left its last markers ("end") for the merge: a new run under the same tag is refused.
+        let again = try ScoretuneBinary.run(["run", run.scenario, "--worker", "0/2", "--tag", tag, "--db", database(7), "--quiet"])
+        XCTAssertEqual(again.status, 1, again.err)
+        XCTAssertTrue(again.err.contains("the store holds barrier markers of an earlier run of this tag"), again.err)
         let merged = run.folder.appendingPathComponent("merged.sqlite").path
         let merge = try ScoretuneBinary.run(["merge", database(0), database(1), "--db", merged, "--env", settings.path, "--json"])
         XCTAssertEqual(merge.status, 0, merge.err)
@@ -206,6 +241,10 @@ final class DistributedRunTests: XCTestCase {
         try await DatabaseQueue(path: other).write { db in try db.execute(sql: "UPDATE runs SET scenario_text = scenario_text || '# changed'") }
         try refused([database(0), other], "ran another scenario than")
         try refused([database(1), other], "ran another scenario than")
+        let otherGrid = run.folder.appendingPathComponent("other-grid.sqlite").path
+        try FileManager.default.copyItem(atPath: database(1), toPath: otherGrid)
+        try await DatabaseQueue(path: otherGrid).write { db in try db.execute(sql: "UPDATE cells SET retry_limit = retry_limit + 1 WHERE position = 1") }
+        try refused([database(0), otherGrid], "its cells differ from")
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.folder.appendingPathComponent("refused.sqlite").path), "a refused merge writes nothing")
     }
 }
