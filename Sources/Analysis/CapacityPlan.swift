@@ -44,7 +44,9 @@ public struct CapacityPlan: Sendable, Encodable {
         let (fixed, points, model) = (series.fixed, series.points, series.model)
 
         var lines: [String] = []
-        lines.append("run \(analysis.run.id), \(direction.rawValue), with \(fixed); aggregate MB/s by concurrent transfers (clients):")
+        let distributed = analysis.run.workers != nil
+        lines.append("run \(analysis.run.id), \(direction.rawValue), with \(fixed); aggregate MB/s by concurrent transfers "
+                     + (distributed ? "(clients × workers, all workers together):" : "(clients):"))
         for p in points { lines.append("  clients=\(p.clients): \(mbps(p.throughput)) MB/s (median of \(p.repetitions) repetition(s))") }
         let measuredMax = points.map(\.clients).max()!
         let needed = Double(datasetBytes) / 1e6 / windowSeconds

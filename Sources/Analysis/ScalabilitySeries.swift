@@ -2,6 +2,8 @@ import Model
 
 /// The cells of a clients sweep that differ only in `clients`, as aggregate-throughput points with
 /// the Universal Scalability Law fitted through them: what `plan` projects from and the report plots.
+/// In a merged distributed run the load is every worker's clients together — clients × the
+/// cell's workers (`grid.workers`, else all of the run's) — so a workers sweep is a load sweep too.
 public struct ScalabilitySeries: Sendable {
     /// The other knobs, held fixed while `clients` varies.
     public var fixed: String
@@ -13,25 +15,28 @@ public struct ScalabilitySeries: Sendable {
     /// median aggregate throughput over its repetitions.
     public init(_ analysis: RunAnalysis, direction: Direction) throws {
         let perCell = AggregateThroughput.rates(analysis.trials, direction: direction)
+        let runWorkers = analysis.run.workers ?? 1
+        func load(_ knobs: Knobs) -> Int { knobs.clients * (knobs.workers ?? runWorkers) }
         var families: [String: [(CellStatistics, Double, Int)]] = [:]
         for stats in analysis.cells {
             guard let rates = perCell[stats.cell.id], let median = Statistics.median(rates) else { continue }
             var knobs = stats.knobs
             knobs.clients = 0
+            knobs.workers = nil
             families[knobs.label, default: []].append((stats, median, rates.count))
         }
         func rank(_ family: [(CellStatistics, Double, Int)]) -> (Int, Double) {
-            (Set(family.map { $0.0.cell.knobs.clients }).count, family.map(\.1).max()!)
+            (Set(family.map { load($0.0.cell.knobs) }).count, family.map(\.1).max()!)
         }
         guard let family = families.max(by: { rank($0.value) < rank($1.value) }) else {
             throw AnalysisError("run \(analysis.run.id): no successful \(direction.rawValue) trials to plan from")
         }
-        points = Dictionary(grouping: family.value, by: { $0.0.cell.knobs.clients })
+        points = Dictionary(grouping: family.value, by: { load($0.0.cell.knobs) })
             .map { CapacityPlan.Point(clients: $0.key, throughput: $0.value.map(\.1).max()!, repetitions: $0.value.map(\.2).reduce(0, +)) }
             .sorted { $0.clients < $1.clients }
         guard points.count > 1 else {
-            throw CapacityPlan.NeedsClientsSweep(description: "run \(analysis.run.id) does not sweep clients (every cell ran clients=\(points[0].clients)): "
-                                                 + "plan needs grid.clients with at least 2 levels, 3 for a scalability fit (see scenarios/capacity.yaml)")
+            throw CapacityPlan.NeedsClientsSweep(description: "run \(analysis.run.id) does not sweep clients (every cell ran \(points[0].clients) transfer(s) at once): "
+                                                 + "plan needs grid.clients (or, distributed, grid.workers) with at least 2 levels, 3 for a scalability fit (see scenarios/capacity.yaml)")
         }
         fixed = family.key.replacingOccurrences(of: " clients=0", with: "")
         model = UniversalScalability.fit(points.map { (Double($0.clients), $0.throughput) })

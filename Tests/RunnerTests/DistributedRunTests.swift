@@ -152,6 +152,11 @@ final class DistributedRunTests: XCTestCase {
             XCTAssertEqual(objects, 4, "all four objects move in every cell")
         }
         XCTAssertTrue(merge.out.contains("workers=1"), merge.out)
+        // plan counts every worker's transfers: one worker, then two, each with one client.
+        let plan = try ScoretuneBinary.run(["plan", "--db", merged, "--dataset", "1TB", "--window", "1d"])
+        XCTAssertEqual(plan.status, 0, plan.err)
+        XCTAssertTrue(plan.out.contains("(clients × workers, all workers together)"), plan.out)
+        XCTAssertTrue(plan.out.contains("  clients=1:") && plan.out.contains("  clients=2:"), plan.out)
 
         let tooMany = try ScoretuneBinary.run(["run", run.scenario, "--worker", "0/1", "--tag", tag, "--db", path(5), "--quiet"])
         XCTAssertEqual(tooMany.status, 2)
