@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge check-backends clean \
+.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge dist check-backends clean \
 	fuzz-build fuzz fuzz-ci
 
 all: build
@@ -16,6 +16,12 @@ build: bootstrap
 
 release: bootstrap
 	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+# A binary that travels: the release with the Swift runtime linked in, as
+# dist/scoretune-<version>-linux-<arch>.tar.gz, proved to run with the toolchain hidden (scripts/dist).
+dist: bootstrap
+	@scripts/backend start seaweedfs
+	scripts/dist
 
 # Start SeaweedFS, prove it is Score-compatible, run the quick-start scenario through Score's data
 # path, print the recommended settings and write the reports (results in reports/scoretune.sqlite).

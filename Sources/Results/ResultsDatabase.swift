@@ -67,6 +67,12 @@ public final class ResultsDatabase: Sendable {
         try pool.close()
     }
 
+    /// Moves everything the write-ahead log holds into the file itself and empties the log, so
+    /// that the file alone is the whole database (a worker uploads it as one object).
+    public func checkpointIntoFile() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
     // MARK: runs and cells
 
     public func insertRun(_ run: RunRow) async throws -> Int64 {

@@ -77,6 +77,7 @@ public final class ScenarioRunner: Sendable {
         func finish() async {
             heartbeat.cancel()
             try? await Task { try await database.releaseLease() }.value
+            if options.uploadDatabase { try? database.checkpointIntoFile() }
             try? database.close()
         }
         do {

@@ -1,4 +1,4 @@
 /// The version recorded with every run and printed by `--version`.
 public enum ScoretuneVersion {
-    public static let current = "0.5.0"
+    public static let current = "0.6.0"
 }

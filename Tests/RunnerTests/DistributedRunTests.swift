@@ -166,6 +166,41 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertTrue(alone.err.contains("grid.workers sweeps the workers of a distributed run"), alone.err)
     }
 
+    /// Workers that share no filesystem (a Kubernetes Job's pods): each uploads its database to the
+    /// object bucket when it ends, and `merge --tag` fetches them, merges, and removes them and the
+    /// last markers, leaving the buckets as they were.
+    func testDatabasesTravelThroughTheBucketToMergeTag() async throws {
+        let settings = try LocalBackend.seaweedfs.settings()
+        let run = try TemporaryRun(.seaweedfs, Self.small)
+        addTeardownBlock { run.remove() }
+        let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        let tag = "u" + UUID().uuidString.prefix(8).lowercased()
+        let workers = try (0..<2).map { rank in
+            // As in a pod: the rank from JOB_COMPLETION_INDEX, the count from --workers.
+            try ScoretuneBinary.start(["run", run.scenario, "--workers", "2", "--tag", tag, "--upload-db",
+                                       "--db", run.folder.appendingPathComponent("pod-{rank}.sqlite").path],
+                                      environment: ["JOB_COMPLETION_INDEX": "\(rank)"])
+        }
+        for worker in workers {
+            let outData = (worker.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            worker.waitUntilExit()
+            let out = String(decoding: outData, as: UTF8.self)
+            XCTAssertEqual(worker.terminationStatus, 0, out)
+            XCTAssertTrue(out.contains("uploaded the results database to the object bucket as scoretune-results/\(tag)/worker-"), out)
+        }
+        let merged = run.folder.appendingPathComponent("merged.sqlite").path
+        let merge = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", settings.path, "--db", merged])
+        XCTAssertEqual(merge.status, 0, merge.err)
+        XCTAssertTrue(merge.out.contains("merged 2 workers of tag \(tag) (completed)"), merge.out)
+        XCTAssertTrue(merge.out.contains("removed 4 item(s) of the tag from the store"), "2 databases and 2 end markers: \(merge.out)")
+        XCTAssertEqual(try count(merged, "SELECT count(DISTINCT worker) FROM trials"), 2)
+        let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+        let none = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", settings.path, "--db", merged])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertTrue(none.err.contains("no worker database under scoretune-results/\(tag)/"), none.err)
+    }
+
     /// A time budget spent at the first barrier: every worker stops there together, passes the
     /// last barrier, and leaves nothing in the store once merged.
     func testASpentBudgetStopsEveryWorkerAtTheSameBarrier() async throws {
