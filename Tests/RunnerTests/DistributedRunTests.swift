@@ -93,7 +93,7 @@ final class DistributedRunTests: XCTestCase {
         let database = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
         let workers = try (0..<3).map { rank in
             try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/3", "--tag", tag, "--db", database(rank),
-                                       "--quiet", "--barrier-timeout", "5"])
+                                       "--quiet", "--barrier-timeout", "30"])
         }
         // Under way: every worker has passed the first barrier and worker 2 has a transfer open.
         let deadline = Date().addingTimeInterval(60)
@@ -109,7 +109,8 @@ final class DistributedRunTests: XCTestCase {
             worker.waitUntilExit()
             let err = String(decoding: errData, as: UTF8.self)
             XCTAssertEqual(worker.terminationStatus, 1, "worker \(rank): \(err)")
-            XCTAssertTrue(err.contains("worker 2 did not arrive within 5s"), "worker \(rank): \(err)")
+            // 30 s: on a loaded machine a live worker can be seconds behind another; only rank 2 must be missing.
+            XCTAssertTrue(err.contains("worker 2 did not arrive within 30s"), "worker \(rank): \(err)")
             XCTAssertEqual(try count(database(rank), "SELECT count(*) FROM created WHERE removed_at IS NULL"), 0, "worker \(rank) removed what it created")
         }
         workers[2].waitUntilExit()
