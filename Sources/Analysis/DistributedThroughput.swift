@@ -30,30 +30,29 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
     /// One transfer on the aligned clock.
     struct Span { var worker: Int; var start: Double; var end: Double; var bytes: Double }
 
+    /// A cell and direction: what the figures are given for.
+    struct CellDirection: Hashable { var cellId: Int64; var direction: Direction }
+    /// One worker at one barrier: whose clock an offset corrects.
+    struct WorkerAtBarrier: Hashable { var worker: Int; var barrier: String }
+
     public static func figures(trials: [TrialRow], barriers: [BarrierRow], cells: [CellRow]) -> [DistributedThroughput] {
         let position = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0.position) })
-        // offset by (worker, "position.round")
-        var offsets: [String: Double] = [:]
-        for barrier in barriers { offsets["\(barrier.worker)|\(barrier.name)"] = barrier.offset ?? 0 }
-        let measured = trials.filter { !$0.warmup && $0.succeeded && $0.worker != nil && $0.duration > 0 }
-        var rounds: [String: [Span]] = [:]
-        for trial in measured {
-            let barrierName = "\(position[trial.cellId] ?? -1).\(trial.round ?? 0)"
-            let shift = offsets["\(trial.worker!)|\(barrierName)"] ?? 0
-            let key = "\(trial.cellId)|\(trial.direction.rawValue)|\(trial.round ?? trial.repetition)"
-            rounds[key, default: []].append(Span(worker: trial.worker!, start: trial.startedAt - shift,
-                                                 end: trial.startedAt + trial.duration - shift, bytes: Double(trial.objectSize)))
+        var offsets: [WorkerAtBarrier: Double] = [:]
+        for barrier in barriers { offsets[WorkerAtBarrier(worker: barrier.worker, barrier: barrier.name)] = barrier.offset ?? 0 }
+        // The spans of each cell, direction and round.
+        var rounds: [CellDirection: [Int: [Span]]] = [:]
+        for trial in trials where !trial.warmup && trial.succeeded && trial.duration > 0 {
+            guard let worker = trial.worker else { continue }
+            let shift = position[trial.cellId].flatMap { offsets[WorkerAtBarrier(worker: worker, barrier: BarrierRow.name(position: $0, round: trial.round))] } ?? 0
+            let span = Span(worker: worker, start: trial.startedAt - shift, end: trial.startedAt + trial.duration - shift,
+                            bytes: Double(trial.objectSize))
+            rounds[CellDirection(cellId: trial.cellId, direction: trial.direction), default: [:]][trial.round ?? trial.repetition, default: []].append(span)
         }
-        var perCell: [String: [Figures]] = [:]
-        for (key, spans) in rounds {
-            let parts = key.split(separator: "|")
-            perCell["\(parts[0])|\(parts[1])", default: []].append(Figures(spans))
-        }
-        return perCell.map { key, figures in
-            let parts = key.split(separator: "|")
+        return rounds.map { key, byRound in
+            let figures = byRound.values.map(Figures.init)
             let windows = figures.compactMap(\.window)
             return DistributedThroughput(
-                cellId: Int64(parts[0])!, direction: Direction(rawValue: String(parts[1]))!,
+                cellId: key.cellId, direction: key.direction,
                 workers: figures.map(\.workers).max() ?? 0,
                 windowMBps: Percentile.median(windows.map(\.mbps)),
                 windowRule: windows.isEmpty ? nil : (windows.filter { $0.rule == "warp" }.count * 2 >= windows.count ? "warp" : "all-active"),

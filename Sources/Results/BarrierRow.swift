@@ -21,6 +21,11 @@ public struct BarrierRow: Codable, Sendable, Equatable, FetchableRecord, Persist
     /// skew plus poll delay.
     public var offset: Double?
 
+    /// The barrier before a cell's visit: "<cell position>.<round>" (round 0 in blocked order).
+    public static func name(position: Int, round: Int?) -> String { "\(position).\(round ?? 0)" }
+    /// The barrier after the last visit.
+    public static let endName = "end"
+
     enum CodingKeys: String, CodingKey {
         case runId = "run_id", worker, name, cellId = "cell_id", arrivedAt = "arrived_at", releasedAt = "released_at", polls, stop
         case offset = "offset_s"

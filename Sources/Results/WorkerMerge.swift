@@ -37,10 +37,9 @@ public enum WorkerMerge {
             }
             defer { try? database.close() }
             let runs = try await database.runs()
-            guard runs.count == 1, let run = runs.first, run.workerRank != nil, let workers = run.workers, run.tag != nil else {
+            guard runs.count == 1, let run = runs.first, run.workerRank != nil, run.workers != nil, run.tag != nil else {
                 throw Refusal("\(path): is not a worker's database (it should hold one run made with --worker K/N; it holds \(runs.count) run(s)\(runs.contains { $0.workerRank == nil } ? " of a single machine or a merge" : ""))")
             }
-            _ = workers
             let open = try await database.openCreated(run: run.id).count
             let cells = try await database.cells(run: run.id).sorted { $0.position < $1.position }.map(\.knobs)
             shards.append(Shard(path: path, run: run, leftInStore: open, cells: cells))

@@ -240,8 +240,8 @@ public final class ScenarioRunner: Sendable {
             } else {
                 var passage: StoreBarrier.Passage?
                 // Markers an earlier run of this tag left would release or stop this one wrongly.
-                let firstBarrier = visits.first.flatMap { visit in cellsById[visit.cellId].map { StoreBarrier.name(position: $0.position, round: visit.round) } }
-                if let barrier, previous == nil, let stale = try await barrier.earlierRunsMarker(firstBarrier: firstBarrier ?? StoreBarrier.endName) {
+                let firstBarrier = visits.first.flatMap { visit in cellsById[visit.cellId].map { BarrierRow.name(position: $0.position, round: visit.round) } }
+                if let barrier, previous == nil, let stale = try await barrier.earlierRunsMarker(firstBarrier: firstBarrier ?? BarrierRow.endName) {
                     throw RunFailure.badInput("--tag \(barrier.worker.tag): the store holds barrier markers of an earlier run of this tag (\(stale)); "
                                               + "remove them with `scoretune clean --tag \(barrier.worker.tag) --env \(envPath)`, or use another tag")
                 }
@@ -250,7 +250,7 @@ public final class ScenarioRunner: Sendable {
                     // Workers start each cell together, and stop together when any one's budget is spent.
                     var stop = timeSpent()
                     if let barrier {
-                        passage = try await barrier.pass(StoreBarrier.name(position: cell.position, round: visit.round), cellId: cell.id,
+                        passage = try await barrier.pass(BarrierRow.name(position: cell.position, round: visit.round), cellId: cell.id,
                                                          stop: stop, previous: passage)
                         stop = passage!.stop
                     }
@@ -266,7 +266,7 @@ public final class ScenarioRunner: Sendable {
                 // Also after a stop: passing "end" is what lets each worker remove its stop marker
                 // without pulling it from under a worker still listing.
                 if let barrier {
-                    _ = try await barrier.pass(StoreBarrier.endName, cellId: nil, stop: false, previous: passage)
+                    _ = try await barrier.pass(BarrierRow.endName, cellId: nil, stop: false, previous: passage)
                 }
             }
         } catch is CancellationError {

@@ -2,6 +2,7 @@ import Foundation
 import Model
 import ObjectStore
 import Results
+import Transport
 import Workload
 
 /// The barrier distributed workers pass before each cell, through the store itself: no server of
@@ -37,7 +38,6 @@ public struct StoreBarrier: Sendable {
 
     func prefix(_ name: String) -> String { Worker.barrierPrefix(tag: worker.tag) + name + "/" }
 
-    static let endName = "end"
     /// Between one worker's listings: 50 ms keeps the releases within about that much of each
     /// other (plus one listing's latency), and with many workers it grows so that all of them
     /// together list at most 160 times a second while they wait.
@@ -46,8 +46,9 @@ public struct StoreBarrier: Sendable {
     /// Stores this worker's marker for `name` and waits for every rank's. `previous`: the passage
     /// of the barrier before, whose marker is removed now.
     func pass(_ name: String, cellId: Int64?, stop wantsStop: Bool, previous: Passage?) async throws -> Passage {
-        let key = prefix(name) + "\(worker.rank)" + (wantsStop ? ".stop" : "")
-        let ledger = name == Self.endName ? [] : try await recorder.willCreate([Creation(kind: .object, bucket: bucket, key: key)])
+        let markers = prefix(name)
+        let key = markers + "\(worker.rank)" + (wantsStop ? ".stop" : "")
+        let ledger = name == BarrierRow.endName ? [] : try await recorder.willCreate([Creation(kind: .object, bucket: bucket, key: key)])
         try await s3.putObject(bucket: bucket, key: key, body: Array("\(worker.rank)/\(worker.count)\n".utf8))
         let arrived = Date().timeIntervalSince1970
         let started = ContinuousClock.now
@@ -57,11 +58,11 @@ public struct StoreBarrier: Sendable {
         while true {
             try Task.checkCancellation()
             polls += 1
-            let listed = try await s3.listObjects(bucket: bucket, prefix: prefix(name))
+            let listed = try await s3.listObjects(bucket: bucket, prefix: markers)
             present = []
             stop = false
             for item in listed {
-                let leaf = item.key.dropFirst(prefix(name).count)
+                let leaf = item.key.dropFirst(markers.count)
                 let rankText = leaf.hasSuffix(".stop") ? leaf.dropLast(5) : leaf
                 guard let rank = Int(rankText), (0..<worker.count).contains(rank) else { continue }
                 present.insert(rank)
@@ -80,9 +81,6 @@ public struct StoreBarrier: Sendable {
         if let previous { try await remove(previous) }
         return Passage(stop: stop, ledgerId: ledger.first, key: key)
     }
-
-    /// The barrier before a cell's visit: "<cell position>.<round>" (round 0 in blocked order).
-    static func name(position: Int, round: Int?) -> String { "\(position).\(round ?? 0)" }
 
     /// A marker under this tag that no worker of this run can have stored yet — the `end` of an
     /// earlier run, or any barrier past the first — or nil. (Markers of the first barrier may be
@@ -110,9 +108,4 @@ struct BarrierTimeout: Error, CustomStringConvertible {
         let ranks = missing.map(String.init).joined(separator: ", ")
         return "barrier \(name): worker\(missing.count == 1 ? "" : "s") \(ranks) did not arrive within \(Units.formatDuration(waited.milliseconds))"
     }
-}
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -62,7 +62,8 @@ public struct Timeouts: Sendable, Equatable {
 }
 
 extension Duration {
-    var milliseconds: Int64 {
+    /// Whole milliseconds.
+    public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

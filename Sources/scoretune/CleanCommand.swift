@@ -85,14 +85,12 @@ struct Clean: AsyncParsableCommand {
         if let problem = Worker.tagProblem(tag) { throw CommandFailure(message: "--tag \(tag.prefix(70)): \(problem)") }
         if run != nil { throw CommandFailure(message: "--tag cleans by the store's keys, --run by a database's ledger: give one") }
         guard let env else { throw CommandFailure(message: "--tag \(tag): give --env FILE, the .env.score of the store the workers used") }
-        let settings = try loadSettings(env)
-        guard settings.profile == .s3 else { throw CommandFailure(message: "\(env): distributed runs use S3 stores; this is Azure") }
-        let transport = CurlTransport(options: try transportFlags.options())
-        defer { transport.shutdown() }
-        let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
-        let report = await TagCleaner(connection: connection).clean(tag: tag)
-        print("removed \(report.removed) item(s) of tag \(tag)")
-        for failure in report.failures { Console.error("scoretune: could not remove \(settings.scrubbed(failure))\n") }
-        if !report.failures.isEmpty { throw ExitCode(1) }
+        let (removed, failures) = try await transportFlags.withS3Store(env) { connection in
+            let report = await TagCleaner(connection: connection).clean(tag: tag)
+            return (report.removed, report.failures.map(connection.settings.scrubbed))
+        }
+        print("removed \(removed) item(s) of tag \(tag)")
+        for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
+        if !failures.isEmpty { throw ExitCode(1) }
     }
 }

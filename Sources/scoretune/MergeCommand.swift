@@ -48,7 +48,7 @@ struct Merge: AsyncParsableCommand {
         }
         defer { if let fetched { try? FileManager.default.removeItem(atPath: fetched) } }
         if let tag, let env, let folder = fetched {
-            files = try await withStore(env) { try await WorkerResults.download(tag: tag, into: folder, connection: $0) }
+            files = try await transportFlags.withS3Store(env) { try await WorkerResults.download(tag: tag, into: folder, connection: $0) }
             if files.isEmpty { throw CommandFailure(message: "--tag \(tag): no worker database under \(WorkerResults.prefix(tag: tag)) in the object bucket") }
         }
         let shards: [WorkerMerge.Shard]
@@ -81,7 +81,7 @@ struct Merge: AsyncParsableCommand {
         if let env {
             // The last barrier's markers, and the uploaded databases once merged.
             let leftovers = [Worker.barrierPrefix(tag: tag)] + (fetched != nil ? [WorkerResults.prefix(tag: tag)] : [])
-            let (report, scrubbed) = try await withStore(env) { connection in
+            let (report, scrubbed) = try await transportFlags.withS3Store(env) { connection in
                 let report = await TagCleaner(connection: connection).clean(tag: tag, only: { leftovers.contains($0) })
                 return (report, report.failures.map(connection.settings.scrubbed))
             }
@@ -100,21 +100,6 @@ struct Merge: AsyncParsableCommand {
         for warning in warnings { Console.error("scoretune: warning: \(warning)\n") }
         for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
         if !failures.isEmpty { throw ExitCode(1) }
-    }
-}
-
-extension Merge {
-    /// Runs `body` against the S3 store of an .env.score; messages never show a secret.
-    func withStore<T>(_ env: String, _ body: (StoreConnection) async throws -> T) async throws -> T {
-        let settings = try loadSettings(env)
-        guard settings.profile == .s3 else { throw CommandFailure(message: "\(env): distributed runs use S3 stores; this is Azure") }
-        let transport = CurlTransport(options: try transportFlags.options())
-        defer { transport.shutdown() }
-        do { return try await body(try StoreConnection(settings: settings, transport: transport, observer: nil)) } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure(message: settings.scrubbed("\(error)"), code: 1)
-        }
     }
 }
 
@@ -158,8 +143,8 @@ struct MergeSummary: Encodable {
         Swift.print("run \(runId): merged \(workers) workers of tag \(tag) (\(status.rawValue)), \(cells) cells, \(trials) trials, results in \(database)")
         Swift.print("trials by worker: " + trialsByWorker.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.map { "\($0): \(trialsByWorker[$0]!)" }.joined(separator: ", "))
         if let max = releaseSkewMaxMs, let median = releaseSkewMedianMs {
-            Swift.print(String(format: "barrier release skew: %.0f ms at most, %.0f ms median (poll interval %d ms)", max, median,
-                               Int(StoreBarrier.pollInterval(workers: workers) / .milliseconds(1))))
+            Swift.print(String(format: "barrier release skew: %.0f ms at most, %.0f ms median (poll interval %lld ms)", max, median,
+                               StoreBarrier.pollInterval(workers: workers).milliseconds))
         }
         if let removedFromStore { Swift.print("removed \(removedFromStore) item(s) of the tag from the store (the last barrier markers, uploaded databases)") }
         guard !aggregates.isEmpty else { return }

@@ -28,3 +28,21 @@ struct TransportFlags: ParsableArguments {
         return TransportOptions(verifyTLS: !insecure, caBundle: caBundle)
     }
 }
+
+extension TransportFlags {
+    /// Runs `body` against the S3 store of an .env.score (distributed runs' merge and clean-up);
+    /// its failures become one line without a secret: bad settings exit 2, the store's own 1.
+    func withS3Store<T>(_ env: String, _ body: (StoreConnection) async throws -> T) async throws -> T {
+        let settings = try loadSettings(env)
+        guard settings.profile == .s3 else { throw CommandFailure(message: "\(env): distributed runs use S3 stores; this is Azure") }
+        let transport = CurlTransport(options: try options())
+        defer { transport.shutdown() }
+        do { return try await body(try StoreConnection(settings: settings, transport: transport, observer: nil)) } catch let failure as CommandFailure {
+            throw failure
+        } catch let failure as RunFailure {
+            throw CommandFailure(message: settings.scrubbed(failure.description), code: failure.exitCode)
+        } catch {
+            throw CommandFailure(message: settings.scrubbed("\(error)"), code: 1)
+        }
+    }
+}
