@@ -31,6 +31,34 @@ final class DistributedRunTests: XCTestCase {
         try open(path).read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
     }
 
+    /// Starts `count` workers at once (rank → arguments, environment) and waits for them all. Both
+    /// pipes of every worker are drained on threads of their own: a worker blocked on a full pipe
+    /// would never reach the barrier the others wait at.
+    func runTogether(_ count: Int, _ arguments: (Int) -> [String],
+                     environment: (Int) -> [String: String] = { _ in [:] }) throws -> [(status: Int32, out: String, err: String)] {
+        let processes = try (0..<count).map { try ScoretuneBinary.start(arguments($0), environment: environment($0)) }
+        let outputs = processes.map { process in
+            [process.standardOutput, process.standardError].map { pipe in
+                let text = Drained()
+                let handle = (pipe as! Pipe).fileHandleForReading
+                let done = DispatchSemaphore(value: 0)
+                Thread.detachNewThread {
+                    text.value = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+                    done.signal()
+                }
+                return (text, done)
+            }
+        }
+        return zip(processes, outputs).map { process, pipes in
+            pipes.forEach { $0.1.wait() }
+            process.waitUntilExit()
+            return (process.terminationStatus, pipes[0].0.value, pipes[1].0.value)
+        }
+    }
+
+    /// One pipe's text, written by its draining thread before it signals.
+    final class Drained: @unchecked Sendable { var value = "" }
+
     /// The shipped scenario as `scoretune slurm … --workers 4 --submit --wait` runs it: one job,
     /// one step of four tasks, then the merge. Every cell has trials of all four workers, the
     /// workers were released within 250 ms of each other at every barrier, and nothing of the
@@ -130,13 +158,8 @@ final class DistributedRunTests: XCTestCase {
         addTeardownBlock { run.remove() }
         let tag = "w" + UUID().uuidString.prefix(8).lowercased()
         let path = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
-        let workers = try (0..<2).map { rank in
-            try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/2", "--tag", tag, "--db", path(rank), "--quiet"])
-        }
-        for worker in workers {
-            let errData = (worker.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            worker.waitUntilExit()
-            XCTAssertEqual(worker.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
+        for worker in try runTogether(2, { ["run", run.scenario, "--worker", "\($0)/2", "--tag", tag, "--db", path($0), "--quiet"] }) {
+            XCTAssertEqual(worker.status, 0, worker.err)
         }
         let merged = run.folder.appendingPathComponent("merged.sqlite").path
         let settings = try LocalBackend.seaweedfs.settings()
@@ -176,18 +199,13 @@ final class DistributedRunTests: XCTestCase {
         addTeardownBlock { run.remove() }
         let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
         let tag = "u" + UUID().uuidString.prefix(8).lowercased()
-        let workers = try (0..<2).map { rank in
-            // As in a pod: the rank from JOB_COMPLETION_INDEX, the count from --workers.
-            try ScoretuneBinary.start(["run", run.scenario, "--workers", "2", "--tag", tag, "--upload-db",
-                                       "--db", run.folder.appendingPathComponent("pod-{rank}.sqlite").path],
-                                      environment: ["JOB_COMPLETION_INDEX": "\(rank)"])
-        }
+        // As in a pod: the rank from JOB_COMPLETION_INDEX, the count from --workers.
+        let workers = try runTogether(2, { _ in ["run", run.scenario, "--workers", "2", "--tag", tag, "--upload-db",
+                                                 "--db", run.folder.appendingPathComponent("pod-{rank}.sqlite").path] },
+                                      environment: { ["JOB_COMPLETION_INDEX": "\($0)"] })
         for worker in workers {
-            let outData = (worker.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            worker.waitUntilExit()
-            let out = String(decoding: outData, as: UTF8.self)
-            XCTAssertEqual(worker.terminationStatus, 0, out)
-            XCTAssertTrue(out.contains("uploaded the results database to the object bucket as scoretune-results/\(tag)/worker-"), out)
+            XCTAssertEqual(worker.status, 0, worker.out)
+            XCTAssertTrue(worker.out.contains("uploaded the results database to the object bucket as scoretune-results/\(tag)/worker-"), worker.out)
         }
         let merged = run.folder.appendingPathComponent("merged.sqlite").path
         let merge = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", settings.path, "--db", merged])
@@ -211,13 +229,8 @@ final class DistributedRunTests: XCTestCase {
         let before = try await StoreSnapshot.take(.seaweedfs, transport: transport)
         let tag = "b" + UUID().uuidString.prefix(8).lowercased()
         let path = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
-        let workers = try (0..<2).map { rank in
-            try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/2", "--tag", tag, "--db", path(rank), "--quiet", "--barrier-timeout", "20"])
-        }
-        for worker in workers {
-            let errData = (worker.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            worker.waitUntilExit()
-            XCTAssertEqual(worker.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
+        for worker in try runTogether(2, { ["run", run.scenario, "--worker", "\($0)/2", "--tag", tag, "--db", path($0), "--quiet", "--barrier-timeout", "20"] }) {
+            XCTAssertEqual(worker.status, 0, worker.err)
         }
         for rank in 0..<2 {
             XCTAssertEqual(try count(path(rank), "SELECT count(*) FROM runs WHERE status = 'budget-exhausted'"), 1)
@@ -242,14 +255,9 @@ final class DistributedRunTests: XCTestCase {
         addTeardownBlock { run.remove() }
         let tag = "m" + UUID().uuidString.prefix(8).lowercased()
         let database = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
-        let workers = try (0..<2).map { rank in
-            try ScoretuneBinary.start(["run", run.scenario, "--worker", "\(rank)/2", "--tag", tag,
-                                       "--db", run.folder.appendingPathComponent("worker-{rank}.sqlite").path, "--quiet"])
-        }
-        for worker in workers {
-            let errData = (worker.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            worker.waitUntilExit()
-            XCTAssertEqual(worker.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
+        for worker in try runTogether(2, { ["run", run.scenario, "--worker", "\($0)/2", "--tag", tag,
+                                            "--db", run.folder.appendingPathComponent("worker-{rank}.sqlite").path, "--quiet"] }) {
+            XCTAssertEqual(worker.status, 0, worker.err)
         }
         // The run left its last markers ("end") for the merge: a new run under the same tag is refused.
         let again = try ScoretuneBinary.run(["run", run.scenario, "--worker", "0/2", "--tag", tag, "--db", database(7), "--quiet"])
