@@ -54,6 +54,7 @@ struct CellExecution: Sendable {
         try await recorder.writer.flush()
         let complete = visit.rounds.upperBound >= scenario.repetitions
         try await database.completeVisit(cell.id, roundsDone: visit.rounds.upperBound, cellDone: complete)
+        if complete { await proxies.stop(cell: cell, scenario: scenario) }
         progress.cellFinished(summary: Self.summary(cell, measured.all))
         return complete
     }

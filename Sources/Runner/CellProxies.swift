@@ -1,13 +1,16 @@
 import FaultProxy
 import Foundation
+import Model
 import Results
 import Scenario
 
-/// The fault proxies of a run: one per played network, started at the first visit of one of its
-/// cells and kept to the end of the run. Cells take turns (one visit at a time), so the cells of
-/// one network share its proxy and, through its single port, the warm pool's connections: in
+/// The fault proxies of a run, each started at the first visit of a cell that needs it. Cells take
+/// turns (one visit at a time), so the cells of a network that plays no faults share one proxy
+/// and, through its single port, the warm pool's connections, kept to the end of the run. A
+/// network that plays faults gets a proxy per cell, stopped when the cell is done: its faults are
+/// drawn per connection from the profile's seed, and each cell must meet the same draws. In
 /// interleaved order a cell is visited once per round, and a proxy started anew each visit would
-/// close those connections and make every round pay connection set-up again. Faults are recorded
+/// close its connections and make every round pay connection set-up again. Faults are recorded
 /// against the cell whose visit is under way.
 /// Sendable: `proxies` and `visiting` only under `lock`.
 final class CellProxies: @unchecked Sendable {
@@ -16,10 +19,19 @@ final class CellProxies: @unchecked Sendable {
     /// The cell whose visit each network's proxy is serving.
     private var visiting: [String: Int64] = [:]
 
-    /// "127.0.0.1:PORT" of the proxy of the cell's played network (started on first use), or nil
-    /// when the cell goes straight to the store. Called at the start of each visit.
+    /// The proxy a cell goes through: "" straight to the store, the network's name when its cells
+    /// share one, "<name>#<cell id>" when the cell has its own. Cells of one route share warm
+    /// connections (`SessionWarmth`).
+    static func route(of cell: CellRow, scenario: Scenario) -> String {
+        guard let name = scenario.playedNetwork(of: cell.knobs) else { return "" }
+        return scenario.networks[name]?.faults == NetworkProfile.Faults() ? name : "\(name)#\(cell.id)"
+    }
+
+    /// "127.0.0.1:PORT" of the cell's proxy (started on first use), or nil when the cell goes
+    /// straight to the store. Called at the start of each visit.
     func via(for cell: CellRow, scenario: Scenario, connection: StoreConnection, recorder: RunRecorder) async throws -> String? {
-        guard let name = scenario.playedNetwork(of: cell.knobs), let profile = scenario.networks[name] else { return nil }
+        guard let network = scenario.playedNetwork(of: cell.knobs), let profile = scenario.networks[network] else { return nil }
+        let name = Self.route(of: cell, scenario: scenario)
         if let known = lock.withLock({ () -> String? in
             visiting[name] = cell.id
             return proxies[name]?.via
@@ -37,6 +49,13 @@ final class CellProxies: @unchecked Sendable {
         let via = "127.0.0.1:\(port)"
         lock.withLock { proxies[name] = (proxy, via) }
         return via
+    }
+
+    /// Stops a cell's own proxy once the cell is done or set aside (a shared one runs on).
+    func stop(cell: CellRow, scenario: Scenario) async {
+        let route = Self.route(of: cell, scenario: scenario)
+        guard route.contains("#"), let entry = lock.withLock({ proxies.removeValue(forKey: route) }) else { return }
+        try? await entry.proxy.stop()
     }
 
     /// Stops them all at the end of the run, whatever ended it.

@@ -155,8 +155,11 @@ public final class ScenarioRunner: Sendable {
         // played network (its proxy's own port) come back every round and must find their
         // connections still open.
         let perCell = (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8
-        let playedNetworks = Set(grid.compactMap { scenario.playedNetwork(of: $0) }).count
-        transportOptions.maxConnections = min(4096, max(16, perCell * (playedNetworks + 1)))
+        // (A network that plays faults has a proxy per cell: see `CellProxies`.)
+        let played = grid.compactMap { scenario.playedNetwork(of: $0) }
+        let proxyCount = Set(played.filter { scenario.networks[$0]?.faults == NetworkProfile.Faults() }).count
+            + played.filter { scenario.networks[$0]?.faults != NetworkProfile.Faults() }.count
+        transportOptions.maxConnections = min(4096, max(16, perCell * (proxyCount + 1)))
         let transport = CurlTransport(options: transportOptions)
         defer { transport.shutdown() }
         let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)

@@ -54,6 +54,9 @@ public struct StoreBarrier: Sendable {
         let started = ContinuousClock.now
         var polls = 0
         var present: Set<Int> = []
+        // Ranks seen at any listing: a worker that arrived and then gave up (and removed its
+        // marker) is not named as one that never came.
+        var seen: Set<Int> = []
         var stop = false
         while true {
             try Task.checkCancellation()
@@ -68,9 +71,10 @@ public struct StoreBarrier: Sendable {
                 present.insert(rank)
                 if leaf.hasSuffix(".stop") { stop = true }
             }
+            seen.formUnion(present)
             if present.count == worker.count { break }
             if started.duration(to: .now) > timeout {
-                let missing = (0..<worker.count).filter { !present.contains($0) }
+                let missing = (0..<worker.count).filter { !seen.contains($0) }
                 throw BarrierTimeout(name: name, missing: missing, waited: timeout)
             }
             try await Task.sleep(for: pollInterval)

@@ -78,6 +78,8 @@ struct HalvingSearch {
                                                 maxKeep: max(1, carried / networks.count), final: final)
             }
             try await record(verdicts.map { ($0.standing, $0.verdict, $0.reason) }, rung: rung, rounds: target)
+            let dropped = Set(verdicts.filter { $0.verdict == .dropped }.map(\.standing.cellId))
+            for cell in live where dropped.contains(cell.id) { await execution.proxies.stop(cell: cell, scenario: scenario) }
             let kept = verdicts.filter { $0.verdict == .kept }
             progress.note("search decision \(rung): kept \(kept.map { "cell \($0.standing.cellId)" }.joined(separator: ", ")); "
                           + "dropped \(verdicts.count - kept.count)")

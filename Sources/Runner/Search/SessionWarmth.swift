@@ -3,7 +3,7 @@ import Results
 import Scenario
 
 /// What a search has warmed in this session (a resumed process starts cold): the cells it has
-/// visited, and on each route to the store — straight, or through one played network's proxy —
+/// visited, and on each route to the store — straight, or through one proxy (`CellProxies.route`) —
 /// how many connections its warm cells have opened in the run's shared pool. A warm cell whose
 /// connections an earlier cell on its route already opened has nothing left to warm (its warm-up
 /// would measure the same open connections), so it skips it. Cells that open their own
@@ -28,7 +28,7 @@ struct SessionWarmth: Sendable {
         opened[route(cell)] = max(opened[route(cell), default: 0], connections(cell))
     }
 
-    private func route(_ cell: CellRow) -> String { scenario.playedNetwork(of: cell.knobs) ?? "" }
+    private func route(_ cell: CellRow) -> String { CellProxies.route(of: cell, scenario: scenario) }
     /// The connections a cell opens: each client moves at most `parallel` parts at once, and no
     /// more than the largest object has (a 20 MiB object in 20 MiB parts opens one, whatever the
     /// parallelism). Counted with the smallest part size the cell uses in either direction, so it
