@@ -14,7 +14,7 @@ extension Recommendation {
             lines.append("# \(setting.name): \(setting.evidence)")
             lines.append("\(setting.name)=\(setting.value)")
         }
-        lines.append("# score-client properties that match (application.yml, or -D<name>=<value>):")
+        lines.append("# score-client properties that match (its conf/application.properties; `recommend --for score-client`):")
         for property in clientProperties {
             lines.append("#   \(property.name)=\(property.value)    (\(property.evidence))")
         }

@@ -67,6 +67,28 @@ public struct Recommendation: Sendable, Encodable {
         public var evidence: String
     }
 
+    /// The decision as numbers, what every client's export (`ClientExport`) is written from.
+    public struct Decision: Sendable, Encodable {
+        /// UPLOAD_PARTSIZE as Score honours it (at least its 20 MiB floor); on Azure the download range size.
+        public var partSize: Int64
+        /// The chosen cell's ranged-download size (a plain client's setting; nil in score mode).
+        public var downloadPartSize: Int64?
+        /// Azure only: the upload block size (score-client's azure.blockSize).
+        public var blockSize: Int64?
+        /// Parts in flight per object (score-client's transport.parallel).
+        public var parallel: Int
+        /// Objects moved at once in the chosen cell.
+        public var clients: Int
+        public var retryLimit: Int
+        public var connectTimeoutMilliseconds: Int
+        /// The chosen cell's stall timeout: how long a transfer may move no byte.
+        public var stallTimeoutMilliseconds: Int64
+        /// The read timeout to give score-client, when the run could size one.
+        public var readTimeoutSeconds: Int?
+        /// GB score-client's transport.memory needs for the parts in flight.
+        public var memoryGiB: Int
+    }
+
     public var runId: Int64
     /// The run's status: anything but `completed` heads the output.
     public var runStatus: RunStatus
@@ -83,6 +105,7 @@ public struct Recommendation: Sendable, Encodable {
     public var settings: [Setting]
     public var clientProperties: [Setting]
     public var notes: [String]
+    public var decision: Decision
     /// "s3" or "azure": which `.env.score` profile the settings are for.
     public var profile = "s3"
     /// Warnings that bear on the whole answer (run status, loopback), printed first.
@@ -200,7 +223,13 @@ public struct Recommendation: Sendable, Encodable {
             endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
             chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
             settings: profile.settings, clientProperties: properties,
-            notes: (search?.evidence(analysis) ?? []) + [connectionsNote(chosen.0)] + finalizeNotes + edgeNotes(analysis, chosen: chosen.0) + profile.notes, profile: cell.knobs.blockSize == nil ? "s3" : "azure")
+            notes: (search?.evidence(analysis) ?? []) + [connectionsNote(chosen.0)] + finalizeNotes + edgeNotes(analysis, chosen: chosen.0) + profile.notes,
+            decision: Decision(partSize: cell.knobs.blockSize == nil ? max(cell.knobs.uploadPartSize, PartCalculator.minimumPartSize) : cell.knobs.uploadPartSize,
+                               downloadPartSize: cell.knobs.downloadPartSize, blockSize: cell.knobs.blockSize, parallel: cell.knobs.parallel,
+                               clients: cell.knobs.clients, retryLimit: retry.value, connectTimeoutMilliseconds: connect.milliseconds,
+                               stallTimeoutMilliseconds: cell.knobs.stallTimeoutMilliseconds,
+                               readTimeoutSeconds: read?.seconds, memoryGiB: memoryGiB(chosen.0)),
+            profile: cell.knobs.blockSize == nil ? "s3" : "azure")
         recommendation.cautions = cautions
         return recommendation
     }

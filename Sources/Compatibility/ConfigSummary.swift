@@ -1,5 +1,6 @@
 import Foundation
 import ScoreConfig
+import Model
 
 /// The `config` row: the validation findings, then what Score will really do with the settings
 /// (part sizes for a few object sizes, the next cleanup firings). Secrets never appear.
@@ -20,13 +21,14 @@ public enum ConfigSummary {
         return CheckStep(name: "config", status: status, detail: detail, notes: notes)
     }
 
-    static func facts(_ settings: ScoreSettings, now: Date) -> [String] {
+    /// What Score will do with valid settings: part layouts, the binding timeout, cleanup times.
+    public static func facts(_ settings: ScoreSettings, now: Date = Date()) -> [String] {
         var lines: [String] = []
         let calc = settings.partCalculator
         let sizes: [(String, Int64)] = [("100 MB", 100_000_000), ("10 GB", 10_000_000_000),
                                          ("250 GB", 250_000_000_000), ("1 TB", 1_000_000_000_000)]
         let layout = sizes.map { label, size in
-            "\(label) → \(calc.partSize(forObjectOfSize: size)) B × \(calc.partCount(objectSize: size))"
+            "\(label) → \(calc.partSize(forObjectOfSize: size)) B (\(Units.humanSize(calc.partSize(forObjectOfSize: size)))) × \(calc.partCount(objectSize: size))"
         }
         if settings.profile == .azure {
             // Azure uploads go in blocks of the client's azure.blockSize; Score's server cuts

@@ -101,6 +101,17 @@ public enum Units {
         return "\(bytes)B"
     }
 
+    /// A size for people: exact when it is a whole number of some unit (`20MB`, `64MiB`), else one
+    /// decimal in binary units (`11.8MiB`).
+    public static func humanSize(_ bytes: Int64) -> String {
+        let exact = formatSize(bytes)
+        guard exact.dropLast().allSatisfy(\.isNumber), bytes >= 1024 else { return exact }
+        var value = Double(bytes), unit = 0
+        let names = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+        while value >= 1024, unit < names.count - 1 { value /= 1024; unit += 1 }
+        return String(format: "%.1f%@", value, names[unit])
+    }
+
     /// An approximate duration for people: `45s`, `16h04m`, `3d02h`.
     public static func humanDuration(seconds: Double) -> String {
         let total = Int(seconds.rounded())

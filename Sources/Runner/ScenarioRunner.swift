@@ -64,6 +64,7 @@ public final class ScenarioRunner: Sendable {
     /// Runs the scenario holding the database's lease: a second run or a clean-up on the same
     /// database is refused while this one lives.
     public func run() async throws -> RunResult {
+        let creating = !FileManager.default.fileExists(atPath: options.databasePath)
         let database: ResultsDatabase
         do { database = try ResultsDatabase(path: options.databasePath) } catch let error as ResultsDatabase.OpenError {
             throw RunFailure.badInput(error.description)
@@ -96,7 +97,12 @@ public final class ScenarioRunner: Sendable {
             }
             return result
         } catch {
+            // A run that could not start leaves no empty database behind (a bad scenario, an unreachable store).
+            let empty = creating ? ((try? await database.runs().isEmpty) ?? false) : false
             await finish()
+            if empty {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: options.databasePath + suffix) }
+            }
             throw error
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 public enum ScoreProfile: String, Sendable {
     case s3, azure
@@ -11,6 +12,8 @@ public struct ScoreSettings: Sendable {
     public struct Value: Sendable, Equatable {
         public var text: String
         public var location: String
+        /// Set when the environment overrides a value the file gives: the file's own value.
+        public var fileText: String? = nil
     }
 
     public struct LoadError: Error, Sendable, CustomStringConvertible {
@@ -46,13 +49,19 @@ public struct ScoreSettings: Sendable {
 
     public init(file: EnvFile, environment: [String: String] = [:]) {
         path = file.path
+        var duplicates: [Diagnostic] = []
         for entry in file.entries {
+            // The last assignment wins, as in a shell or docker's env_file; an earlier one is a mistake worth naming.
+            if let earlier = values[entry.key] {
+                duplicates.append(Diagnostic(severity: .warning, variable: entry.key, location: "\(file.path):\(entry.line)",
+                                             message: "set twice, on lines \(earlier.location.split(separator: ":").last ?? "") and \(entry.line): line \(entry.line) wins"))
+            }
             values[entry.key] = Value(text: entry.value, location: "\(file.path):\(entry.line)")
         }
         // The environment overrides the file, as it does for Score's container.
         let watched = ScoreVariable.allCases.map(\.rawValue) + Array(ScoreVariable.misspellings.keys)
         for name in watched {
-            if let value = environment[name] { values[name] = Value(text: value, location: "environment") }
+            if let value = environment[name] { values[name] = Value(text: value, location: "environment", fileText: values[name]?.text) }
         }
         profile = ScoreSettings.activeProfile(values[ScoreVariable.springProfiles.rawValue]?.text)
         secretValues = values.filter { SecretName.looksSecret($0.key) && !$0.value.text.isEmpty }.map(\.value.text)
@@ -61,7 +70,7 @@ public struct ScoreSettings: Sendable {
         let words = secretValues.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
         maskedPieces = Set(secretValues + words).filter { $0.unicodeScalars.count >= 6 }
             .sorted { ($0.unicodeScalars.count, $0) > ($1.unicodeScalars.count, $1) }
-        diagnostics = ScoreValidator(settings: self).run()
+        diagnostics = duplicates + ScoreValidator(settings: self).run()
     }
 
     /// Score's Azure beans are `@Profile("azure")`: the profile is Azure exactly when
@@ -106,9 +115,40 @@ public struct ScoreSettings: Sendable {
     /// case, misspelt or unknown, see `SecretName`) as `****`, and so is any other value that holds
     /// a secret's text (a key pasted into OBJECT_SENTINEL).
     public var redactedLines: [String] {
+        shownValues.map { shown in
+            var line = "\(shown.name)=\(shown.value)"
+            if let human = shown.humanSize { line += " (\(human))" }
+            if shown.fromEnvironment {
+                line += shown.fileValue.map { " (from the environment, the file says \($0))" }
+                    ?? (shown.overridesFile ? " (from the environment, overriding the file)" : " (from the environment)")
+            }
+            return line
+        }
+    }
+
+    /// One set variable as it may be shown: secrets as `****`.
+    public struct ShownValue: Sendable, Encodable {
+        public var name: String
+        public var value: String
+        /// `file:line` or `environment`.
+        public var source: String
+        public var fromEnvironment: Bool
+        /// The environment overrides a value the file gives (the file's value, unless secret).
+        public var overridesFile: Bool
+        public var fileValue: String?
+        /// Sizes in human units beside the bytes (`33554432` is `32MiB`).
+        public var humanSize: String?
+    }
+
+    /// Every set variable for display, sorted by name, secrets masked (see `redactedLines`).
+    public var shownValues: [ShownValue] {
         values.keys.sorted().map { key in
-            let text = values[key]!.text
-            return "\(key)=\(SecretName.looksSecret(key) ? "****" : scrubbed(text))"
+            let value = values[key]!
+            let secret = SecretName.looksSecret(key)
+            let size = Int64(value.text).flatMap { !secret && ScoreVariable(rawValue: key)?.isSize == true && $0 >= 1024 ? $0 : nil }
+            return ShownValue(name: key, value: secret ? "****" : scrubbed(value.text), source: value.location,
+                              fromEnvironment: value.location == "environment", overridesFile: value.fileText != nil,
+                              fileValue: secret ? nil : value.fileText.map(scrubbed), humanSize: size.map(Units.humanSize))
         }
     }
 

@@ -27,6 +27,9 @@ public enum ScoreVariable: String, CaseIterable, Sendable {
     /// `<protocol>://<account>.blob.core.windows.net` (an emulator, the test server, a proxy).
     case scoretuneAzureEndpoint = "SCORETUNE_AZURE_ENDPOINT"
 
+    /// A number of bytes: shown with its size in human units beside it.
+    public var isSize: Bool { self == .uploadPartSize || self == .downloadPartSize }
+
     /// Values never printed or stored.
     public var isSecret: Bool { self == .s3SecretKey || self == .azureAccountKey }
 

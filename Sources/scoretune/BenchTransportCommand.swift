@@ -26,6 +26,17 @@ struct BenchTransport: AsyncParsableCommand {
     @Option(name: .long, help: "Requests in all.")
     var requests = 4
 
+    @Flag(name: .long, help: "Accepted for symmetry with the other commands: the result is always JSON.")
+    var json = false
+
+    struct Measured: Encodable {
+        var bytes: Double
+        var seconds: Double
+        var mbps: Double
+        var cpuSeconds: Double
+        enum CodingKeys: String, CodingKey { case bytes, seconds, mbps, cpuSeconds = "cpu_s" }
+    }
+
     func run() async throws {
         guard url.hasPrefix("http://127.0.0.1:") || url.hasPrefix("http://localhost:") else {
             throw CommandFailure(message: "--url must be a loopback http:// address")
@@ -64,7 +75,7 @@ struct BenchTransport: AsyncParsableCommand {
         let bytes = Double(size) * Double(requests)
         let usageEnd = processCPU()
         let cpu = usageEnd.user + usageEnd.system - usageStart.user - usageStart.system
-        print(String(format: "{\"bytes\": %.0f, \"seconds\": %.4f, \"mbps\": %.1f, \"cpu_s\": %.4f}", bytes, elapsed, bytes / elapsed / 1e6, cpu))
+        try JSONOutput.print(Measured(bytes: bytes, seconds: elapsed, mbps: bytes / elapsed / 1e6, cpuSeconds: cpu))
     }
 
     /// Sendable: `value` only under `lock`.

@@ -40,9 +40,7 @@ struct Check: AsyncParsableCommand {
         if json {
             let report = CheckReport(env: settings.path, profile: settings.profile.rawValue, steps: steps,
                                      exitCode: interrupted.happened ? 130 : outcome.rawValue)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.print(report)
         } else {
             CheckPrinter.summary(steps, outcome: outcome)
         }

@@ -29,6 +29,17 @@ struct Clean: AsyncParsableCommand {
 
     @OptionGroup var transportFlags: TransportFlags
 
+    @Flag(name: .long, help: "Print what was removed as JSON.")
+    var json = false
+
+    /// What `clean --json` prints.
+    struct Cleaned: Encodable {
+        var removed: Int
+        var failures: [String]
+        var run: Int64?
+        var tag: String?
+    }
+
     func run() async throws {
         if let tag { return try await cleanTag(tag) }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no such results database") }
@@ -75,7 +86,8 @@ struct Clean: AsyncParsableCommand {
             removed += report.removed
             failures += report.failures
         }
-        print("removed \(removed) item(s) listed in \(db)\(run.map { " for run \($0)" } ?? "")")
+        if json { try JSONOutput.print(Cleaned(removed: removed, failures: failures, run: run)) }
+        else { print("removed \(removed) item(s) listed in \(db)\(run.map { " for run \($0)" } ?? "")") }
         for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
         if !failures.isEmpty { throw ExitCode(1) }
     }
@@ -89,7 +101,8 @@ struct Clean: AsyncParsableCommand {
             let report = await TagCleaner(connection: connection).clean(tag: tag)
             return (report.removed, report.failures.map(connection.settings.scrubbed))
         }
-        print("removed \(removed) item(s) of tag \(tag)")
+        if json { try JSONOutput.print(Cleaned(removed: removed, failures: failures, tag: tag)) }
+        else { print("removed \(removed) item(s) of tag \(tag)") }
         for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
         if !failures.isEmpty { throw ExitCode(1) }
     }

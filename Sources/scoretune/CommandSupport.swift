@@ -20,11 +20,6 @@ func loadAnalysis(_ database: ResultsDatabase, _ runId: Int64?) async throws -> 
     }
 }
 
-func prettyJSON<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
 
 /// One network profile's cells: required when a run compared several, since settings differ per network.
 func restrict(_ analysis: RunAnalysis, to network: String?) throws -> RunAnalysis {

@@ -34,6 +34,17 @@ struct Compare: AsyncParsableCommand {
     @Option(name: .long, help: "Also write JUnit XML here.")
     var junit: String?
 
+    @Flag(name: .long, help: "Print the comparison as JSON (the exit status is the same).")
+    var json = false
+
+    /// What `compare --json` prints.
+    struct Compared: Encodable {
+        var baseline: String
+        var candidate: String
+        var regressed: Bool
+        var comparison: Comparison
+    }
+
     func run() async throws {
         let fraction = try parsePercent(threshold)
         let base = try await load(baseline)
@@ -45,7 +56,11 @@ struct Compare: AsyncParsableCommand {
         if strict, !comparison.differences.isEmpty {
             throw CommandFailure(message: "--strict: " + comparison.differences.map(\.description).joined(separator: "; "))
         }
-        print(comparison.table)
+        if json {
+            try JSONOutput.print(Compared(baseline: baseline, candidate: candidate, regressed: comparison.regressed, comparison: comparison))
+        } else {
+            print(comparison.table)
+        }
         if let junit {
             do { try comparison.junit.write(toFile: junit, atomically: true, encoding: .utf8) } catch {
                 throw CommandFailure(message: "--junit \(junit): cannot be written (\(error.localizedDescription))")

@@ -38,6 +38,15 @@ struct Kubernetes: AsyncParsableCommand {
     @Option(name: .long, help: "The namespace (default: kubectl's current one).")
     var namespace: String?
 
+    @Flag(name: .long, help: "Print the manifests as one JSON string field (with the tag and worker count) instead of YAML.")
+    var json = false
+
+    struct Printed: Encodable {
+        var tag: String
+        var workers: Int
+        var manifests: String
+    }
+
     func run() async throws {
         let chosenTag = tag ?? DistributedSetup.defaultTag()
         // The tag names the Job and ConfigMap too: a DNS label, with room for "scoretune-".
@@ -54,8 +63,10 @@ struct Kubernetes: AsyncParsableCommand {
             throw CommandFailure(message: "--image: give an image reference (no spaces or quotes)")
         }
         let loaded = try DistributedSetup.scenario(scenario, workers: workers)
-        print(Self.manifests(scenario: loaded, workers: workers, image: image, secret: envSecret, secretKey: envSecretKey, tag: chosenTag,
-                             namespace: namespace), terminator: "")
+        let manifests = Self.manifests(scenario: loaded, workers: workers, image: image, secret: envSecret, secretKey: envSecretKey,
+                                       tag: chosenTag, namespace: namespace)
+        if json { return try JSONOutput.print(Printed(tag: chosenTag, workers: workers, manifests: manifests)) }
+        print(manifests, terminator: "")
     }
 
     static func isDNSLabel(_ text: String, maxLength: Int) -> Bool {

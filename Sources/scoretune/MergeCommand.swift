@@ -91,9 +91,7 @@ struct Merge: AsyncParsableCommand {
         let summary = try await MergeSummary.load(output, runId: runId, shards: shards, removedFromStore: removedFromStore, warnings: warnings)
         try? output.close()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            try JSONOutput.print(summary)
         } else {
             summary.print()
         }

@@ -46,7 +46,7 @@ struct Plan: AsyncParsableCommand {
         } catch let error as AnalysisError {
             throw CommandFailure(message: error.description, code: 1)
         }
-        if json { print(try prettyJSON(plan)) } else { plan.lines.forEach { print($0) } }
+        if json { try JSONOutput.print(plan) } else { plan.lines.forEach { print($0) } }
     }
 }
 

@@ -10,8 +10,10 @@ struct Proxy: AsyncParsableCommand {
         abstract: "Run the fault proxy on its own: put a Score server or any client behind a played network.",
         discussion: """
         The profile file holds the keys of a scenario's `network:` block (rtt, jitter, bandwidth_per_connection, \
-        bandwidth_total, faults: {reset, stall, stall_for, refuse, slowdown_503, error_500}, seed). Each injected \
-        fault is logged on standard error. Runs until Ctrl-C.
+        bandwidth_total, faults: {reset, stall, stall_for, refuse, blackhole, slowdown_503, error_500, lost_answer}, seed). Each injected \
+        fault is logged on standard error. A blackhole accepts a \
+        connection and never answers it; lost_answer lets the store act on a request and resets the answer. Shipped profiles: scenarios/networks/*.yaml. Runs until Ctrl-C; \
+        exit status: 130 stopped by a signal, 1 cannot listen, 2 bad input.
         """)
 
     @Option(name: .long, help: "Where to listen: 127.0.0.1:PORT.")
@@ -22,6 +24,15 @@ struct Proxy: AsyncParsableCommand {
 
     @Option(name: .long, help: "A YAML network profile.")
     var profile: String?
+
+    @Flag(name: .long, help: "Print where it listens as one JSON document once it does (faults still go to standard error).")
+    var json = false
+
+    struct Listening: Encodable {
+        var listen: String
+        var upstream: String
+        var profile: String?
+    }
 
     func run() async throws {
         guard let (listenHost, listenPort) = split(listen), listenHost == "127.0.0.1" || listenHost == "localhost" else {
@@ -41,6 +52,7 @@ struct Proxy: AsyncParsableCommand {
         do { bound = try await proxy.start(port: listenPort) } catch {
             throw CommandFailure(message: "--listen \(listen): cannot listen (\(error))", code: 1)
         }
+        if json { try JSONOutput.print(Listening(listen: "127.0.0.1:\(bound)", upstream: "\(host):\(port)", profile: profile)) }
         Console.error("scoretune proxy: 127.0.0.1:\(bound) → \(host):\(port)\n")
         let task = Task { () -> Void in
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }

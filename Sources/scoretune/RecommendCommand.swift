@@ -9,7 +9,12 @@ import ScoreConfig
 struct Recommend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Recommend .env.score settings from a run, each with its evidence.",
-        discussion: "Exit status: 0 printed, 1 no cell meets the constraints, 2 bad input.")
+        discussion: """
+        --for writes the same decision in another client's terms: score (the .env.score fragment, the default), \
+        score-client (its properties), rclone (flags), s5cmd (flags), awscli (a ~/.aws/config profile), helm (values for \
+        Overture's Score chart); docs/exports.md gives the mapping and where each client documents its names. \
+        Exit status: 0 printed, 1 no cell meets the constraints, 2 bad input.
+        """)
 
     @OptionGroup var selection: RunSelection
 
@@ -32,10 +37,24 @@ struct Recommend: AsyncParsableCommand {
             help: "An object size whose Score finalize time to predict, e.g. 300GB (repeatable): the read timeout outlasts it.")
     var objectSizes: [String] = []
 
-    @Option(name: .long, help: "env (a .env.score fragment) or json.")
+    @Option(name: .long, help: "env (a .env.score fragment) or json; --json is the same as --format json.")
     var format: OutputFormat = .env
 
+    @Flag(name: .long, help: "Print the recommendation as JSON (with --for: the export's text and the decision).")
+    var json = false
+
+    @Option(name: .customLong("for"), help: "The client to write the settings for: score, score-client, rclone, s5cmd, awscli or helm.")
+    var client: ExportTarget = .score
+
     enum OutputFormat: String, ExpressibleByArgument { case env, json }
+
+    /// `recommend --for X --json`: the export with the numbers it is written from.
+    struct Exported: Encodable {
+        var client: String
+        var text: String
+        var decision: Recommendation.Decision
+        var recommendation: Recommendation
+    }
 
     func run() async throws {
         let database = try selection.database.open()
@@ -61,9 +80,12 @@ struct Recommend: AsyncParsableCommand {
         do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {
             throw CommandFailure(message: error.description, code: 1)
         }
-        switch format {
-        case .env: print(recommendation.envFragment, terminator: "")
-        case .json: print(try prettyJSON(recommendation))
+        let export = ClientExport.make(recommendation, for: client)
+        if json || format == .json {
+            if client == .score { try JSONOutput.print(recommendation) }
+            else { try JSONOutput.print(Exported(client: client.rawValue, text: export.text, decision: recommendation.decision, recommendation: recommendation)) }
+        } else {
+            print(export.text, terminator: "")
         }
     }
 }
@@ -86,3 +108,4 @@ extension Recommend {
 }
 
 extension RecommendOptions.Objective: ExpressibleByArgument {}
+extension ExportTarget: ExpressibleByArgument {}

@@ -6,7 +6,9 @@ import Reports
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a run's reports: self-contained HTML (inline SVG), a Markdown summary, and the per-cell table as CSV.",
-        discussion: "Without --html/--md/--csv it writes reports/run-<id>.html and reports/run-<id>.md.")
+        discussion: """
+        Without --html/--md/--csv it writes <database>-run-<id>.html and .md beside the database (for the default         reports/scoretune.sqlite: reports/scoretune-run-<id>.html). Exit status: 0 written, 2 bad input or a file         that cannot be written.
+        """)
 
     @OptionGroup var selection: RunSelection
 
@@ -22,6 +24,22 @@ struct Report: AsyncParsableCommand {
     @Option(name: .long, help: "The recommendation's objective: upload, download or both.")
     var objective: RecommendOptions.Objective = .upload
 
+    @Flag(name: .long, help: "Print the files written as JSON.")
+    var json = false
+
+    struct Written: Encodable {
+        var runId: Int64
+        var files: [String]
+    }
+
+    /// `reports/scoretune.sqlite`, run 3 → `reports/scoretune-run-3.<suffix>`: beside the database, named by both.
+    static func defaultPath(database: String, runId: Int64, suffix: String) -> String {
+        let url = URL(fileURLWithPath: database)
+        let stem = url.deletingPathExtension().lastPathComponent
+        let folder = (database as NSString).deletingLastPathComponent
+        return (folder.isEmpty ? "" : folder + "/") + "\(stem)-run-\(runId).\(suffix)"
+    }
+
     func run() async throws {
         let analysis = try await selection.analysis()
         let networks = analysis.networks
@@ -32,10 +50,11 @@ struct Report: AsyncParsableCommand {
         }
         var targets: [(String, String)] = []
         let defaults = html == nil && md == nil && csv == nil
-        if let path = html ?? (defaults ? "reports/run-\(analysis.run.id).html" : nil) {
+        let db = selection.database.db
+        if let path = html ?? (defaults ? Self.defaultPath(database: db, runId: analysis.run.id, suffix: "html") : nil) {
             targets.append((path, HTMLReport(analysis: analysis, recommendations: recommendations).html))
         }
-        if let path = md ?? (defaults ? "reports/run-\(analysis.run.id).md" : nil) {
+        if let path = md ?? (defaults ? Self.defaultPath(database: db, runId: analysis.run.id, suffix: "md") : nil) {
             targets.append((path, MarkdownReport(analysis: analysis, recommendations: recommendations).markdown))
         }
         if let csv { targets.append((csv, CellTable(analysis: analysis).csv)) }
@@ -47,7 +66,8 @@ struct Report: AsyncParsableCommand {
             } catch {
                 throw CommandFailure(message: "\(path): cannot be written (\(error.localizedDescription))")
             }
-            print("wrote \(path)")
+            if !json { print("wrote \(path)") }
         }
+        if json { try JSONOutput.print(Written(runId: analysis.run.id, files: targets.map(\.0))) }
     }
 }

@@ -73,9 +73,7 @@ struct Run: AsyncParsableCommand {
         // The run is recorded: its summary is read back from the database, as `report` would.
         let summary = RunSummary(try await RunAnalysis.load(database: try openResults(db), runId: result.runId))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(RunReport(result: result, summary: summary, database: db)), as: UTF8.self))
+            try JSONOutput.print(RunReport(result: result, summary: summary, database: db))
         } else {
             printSummary(result, summary, db: db)
         }

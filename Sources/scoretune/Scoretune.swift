@@ -13,7 +13,8 @@ struct Scoretune: AsyncParsableCommand {
 }
 
 /// Exit codes: 0 success, 1 the backend failed a check or cannot be used, 2 bad configuration or
-/// usage, 130 interrupted.
+/// usage, 3 the results database is in use, 130 interrupted. With --json, failures also come as a
+/// JSON document on standard output (JSONOutput).
 @main
 enum Main {
     static func main() async {
@@ -25,19 +26,27 @@ enum Main {
                 try command.run()
             }
         } catch let exit as ExitCode {
+            // A command that ends with a status of its own has printed its answer; with --json and
+            // nothing printed yet, the status still comes as a document.
+            if exit.rawValue != 0, JSONOutput.requested { JSONOutput.printError("ended with exit status \(exit.rawValue)", exitCode: exit.rawValue) }
             Foundation.exit(exit.rawValue)
         } catch let failure as CommandFailure {
-            Console.error("scoretune: \(failure.message)\n")
-            Foundation.exit(failure.code)
+            fail(failure.message, code: failure.code)
         } catch {
             let code = Scoretune.exitCode(for: error)
             if code == .success {
                 print(Scoretune.fullMessage(for: error))
                 Foundation.exit(0)
             }
-            Console.error("scoretune: \(Scoretune.fullMessage(for: error))\n")
-            Foundation.exit(2)
+            fail(Scoretune.fullMessage(for: error), code: 2)
         }
+    }
+
+    /// One line on standard error, and with --json the same as a document on standard output.
+    static func fail(_ message: String, code: Int32) -> Never {
+        if JSONOutput.requested { JSONOutput.printError(message, exitCode: code) }
+        Console.error("scoretune: \(message)\n")
+        Foundation.exit(code)
     }
 }
 

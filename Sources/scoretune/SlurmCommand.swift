@@ -46,6 +46,19 @@ struct Slurm: AsyncParsableCommand {
     @Flag(name: .long, help: "With --submit: wait for the job to end and print its output (the merged run's summary).")
     var wait = false
 
+    @Flag(name: .long, help: "Print what was written (and submitted) as JSON.")
+    var json = false
+
+    /// What `slurm --json` prints.
+    struct Written: Encodable {
+        var script: String
+        var workers: Int
+        var tag: String
+        var mergedDatabase: String
+        var jobId: String?
+        var jobOutput: String?
+    }
+
     func run() async throws {
         guard (1...Worker.maximumCount).contains(workers) else { throw CommandFailure(message: "--workers \(workers): give 1 to \(Worker.maximumCount)") }
         if let nodes, !(1...workers).contains(nodes) { throw CommandFailure(message: "--nodes \(nodes): give 1 to --workers (\(workers))") }
@@ -79,15 +92,20 @@ struct Slurm: AsyncParsableCommand {
         do { try script.write(toFile: scriptPath, atomically: true, encoding: .utf8) } catch {
             throw CommandFailure(message: "\(scriptPath): cannot write the script (\(error.localizedDescription))")
         }
-        print("wrote \(scriptPath): \(workers) worker(s), tag \(chosenTag); results in \(folder)/merged.sqlite")
-        guard submit else {
+        var written = Written(script: scriptPath, workers: workers, tag: chosenTag, mergedDatabase: "\(folder)/merged.sqlite")
+        if !json { print("wrote \(scriptPath): \(workers) worker(s), tag \(chosenTag); results in \(folder)/merged.sqlite") }
+        if submit {
+            do { try submitJob(scriptPath, folder: folder, written: &written) } catch let failure as CommandFailure {
+                if json { try JSONOutput.print(written) }
+                throw failure
+            }
+        } else if !json {
             print("submit it with: sbatch \(RunIdentity.shellQuoted(scriptPath))")
-            return
         }
-        try submitJob(scriptPath, folder: folder)
+        if json { try JSONOutput.print(written) }
     }
 
-    private func submitJob(_ scriptPath: String, folder: String) throws {
+    private func submitJob(_ scriptPath: String, folder: String, written: inout Written) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sbatch", "--parsable"] + (wait ? ["--wait"] : []) + [scriptPath]
@@ -98,12 +116,14 @@ struct Slurm: AsyncParsableCommand {
         process.waitUntilExit()
         let jobId = text.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         let log = "\(folder)/slurm-\(jobId).out"
+        written.jobId = jobId
+        written.jobOutput = log
         if !wait {
             guard process.terminationStatus == 0 else { throw CommandFailure(message: "sbatch refused the script (exit \(process.terminationStatus))", code: 1) }
-            print("submitted job \(jobId); its output goes to \(log)")
+            if !json { print("submitted job \(jobId); its output goes to \(log)") }
             return
         }
-        if let written = try? String(contentsOfFile: log, encoding: .utf8) { print(written, terminator: "") }
+        if !json, let output = try? String(contentsOfFile: log, encoding: .utf8) { print(output, terminator: "") }
         guard process.terminationStatus == 0 else {
             throw CommandFailure(message: "job \(jobId) failed (sbatch exit \(process.terminationStatus)); its output: \(log)", code: 1)
         }

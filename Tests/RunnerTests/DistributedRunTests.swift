@@ -268,6 +268,8 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertEqual(merge.status, 0, merge.err)
         let summary = try JSONSerialization.jsonObject(with: Data(merge.out.utf8)) as? [String: Any]
         XCTAssertEqual(summary?["workers"] as? Int, 2)
+        XCTAssertEqual(summary?["schema_version"] as? Int, 1)
+        XCTAssertEqual(summary?["command"] as? String, "merge")
         XCTAssertEqual(summary?["trialsByWorker"] as? [String: Int], ["0": 2 * 2 * 2, "1": 2 * 2 * 2], merge.out)
         XCTAssertEqual(summary?["removedFromStore"] as? Int, 2)
         XCTAssertEqual(try count(merged, "SELECT count(*) FROM trials t JOIN attempts a ON a.trial_id = t.id WHERE a.worker != t.worker"), 0,
@@ -279,6 +281,11 @@ final class DistributedRunTests: XCTestCase {
             XCTAssertEqual(result.status, 2, result.out + result.err, file: file, line: line)
             XCTAssertTrue(result.err.contains(expected), result.err, file: file, line: line)
             XCTAssertEqual(result.err.split(separator: "\n").count, 1, "one line: \(result.err)", file: file, line: line)
+            // With --json the same refusal is a document on standard output, with the same status.
+            let json = try ScoretuneBinary.run(["merge"] + files + ["--db", run.folder.appendingPathComponent("refused.sqlite").path, "--json"])
+            XCTAssertEqual(json.status, 2, file: file, line: line)
+            let error = (try? JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])?["error"] as? [String: Any]
+            XCTAssertTrue((error?["message"] as? String)?.contains(expected) == true, json.out, file: file, line: line)
         }
         try refused([database(0)], "worker 1 of 2 (tag \(tag)) missing")
         let foreign = run.folder.appendingPathComponent("foreign.sqlite").path

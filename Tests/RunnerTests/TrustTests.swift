@@ -56,7 +56,10 @@ final class TrustTests: XCTestCase {
         XCTAssertTrue(clean.err.contains("in use by run 1"), clean.err)
         let listing = try ScoretuneBinary.run(["runs", "--db", run.database])
         XCTAssertEqual(listing.status, 0, listing.err)
-        XCTAssertTrue(listing.out.contains("\trunning\t"), listing.out)
+        XCTAssertTrue(listing.out.contains("  running  "), listing.out)
+        let listed = try ScoretuneBinary.run(["runs", "--db", run.database, "--json"])
+        let runs = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.first?["status"] as? String, "running", listed.out)
 
         XCTAssertEqual(waitForExit(first), 0, stderr(first))
         XCTAssertEqual(try run.count("SELECT count(*) FROM runs"), 1, "nothing else was written")

@@ -15,6 +15,20 @@ final class ScenarioLoaderTests: XCTestCase {
     let defaults = Knobs(uploadPartSize: 20 << 20, downloadPartSize: nil, retryLimit: 5, connectTimeoutMilliseconds: 15_000,
                          stallTimeoutMilliseconds: 60_000, parallel: 6, clients: 1)
 
+    func testShippedNetworkProfilesLoadAsTheProxyReadsThem() throws {
+        let folder = Self.root.appendingPathComponent("scenarios/networks")
+        let shipped = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(shipped.count, 4)
+        for name in shipped {
+            let profile = try NetworkProfileFile.load(path: folder.appendingPathComponent(name).path)
+            XCTAssertFalse(profile.isIdentity, "\(name) plays something")
+        }
+        let wan = try NetworkProfileFile.load(path: folder.appendingPathComponent("wan-80ms.yaml").path)
+        XCTAssertEqual(wan.rttMilliseconds, 80)
+        XCTAssertEqual(wan.bandwidthPerConnection, 25_000_000)
+        XCTAssertGreaterThan(try NetworkProfileFile.load(path: folder.appendingPathComponent("flaky-wan.yaml").path).faults.resetPerMiB, 0)
+    }
+
     func testShippedScenariosLoadAndExpand() throws {
         // Every shipped scenario, so a new one is checked too (the Azure one below, with its own profile).
         let shipped = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("scenarios").path)

@@ -12,6 +12,14 @@ final class UnitsTests: XCTestCase {
         XCTAssertEqual(try Units.parseSize(" 8 KiB ").get(), 8192)
     }
 
+    func testHumanSizesAreExactWhenWholeAndOneDecimalOtherwise() {
+        XCTAssertEqual(Units.humanSize(33_554_432), "32MiB")
+        XCTAssertEqual(Units.humanSize(20_000_000), "20MB")
+        XCTAssertEqual(Units.humanSize(100_000_001), "95.4MiB")
+        XCTAssertEqual(Units.humanSize(1000), "1KB")
+        XCTAssertEqual(Units.humanSize(999), "999B")
+    }
+
     func testDurationsTakeUnits() throws {
         XCTAssertEqual(try Units.parseDuration("500ms").get(), 500)
         XCTAssertEqual(try Units.parseDuration("15s").get(), 15_000)

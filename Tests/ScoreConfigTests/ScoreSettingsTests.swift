@@ -25,6 +25,23 @@ final class ScoreSettingsTests: XCTestCase {
     UPLOAD_CONNECTION_TIMEOUT=15000
     """
 
+    func testEnvironmentOverridesAreShownAsSuchWithTheFilesValue() throws {
+        let s = try settings(text: valid + "\nUPLOAD_PARTSIZE=20971520\n",
+                             environment: ["UPLOAD_PARTSIZE": "33554432", "S3_SECRETKEY": "other-secret-value", "UPLOAD_RETRY_LIMIT": "7"])
+        let lines = s.redactedLines
+        XCTAssertTrue(lines.contains("UPLOAD_PARTSIZE=33554432 (32MiB) (from the environment, the file says 20971520)"), "\(lines)")
+        XCTAssertTrue(lines.contains("S3_SECRETKEY=**** (from the environment, overriding the file)"), "\(lines)")
+        XCTAssertTrue(lines.contains("UPLOAD_RETRY_LIMIT=7 (from the environment)"), "\(lines)")
+        XCTAssertFalse(lines.joined().contains("very-secret") || lines.joined().contains("other-secret"), "\(lines)")
+    }
+
+    func testAKeySetTwiceIsAWarningNamingBothLines() throws {
+        let s = try settings(text: valid + "\nUPLOAD_PARTSIZE=20971520\nUPLOAD_PARTSIZE=33554432\n")
+        XCTAssertEqual(messages(s, "UPLOAD_PARTSIZE", .warning), ["set twice, on lines 7 and 8: line 8 wins"])
+        XCTAssertEqual(s.uploadPartSize, 33_554_432)
+        XCTAssertTrue(s.isValid, "a warning, not an error")
+    }
+
     func testDocsS3ExampleIsValidWithWarnings() throws {
         let s = try settings("s3-docs-example")
         XCTAssertEqual(s.profile, .s3)
