@@ -29,7 +29,6 @@ struct CellExecution: Sendable {
         let first = visit.rounds.lowerBound == 0 ? 0 : scenario.warmup + visit.rounds.lowerBound
         try await database.discardResults(cell: cell.id, fromRepetition: first)
         try await database.setCellStatus(cell.id, .running)
-        progress.cellStarted(cell.knobs.label, position: cell.position, round: visit.round)
 
         // A cell on a played network talks to the store through that network's fault proxy,
         // the same one on every visit (see `CellProxies`).
@@ -45,6 +44,9 @@ struct CellExecution: Sendable {
         let context = AttemptContext(cellId: cell.id)
         let measured = Collected<(direction: Direction, outcome: TrialOutcome)>()
         let repetitions = (visit.warmup ? Array(0..<scenario.warmup) : []) + visit.rounds.map { scenario.warmup + $0 }
+        // Each repetition moves every object up and back down.
+        let visitBytes = objects.reduce(Int64(0)) { $0 + $1.size } * Int64(repetitions.count) * 2
+        progress.cellStarted(cell.knobs.label, position: cell.position, round: visit.round, bytes: visitBytes)
         try await AttemptContext.$current.withValue(context) {
             for repetition in repetitions {
                 try Task.checkCancellation()
@@ -165,7 +167,7 @@ struct CellExecution: Sendable {
         (row.round, row.session, row.hostCPU, row.runnablePerCore) = (round, session, outcome.hostCPU, outcome.runnablePerCore)
         row.worker = worker?.rank
         recorder.writer.add(row)
-        progress.trialFinished(bytes: outcome.objectSize, seconds: outcome.duration, failed: !outcome.succeeded)
+        progress.trialFinished(direction: direction, bytes: outcome.objectSize, seconds: outcome.duration, failed: !outcome.succeeded)
     }
 
     /// The progress line for a finished cell, from the outcomes it measured.

@@ -12,13 +12,16 @@ final class RunRecorder: AttemptObserver, TransferJournal, DigestStore, @uncheck
     let database: ResultsDatabase
     let writer: BatchWriter
     let runId: Int64
+    /// Told the bytes of every part moved, so the live line moves within a cell.
+    let progress: RunProgress?
     private let lock = NSLock()
     private var nextTrial: Int64
 
-    init(database: ResultsDatabase, runId: Int64, firstTrialId: Int64) {
+    init(database: ResultsDatabase, runId: Int64, firstTrialId: Int64, progress: RunProgress? = nil) {
         self.database = database
         writer = BatchWriter(database: database)
         self.runId = runId
+        self.progress = progress
         nextTrial = firstTrialId
     }
 
@@ -36,6 +39,7 @@ final class RunRecorder: AttemptObserver, TransferJournal, DigestStore, @uncheck
         let m = attempt.metrics
         let answered = attempt.notFoundIsAnswer && m.status == 404
         let errorClass = attempt.transportError.map { ErrorClass.of($0) } ?? (answered ? nil : ErrorClass.of(status: m.status))
+        if errorClass == nil, attempt.operation.isPartTransfer { progress?.moved(bytes: m.bytesSent + m.bytesReceived) }
         writer.add(AttemptRow(runId: runId, cellId: context.cellId, trialId: context.trialId, phase: context.phase,
                               operation: attempt.operation, method: attempt.method, bucket: attempt.bucket, key: attempt.key,
                               partNumber: attempt.partNumber, attempt: context.attempt, status: m.status, errorClass: errorClass,

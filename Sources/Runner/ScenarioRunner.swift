@@ -199,7 +199,7 @@ public final class ScenarioRunner: Sendable {
         }
 
         identity.set(runId)
-        let recorder = RunRecorder(database: database, runId: runId, firstTrialId: try await database.nextTrialId())
+        let recorder = RunRecorder(database: database, runId: runId, firstTrialId: try await database.nextTrialId(), progress: progress)
         let recording = try StoreConnection(settings: settings, transport: transport, observer: recorder)
         let cleaner = Cleaner(database: database, remover: recording.remover)
         if previous != nil {

@@ -29,7 +29,8 @@ final class Interrupts: @unchecked Sendable {
                 return (interrupts.count == 1, !hangup)
             }
             if first {
-                Console.error("\r\u{1B}[Kscoretune: interrupted, cleaning up (again to quit at once)\n")
+                // On a terminal the live progress line is cleared first; a log gets no escape codes.
+                Console.error((isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : "") + "scoretune: interrupted, cleaning up (again to quit at once)\n")
                 task.cancel()
             } else if quit {
                 Console.error("\nscoretune: quit at once\(leftover().map { "; \($0)" } ?? "")\n")

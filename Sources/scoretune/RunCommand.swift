@@ -30,8 +30,11 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "Finish the cells an earlier run (by id) did not complete.")
     var resume: Int64?
 
-    @Flag(name: .long, help: "No progress output; only the summary.")
+    @Flag(name: .long, help: "No progress output; only the summary (the same as --progress none).")
     var quiet = false
+
+    @Option(name: .long, help: "bar (one live line, fitted to the terminal), plain (a log line per cell visit) or none. Default: bar on a terminal, else plain.")
+    var progress: RunProgress.Style?
 
     @Flag(name: .long, help: "Print the summary as JSON (implies --quiet).")
     var json = false
@@ -53,7 +56,8 @@ struct Run: AsyncParsableCommand {
         options.worker = worker
         options.barrierTimeout = .seconds(workerFlags.barrierTimeout)
         options.uploadDatabase = workerFlags.uploadDb
-        let runner = ScenarioRunner(options: options, progress: RunProgress.automatic(quiet: quiet || json))
+        let shown = quiet || json ? RunProgress(style: .quiet) : progress.map { RunProgress(style: $0) } ?? RunProgress.automatic(quiet: false)
+        let runner = ScenarioRunner(options: options, progress: shown)
         let task = Task { () -> Result<RunResult, Error> in
             do { return .success(try await runner.run()) } catch { return .failure(error) }
         }
@@ -88,7 +92,8 @@ struct Run: AsyncParsableCommand {
         }
         if result.status == .interrupted || interrupts.happened {
             Console.error("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed"
-                          + (worker == nil ? " (finish it with --resume \(result.runId))\n" : " (a worker is not resumed: run the scenario again under a new --tag)\n"))
+                          + (worker == nil ? " (finish it with `scoretune run --resume \(result.runId) --db \(RunIdentity.shellQuoted(db))`)\n"
+                             : " (a worker is not resumed: run the scenario again under a new --tag)\n"))
             throw ExitCode(130)
         }
     }
@@ -166,3 +171,5 @@ struct RunReport: Encodable {
         leftBehind = result.leftBehind
     }
 }
+
+extension RunProgress.Style: ExpressibleByArgument {}

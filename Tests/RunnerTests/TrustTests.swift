@@ -203,7 +203,7 @@ final class TrustTests: XCTestCase {
         let end = try XCTUnwrap(JSONSerialization.jsonObject(with: report) as? [String: Any], String(decoding: report, as: UTF8.self))
         XCTAssertEqual(end["exit"] as? Int, 130, "\(end)")
         XCTAssertNil(end["signal"], "killed by a signal: \(end)")
-        XCTAssertTrue((end["output"] as? String ?? "").contains("visits 0/"), "the live progress line was on the terminal: \(end)")
+        XCTAssertTrue((end["output"] as? String ?? "").contains("visit 1/"), "the live progress line was on the terminal: \(end)")
         XCTAssertEqual(try run.count("SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1)
         XCTAssertEqual(try run.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
         let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
