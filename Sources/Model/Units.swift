@@ -101,11 +101,12 @@ public enum Units {
         return "\(bytes)B"
     }
 
-    /// A size for people: exact when it is a whole number of some unit (`20MB`, `64MiB`), else one
-    /// decimal in binary units (`11.8MiB`).
+    /// A size for people: exact when it is a whole number under 1000 of some unit (`20MB`, `64MiB`),
+    /// else one decimal in binary units (`11.8MiB`, `10.5GiB`).
     public static func humanSize(_ bytes: Int64) -> String {
         let exact = formatSize(bytes)
-        guard exact.dropLast().allSatisfy(\.isNumber), bytes >= 1024 else { return exact }
+        let number = exact.prefix { $0.isNumber }
+        guard bytes >= 1024, number.count > 3 || number.count == exact.count - 1 else { return exact }
         var value = Double(bytes), unit = 0
         let names = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         while value >= 1024, unit < names.count - 1 { value /= 1024; unit += 1 }

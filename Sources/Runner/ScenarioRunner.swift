@@ -124,37 +124,9 @@ public final class ScenarioRunner: Sendable {
                      settings: ScoreSettings) async throws -> RunResult {
         for warning in scenario.warnings { progress.note("scoretune: warning: \(warning)") }
 
-        if settings.profile == .azure, scenario.mode != .score {
-            throw RunFailure.badInput("\(scenario.path): mode: \(scenario.mode.rawValue) is a plain S3 client; on the Azure profile use mode: score")
-        }
-        if options.worker == nil, scenario.grid.workers != nil {
-            throw RunFailure.badInput("\(scenario.path): grid.workers sweeps the workers of a distributed run: run it with --worker K/N (or scoretune slurm / k8s)")
-        }
-        if let worker = options.worker {
-            if let problem = Self.distributedProblem(scenario, settings: settings, worker: worker, resuming: previous != nil) {
-                throw RunFailure.badInput(problem)
-            }
-        }
-        if settings.profile == .s3, scenario.grid.blockSize != nil {
-            throw RunFailure.badInput("\(scenario.path): grid.block_size is the Azure client's azure.blockSize; \(envPath) uses the S3 profile (remove it, or run against an Azure .env.score)")
-        }
-        // Score's defaults: transport.parallel 6; on Azure azure.blockSize 104857600 (docs/score.md).
-        let defaults = Knobs(uploadPartSize: settings.uploadPartSize, downloadPartSize: nil, retryLimit: settings.retryLimit,
-                             connectTimeoutMilliseconds: Int64(settings.connectTimeoutMilliseconds), stallTimeoutMilliseconds: 60_000,
-                             parallel: 6, clients: 1, blockSize: settings.profile == .azure ? 104_857_600 : nil)
-        // Values the .env.score supplies for knobs the grid leaves out meet the grid's own bounds.
-        if scenario.grid.retryLimit == nil, !(0...100).contains(settings.retryLimit) {
-            throw RunFailure.badInput("\(envPath): UPLOAD_RETRY_LIMIT=\(settings.retryLimit) is more retries than a run makes (0 to 100); give grid.UPLOAD_RETRY_LIMIT in the scenario")
-        }
-        if scenario.grid.connectTimeout == nil, !(1...ScenarioLimits.durationMilliseconds).contains(Int64(settings.connectTimeoutMilliseconds)) {
-            throw RunFailure.badInput("\(envPath): UPLOAD_CONNECTION_TIMEOUT=\(settings.connectTimeoutMilliseconds) is longer than a run waits (1 ms to 1 h); give grid.UPLOAD_CONNECTIONTIMEOUT in the scenario")
-        }
-        let grid: [Knobs]
-        do {
-            let planned = try scenario.plannedCells(defaults: defaults)
-            grid = planned.cells
-            for note in planned.notes { progress.note("scoretune: note: \(note)") }
-        } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
+        let plan = try RunPlan.make(scenario, settings: settings, envPath: envPath, worker: options.worker, resuming: previous != nil)
+        let (defaults, grid) = (plan.defaults, plan.cells)
+        for note in plan.notes { progress.note("scoretune: note: \(note)") }
 
         var transportOptions = options.transport
         // Room for every route's warm connections at once: in interleaved order the cells of each
@@ -321,12 +293,6 @@ public final class ScenarioRunner: Sendable {
                          leftBehind: cleanup.failures, envPath: envPath)
     }
 
-    /// Why this scenario cannot run as one of several workers, or nil.
-    static func distributedProblem(_ scenario: Scenario, settings: ScoreSettings, worker: Worker, resuming: Bool) -> String? {
-        if resuming { return "--resume: a distributed run is not resumed; run it again under a new --tag (clean the old one with `scoretune clean --tag`)" }
-        if settings.profile == .azure { return "--worker: distributed runs need an S3 store (their barrier lists the bucket); this .env.score is Azure" }
-        return scenario.distributedProblem(workers: worker.count)
-    }
 
     private func loadScenario(_ database: ResultsDatabase) async throws -> (Scenario, String, RunRow?) {
         if let resume = options.resume {

@@ -39,6 +39,9 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON (implies --quiet).")
     var json = false
 
+    @Flag(name: .customLong("dry-run"), help: "Print the cells (after merging and pruning), the bytes, part transfers and client memory of each, and a time estimate from an earlier run on the same store in --db; create nothing and send nothing to the store.")
+    var dryRun = false
+
     @OptionGroup var transportFlags: TransportFlags
 
     @OptionGroup(title: "Distributed runs") var workerFlags: WorkerFlags
@@ -46,9 +49,18 @@ struct Run: AsyncParsableCommand {
     func validate() throws {
         if scenario == nil && resume == nil { throw ValidationError("name a scenario file, or --resume RUN_ID") }
         if scenario != nil && resume != nil { throw ValidationError("give a scenario file or --resume, not both") }
+        if dryRun && scenario == nil { throw ValidationError("--dry-run plans a scenario file: name one") }
     }
 
     func run() async throws {
+        if dryRun, let scenario {
+            let plan: DryRun
+            do { plan = try await DryRun.make(scenarioPath: scenario, envPath: env, database: db) } catch let failure as RunFailure {
+                throw CommandFailure(message: failure.description, code: failure.exitCode)
+            }
+            if json { return try JSONOutput.print(plan) }
+            return plan.lines.forEach { print($0) }
+        }
         let worker = try workerFlags.resolve()
         let db = try WorkerFlags.databasePath(self.db, worker: worker)
         var options = RunOptions(scenarioPath: scenario, envPath: env, databasePath: db, resume: resume,

@@ -28,6 +28,7 @@ final class JSONOutputTests: XCTestCase {
         "slurm": ["script", "workers", "tag", "mergedDatabase"],
         "k8s": ["tag", "workers", "manifests"],
         "proxy": ["listen", "upstream"],
+        "run --dry-run": ["scenario", "cells", "pruned", "notes", "totalBytes"],
     ]
 
     /// Runs `arguments` with --json; the document, after checking its envelope and status.
@@ -44,7 +45,8 @@ final class JSONOutputTests: XCTestCase {
             XCTAssertEqual(error["exit_code"] as? Int, Int(status), file: file, line: line)
             XCTAssertFalse((error["message"] as? String ?? "").isEmpty, file: file, line: line)
         } else {
-            for field in Self.documented[arguments[0]] ?? [] {
+            let name = arguments.contains("--dry-run") ? "run --dry-run" : arguments[0]
+            for field in Self.documented[name] ?? [] {
                 XCTAssertNotNil(object[field], "\(arguments[0]) --json lacks '\(field)': \(result.out)", file: file, line: line)
             }
         }
@@ -80,6 +82,18 @@ final class JSONOutputTests: XCTestCase {
         let runId = try XCTUnwrap(run["runId"] as? Int)
         XCTAssertNotNil(error(try document(["run", "/nonexistent.yaml", "--db", Self.database], status: 2)))
         XCTAssertNotNil(error(try document(["run"], status: 2)), "a usage error found while parsing is a document too")
+        // The dry run: the same cells the run made, estimated from it; without a database, no estimate and no file.
+        let dry = try document(["run", Self.scenario, "--db", Self.database, "--dry-run"], status: 0)
+        let planned = try XCTUnwrap(dry["cells"] as? [[String: Any]])
+        XCTAssertEqual(planned.compactMap { ($0["knobs"] as? [String: Any])?["clients"] as? Int }.sorted(), [1, 2])
+        XCTAssertEqual(planned.map { $0["bytes"] as? Int }, [21 << 20 * 2 * 2 * 2, 21 << 20 * 2 * 2 * 2], "2 objects up and down, 2 repetitions")
+        XCTAssertEqual(dry["estimateSource"] as? String, "\(Self.database):\(runId)")
+        XCTAssertGreaterThan(dry["estimatedSeconds"] as? Double ?? 0, 0)
+        XCTAssertEqual(planned.compactMap { $0["estimateFrom"] as? String }, ["same cell", "same cell"])
+        let blind = try document(["run", Self.scenario, "--db", missing, "--dry-run"], status: 0)
+        XCTAssertNil(blind["estimatedSeconds"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "a dry run creates no database")
+        XCTAssertNotNil(error(try document(["run", "/nonexistent.yaml", "--dry-run"], status: 2)))
         let runs = try document(["runs", "--db", Self.database], status: 0)
         XCTAssertEqual((runs["runs"] as? [[String: Any]])?.first?["id"] as? Int, runId)
         XCTAssertNotNil(error(try document(["runs", "--db", missing], status: 2)))

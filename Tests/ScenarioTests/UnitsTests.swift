@@ -18,6 +18,8 @@ final class UnitsTests: XCTestCase {
         XCTAssertEqual(Units.humanSize(100_000_001), "95.4MiB")
         XCTAssertEqual(Units.humanSize(1000), "1KB")
         XCTAssertEqual(Units.humanSize(999), "999B")
+        XCTAssertEqual(Units.humanSize(10752 << 20), "10.5GiB")
+        XCTAssertEqual(Units.humanSize(1 << 30), "1GiB")
     }
 
     func testDurationsTakeUnits() throws {
