@@ -3,7 +3,9 @@ SHELL := /bin/bash
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/release/scoretune
 
-.PHONY: all bootstrap build release test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge dist check-backends clean \
+PREFIX ?= /usr/local
+
+.PHONY: all bootstrap build release install test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge dist check-backends clean \
 	fuzz-build fuzz fuzz-ci
 
 all: build
@@ -16,6 +18,10 @@ build: bootstrap
 
 release: bootstrap
 	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+# `scoretune` on PATH: the release build into $(PREFIX)/bin (PREFIX=/usr/local unless given).
+install: release
+	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/scoretune
 
 # A binary that travels: the release with the Swift runtime linked in, as
 # dist/scoretune-<version>-linux-<arch>.tar.gz, proved to run with the toolchain hidden (scripts/dist).

@@ -23,34 +23,38 @@ public final class AzureCompatibilityCheck: Sendable {
         self.transport = transport
     }
 
+    /// Every row of a check, in order; steps a failure stops show as SKIP.
+    static let stepNames = ["config", "endpoint", "account key", "container", "upload policy", "download policy", "sentinel",
+                            "sas upload", "sas download", "cleanup"]
+
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
         let log = CheckLog(settings: settings, emit: emit)
         let config = ConfigSummary.step(settings)
         log.add(config)
-        guard config.status != .fail else { return log.steps }
+        guard config.status != .fail else { return log.skippingRest(Self.stepNames) }
         let account: AzureAccount
         do {
             account = try AzureAccount(name: settings.azureAccountName, base64Key: settings.azureAccountKey,
                                        scheme: settings.azureProtocol, endpointOverride: settings.azureEndpointOverride)
         } catch {
             log.add(CheckStep(name: "config", status: .fail, detail: "\(settings.path): \(error)"))
-            return log.steps
+            return log.skippingRest(Self.stepNames)
         }
         let connect = Duration.milliseconds(settings.connectTimeoutMilliseconds)
         let azure = AzureClient(signer: AzureSigner(account: account), transport: transport,
                                 timeouts: Timeouts(connect: connect, stall: .seconds(30), total: .seconds(300)))
 
         log.add(await reachability(azure, connect: connect))
-        guard !log.lastFailed else { return log.steps }
+        guard !log.lastFailed else { return log.skippingRest(Self.stepNames) }
         log.add(await accountKey(azure))
-        guard !log.lastFailed else { return log.steps }
+        guard !log.lastFailed else { return log.skippingRest(Self.stepNames) }
         log.add(await container(azure))
-        guard !log.lastFailed else { return log.steps }
-        guard !log.add(await policies(azure)) else { return log.steps }
+        guard !log.lastFailed else { return log.skippingRest(Self.stepNames) }
+        guard !log.add(await policies(azure)) else { return log.skippingRest(Self.stepNames) }
         log.add(await sentinel(azure))
         let upload = await probeUpload(azure)
         log.add(upload)
-        if upload.status == .pass { log.add(await probeDownload(azure)) }
+        if upload.status == .pass { log.add(await probeDownload(azure)) } else { log.add(CheckStep(name: "sas download", status: .skip, detail: "not run: 'sas upload' failed")) }
         let blob = probeBlob, container = settings.objectBucket
         log.add(await Task.detached { await Self.cleanup(azure, container: container, blob: blob) }.value)
         return log.steps

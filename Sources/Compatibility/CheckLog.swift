@@ -30,4 +30,14 @@ final class CheckLog {
 
     /// The last row failed: the steps after it cannot run.
     var lastFailed: Bool { steps.last?.status == .fail }
+
+    /// The rows so far, then a SKIP row for each step of `planned` that did not run, naming the
+    /// failure that stopped it: the table always shows every step.
+    func skippingRest(_ planned: [String]) -> [CheckStep] {
+        let reason = steps.last { $0.status == .fail }.map { "not run: '\($0.name)' failed" } ?? "not run: interrupted"
+        for name in planned where !steps.contains(where: { $0.name == name }) {
+            add(CheckStep(name: name, status: .skip, detail: reason))
+        }
+        return steps
+    }
 }

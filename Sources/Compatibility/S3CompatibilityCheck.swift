@@ -16,25 +16,29 @@ public final class S3CompatibilityCheck: Sendable {
         self.transport = transport
     }
 
+    /// Every row of a check, in order; steps a failure stops show as SKIP.
+    static let stepNames = ["config", "endpoint", "credentials", "object bucket", "state bucket", "sentinel", "multipart upload", "list parts",
+                            "complete", "ranged GET", "list & abort uploads", "signing", "cleanup"]
+
     /// Runs every step in order, handing each row to `emit` as soon as it is known.
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
         let log = CheckLog(settings: settings, emit: emit)
         let config = ConfigSummary.step(settings)
         log.add(config)
-        guard config.status != .fail, let endpoint = S3Endpoint(settings.endpoint) else { return log.steps }
+        guard config.status != .fail, let endpoint = S3Endpoint(settings.endpoint) else { return log.skippingRest(Self.stepNames) }
         let connect = Duration.milliseconds(settings.connectTimeoutMilliseconds)
         let timeouts = Timeouts(connect: connect, stall: .seconds(30), total: .seconds(300))
         let s3 = client(endpoint, sigV4: settings.sigV4Enabled, timeouts: timeouts)
 
         log.add(await reachability(s3, endpoint: endpoint, connect: connect))
-        guard !log.lastFailed else { return log.steps }
+        guard !log.lastFailed else { return log.skippingRest(Self.stepNames) }
         log.add(await credentials(s3))
-        guard !log.lastFailed else { return log.steps }
+        guard !log.lastFailed else { return log.skippingRest(Self.stepNames) }
         let bucketFailed = log.add([await bucket(s3, settings.objectBucket, .objectBucket),
                                     await bucket(s3, settings.stateBucket, .stateBucket)])
-        guard !bucketFailed else { return log.steps }
+        guard !bucketFailed else { return log.skippingRest(Self.stepNames) }
         log.add(await sentinel(s3))
-        guard !Task.isCancelled else { return log.steps }
+        guard !Task.isCancelled else { return log.skippingRest(Self.stepNames) }
 
         let created = CreatedResources()
         let probe = ScoreProbe(s3: s3, bucket: settings.objectBucket, key: probePrefix + "object", created: created)

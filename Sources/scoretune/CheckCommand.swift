@@ -8,7 +8,12 @@ import Transport
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prove that the store in a .env.score behaves as Score needs.",
-        discussion: "Exit status: 0 all steps pass (warnings allowed), 1 the store is unreachable or incompatible, 2 the configuration is bad.")
+        discussion: """
+        Every step has a row: PASS, WARN, FAIL, or SKIP when an earlier failure means it cannot run. The probe \
+        touches only keys it creates, under scoretune-check/<uuid>/, and removes them even on Ctrl-C. \
+        Exit status: 0 all steps pass (warnings allowed), 1 the store is unreachable or incompatible, 2 the configuration \
+        is bad, 130 interrupted (after the clean-up).
+        """)
 
     @Option(name: .long, help: "The .env.score to read (environment variables override it).")
     var env = ".env.score"
