@@ -14,7 +14,9 @@ public struct MarkdownReport {
 
     public var markdown: String {
         let run = analysis.run
-        var lines = ["# scoretune run \(run.id): \(run.scenarioName)", "",
+        // The scenario's name is the user's text: one line, with no HTML a Markdown viewer would run.
+        let name = HTMLReport.oneLine(run.scenarioName).replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        var lines = ["# scoretune run \(run.id): \(name)", "",
                      "- store: \(run.backendEndpoint)\(run.backendServer.map { " (\($0))" } ?? "")",
                      "- mode: \(run.mode.rawValue), status: \(run.status.rawValue), cells: \(analysis.cells.filter { $0.cell.status == .done }.count)/\(analysis.cells.count)",
                      ] + (analysis.isAzure ? ["- profile: \(AzureWording.profileNote)"] : []) + [

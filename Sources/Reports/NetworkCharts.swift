@@ -6,6 +6,8 @@ import Model
 struct NetworkCharts {
     let analysis: RunAnalysis
     let network: String?
+    /// The recommended cell on this network, outlined on every chart that shows cells.
+    var chosen: Recommendation.Choice? = nil
 
     var html: String {
         var body = "<section class=\"network\" data-network=\"\(SVG.escape(network ?? ""))\">"
@@ -17,7 +19,7 @@ struct NetworkCharts {
         if ThroughputAxis.of(analysis.cells.map(\.cell)) == .aggregate {
             body += "<h3>Scalability over concurrent transfers</h3>" + scalability(.upload) + scalability(.download)
         }
-        body += "<h3>Throughput over the run</h3>" + timeSeries()
+        body += "<h3>Throughput over the run</h3>" + timeSeries(.upload) + timeSeries(.download)
         body += "<h3>Request latency by kind</h3>" + latencyChart()
         body += "<h3>Where the time goes</h3>" + breakdownChart()
         return body + "</section>"
@@ -32,27 +34,37 @@ struct NetworkCharts {
         let rowOf = { (s: CellStatistics) in s.cell.knobs.blockSize ?? s.cell.knobs.uploadPartSize }
         let parts = Array(Set(analysis.cells.map(rowOf))).sorted()
         let parallels = Array(Set(analysis.cells.map(\.cell.knobs.parallel))).sorted()
-        let values = parts.map { part in
+        // Each slot shows its best cell over the other knobs, with that cell's interval.
+        let best = parts.map { part in
             parallels.map { parallel in
-                analysis.cells.filter { rowOf($0) == part && $0.cell.knobs.parallel == parallel }.compactMap { $0.upload?.median }.max()
+                analysis.cells.filter { rowOf($0) == part && $0.cell.knobs.parallel == parallel && $0.upload != nil }.max { $0.upload!.median < $1.upload!.median }
             }
         }
+        let chosenCell = chosen.flatMap { choice in analysis.cells.first { $0.cell.id == choice.cellId } }
+        let slot = chosenCell.flatMap { cell in parts.firstIndex(of: rowOf(cell)).flatMap { r in parallels.firstIndex(of: cell.cell.knobs.parallel).map { (row: r, column: $0) } } }
         let knob = analysis.isAzure ? "block size (the client's azure.blockSize; Azure uploads ignore UPLOAD_PARTSIZE)" : "UPLOAD_PARTSIZE"
         return SVG.heatmap(name: "upload-heatmap", title: "Upload MB/s: \(knob) × parallel\(onNetwork) (best over other knobs)",
                            rows: parts.map(Units.formatSize), columns: parallels.map { "\($0)" },
-                           rowTitle: analysis.isAzure ? "block size" : "part size", columnTitle: "parallel", values: values)
+                           rowTitle: analysis.isAzure ? "block size" : "part size", columnTitle: "parallel",
+                           values: best.map { $0.map { $0?.upload?.median } }, intervals: best.map { $0.map { $0?.upload.map { ($0.low, $0.high) } } },
+                           chosen: slot, chosenLabel: chosen.map { "recommended: \($0.label)" } ?? "")
     }
 
     private func downloadBars() -> String {
         // Score mode downloads with the upload layout: its "download part size" is the part size.
         let sizeOf = { (s: CellStatistics) in s.cell.knobs.downloadPartSize ?? s.cell.knobs.uploadPartSize }
         let sizes = Array(Set(analysis.cells.map(sizeOf))).sorted()
-        let values = sizes.map { size in analysis.cells.filter { sizeOf($0) == size }.compactMap { $0.download?.median }.max() }
+        let best = sizes.map { size in analysis.cells.filter { sizeOf($0) == size && $0.download != nil }.max { $0.download!.median < $1.download!.median } }
+        let values = best.map { $0?.download?.median }
+        let chosenCell = chosen.flatMap { choice in analysis.cells.first { $0.cell.id == choice.cellId } }
         let title = analysis.isAzure ? "Download MB/s by range size (UPLOAD_PARTSIZE on Azure)"
             : analysis.run.mode == .score ? "Download MB/s by part size (Score downloads with the upload layout)"
             : "Download MB/s by DOWNLOAD_PARTSIZE (best over other knobs)"
         return SVG.bars(name: "download-bars", title: title + onNetwork, labels: sizes.map(Units.formatSize),
-                        series: [("download", SVG.download, values)], unit: "MB/s")
+                        series: [("download", SVG.download, values)], intervals: best.map { $0?.download.map { ($0.low, $0.high) } },
+                        chosen: chosenCell.flatMap { sizes.firstIndex(of: sizeOf($0)) }, chosenLabel: chosen.map { "recommended: \($0.label)" } ?? "",
+                        xTitle: analysis.isAzure ? "range size" : "part size; each bar: its best cell; whiskers: that cell's interval; outlined: the recommended cell",
+                        unit: "MB/s")
     }
 
     /// Aggregate MB/s of each client level, with the USL curve fitted through them.
@@ -66,16 +78,21 @@ struct NetworkCharts {
                          model: series.model.map { m in { m.throughput($0) } }, xTitle: "concurrent transfers (clients), \(series.fixed)", unit: "MB/s")
     }
 
-    private func timeSeries() -> String {
+    /// One chart per direction; each cell its own colour (by id), the recommended cell's trials ringed.
+    private func timeSeries(_ direction: Direction) -> String {
         let start = analysis.trials.map(\.startedAt).min() ?? analysis.run.startedAt
-        let measured = analysis.trials.filter { !$0.warmup }
-        let points = measured.map { t -> (x: Double, y: Double, color: String) in
+        let ids = analysis.cells.map(\.cell.id).sorted()
+        func color(_ cellId: Int64) -> String { SVG.palette[(ids.firstIndex(of: cellId) ?? 0) % SVG.palette.count] }
+        let measured = analysis.trials.filter { !$0.warmup && $0.direction == direction }
+        let points = measured.map { t -> (x: Double, y: Double, color: String, chosen: Bool) in
             let rate = t.succeeded && t.duration > 0 ? Double(t.objectSize) / t.duration / 1e6 : 0
-            return (t.startedAt - start, rate, !t.succeeded ? SVG.failure : t.direction == .upload ? SVG.upload : SVG.download)
+            return (t.startedAt - start, rate, t.succeeded ? color(t.cellId) : SVG.failure, t.cellId == chosen?.cellId)
         }
-        return SVG.scatter(name: "time-series", title: "Each measured trial\(onNetwork): MB/s against time",
-                           points: points, series: [("upload", SVG.upload), ("download", SVG.download), ("failed", SVG.failure)],
-                           xTitle: "seconds since the first trial", unit: "MB/s")
+        var series = ids.prefix(12).map { ("cell \($0)" + ($0 == chosen?.cellId ? " (recommended)" : ""), color($0)) }
+        if ids.count > 12 { series.append(("… \(ids.count - 12) more", "#fff")) }
+        series.append(("failed", SVG.failure))
+        return SVG.scatter(name: "time-series-\(direction.rawValue)", title: "Each measured \(direction.rawValue)\(onNetwork): MB/s against time (ringed: the recommended cell)",
+                           points: points, series: series, xTitle: "seconds since the first trial", unit: "MB/s")
     }
 
     private func latencyChart() -> String {

@@ -6,6 +6,10 @@ enum SVG {
     static let upload = "#1f77b4"
     static let download = "#ff7f0e"
     static let failure = "#d62728"
+    /// The outline of the recommended cell on every chart: a colour no data mark uses.
+    static let chosen = "#e7298a"
+    /// One colour per cell on the time charts (cycled past ten cells).
+    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939"]
     /// The heatmap's scale runs from the lightest to the darkest blue (the best cell).
     static let scaleLow = (r: 0xde, g: 0xeb, b: 0xf7)
     static let scaleHigh = (r: 0x08, g: 0x30, b: 0x6b)
@@ -32,17 +36,40 @@ enum SVG {
 
     static func open(_ name: String, width: Int, height: Int, title: String) -> String {
         let width = Self.width(width, title: title)
+        // Diagonal hatching for heatmap cells whose interval reaches the best one's.
         return "<svg class=\"chart\" data-chart=\"\(name)\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">"
+            + "<defs><pattern id=\"hatch-\(name)\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#fff\" stroke-opacity=\"0.55\" stroke-width=\"2\"/></pattern></defs>"
             + "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>"
     }
 
+    /// A round top for an axis from 0: 1, 2, 2.5 or 5 × 10^k, at or above `value`, so that its
+    /// quarters are round numbers too.
+    static func niceCeiling(_ value: Double) -> Double {
+        guard value > 0, value.isFinite else { return 1 }
+        let magnitude = pow(10, floor(log10(value)))
+        for step in [1.0, 2.0, 2.5, 4.0, 5.0, 8.0, 10.0] where step * magnitude >= value * 0.999 { return step * magnitude }
+        return 10 * magnitude
+    }
+
+    /// A rectangle outlining the recommended cell's mark.
+    static func outline(x: Double, y: Double, width: Double, height: Double, tip: String) -> String {
+        String(format: "<rect class=\"chosen\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"%@\" stroke-width=\"3\"><title>%@</title></rect>",
+               x, y, width, height, chosen, escape(tip))
+    }
+
     /// Rows × columns of values, coloured from light to dark; empty where nothing was measured.
+    /// `intervals` (same shape) hatch the cells whose interval reaches the best cell's low end: the
+    /// run cannot tell them from the best. `chosen` (row, column) is outlined.
     static func heatmap(name: String, title: String, rows: [String], columns: [String], rowTitle: String, columnTitle: String,
-                        values: [[Double?]]) -> String {
+                        values: [[Double?]], intervals: [[(low: Double, high: Double)?]] = [], chosen: (row: Int, column: Int)? = nil,
+                        chosenLabel: String = "") -> String {
         let cellW = 90, cellH = 34, left = 110, top = 60
-        let width = max(760, left + cellW * columns.count + 20), height = top + cellH * rows.count + 40
+        let width = max(760, left + cellW * columns.count + 20), height = top + cellH * rows.count + 54
         let all = values.flatMap { $0 }.compactMap { $0 }
         let low = all.min() ?? 0, high = all.max() ?? 1
+        // The best cell's interval: cells whose own interval reaches its low end are not told apart from it.
+        var bestLow: Double?
+        for (r, row) in values.enumerated() { for (c, value) in row.enumerated() where value == high { bestLow = intervalAt(intervals, r, c)?.low } }
         var svg = open(name, width: width, height: height, title: title)
         svg += "<text x=\"\(left)\" y=\"40\">\(escape(columnTitle)) →</text><text x=\"10\" y=\"40\">\(escape(rowTitle)) ↓</text>"
         for (c, column) in columns.enumerated() {
@@ -58,21 +85,36 @@ enum SVG {
                 }
                 let fraction: Double = high > low ? (value - low) / (high - low) : 1
                 let color: String = scaleColor(fraction)
-                let tip: String = "\(escape(row)) × \(escape(columns[c])): \(number(value)) MB/s"
+                let interval = intervalAt(intervals, r, c)
+                let tip: String = "\(escape(row)) × \(escape(columns[c])): \(number(value)) MB/s" + (interval.map { " (interval \(number($0.low))–\(number($0.high)))" } ?? "")
                 let ink: String = fraction > 0.5 ? "#fff" : "#000"
                 svg += "<rect class=\"mark\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellW - 2)\" height=\"\(cellH - 2)\" fill=\"\(color)\"><title>\(tip)</title></rect>"
+                if let interval, let bestLow, value != high, interval.high >= bestLow {
+                    svg += "<rect class=\"tied\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellW - 2)\" height=\"\(cellH - 2)\" fill=\"url(#hatch-\(name))\"/>"
+                }
                 svg += "<text x=\"\(x + cellW / 2)\" y=\"\(y + cellH / 2 + 4)\" text-anchor=\"middle\" fill=\"\(ink)\">\(number(value))</text>"
+                if let chosen, chosen.row == r, chosen.column == c {
+                    svg += outline(x: Double(x) - 1, y: Double(y) - 1, width: Double(cellW), height: Double(cellH), tip: chosenLabel)
+                }
             }
         }
-        return svg + "<text x=\"\(left)\" y=\"\(height - 12)\" fill=\"#555\">median MB/s; darker is faster</text></svg>"
+        let spread = low > 0 ? String(format: " (a %.0f%% spread)", (high - low) / low * 100) : ""
+        return svg + "<text x=\"10\" y=\"\(height - 26)\" fill=\"#555\">median MB/s; colour from \(number(low)) to \(number(high))\(spread), darker is faster</text>"
+            + "<text x=\"10\" y=\"\(height - 10)\" fill=\"#555\">hatched: its interval reaches the best's (not told apart); outlined: the recommended cell</text></svg>"
     }
 
-    /// Vertical bars, one group per label, one bar per series.
+    static func intervalAt(_ intervals: [[(low: Double, high: Double)?]], _ r: Int, _ c: Int) -> (low: Double, high: Double)? {
+        intervals.indices.contains(r) && intervals[r].indices.contains(c) ? intervals[r][c] : nil
+    }
+
+    /// Vertical bars, one group per label, one bar per series, each with its interval as an error
+    /// bar when given; the bar at index `chosen` is outlined.
     static func bars(name: String, title: String, labels: [String], series: [(name: String, color: String, values: [Double?])],
+                     intervals: [(low: Double, high: Double)?] = [], chosen: Int? = nil, chosenLabel: String = "", xTitle: String = "",
                      unit: String) -> String {
         let groupW = max(60, 30 * series.count + 20), left = 60, top = 40, plotH = 200
-        let width = max(620, left + groupW * labels.count + 140), height = top + plotH + 50
-        let high = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1
+        let width = max(620, left + groupW * labels.count + 140, 20 + 7 * xTitle.count), height = top + plotH + 56
+        let high = niceCeiling(max((series.flatMap { $0.values.compactMap { $0 } } + intervals.compactMap { $0?.high }).max() ?? 1, 1e-9))
         var svg = open(name, width: width, height: height, title: title)
         svg += axis(left: left, top: top, width: groupW * labels.count, height: plotH, high: high, unit: unit)
         for (g, label) in labels.enumerated() {
@@ -82,19 +124,30 @@ enum SVG {
                 guard let value = entry.values[g] else { continue }
                 let h = Int(Double(plotH) * value / high)
                 let barW = (groupW - 20) / series.count
-                svg += "<rect class=\"mark\" x=\"\(x0 + s * barW)\" y=\"\(top + plotH - h)\" width=\"\(barW - 2)\" height=\"\(max(1, h))\" fill=\"\(entry.color)\"><title>\(escape(entry.name)) \(escape(label)): \(number(value)) \(unit)</title></rect>"
+                let x = x0 + s * barW
+                svg += "<rect class=\"mark\" x=\"\(x)\" y=\"\(top + plotH - h)\" width=\"\(barW - 2)\" height=\"\(max(1, h))\" fill=\"\(entry.color)\"><title>\(escape(entry.name)) \(escape(label)): \(number(value)) \(unit)</title></rect>"
+                if intervals.indices.contains(g), let interval = intervals[g] {
+                    let yLow = Double(top + plotH) - Double(plotH) * interval.low / high, yHigh = Double(top + plotH) - Double(plotH) * interval.high / high
+                    let mid = Double(x) + Double(barW - 2) / 2
+                    svg += String(format: "<path class=\"interval\" d=\"M%.1f %.1fV%.1fM%.1f %.1fh10M%.1f %.1fh10\" stroke=\"#222\" stroke-width=\"1.5\"><title>interval %@–%@ %@</title></path>",
+                                  mid, yLow, yHigh, mid - 5, yLow, mid - 5, yHigh, number(interval.low), number(interval.high), unit)
+                }
+                if chosen == g {
+                    svg += outline(x: Double(x) - 2, y: Double(top + plotH - h) - 2, width: Double(barW + 2), height: Double(max(1, h) + 4), tip: chosenLabel)
+                }
             }
         }
+        if !xTitle.isEmpty { svg += "<text x=\"10\" y=\"\(top + plotH + 38)\" fill=\"#555\">\(escape(xTitle))</text>" }
         svg += legend(series.map { ($0.name, $0.color) }, x: left + groupW * labels.count + 10, y: top + 10)
         return svg + "</svg>"
     }
 
-    /// Points over time: one dot per trial.
-    static func scatter(name: String, title: String, points: [(x: Double, y: Double, color: String)], series: [(String, String)],
+    /// Points over time: one dot per trial; points marked `chosen` get a ring.
+    static func scatter(name: String, title: String, points: [(x: Double, y: Double, color: String, chosen: Bool)], series: [(String, String)],
                         xTitle: String, unit: String) -> String {
         let left = 60, top = 40, plotW = 700, plotH = 220
-        let width = left + plotW + 150, height = top + plotH + 50
-        let xHigh = max(points.map(\.x).max() ?? 1, 1e-9), yHigh = max(points.map(\.y).max() ?? 1, 1e-9)
+        let width = left + plotW + 170, height = max(top + plotH + 50, top + 18 * series.count + 20)
+        let xHigh = niceCeiling(max(points.map(\.x).max() ?? 1, 1e-9)), yHigh = niceCeiling(max(points.map(\.y).max() ?? 1, 1e-9))
         var svg = open(name, width: width, height: height, title: title)
         svg += axis(left: left, top: top, width: plotW, height: plotH, high: yHigh, unit: unit)
         svg += xTicks(left: left, top: top + plotH, width: plotW, high: xHigh)
@@ -102,6 +155,7 @@ enum SVG {
         for p in points {
             let x = Double(left) + Double(plotW) * p.x / xHigh, y = Double(top + plotH) - Double(plotH) * p.y / yHigh
             svg += String(format: "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%@\"/>", x, y, p.color)
+            if p.chosen { svg += String(format: "<circle class=\"chosen\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"%@\" stroke-width=\"2\"/>", x, y, chosen) }
         }
         svg += legend(series, x: left + plotW + 10, y: top + 10)
         return svg + "</svg>"
@@ -112,9 +166,9 @@ enum SVG {
                       model: ((Double) -> Double)?, xTitle: String, unit: String) -> String {
         let left = 60, top = 40, plotW = 600, plotH = 220
         let width = left + plotW + 150, height = top + plotH + 56
-        let xHigh = max(points.map(\.x).max() ?? 1, 1)
+        let xHigh = niceCeiling(max(points.map(\.x).max() ?? 1, 1))
         let curveValues = model.map { f in stride(from: 1.0, through: xHigh, by: max(xHigh / 100, 0.01)).map { ($0, f($0)) } } ?? []
-        let yHigh = max((points.map(\.y) + curveValues.map(\.1)).max() ?? 1, 1e-9) * 1.05
+        let yHigh = niceCeiling(max((points.map(\.y) + curveValues.map(\.1)).max() ?? 1, 1e-9) * 1.05)
         func px(_ x: Double) -> Double { Double(left) + Double(plotW) * x / xHigh }
         func py(_ y: Double) -> Double { Double(top + plotH) - Double(plotH) * y / yHigh }
         var svg = open(name, width: width, height: height, title: title)
@@ -139,7 +193,7 @@ enum SVG {
         (0...4).map { tick in
             let x = left + width * tick / 4
             return "<line x1=\"\(x)\" y1=\"\(top)\" x2=\"\(x)\" y2=\"\(top + 4)\" stroke=\"#333\"/>"
-                + "<text x=\"\(x)\" y=\"\(top + 16)\" text-anchor=\"middle\" fill=\"#555\">\(number(high * Double(tick) / 4))</text>"
+                + "<text class=\"tick\" x=\"\(x)\" y=\"\(top + 16)\" text-anchor=\"middle\" fill=\"#555\">\(number(high * Double(tick) / 4))</text>"
         }.joined()
     }
 
@@ -148,8 +202,9 @@ enum SVG {
                         values: [[Double]], unit: String) -> String {
         let left = 240, top = 40, rowH = 26, plotW = 520
         let width = left + plotW + 170, height = top + rowH * labels.count + 40
-        let high = max(values.map { $0.reduce(0, +) }.max() ?? 1, 1e-9)
-        var svg = open(name, width: width, height: height, title: title)
+        let high = niceCeiling(max(values.map { $0.reduce(0, +) }.max() ?? 1, 1e-9))
+        var svg = open(name, width: width, height: height + 20, title: title)
+        svg += xTicks(left: left, top: top + rowH * labels.count, width: plotW, high: high)
         for (r, label) in labels.enumerated() {
             let y = top + r * rowH
             svg += "<text x=\"\(left - 8)\" y=\"\(y + rowH / 2 + 4)\" text-anchor=\"end\">\(escape(label))</text>"
@@ -173,7 +228,7 @@ enum SVG {
         svg += "<line x1=\"\(left)\" y1=\"\(top + height)\" x2=\"\(left + width)\" y2=\"\(top + height)\" stroke=\"#333\"/>"
         for tick in 0...4 {
             let value = high * Double(tick) / 4, y = top + height - height * tick / 4
-            svg += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\" fill=\"#555\">\(number(value))</text>"
+            svg += "<text class=\"tick\" x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\" fill=\"#555\">\(number(value))</text>"
             svg += "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(left + width)\" y2=\"\(y)\" stroke=\"#eee\"/>"
         }
         return svg + "<text x=\"\(left - 50)\" y=\"\(top - 8)\" fill=\"#555\">\(escape(unit))</text>"

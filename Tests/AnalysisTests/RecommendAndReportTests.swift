@@ -130,21 +130,48 @@ final class RecommendAndReportTests: XCTestCase {
         let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                      "chromium is installed by scripts/bootstrap chromium")
         let dom = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://\(html)"])
-        for chart in ["upload-heatmap", "download-bars", "time-series", "latency", "breakdown"] {
+        // The decision page: the recommended cell is the one `recommend` chooses, and every chart
+        // of cells outlines it; every chart with an axis labels its ticks.
+        let recommended = try ScoretuneBinary.run(["recommend", "\(runId)", "--db", Self.database, "--json"])
+        let chosenId = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(recommended.out.utf8)) as? [String: Any])?["chosen"] as? [String: Any])?["cellId"] as? Int)
+        XCTAssertNotNil(dom.range(of: "<section class=\"decision\" data-chosen-cell=\"\(chosenId)\">"), "the decision comes first, for the chosen cell")
+        XCTAssertLessThan(try XCTUnwrap(dom.range(of: "class=\"decision\"")).lowerBound, try XCTUnwrap(dom.range(of: "class=\"facts\"")).lowerBound)
+        XCTAssertNotNil(capture(dom, #"<pre class="settings">(UPLOAD_PARTSIZE=\d+)"#), "a copyable block of settings")
+        XCTAssertNotNil(dom.range(of: "<tr data-cell=\"\(chosenId)\" class=\"chosen\">"), "the cells table marks the chosen row")
+        for chart in ["upload-heatmap", "download-bars", "time-series-upload", "time-series-download", "latency", "breakdown"] {
             let start = try XCTUnwrap(dom.range(of: "data-chart=\"\(chart)\""), "chart \(chart) is in the rendered DOM")
             let end = dom[start.upperBound...].range(of: "</svg>")!.lowerBound
-            let marks = dom[start.upperBound..<end].components(separatedBy: "class=\"mark\"").count - 1
-            XCTAssertGreaterThan(marks, 0, "chart \(chart) draws data")
+            let svg = dom[start.upperBound..<end]
+            XCTAssertGreaterThan(svg.components(separatedBy: "class=\"mark\"").count - 1, 0, "chart \(chart) draws data")
+            if chart != "upload-heatmap" {
+                XCTAssertGreaterThanOrEqual(svg.components(separatedBy: "class=\"tick\"").count - 1, 5, "chart \(chart) labels its axis ticks")
+            }
+            if !["latency", "breakdown"].contains(chart) {
+                XCTAssertTrue(svg.contains("class=\"chosen\""), "chart \(chart) outlines the recommended cell")
+            }
+        }
+        XCTAssertTrue(dom.contains("class=\"interval\""), "download bars carry their intervals")
+        // No element makes the page wider than the window, at 800 and 1400 px (a probe script is
+        // added to a copy: the report itself has none).
+        let probe = Self.folder.appendingPathComponent("probe.html").path
+        try text.replacingOccurrences(of: "</body>", with: """
+            <script>window.addEventListener('load', () => { const w = document.documentElement.clientWidth;
+            document.body.setAttribute('data-overflow', document.documentElement.scrollWidth > w ? 'yes' : 'no'); });</script></body>
+            """).write(toFile: probe, atomically: true, encoding: .utf8)
+        for width in [800, 1400] {
+            let probed = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),2000",
+                                                "--virtual-time-budget=3000", "--dump-dom", "file://\(probe)"])
+            XCTAssertTrue(probed.contains("data-overflow=\"no\""), "at \(width) px the page does not scroll sideways")
         }
         _ = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--screenshot=\(png)",
                                    "--window-size=1280,3200", "file://\(html)"])
         // Pixels in the charts' own colours: the darkest heatmap cell, upload dots, download bars and dots.
         let python = LocalBackend.packageRoot.appendingPathComponent(".scoretune/venv/bin/python").path
         let script = LocalBackend.packageRoot.appendingPathComponent("scripts/png-colors.py").path
-        let counts = try JSONSerialization.jsonObject(with: Data(try runTool(python, [script, png, "#08306b", "#1f77b4", "#ff7f0e"]).utf8)) as? [String: Int]
+        let counts = try JSONSerialization.jsonObject(with: Data(try runTool(python, [script, png, "#08306b", "#e7298a", "#ff7f0e"]).utf8)) as? [String: Int]
         XCTAssertGreaterThan(counts?["#08306b"] ?? 0, 1000, "the best heatmap cell is painted")
-        XCTAssertGreaterThan(counts?["#1f77b4"] ?? 0, 500, "upload points are painted")
-        XCTAssertGreaterThan(counts?["#ff7f0e"] ?? 0, 2000, "download bars and points are painted")
+        XCTAssertGreaterThan(counts?["#e7298a"] ?? 0, 500, "the recommended cell's outlines are painted")
+        XCTAssertGreaterThan(counts?["#ff7f0e"] ?? 0, 2000, "download bars are painted")
     }
 
     func capture(_ text: String, _ pattern: String) -> String? {

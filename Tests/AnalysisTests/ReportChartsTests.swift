@@ -30,12 +30,13 @@ final class ReportChartsTests: XCTestCase {
         ])
         let html = HTMLReport(analysis: analysis, recommendations: []).html
         let lan = try section(html, network: "lan"), wan = try section(html, network: "wan")
-        for name in ["upload-heatmap", "download-bars", "time-series", "latency", "breakdown"] {
+        for name in ["upload-heatmap", "download-bars", "time-series-upload", "time-series-download", "latency", "breakdown"] {
             XCTAssertGreaterThan(marks(try chart(lan, name)), 0, name)
             XCTAssertGreaterThan(marks(try chart(wan, name)), 0, name)
         }
-        XCTAssertEqual(marks(try chart(wan, "time-series")), 6, "the WAN cell's 3 uploads and 3 downloads, no LAN point")
-        XCTAssertEqual(marks(try chart(lan, "time-series")), 12)
+        XCTAssertEqual(marks(try chart(wan, "time-series-upload")), 3, "the WAN cell's 3 uploads, no LAN point")
+        XCTAssertEqual(marks(try chart(wan, "time-series-download")), 3)
+        XCTAssertEqual(marks(try chart(lan, "time-series-upload")), 6)
         let wanHeatmap = try chart(wan, "upload-heatmap")
         XCTAssertTrue(wanHeatmap.contains("30.0 MB/s"), String(wanHeatmap))
         XCTAssertFalse(wanHeatmap.contains("500"), "no LAN figure on the WAN's chart")

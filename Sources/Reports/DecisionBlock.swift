@@ -1,0 +1,63 @@
+import Analysis
+import Model
+
+/// The top of the report: what to set (a copyable block), why (one paragraph), and badges for the
+/// run's status and what may make the answer mean less; the evidence for each value folded below.
+struct DecisionBlock {
+    let network: String?
+    let recommendation: Result<Recommendation, Error>
+    let runStatus: RunStatus
+
+    var html: String {
+        let on = network.map { " on network \(SVG.escape($0))" } ?? ""
+        guard case .success(let r) = recommendation else {
+            if case .failure(let error) = recommendation {
+                return "<section class=\"decision\"><h2>No recommendation\(on)</h2><p class=\"reason\">\(SVG.escape("\(error)"))</p></section>"
+            }
+            return ""
+        }
+        let settings = r.settings.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
+        let client = r.clientProperties.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
+        var html = "<section class=\"decision\" data-chosen-cell=\"\(r.chosen.cellId)\"><h2>Set these\(on)</h2>"
+        html += "<div class=\"badges\">" + badges(r).map { "<span class=\"badge \($0.kind)\" title=\"\(SVG.escape($0.tip))\">\(SVG.escape($0.text))</span>" }.joined() + "</div>"
+        html += "<p>Score's server (<code>.env.score</code>):</p><pre class=\"settings\">\(SVG.escape(settings))</pre>"
+        html += "<p>score-client (<code>conf/application.properties</code>; <code>scoretune recommend --for</code> writes them for rclone, s5cmd, the AWS CLI and Helm too):</p>"
+            + "<pre class=\"settings client\">\(SVG.escape(client))</pre>"
+        html += "<p class=\"reason\">\(SVG.escape(reason(r)))</p>"
+        html += "<details><summary>The evidence for each value</summary><pre class=\"recommendation\">\(SVG.escape(r.envFragment))</pre></details>"
+        return html + "</section>"
+    }
+
+    /// One paragraph: the chosen cell, its figure with its interval, the runner-up, and the rule that chose.
+    func reason(_ r: Recommendation) -> String {
+        let c = r.chosen
+        var text = "Cell \(c.cellId) (\(c.label.replacingOccurrences(of: "cell \(c.cellId) (", with: "").dropLast())) is chosen for \(r.objective.rawValue): "
+            + "median \(SVG.number(c.median)) MB/s, \(Statistics.intervalName(c.level)) \(SVG.number(c.low))–\(SVG.number(c.high)) over \(c.trials) measurements"
+        if let runnerUp = r.runnerUp {
+            text += "; the runner-up, cell \(runnerUp.cellId), made \(SVG.number(runnerUp.median)) MB/s (\(SVG.number(runnerUp.low))–\(SVG.number(runnerUp.high)))"
+        }
+        return text + ". " + r.reason.prefix(1).uppercased() + r.reason.dropFirst() + (r.reason.hasSuffix(".") ? "" : ".")
+    }
+
+    struct Badge {
+        var text: String
+        var kind: String
+        var tip: String
+    }
+
+    func badges(_ r: Recommendation) -> [Badge] {
+        var badges = [Badge(text: "run \(runStatus.rawValue)", kind: runStatus == .completed ? "ok" : "warn", tip: "the run's status")]
+        for caution in r.cautions {
+            let lower = caution.lowercased()
+            let text = lower.contains("loopback") ? "loopback: retry and timeouts kept"
+                : lower.contains("saturat") ? "client saturated"
+                : lower.contains("drift") ? "drift"
+                : lower.contains("set aside") ? "chosen among set-aside cells"
+                : lower.contains("is \(RunStatus.interrupted.rawValue)") || lower.contains("budget") ? "incomplete run"
+                : "caution"
+            badges.append(Badge(text: text, kind: text == "caution" || text.hasPrefix("loopback") ? "warn" : "bad", tip: caution))
+        }
+        if r.cautions.isEmpty { badges.append(Badge(text: "no caution", kind: "ok", tip: "no measurement caution applies")) }
+        return badges
+    }
+}
