@@ -14,11 +14,19 @@ public enum ExportTarget: String, CaseIterable, Sendable {
 /// One recommendation in one client's own terms: the same decision (`Recommendation.Decision`),
 /// each value renamed and converted to the unit that client reads.
 public struct ClientExport: Sendable {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public var target: ExportTarget
     public var text: String
 
-    public static func make(_ recommendation: Recommendation, for target: ExportTarget) -> ClientExport {
+    public static func make(_ recommendation: Recommendation, for target: ExportTarget) throws -> ClientExport {
         let decision = recommendation.decision
+        if decision.blockSize != nil, [.rclone, .s5cmd, .awscli].contains(target) {
+            throw Unavailable(description: "--for \(target.rawValue): run \(recommendation.runId) measured Azure Blob (Score's Azure profile); "
+                              + "the \(target.rawValue) export is written for S3 stores: use --for score, score-client or helm")
+        }
         let header = "scoretune recommend: run \(recommendation.runId), \(recommendation.chosen.label)"
         switch target {
         case .score:
@@ -44,7 +52,7 @@ public struct ClientExport: Sendable {
         lines.append("transport.parallel=\(decision.parallel)")
         lines.append("transport.memory=\(decision.memoryGiB)")
         lines.append("storage.retryNumber=\(decision.retryLimit)")
-        lines.append("client.connectTimeoutSeconds=\(max(1, decision.connectTimeoutMilliseconds / 1000))")
+        lines.append("client.connectTimeoutSeconds=\(seconds(decision.connectTimeoutMilliseconds))")
         if let read = decision.readTimeoutSeconds { lines.append("client.readTimeoutSeconds=\(read)") }
         if let block = decision.blockSize { lines.append("azure.blockSize=\(block)") }
         lines.append("# the part size is the server's: UPLOAD_PARTSIZE=\(decision.partSize) in its .env.score (recommend --for score)")
@@ -79,8 +87,8 @@ public struct ClientExport: Sendable {
             "--multi-thread-chunk-size", rcloneSize(decision.downloadPartSize ?? decision.partSize),
             "--transfers", "\(decision.clients)",
             "--low-level-retries", "\(max(1, decision.retryLimit))",
-            "--contimeout", "\(max(1, decision.connectTimeoutMilliseconds / 1000))s",
-            "--timeout", "\(max(1, decision.stallTimeoutMilliseconds / 1000))s",
+            "--contimeout", "\(seconds(decision.connectTimeoutMilliseconds))s",
+            "--timeout", "\(seconds(Int(clamping: decision.stallTimeoutMilliseconds)))s",
         ]
         return "# \(header)\n# rclone copy SRC REMOTE:BUCKET/PATH \\\n" + pairs(flags).joined(separator: " \\\n") + "\n"
     }
@@ -102,7 +110,7 @@ public struct ClientExport: Sendable {
         return """
         # \(header)
         # AWS CLI: ~/.aws/config (or the file AWS_CONFIG_FILE names). The connect timeout has no key
-        # there: pass --cli-connect-timeout \(max(1, decision.connectTimeoutMilliseconds / 1000)) to each command.
+        # there: pass --cli-connect-timeout \(seconds(decision.connectTimeoutMilliseconds)) to each command.
         [default]
         max_attempts = \(decision.retryLimit + 1)
         retry_mode = standard
@@ -113,6 +121,9 @@ public struct ClientExport: Sendable {
 
         """
     }
+
+    /// Whole seconds, rounded up: a timeout is never shortened by the conversion.
+    static func seconds(_ milliseconds: Int) -> Int { max(1, (milliseconds + 999) / 1000) }
 
     /// "64Mi", or whole KiB ("19532Ki"), or bytes: what rclone's size flags read exactly.
     static func rcloneSize(_ bytes: Int64) -> String {

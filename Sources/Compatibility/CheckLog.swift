@@ -34,7 +34,8 @@ final class CheckLog {
     /// The rows so far, then a SKIP row for each step of `planned` that did not run, naming the
     /// failure that stopped it: the table always shows every step.
     func skippingRest(_ planned: [String]) -> [CheckStep] {
-        let reason = steps.last { $0.status == .fail }.map { "not run: '\($0.name)' failed" } ?? "not run: interrupted"
+        // A step cut off by Ctrl-C fails too: the interrupt, not that step, is then the reason.
+        let reason = Task.isCancelled ? "not run: interrupted" : steps.last { $0.status == .fail }.map { "not run: '\($0.name)' failed" } ?? "not run: interrupted"
         for name in planned where !steps.contains(where: { $0.name == name }) {
             add(CheckStep(name: name, status: .skip, detail: reason))
         }

@@ -25,7 +25,11 @@ public final class S3CompatibilityCheck: Sendable {
         let log = CheckLog(settings: settings, emit: emit)
         let config = ConfigSummary.step(settings)
         log.add(config)
-        guard config.status != .fail, let endpoint = S3Endpoint(settings.endpoint) else { return log.skippingRest(Self.stepNames) }
+        guard config.status != .fail else { return log.skippingRest(Self.stepNames) }
+        guard let endpoint = S3Endpoint(settings.endpoint) else {
+            log.add(CheckStep(name: "endpoint", status: .fail, detail: "S3_ENDPOINT is not a URL Score could use (scheme://host[:port])"))
+            return log.skippingRest(Self.stepNames)
+        }
         let connect = Duration.milliseconds(settings.connectTimeoutMilliseconds)
         let timeouts = Timeouts(connect: connect, stall: .seconds(30), total: .seconds(300))
         let s3 = client(endpoint, sigV4: settings.sigV4Enabled, timeouts: timeouts)

@@ -10,11 +10,11 @@ struct DecisionBlock {
 
     var html: String {
         let on = network.map { " on network \(SVG.escape($0))" } ?? ""
-        guard case .success(let r) = recommendation else {
-            if case .failure(let error) = recommendation {
-                return "<section class=\"decision\"><h2>No recommendation\(on)</h2><p class=\"reason\">\(SVG.escape("\(error)"))</p></section>"
-            }
-            return ""
+        let r: Recommendation
+        switch recommendation {
+        case .success(let value): r = value
+        case .failure(let error):
+            return "<section class=\"decision\"><h2>No recommendation\(on)</h2><p class=\"reason\">\(SVG.escape("\(error)"))</p></section>"
         }
         let settings = r.settings.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
         let client = r.clientProperties.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
@@ -31,7 +31,7 @@ struct DecisionBlock {
     /// One paragraph: the chosen cell, its figure with its interval, the runner-up, and the rule that chose.
     func reason(_ r: Recommendation) -> String {
         let c = r.chosen
-        var text = "Cell \(c.cellId) (\(c.label.replacingOccurrences(of: "cell \(c.cellId) (", with: "").dropLast())) is chosen for \(r.objective.rawValue): "
+        var text = c.label.prefix(1).uppercased() + c.label.dropFirst() + " is chosen for \(r.objective.rawValue): "
             + "median \(SVG.number(c.median)) MB/s, \(Statistics.intervalName(c.level)) \(SVG.number(c.low))–\(SVG.number(c.high)) over \(c.trials) measurements"
         if let runnerUp = r.runnerUp {
             text += "; the runner-up, cell \(runnerUp.cellId), made \(SVG.number(runnerUp.median)) MB/s (\(SVG.number(runnerUp.low))–\(SVG.number(runnerUp.high)))"

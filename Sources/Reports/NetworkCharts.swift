@@ -47,7 +47,7 @@ struct NetworkCharts {
                            rows: parts.map(Units.formatSize), columns: parallels.map { "\($0)" },
                            rowTitle: analysis.isAzure ? "block size" : "part size", columnTitle: "parallel",
                            values: best.map { $0.map { $0?.upload?.median } }, intervals: best.map { $0.map { $0?.upload.map { ($0.low, $0.high) } } },
-                           chosen: slot, chosenLabel: chosen.map { "recommended: \($0.label)" } ?? "")
+                           chosen: slot, chosenLabel: chosenCaption(shown: slot.map { best[$0.row][$0.column] } ?? nil))
     }
 
     private func downloadBars() -> String {
@@ -62,7 +62,8 @@ struct NetworkCharts {
             : "Download MB/s by DOWNLOAD_PARTSIZE (best over other knobs)"
         return SVG.bars(name: "download-bars", title: title + onNetwork, labels: sizes.map(Units.formatSize),
                         series: [("download", SVG.download, values)], intervals: best.map { $0?.download.map { ($0.low, $0.high) } },
-                        chosen: chosenCell.flatMap { sizes.firstIndex(of: sizeOf($0)) }, chosenLabel: chosen.map { "recommended: \($0.label)" } ?? "",
+                        chosen: chosenCell.flatMap { sizes.firstIndex(of: sizeOf($0)) },
+                        chosenLabel: chosenCaption(shown: chosenCell.flatMap { sizes.firstIndex(of: sizeOf($0)) }.map { best[$0] } ?? nil),
                         xTitle: analysis.isAzure ? "range size" : "part size; each bar: its best cell; whiskers: that cell's interval; outlined: the recommended cell",
                         unit: "MB/s")
     }
@@ -78,6 +79,14 @@ struct NetworkCharts {
                          model: series.model.map { m in { m.throughput($0) } }, xTitle: "concurrent transfers (clients), \(series.fixed)", unit: "MB/s")
     }
 
+    /// The outline's tooltip: the recommended cell lies in this slot; when another cell of the slot
+    /// made the figure shown, it says which.
+    private func chosenCaption(shown: CellStatistics?) -> String {
+        guard let chosen else { return "" }
+        guard let shown, shown.cell.id != chosen.cellId else { return "recommended: \(chosen.label)" }
+        return "recommended: \(chosen.label), in this slot; the figure shown is cell \(shown.cell.id)'s, the best of the slot"
+    }
+
     /// One chart per direction; each cell its own colour (by id), the recommended cell's trials ringed.
     private func timeSeries(_ direction: Direction) -> String {
         let start = analysis.trials.map(\.startedAt).min() ?? analysis.run.startedAt
@@ -88,8 +97,8 @@ struct NetworkCharts {
             let rate = t.succeeded && t.duration > 0 ? Double(t.objectSize) / t.duration / 1e6 : 0
             return (t.startedAt - start, rate, t.succeeded ? color(t.cellId) : SVG.failure, t.cellId == chosen?.cellId)
         }
-        var series = ids.prefix(12).map { ("cell \($0)" + ($0 == chosen?.cellId ? " (recommended)" : ""), color($0)) }
-        if ids.count > 12 { series.append(("… \(ids.count - 12) more", "#fff")) }
+        var series = ids.prefix(SVG.palette.count).map { ("cell \($0)" + ($0 == chosen?.cellId ? " (recommended)" : ""), color($0)) }
+        if ids.count > SVG.palette.count { series.append(("… \(ids.count - SVG.palette.count) more (colours repeat)", "#fff")) }
         series.append(("failed", SVG.failure))
         return SVG.scatter(name: "time-series-\(direction.rawValue)", title: "Each measured \(direction.rawValue)\(onNetwork): MB/s against time (ringed: the recommended cell)",
                            points: points, series: series, xTitle: "seconds since the first trial", unit: "MB/s")

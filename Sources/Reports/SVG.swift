@@ -42,8 +42,8 @@ enum SVG {
             + "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>"
     }
 
-    /// A round top for an axis from 0: 1, 2, 2.5 or 5 × 10^k, at or above `value`, so that its
-    /// quarters are round numbers too.
+    /// A round top for an axis from 0: 1, 2, 2.5, 4, 5 or 8 × 10^k, at or above `value`, so that its
+    /// quarters (the ticks) are round numbers too.
     static func niceCeiling(_ value: Double) -> Double {
         guard value > 0, value.isFinite else { return 1 }
         let magnitude = pow(10, floor(log10(value)))

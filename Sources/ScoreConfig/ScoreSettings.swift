@@ -54,7 +54,8 @@ public struct ScoreSettings: Sendable {
             // The last assignment wins, as in a shell or docker's env_file; an earlier one is a mistake worth naming.
             if let earlier = values[entry.key] {
                 duplicates.append(Diagnostic(severity: .warning, variable: entry.key, location: "\(file.path):\(entry.line)",
-                                             message: "set twice, on lines \(earlier.location.split(separator: ":").last ?? "") and \(entry.line): line \(entry.line) wins"))
+                                             message: "set twice, on lines \(earlier.location.split(separator: ":").last ?? "") and \(entry.line): line \(entry.line) wins"
+                                                + (environment[entry.key] != nil ? " over the earlier one, and the environment over both" : "")))
             }
             values[entry.key] = Value(text: entry.value, location: "\(file.path):\(entry.line)")
         }
@@ -64,7 +65,11 @@ public struct ScoreSettings: Sendable {
             if let value = environment[name] { values[name] = Value(text: value, location: "environment", fileText: values[name]?.text) }
         }
         profile = ScoreSettings.activeProfile(values[ScoreVariable.springProfiles.rawValue]?.text)
-        secretValues = values.filter { SecretName.looksSecret($0.key) && !$0.value.text.isEmpty }.map(\.value.text)
+        // Every secret value the file or the environment holds, overridden and repeated ones too: any of
+        // them may have been pasted into another value.
+        let everySecret = file.entries.filter { SecretName.looksSecret($0.key) }.map(\.value)
+            + values.filter { SecretName.looksSecret($0.key) }.map(\.value.text)
+        secretValues = Array(Set(everySecret.filter { !$0.isEmpty })).sorted()
         // Pieces of 6 characters or more: a shorter "secret" (a test's `wrong`, a placeholder) is a
         // common word, and masking it would garble the very message that names the problem.
         let words = secretValues.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }

@@ -51,7 +51,7 @@ struct Check: AsyncParsableCommand {
         }
         if interrupted.happened {
             // Say what the clean-up really did: it is the last row when it ran.
-            if let cleanup = steps.last(where: { $0.name == "cleanup" }) {
+            if let cleanup = steps.last(where: { $0.name == "cleanup" && $0.status != .skip }) {
                 Console.error(cleanup.status == .pass ? "scoretune: interrupted; \(cleanup.detail)\n"
                               : "scoretune: interrupted; NOT everything was removed: \(cleanup.detail)\n")
             } else {

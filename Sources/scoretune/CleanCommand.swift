@@ -84,7 +84,7 @@ struct Clean: AsyncParsableCommand {
             let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
             let report = await Cleaner(database: database, remover: connection.remover).clean(run: id)
             removed += report.removed
-            failures += report.failures
+            failures += report.failures.map(settings.scrubbed)
         }
         if json { try JSONOutput.print(Cleaned(removed: removed, failures: failures, run: run)) }
         else { print("removed \(removed) item(s) listed in \(db)\(run.map { " for run \($0)" } ?? "")") }

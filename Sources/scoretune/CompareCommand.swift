@@ -56,15 +56,16 @@ struct Compare: AsyncParsableCommand {
         if strict, !comparison.differences.isEmpty {
             throw CommandFailure(message: "--strict: " + comparison.differences.map(\.description).joined(separator: "; "))
         }
-        if json {
-            try JSONOutput.print(Compared(baseline: baseline, candidate: candidate, regressed: comparison.regressed, comparison: comparison))
-        } else {
-            print(comparison.table)
-        }
+        // The JUnit file first: a failure to write it is the command's answer, not a comparison printed before it.
         if let junit {
             do { try comparison.junit.write(toFile: junit, atomically: true, encoding: .utf8) } catch {
                 throw CommandFailure(message: "--junit \(junit): cannot be written (\(error.localizedDescription))")
             }
+        }
+        if json {
+            try JSONOutput.print(Compared(baseline: baseline, candidate: candidate, regressed: comparison.regressed, comparison: comparison))
+        } else {
+            print(comparison.table)
         }
         throw ExitCode(comparison.regressed ? 1 : 0)
     }

@@ -7,6 +7,7 @@ import Results
 import Runner
 import Scenario
 import ScoreConfig
+import Transport
 
 struct DryRun: Encodable {
     struct Cell: Encodable {
@@ -21,8 +22,17 @@ struct DryRun: Encodable {
         var clientMemory: Int64
         /// From the estimate's source run; nil without one.
         var estimatedSeconds: Double?
-        /// `same cell` (measured there) or `run median` (the source run's median over its cells).
-        var estimateFrom: String?
+        var estimateFrom: EstimateFrom?
+    }
+
+    /// Where a cell's time comes from.
+    enum EstimateFrom: String, Encodable {
+        /// The source run measured this very cell.
+        case sameCell = "same cell"
+        /// The source run's median over its cells.
+        case runMedian = "run median"
+        /// That median for a cell on a played network the source run did not measure: a lower bound.
+        case lowerBound = "run median, lower bound (a played network)"
     }
 
     var scenario: String
@@ -41,18 +51,23 @@ struct DryRun: Encodable {
     var estimateSource: String?
     var budgetSeconds: Double?
 
-    static func make(scenarioPath: String, envPath: String?, database: String) async throws -> DryRun {
+    static func make(scenarioPath: String, envPath: String?, database: String, worker: Worker?) async throws -> DryRun {
         let (scenario, env, settings) = try RunPlan.load(scenarioPath: scenarioPath, envPath: envPath)
-        let plan = try RunPlan.make(scenario, settings: settings, envPath: env, worker: nil, resuming: false)
+        let plan = try RunPlan.make(scenario, settings: settings, envPath: env, worker: worker, resuming: false)
+        // The endpoint as the run records it (on Azure, the account's URL): a connection is made
+        // up, and nothing is sent.
+        let transport = CurlTransport(options: TransportOptions())
+        defer { transport.shutdown() }
+        let endpoint = try StoreConnection(settings: settings, transport: transport, observer: nil).endpointURL
         var pruned: [String] = []
         var grid = plan.cells
         if scenario.search.strategy != .grid {
             let pruning = SearchPruning(cells: grid, scenario: scenario, defaults: plan.defaults,
-                                        storeIsLocal: LoopbackHost.of(settings.endpoint) != nil)
+                                        storeIsLocal: LoopbackHost.of(endpoint) != nil)
             grid = pruning.kept
             pruned = pruning.pruned.map { "\($0.knobs.label): \($0.reason)" }
         }
-        let source = try await estimateSource(database: database, endpoint: settings.endpoint)
+        let source = try await estimateSource(database: database, endpoint: endpoint)
         let repetitions = Int64(scenario.repetitions + scenario.warmup)
         var cells: [Cell] = []
         for (position, knobs) in grid.enumerated() {
@@ -70,8 +85,8 @@ struct DryRun: Encodable {
                     let perRepetition = sizes.reduce(0.0) { $0 + Double($1) / 1e6 / up + Double($1) / 1e6 / down } / concurrency
                     cell.estimatedSeconds = perRepetition * Double(repetitions)
                     // A played network measured nowhere is slower than the source's rates say: a lower bound.
-                    cell.estimateFrom = measured != nil ? "same cell" : (knobs.network.flatMap { scenario.networks[$0] }.map { !$0.isIdentity } ?? false)
-                        ? "run median, lower bound (a played network)" : "run median"
+                    let played = knobs.network.flatMap { scenario.networks[$0] }.map { !$0.isIdentity } ?? false
+                    cell.estimateFrom = measured != nil ? .sameCell : played ? .lowerBound : .runMedian
                 }
             }
             cells.append(cell)
@@ -83,7 +98,7 @@ struct DryRun: Encodable {
             notes.append("a \(scenario.search.strategy.rawValue) search measures fewer repetitions of the cells it drops: the figures are the grid's upper bound")
         }
         if source == nil {
-            notes.append("no time estimate: \(database) holds no earlier run against \(settings.endpoint) (a first run of scenarios/quickstart.yaml gives one)")
+            notes.append("no time estimate: \(database) holds no earlier run against \(endpoint) (a first run of scenarios/quickstart.yaml gives one)")
         }
         return DryRun(scenario: scenario.name, env: env, mode: scenario.mode.rawValue, search: scenario.search.strategy.rawValue,
                       repetitions: scenario.repetitions, warmup: scenario.warmup, cells: cells, pruned: pruned, notes: notes,
@@ -107,8 +122,7 @@ struct DryRun: Encodable {
     /// database is only read, and not created when it is missing.
     static func estimateSource(database: String, endpoint: String) async throws -> (analysis: RunAnalysis, upload: Double?, download: Double?)? {
         guard FileManager.default.fileExists(atPath: database), let results = try? ResultsDatabase(path: database, access: .read) else { return nil }
-        let trimmed = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
-        for run in try await results.runs().reversed() where run.backendEndpoint == trimmed && run.status != .running {
+        for run in try await results.runs().reversed() where run.backendEndpoint == endpoint && run.status != .running {
             let analysis = try await RunAnalysis.load(database: results, runId: run.id)
             let up = Percentile.median(analysis.cells.compactMap { $0.upload?.median })
             let down = Percentile.median(analysis.cells.compactMap { $0.download?.median })
@@ -121,13 +135,13 @@ struct DryRun: Encodable {
         var out = ["dry run: \(scenario) (\(mode) mode, \(search)) against \(env): \(cells.count) cell(s), \(repetitions) repetition(s) + \(warmup) warm-up; nothing is created"]
         let rows = cells.map { cell in
             ["\(cell.position + 1)", cell.label, Units.humanSize(cell.bytes), "\(cell.partTransfers)", Units.humanSize(cell.clientMemory),
-             cell.estimatedSeconds.map { (cell.estimateFrom?.contains("lower bound") == true ? "≥" : "≈") + Units.humanDuration(seconds: $0) } ?? "–"]
+             cell.estimatedSeconds.map { (cell.estimateFrom == .lowerBound ? "≥" : "≈") + Units.humanDuration(seconds: $0) } ?? "–"]
         }
         out.append(TextTable(header: ["#", "cell", "moves", "part transfers", "client memory", "time"], rows: rows, rightAligned: [0, 2, 3, 4, 5]).text)
         for line in pruned { out.append("left out: \(line)") }
         var total = "in all: \(Units.humanSize(totalBytes)) moved"
         if let estimatedSeconds {
-            let bound = cells.contains { $0.estimateFrom?.contains("lower bound") == true }
+            let bound = cells.contains { $0.estimateFrom == .lowerBound }
             total += ", \(bound ? "at least" : "about") \(Units.humanDuration(seconds: estimatedSeconds)) from \(estimateSource ?? "an earlier run")"
                 + (bound ? " (≥: cells on a played network it did not measure)" : "")
             if let budgetSeconds, budgetSeconds < estimatedSeconds { total += "; the budget of \(Units.humanDuration(seconds: budgetSeconds)) stops it first" }

@@ -25,23 +25,33 @@ enum JSONOutput {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var printedDocument = false
 
-    /// Whether this process has printed its document (an error after it adds no second one).
-    static var printed: Bool { lock.withLock { printedDocument } }
-
-    /// `value`'s fields with `schema_version` and `command` beside them.
+    /// `value`'s fields with `schema_version` and `command` beside them: the one document.
     static func print<T: Encodable>(_ value: T) throws {
         let text = try encode(Envelope(command: command, value: value))
-        lock.withLock { printedDocument = true }
-        Console.out(text + "\n")
+        emit(text)
     }
 
     /// `{"schema_version": 1, "command": …, "error": {"message": …, "exit_code": …}}`, unless a document was printed.
     static func printError(_ message: String, exitCode: Int32) {
-        guard !printed else { return }
-        let failure = Failure(message: message, exitCode: exitCode)
-        guard let text = try? encode(Envelope(command: command, value: failure)) else { return }
-        lock.withLock { printedDocument = true }
-        Console.out(text + "\n")
+        guard let text = try? encode(Envelope(command: command, value: Failure(message: message, exitCode: exitCode))) else { return }
+        emit(text)
+    }
+
+    /// `--help` and `--version` under --json: their text as a field.
+    static func printText(_ text: String) {
+        struct Shown: Encodable { var text: String }
+        guard let document = try? encode(Envelope(command: command, value: Shown(text: text))) else { return }
+        emit(document)
+    }
+
+    /// Writes `text` unless a document is already out: one process, one document, whichever
+    /// thread gets here first.
+    private static func emit(_ text: String) {
+        let first = lock.withLock { () -> Bool in
+            defer { printedDocument = true }
+            return !printedDocument
+        }
+        if first { Console.out(text + "\n") }
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {

@@ -52,12 +52,13 @@ struct Proxy: AsyncParsableCommand {
         do { bound = try await proxy.start(port: listenPort) } catch {
             throw CommandFailure(message: "--listen \(listen): cannot listen (\(error))", code: 1)
         }
-        if json { try JSONOutput.print(Listening(listen: "127.0.0.1:\(bound)", upstream: "\(host):\(port)", profile: profile)) }
-        Console.error("scoretune proxy: 127.0.0.1:\(bound) → \(host):\(port)\n")
         let task = Task { () -> Void in
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
+        // The handlers go in before it says where it listens: whoever reads that may stop it at once.
         _ = Interrupts.cancelOnSignal(task)
+        if json { try JSONOutput.print(Listening(listen: "127.0.0.1:\(bound)", upstream: "\(host):\(port)", profile: profile)) }
+        Console.error("scoretune proxy: 127.0.0.1:\(bound) → \(host):\(port)\n")
         await task.value
         try await proxy.stop()
         throw ExitCode(130)

@@ -80,7 +80,10 @@ struct Recommend: AsyncParsableCommand {
         do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {
             throw CommandFailure(message: error.description, code: 1)
         }
-        let export = ClientExport.make(recommendation, for: client)
+        let export: ClientExport
+        do { export = try ClientExport.make(recommendation, for: client) } catch let unavailable as ClientExport.Unavailable {
+            throw CommandFailure(message: unavailable.description)
+        }
         if json || format == .json {
             if client == .score { try JSONOutput.print(recommendation) }
             else { try JSONOutput.print(Exported(client: client.rawValue, text: export.text, decision: recommendation.decision, recommendation: recommendation)) }

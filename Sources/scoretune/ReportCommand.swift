@@ -7,7 +7,9 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a run's reports: self-contained HTML (inline SVG), a Markdown summary, and the per-cell table as CSV.",
         discussion: """
-        Without --html/--md/--csv it writes <database>-run-<id>.html and .md beside the database (for the default         reports/scoretune.sqlite: reports/scoretune-run-<id>.html). Exit status: 0 written, 2 bad input or a file         that cannot be written.
+        Without --html/--md/--csv it writes <database>-run-<id>.html and .md beside the database (for the default \
+        reports/scoretune.sqlite: reports/scoretune-run-<id>.html). Exit status: 0 written, 2 bad input or a file \
+        that cannot be written.
         """)
 
     @OptionGroup var selection: RunSelection

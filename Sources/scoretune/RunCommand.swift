@@ -55,7 +55,9 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         if dryRun, let scenario {
             let plan: DryRun
-            do { plan = try await DryRun.make(scenarioPath: scenario, envPath: env, database: db) } catch let failure as RunFailure {
+            do {
+                plan = try await DryRun.make(scenarioPath: scenario, envPath: env, database: db, worker: try workerFlags.resolve())
+            } catch let failure as RunFailure {
                 throw CommandFailure(message: failure.description, code: failure.exitCode)
             }
             if json { return try JSONOutput.print(plan) }

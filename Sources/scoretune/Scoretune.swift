@@ -35,7 +35,8 @@ enum Main {
         } catch {
             let code = Scoretune.exitCode(for: error)
             if code == .success {
-                print(Scoretune.fullMessage(for: error))
+                // --help, --version: with --json, their text in a document.
+                if JSONOutput.requested { JSONOutput.printText(Scoretune.fullMessage(for: error)) } else { print(Scoretune.fullMessage(for: error)) }
                 Foundation.exit(0)
             }
             fail(Scoretune.fullMessage(for: error), code: 2)

@@ -95,10 +95,8 @@ struct Slurm: AsyncParsableCommand {
         var written = Written(script: scriptPath, workers: workers, tag: chosenTag, mergedDatabase: "\(folder)/merged.sqlite")
         if !json { print("wrote \(scriptPath): \(workers) worker(s), tag \(chosenTag); results in \(folder)/merged.sqlite") }
         if submit {
-            do { try submitJob(scriptPath, folder: folder, written: &written) } catch let failure as CommandFailure {
-                if json { try JSONOutput.print(written) }
-                throw failure
-            }
+            // A job that fails ends as an error document (its message names the job and its output).
+            try submitJob(scriptPath, folder: folder, written: &written)
         } else if !json {
             print("submit it with: sbatch \(RunIdentity.shellQuoted(scriptPath))")
         }
@@ -116,10 +114,9 @@ struct Slurm: AsyncParsableCommand {
         process.waitUntilExit()
         let jobId = text.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         let log = "\(folder)/slurm-\(jobId).out"
-        written.jobId = jobId
-        written.jobOutput = log
         if !wait {
             guard process.terminationStatus == 0 else { throw CommandFailure(message: "sbatch refused the script (exit \(process.terminationStatus))", code: 1) }
+            (written.jobId, written.jobOutput) = (jobId, log)
             if !json { print("submitted job \(jobId); its output goes to \(log)") }
             return
         }
@@ -127,6 +124,7 @@ struct Slurm: AsyncParsableCommand {
         guard process.terminationStatus == 0 else {
             throw CommandFailure(message: "job \(jobId) failed (sbatch exit \(process.terminationStatus)); its output: \(log)", code: 1)
         }
+        (written.jobId, written.jobOutput) = (jobId, log)
     }
 
     /// The batch script. Every path is absolute and shell-quoted; nothing secret is in it.

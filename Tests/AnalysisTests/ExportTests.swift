@@ -18,23 +18,16 @@ final class ExportTests: XCTestCase {
 
     func run() async throws -> Int64 {
         if let id = Self.runId { return id }
-        let env = try LocalBackend.seaweedfs.settings().path
-        try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
-        let scenario = Self.folder.appendingPathComponent("grid.yaml").path
-        try """
+        let id = try await ClassRun.make(folder: Self.folder, database: Self.database, yaml: """
             name: export-grid
-            env: \(env)
             mode: score
             objects: {sizes: [40MiB], count: 1, seed: 5}
             grid: {UPLOAD_PARTSIZE: [20MiB, 32MiB], parallel: [1, 2]}
             repetitions: 2
             warmup: 0
-            """.write(toFile: scenario, atomically: true, encoding: .utf8)
-        let result = try await ScenarioRunner(options: RunOptions(scenarioPath: scenario, envPath: nil, databasePath: Self.database, resume: nil),
-                                              progress: RunProgress(style: .quiet)).run()
-        XCTAssertEqual(result.status, .completed)
-        Self.runId = result.runId
-        return result.runId
+            """)
+        Self.runId = id
+        return id
     }
 
     /// The export's text and the decision it was written from.
@@ -200,6 +193,8 @@ final class ExportTests: XCTestCase {
         process.standardError = err
         process.standardInput = stdin
         try process.run()
+        // Bounded: a tool that hangs is killed after two minutes (its output then fails the test).
+        let deadline = killAfter(120, process)
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         // Standard error drains on a thread of its own: a chatty tool cannot block on a full pipe.
@@ -209,6 +204,7 @@ final class ExportTests: XCTestCase {
         DispatchQueue.global().async(group: drained) { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        deadline.cancel()
         drained.wait()
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errors.data, as: UTF8.self))
     }

@@ -42,9 +42,10 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertEqual(object["command"] as? String, arguments[0], file: file, line: line)
         if let error = object["error"] as? [String: Any] {
             XCTAssertNotEqual(status, 0, "an error document only on failure", file: file, line: line)
+            XCTAssertEqual(try ScoretuneBinary.run(arguments).status, status, "the same exit status without --json", file: file, line: line)
             XCTAssertEqual(error["exit_code"] as? Int, Int(status), file: file, line: line)
             XCTAssertFalse((error["message"] as? String ?? "").isEmpty, file: file, line: line)
-        } else {
+        } else if object["text"] == nil {
             let name = arguments.contains("--dry-run") ? "run --dry-run" : arguments[0]
             for field in Self.documented[name] ?? [] {
                 XCTAssertNotNil(object[field], "\(arguments[0]) --json lacks '\(field)': \(result.out)", file: file, line: line)
@@ -82,11 +83,12 @@ final class JSONOutputTests: XCTestCase {
         let runId = try XCTUnwrap(run["runId"] as? Int)
         XCTAssertNotNil(error(try document(["run", "/nonexistent.yaml", "--db", Self.database], status: 2)))
         XCTAssertNotNil(error(try document(["run"], status: 2)), "a usage error found while parsing is a document too")
+        XCTAssertTrue((try document(["runs", "--help"], status: 0)["text"] as? String)?.contains("USAGE") == true, "--help under --json is a document")
         // The dry run: the same cells the run made, estimated from it; without a database, no estimate and no file.
         let dry = try document(["run", Self.scenario, "--db", Self.database, "--dry-run"], status: 0)
         let planned = try XCTUnwrap(dry["cells"] as? [[String: Any]])
         XCTAssertEqual(planned.compactMap { ($0["knobs"] as? [String: Any])?["clients"] as? Int }.sorted(), [1, 2])
-        XCTAssertEqual(planned.map { $0["bytes"] as? Int }, [21 << 20 * 2 * 2 * 2, 21 << 20 * 2 * 2 * 2], "2 objects up and down, 2 repetitions")
+        XCTAssertEqual(planned.map { $0["bytes"] as? Int }, [(21 << 20) * 2 * 2 * 2, (21 << 20) * 2 * 2 * 2], "2 objects up and down, 2 repetitions")
         XCTAssertEqual(dry["estimateSource"] as? String, "\(Self.database):\(runId)")
         XCTAssertGreaterThan(dry["estimatedSeconds"] as? Double ?? 0, 0)
         XCTAssertEqual(planned.compactMap { $0["estimateFrom"] as? String }, ["same cell", "same cell"])
@@ -105,7 +107,7 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertNotNil(error(try document(["report", "99", "--db", Self.database], status: 2)))
         let compared = try document(["compare", "\(Self.database):\(runId)", "\(Self.database):\(runId)"], status: 0)
         XCTAssertEqual(compared["regressed"] as? Bool, false)
-        XCTAssertNotNil(error(try document(["compare", "1", "2", "--db", Self.database, "--threshold", "-3"], status: 2)))
+        XCTAssertNotNil(error(try document(["compare", "1", "2", "--db", Self.database, "--threshold=-3"], status: 2)))
         XCTAssertNotNil(try document(["plan", "--db", Self.database, "--dataset", "1TB", "--window", "2d"], status: 0)["points"])
         XCTAssertNotNil(error(try document(["plan", "--db", Self.database, "--dataset", "lots", "--window", "2d"], status: 2)))
         XCTAssertEqual(try document(["clean", "--db", Self.database], status: 0)["removed"] as? Int, 0)
@@ -129,6 +131,9 @@ final class JSONOutputTests: XCTestCase {
     func testProxyPrintsWhereItListensAsADocument() throws {
         let process = try ScoretuneBinary.start(["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:8333", "--json"])
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        // A proxy that never prints is killed after 30 s, which ends the reads below.
+        let deadline = killAfter(30, process)
+        defer { deadline.cancel() }
         // The document is complete when it parses; read until then, or until the proxy ends.
         let output = (process.standardOutput as! Pipe).fileHandleForReading
         var text = Data()

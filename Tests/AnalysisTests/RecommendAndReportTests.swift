@@ -16,23 +16,16 @@ final class RecommendAndReportTests: XCTestCase {
     /// One small grid, run once for the whole class.
     func run() async throws -> Int64 {
         if let id = Self.runId { return id }
-        let env = try LocalBackend.seaweedfs.settings().path
-        try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
-        let scenario = Self.folder.appendingPathComponent("grid.yaml").path
-        try """
+        let id = try await ClassRun.make(folder: Self.folder, database: Self.database, yaml: """
             name: analysis-grid
-            env: \(env)
             mode: score
             objects: {sizes: [24MiB, 48MiB], count: 2, seed: 31}
             grid: {UPLOAD_PARTSIZE: [20MiB, 24MiB], parallel: [1, 3]}
             repetitions: 3
             warmup: 1
-            """.write(toFile: scenario, atomically: true, encoding: .utf8)
-        let result = try await ScenarioRunner(options: RunOptions(scenarioPath: scenario, envPath: nil, databasePath: Self.database, resume: nil),
-                                              progress: RunProgress(style: .quiet)).run()
-        XCTAssertEqual(result.status, .completed)
-        Self.runId = result.runId
-        return result.runId
+            """)
+        Self.runId = id
+        return id
     }
 
     override class func tearDown() { try? FileManager.default.removeItem(at: folder) }

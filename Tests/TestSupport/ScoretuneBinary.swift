@@ -35,3 +35,12 @@ public enum ScoretuneBinary {
         return process
     }
 }
+
+/// Kills `process` with SIGKILL after `seconds` unless the returned item is cancelled first (call
+/// `cancel()` once it has ended): a test's wait on a child is bounded.
+public func killAfter(_ seconds: Double, _ process: Process) -> DispatchWorkItem {
+    let pid = process.processIdentifier
+    let item = DispatchWorkItem { kill(pid, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+    return item
+}
