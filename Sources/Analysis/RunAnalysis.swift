@@ -289,6 +289,21 @@ extension RunAnalysis {
             .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
     }
 
+    /// As `latencies`, with the part transfers (part PUT, block PUT, ranged GET) split by the part
+    /// size their trial moved: a 64 MiB part takes longer than a 20 MiB one, and lumping them hides it.
+    public var latenciesByPartSize: [LatencyStatistics] {
+        let measured = trials.filter { !$0.warmup }
+        let partSize = Dictionary(measured.map { ($0.id, $0.partSize) }, uniquingKeysWith: { a, _ in a })
+        let attempts = self.attempts.filter { $0.trialId.map { partSize[$0] != nil } ?? false }
+        func key(_ attempt: AttemptRow) -> String {
+            let kind = LatencyStatistics.kind(of: attempt)
+            guard attempt.phase == .parts, attempt.operation.isPartTransfer,
+                  let size = attempt.trialId.flatMap({ partSize[$0] }), size > 0 else { return kind }
+            return "\(kind), \(Units.humanSize(size)) parts"
+        }
+        return Dictionary(grouping: attempts, by: key).compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
+    }
+
     /// Failed measured trials, grouped by cell, direction and error class.
     public var failures: [(cell: CellStatistics, direction: Direction, errorClass: String, count: Int, example: String)] {
         var out: [(CellStatistics, Direction, String, Int, String)] = []

@@ -105,8 +105,8 @@ struct NetworkCharts {
     }
 
     private func latencyChart() -> String {
-        let kinds = analysis.latencies
-        return SVG.stacked(name: "latency", title: "Request time percentiles (p50, p95, p99) by kind\(onNetwork), milliseconds",
+        let kinds = analysis.latenciesByPartSize
+        return SVG.stacked(name: "latency", title: "Request time percentiles (p50, p95, p99) by kind and part size\(onNetwork), milliseconds",
                            labels: kinds.map { "\($0.kind) (\($0.count))" },
                            segments: [("p50", "#4c78a8"), ("p50→p95", "#9ecae9"), ("p95→p99", "#d6e9f8")],
                            values: kinds.map { [$0.p50 * 1000, ($0.p95 - $0.p50) * 1000, ($0.p99 - $0.p95) * 1000] }, unit: "ms")

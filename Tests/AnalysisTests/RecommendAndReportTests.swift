@@ -144,6 +144,7 @@ final class RecommendAndReportTests: XCTestCase {
             }
         }
         XCTAssertTrue(dom.contains("class=\"interval\""), "download bars carry their intervals")
+        XCTAssertTrue(dom.contains("part PUT, 20MiB parts") && dom.contains("part PUT, 24MiB parts"), "latency by operation and part size")
         // No element makes the page wider than the window, at 800 and 1400 px (a probe script is
         // added to a copy: the report itself has none).
         let probe = Self.folder.appendingPathComponent("probe.html").path
