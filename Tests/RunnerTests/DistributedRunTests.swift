@@ -275,6 +275,11 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertEqual(try count(merged, "SELECT count(*) FROM trials t JOIN attempts a ON a.trial_id = t.id WHERE a.worker != t.worker"), 0,
                        "each attempt belongs to a trial of its own worker")
         XCTAssertEqual(try count(merged, "SELECT count(DISTINCT id) FROM trials"), 16)
+        // compare reads a merged run as any other: the run against itself regresses nowhere.
+        let compared = try ScoretuneBinary.run(["compare", "\(merged):1", "\(merged):1", "--json"])
+        XCTAssertEqual(compared.status, 0, compared.out + compared.err)
+        let comparison = (try JSONSerialization.jsonObject(with: Data(compared.out.utf8)) as? [String: Any])?["comparison"] as? [String: Any]
+        XCTAssertEqual((comparison?["rows"] as? [[String: Any]])?.count, 2 * 2, "each cell of the merged run, both directions: \(compared.out)")
 
         func refused(_ files: [String], _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
             let result = try ScoretuneBinary.run(["merge"] + files + ["--db", run.folder.appendingPathComponent("refused.sqlite").path])
