@@ -224,7 +224,7 @@ public struct Recommendation: Sendable, Encodable {
             chosen: chosen.1, best: best.1, runnerUp: runnerUp?.1, reason: reason, excluded: excluded,
             settings: profile.settings, clientProperties: properties,
             notes: (search?.evidence(analysis) ?? []) + [connectionsNote(chosen.0)] + finalizeNotes + edgeNotes(analysis, chosen: chosen.0) + profile.notes,
-            decision: Decision(partSize: cell.knobs.blockSize == nil ? max(cell.knobs.uploadPartSize, PartCalculator.minimumPartSize) : cell.knobs.uploadPartSize,
+            decision: Decision(partSize: honouredPartSize(cell.knobs),
                                downloadPartSize: cell.knobs.downloadPartSize, blockSize: cell.knobs.blockSize, parallel: cell.knobs.parallel,
                                clients: cell.knobs.clients, retryLimit: retry.value, connectTimeoutMilliseconds: connect.milliseconds,
                                stallTimeoutMilliseconds: cell.knobs.stallTimeoutMilliseconds,
@@ -262,12 +262,16 @@ public struct Recommendation: Sendable, Encodable {
         max(1, Int((Double(stats.largestBuffer) * Double(stats.knobs.parallel) / Double(1 << 30)).rounded(.up)))
     }
 
+    /// UPLOAD_PARTSIZE as Score honours it: on S3 never under its 20 MiB floor (under it Score would
+    /// run 20 MiB parts); on Azure the download range size, exactly as configured.
+    static func honouredPartSize(_ knobs: Knobs) -> Int64 {
+        knobs.blockSize == nil ? max(knobs.uploadPartSize, PartCalculator.minimumPartSize) : knobs.uploadPartSize
+    }
+
     static func s3Settings(_ analysis: RunAnalysis, chosen stats: CellStatistics, evidence: String,
                            connect: (milliseconds: Int, evidence: String), retry: (value: Int, evidence: String)) -> ProfileSettings {
         let cell = stats.cell
-        // Always a value Score honours as written: under its 20 MiB floor it would run 20 MiB parts.
-        let floor = PartCalculator.minimumPartSize
-        let part = max(cell.knobs.uploadPartSize, floor)
+        let part = honouredPartSize(cell.knobs)
         var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(part)",
                                 evidence: (part == cell.knobs.uploadPartSize ? "" : "the cell's \(Units.formatSize(cell.knobs.uploadPartSize)) raised to Score's 20 MiB floor, which is what Score would run; ") + evidence)]
         var notes: [String] = []

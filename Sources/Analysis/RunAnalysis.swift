@@ -282,22 +282,19 @@ public struct CellStatistics: Sendable {
 
 extension RunAnalysis {
     /// Latencies by request kind over all measured (non-warm-up) trials of the run.
-    public var latencies: [LatencyStatistics] {
-        let measured = Set(trials.filter { !$0.warmup }.map(\.id))
-        let attempts = self.attempts.filter { $0.trialId.map(measured.contains) ?? false }
-        return Dictionary(grouping: attempts, by: LatencyStatistics.kind(of:))
-            .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
-    }
+    public var latencies: [LatencyStatistics] { measuredLatencies(splitByPartSize: false) }
 
     /// As `latencies`, with the part transfers (part PUT, block PUT, ranged GET) split by the part
     /// size their trial moved: a 64 MiB part takes longer than a 20 MiB one, and lumping them hides it.
-    public var latenciesByPartSize: [LatencyStatistics] {
-        let measured = trials.filter { !$0.warmup }
-        let partSize = Dictionary(measured.map { ($0.id, $0.partSize) }, uniquingKeysWith: { a, _ in a })
+    public var latenciesByPartSize: [LatencyStatistics] { measuredLatencies(splitByPartSize: true) }
+
+    /// The measured trials' requests, grouped by kind (and, asked, the part size of their trial).
+    private func measuredLatencies(splitByPartSize: Bool) -> [LatencyStatistics] {
+        let partSize = Dictionary(trials.filter { !$0.warmup }.map { ($0.id, $0.partSize) }, uniquingKeysWith: { a, _ in a })
         let attempts = self.attempts.filter { $0.trialId.map { partSize[$0] != nil } ?? false }
         func key(_ attempt: AttemptRow) -> String {
             let kind = LatencyStatistics.kind(of: attempt)
-            guard attempt.phase == .parts, attempt.operation.isPartTransfer,
+            guard splitByPartSize, attempt.phase == .parts, attempt.operation.isPartTransfer,
                   let size = attempt.trialId.flatMap({ partSize[$0] }), size > 0 else { return kind }
             return "\(kind), \(Units.humanSize(size)) parts"
         }

@@ -38,6 +38,16 @@ public struct Knobs: Sendable, Hashable, Codable {
         self.workers = workers
     }
 
+    /// The largest buffer a transfer of this cell holds: its part, download range or Azure block.
+    public var largestBuffer: Int64 { max(uploadPartSize, downloadPartSize ?? 0, blockSize ?? 0) }
+
+    /// What the client holds at once: `largestBuffer` × parallel × clients; nil past Int64.
+    public var clientMemory: Int64? {
+        let (perTransfer, o1) = largestBuffer.multipliedReportingOverflow(by: Int64(parallel))
+        let (memory, o2) = perTransfer.multipliedReportingOverflow(by: Int64(clients))
+        return o1 || o2 ? nil : memory
+    }
+
     /// A short name for tables and progress lines. On Azure: block= for uploads, range= for downloads.
     public var label: String {
         var parts = network.map { ["net=\($0)"] } ?? []

@@ -25,6 +25,9 @@ struct NetworkCharts {
         return body + "</section>"
     }
 
+    /// The recommended cell's statistics, when it is on this network.
+    private var chosenCell: CellStatistics? { chosen.flatMap { choice in analysis.cells.first { $0.cell.id == choice.cellId } } }
+
     /// " on network wan" in a title; nothing for a direct run.
     private var onNetwork: String { network.map { " on network \($0)" } ?? "" }
 
@@ -40,14 +43,13 @@ struct NetworkCharts {
                 analysis.cells.filter { rowOf($0) == part && $0.cell.knobs.parallel == parallel && $0.upload != nil }.max { $0.upload!.median < $1.upload!.median }
             }
         }
-        let chosenCell = chosen.flatMap { choice in analysis.cells.first { $0.cell.id == choice.cellId } }
         let slot = chosenCell.flatMap { cell in parts.firstIndex(of: rowOf(cell)).flatMap { r in parallels.firstIndex(of: cell.cell.knobs.parallel).map { (row: r, column: $0) } } }
         let knob = analysis.isAzure ? "block size (the client's azure.blockSize; Azure uploads ignore UPLOAD_PARTSIZE)" : "UPLOAD_PARTSIZE"
         return SVG.heatmap(name: "upload-heatmap", title: "Upload MB/s: \(knob) × parallel\(onNetwork) (best over other knobs)",
                            rows: parts.map(Units.formatSize), columns: parallels.map { "\($0)" },
                            rowTitle: analysis.isAzure ? "block size" : "part size", columnTitle: "parallel",
                            values: best.map { $0.map { $0?.upload?.median } }, intervals: best.map { $0.map { $0?.upload.map { ($0.low, $0.high) } } },
-                           chosen: slot, chosenLabel: chosenCaption(shown: slot.map { best[$0.row][$0.column] } ?? nil))
+                           chosen: slot, chosenLabel: chosenCaption(shown: slot.flatMap { best[$0.row][$0.column] }))
     }
 
     private func downloadBars() -> String {
@@ -56,14 +58,13 @@ struct NetworkCharts {
         let sizes = Array(Set(analysis.cells.map(sizeOf))).sorted()
         let best = sizes.map { size in analysis.cells.filter { sizeOf($0) == size && $0.download != nil }.max { $0.download!.median < $1.download!.median } }
         let values = best.map { $0?.download?.median }
-        let chosenCell = chosen.flatMap { choice in analysis.cells.first { $0.cell.id == choice.cellId } }
+        let chosenBar = chosenCell.flatMap { sizes.firstIndex(of: sizeOf($0)) }
         let title = analysis.isAzure ? "Download MB/s by range size (UPLOAD_PARTSIZE on Azure)"
             : analysis.run.mode == .score ? "Download MB/s by part size (Score downloads with the upload layout)"
             : "Download MB/s by DOWNLOAD_PARTSIZE (best over other knobs)"
         return SVG.bars(name: "download-bars", title: title + onNetwork, labels: sizes.map(Units.formatSize),
                         series: [("download", SVG.download, values)], intervals: best.map { $0?.download.map { ($0.low, $0.high) } },
-                        chosen: chosenCell.flatMap { sizes.firstIndex(of: sizeOf($0)) },
-                        chosenLabel: chosenCaption(shown: chosenCell.flatMap { sizes.firstIndex(of: sizeOf($0)) }.map { best[$0] } ?? nil),
+                        chosen: chosenBar, chosenLabel: chosenCaption(shown: chosenBar.flatMap { best[$0] }),
                         xTitle: analysis.isAzure ? "range size" : "part size; each bar: its best cell; whiskers: that cell's interval; outlined: the recommended cell",
                         unit: "MB/s")
     }

@@ -24,7 +24,19 @@ final class CellProxies: @unchecked Sendable {
     /// connections (`SessionWarmth`).
     static func route(of cell: CellRow, scenario: Scenario) -> String {
         guard let name = scenario.playedNetwork(of: cell.knobs) else { return "" }
-        return scenario.networks[name]?.faults == NetworkProfile.Faults() ? name : "\(name)#\(cell.id)"
+        return sharesProxy(name, scenario: scenario) ? name : "\(name)#\(cell.id)"
+    }
+
+    /// Whether the cells of a played network share one proxy: they do when it plays no faults.
+    static func sharesProxy(_ network: String, scenario: Scenario) -> Bool {
+        scenario.networks[network]?.faults == NetworkProfile.Faults()
+    }
+
+    /// The most proxies a grid's cells run through: one per network they share, one per cell on the others.
+    static func count(for grid: [Knobs], scenario: Scenario) -> Int {
+        let played = grid.compactMap { scenario.playedNetwork(of: $0) }
+        let shared = played.filter { sharesProxy($0, scenario: scenario) }
+        return Set(shared).count + (played.count - shared.count)
     }
 
     /// "127.0.0.1:PORT" of the cell's proxy (started on first use), or nil when the cell goes

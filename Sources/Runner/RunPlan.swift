@@ -51,11 +51,17 @@ public struct RunPlan: Sendable {
 
     /// Reads the scenario and its `.env.score` as `run` does, creating nothing: (scenario, env path, settings).
     public static func load(scenarioPath: String, envPath: String?) throws -> (Scenario, String, ScoreSettings) {
-        let scenario: Scenario
-        do { scenario = try ScenarioLoader.load(path: scenarioPath) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
-        guard let env = envPath ?? scenario.envPath else {
-            throw RunFailure.badInput("\(scenarioPath): no .env.score: add 'env: path/to/.env.score' or pass --env FILE")
-        }
+        let (scenario, env) = try scenarioFile(scenarioPath, envPath: envPath)
         return (scenario, env, try ScenarioRunner.loadSettings(env))
+    }
+
+    /// A scenario file and the `.env.score` it runs against (`envPath`, else its `env:`).
+    static func scenarioFile(_ path: String, envPath: String?) throws -> (Scenario, String) {
+        let scenario: Scenario
+        do { scenario = try ScenarioLoader.load(path: path) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
+        guard let env = envPath ?? scenario.envPath else {
+            throw RunFailure.badInput("\(path): no .env.score: add 'env: path/to/.env.score' or pass --env FILE")
+        }
+        return (scenario, env)
     }
 }

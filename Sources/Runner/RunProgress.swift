@@ -47,9 +47,9 @@ public final class RunProgress: @unchecked Sendable {
         visitStarted = started
     }
 
-    /// `bar` when standard error is a terminal, else `plain`; `quiet` when asked.
-    public static func automatic(quiet: Bool) -> RunProgress {
-        RunProgress(style: quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .bar : .plain))
+    /// `bar` when standard error is a terminal, else `plain`.
+    public static func automatic() -> RunProgress {
+        RunProgress(style: isatty(STDERR_FILENO) == 1 ? .bar : .plain)
     }
 
     /// The terminal's width in columns (standard error's), nil when it is not a terminal.

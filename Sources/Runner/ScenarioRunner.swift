@@ -134,10 +134,7 @@ public final class ScenarioRunner: Sendable {
         // connections still open.
         let perCell = (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8
         // (A network that plays faults has a proxy per cell: see `CellProxies`.)
-        let played = grid.compactMap { scenario.playedNetwork(of: $0) }
-        let proxyCount = Set(played.filter { scenario.networks[$0]?.faults == NetworkProfile.Faults() }).count
-            + played.filter { scenario.networks[$0]?.faults != NetworkProfile.Faults() }.count
-        transportOptions.maxConnections = min(4096, max(16, perCell * (proxyCount + 1)))
+        transportOptions.maxConnections = min(4096, max(16, perCell * (CellProxies.count(for: grid, scenario: scenario) + 1)))
         let transport = CurlTransport(options: transportOptions)
         defer { transport.shutdown() }
         let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
@@ -307,11 +304,7 @@ public final class ScenarioRunner: Sendable {
             return (scenario, options.envPath ?? run.envPath, run)
         }
         guard let path = options.scenarioPath else { throw RunFailure.badInput("name a scenario file, or --resume RUN_ID") }
-        let scenario: Scenario
-        do { scenario = try ScenarioLoader.load(path: path) } catch let error as ScenarioError { throw RunFailure.badInput(error.description) }
-        guard let env = options.envPath ?? scenario.envPath else {
-            throw RunFailure.badInput("\(path): no .env.score: add 'env: path/to/.env.score' or pass --env FILE")
-        }
+        let (scenario, env) = try RunPlan.scenarioFile(path, envPath: options.envPath)
         return (scenario, env, nil)
     }
 

@@ -50,11 +50,9 @@ public struct SearchPruning: Sendable {
 
     static func memoryProblem(_ knobs: Knobs, budget: Int64?) -> String? {
         guard let budget else { return nil }
-        let buffer = max(knobs.uploadPartSize, knobs.downloadPartSize ?? 0, knobs.blockSize ?? 0)
-        let (perTransfer, o1) = buffer.multipliedReportingOverflow(by: Int64(knobs.parallel))
-        let (memory, o2) = perTransfer.multipliedReportingOverflow(by: Int64(knobs.clients))
-        guard o1 || o2 || memory > budget else { return nil }
-        return "needs \(o1 || o2 ? "more than 8EiB" : Units.formatSize(memory)) of client memory (\(Units.formatSize(buffer)) × parallel \(knobs.parallel) × clients \(knobs.clients)), over search.max_memory \(Units.formatSize(budget))"
+        let memory = knobs.clientMemory
+        guard memory.map({ $0 > budget }) ?? true else { return nil }
+        return "needs \(memory.map(Units.formatSize) ?? "more than 8EiB") of client memory (\(Units.formatSize(knobs.largestBuffer)) × parallel \(knobs.parallel) × clients \(knobs.clients)), over search.max_memory \(Units.formatSize(budget))"
     }
 
     static func partProblem(_ knobs: Knobs, scenario: Scenario) -> String? {

@@ -49,18 +49,20 @@ public struct ScoreSettings: Sendable {
 
     public init(file: EnvFile, environment: [String: String] = [:]) {
         path = file.path
+        // The environment overrides the file (below), as it does for Score's container.
+        let watched = ScoreVariable.allCases.map(\.rawValue) + Array(ScoreVariable.misspellings.keys)
         var duplicates: [Diagnostic] = []
+        var lineOf: [String: Int] = [:]
         for entry in file.entries {
             // The last assignment wins, as in a shell or docker's env_file; an earlier one is a mistake worth naming.
-            if let earlier = values[entry.key] {
+            if let earlier = lineOf[entry.key] {
                 duplicates.append(Diagnostic(severity: .warning, variable: entry.key, location: "\(file.path):\(entry.line)",
-                                             message: "set twice, on lines \(earlier.location.split(separator: ":").last ?? "") and \(entry.line): line \(entry.line) wins"
+                                             message: "set twice, on lines \(earlier) and \(entry.line): line \(entry.line) wins"
                                                 + (environment[entry.key] != nil ? " over the earlier one, and the environment over both" : "")))
             }
+            lineOf[entry.key] = entry.line
             values[entry.key] = Value(text: entry.value, location: "\(file.path):\(entry.line)")
         }
-        // The environment overrides the file, as it does for Score's container.
-        let watched = ScoreVariable.allCases.map(\.rawValue) + Array(ScoreVariable.misspellings.keys)
         for name in watched {
             if let value = environment[name] { values[name] = Value(text: value, location: "environment", fileText: values[name]?.text) }
         }

@@ -37,7 +37,6 @@ struct Config: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try loadSettings(env)
-        let step = ConfigSummary.step(settings)
         if json {
             let findings = settings.diagnostics.sorted { $0.severity > $1.severity }
                 .map { Shown.Finding(severity: $0.severity.rawValue, variable: $0.variable, location: $0.location, message: settings.scrubbed($0.message)) }
@@ -47,7 +46,7 @@ struct Config: AsyncParsableCommand {
         } else {
             print("\(settings.path) (\(settings.profile.rawValue) profile)")
             for line in settings.redactedLines { print("  \(line)") }
-            for note in step.notes { print(note) }
+            for note in ConfigSummary.step(settings).notes { print(note) }
         }
         throw ExitCode(settings.isValid ? 0 : 2)
     }

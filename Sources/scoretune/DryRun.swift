@@ -18,7 +18,7 @@ struct DryRun: Encodable {
         var bytes: Int64
         /// Part uploads (or Azure blocks) and ranged downloads, warm-up included.
         var partTransfers: Int64
-        /// Part size × parts in flight × objects at once: what the client holds.
+        /// Part size × parts in flight × objects at once: what the client holds (`Knobs.clientMemory`).
         var clientMemory: Int64
         /// From the estimate's source run; nil without one.
         var estimatedSeconds: Double?
@@ -69,14 +69,14 @@ struct DryRun: Encodable {
         }
         let source = try await estimateSource(database: database, endpoint: endpoint)
         let repetitions = Int64(scenario.repetitions + scenario.warmup)
+        // Every cell moves the same objects: up and back down, each repetition.
+        let sizes = scenario.objects.map(\.size)
+        let (bytes, overflow) = scenario.totalBytesPerRepetition.multipliedReportingOverflow(by: 2 * repetitions)
         var cells: [Cell] = []
         for (position, knobs) in grid.enumerated() {
-            let sizes = scenario.objects.map(\.size)
-            let (bytes, overflow) = sizes.reduce(0, +).multipliedReportingOverflow(by: 2 * repetitions)
             let transfers = sizes.map { Self.partTransfers(objectSize: $0, knobs: knobs, mode: scenario.mode) }.reduce(0, +) * repetitions
-            let buffer = max(knobs.blockSize ?? 0, knobs.uploadPartSize, knobs.downloadPartSize ?? 0)
             var cell = Cell(position: position, label: knobs.label, knobs: knobs, bytes: overflow ? .max : bytes, partTransfers: transfers,
-                            clientMemory: buffer * Int64(knobs.parallel) * Int64(knobs.clients))
+                            clientMemory: knobs.clientMemory ?? .max)
             if let source {
                 let measured = source.analysis.cells.first { $0.knobs == knobs && $0.upload != nil && $0.download != nil }
                 if let up = measured?.upload?.median ?? source.upload, let down = measured?.download?.median ?? source.download, up > 0, down > 0 {

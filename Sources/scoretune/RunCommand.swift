@@ -70,7 +70,7 @@ struct Run: AsyncParsableCommand {
         options.worker = worker
         options.barrierTimeout = .seconds(workerFlags.barrierTimeout)
         options.uploadDatabase = workerFlags.uploadDb
-        let shown = quiet || json ? RunProgress(style: .quiet) : progress.map { RunProgress(style: $0) } ?? RunProgress.automatic(quiet: false)
+        let shown = quiet || json ? RunProgress(style: .quiet) : progress.map { RunProgress(style: $0) } ?? RunProgress.automatic()
         let runner = ScenarioRunner(options: options, progress: shown)
         let task = Task { () -> Result<RunResult, Error> in
             do { return .success(try await runner.run()) } catch { return .failure(error) }

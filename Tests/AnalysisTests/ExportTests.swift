@@ -62,14 +62,14 @@ final class ExportTests: XCTestCase {
             "RCLONE_CONFIG_ST_ACCESS_KEY_ID": store.accessKey, "RCLONE_CONFIG_ST_SECRET_ACCESS_KEY": store.secretKey,
         ]
         try Data().write(to: URL(fileURLWithPath: environment["RCLONE_CONFIG"]!))
-        let up = try tool("rclone", ["copyto", store.source.path, remote] + flags(text), environment)
+        let up = try Self.tool("rclone", ["copyto", store.source.path, remote] + flags(text), environment)
         XCTAssertEqual(up.status, 0, up.err)
         XCTAssertEqual(try store.parts("rclone.bin"), (Self.fileSize + part - 1) / part, "rclone uploaded in the exported part size")
         let back = store.folder.appendingPathComponent("rclone.back")
-        let down = try tool("rclone", ["copyto", remote, back.path] + flags(text), environment)
+        let down = try Self.tool("rclone", ["copyto", remote, back.path] + flags(text), environment)
         XCTAssertEqual(down.status, 0, down.err)
         XCTAssertEqual(try Data(contentsOf: back), try Data(contentsOf: store.source))
-        let refused = try tool("rclone", ["copyto", store.source.path, remote, "--s3-chunk-size", "64MB"], environment)
+        let refused = try Self.tool("rclone", ["copyto", store.source.path, remote, "--s3-chunk-size", "64MB"], environment)
         XCTAssertNotEqual(refused.status, 0, "rclone checks its size flags, so acceptance above means something")
     }
 
@@ -83,11 +83,11 @@ final class ExportTests: XCTestCase {
         defer { store.remove() }
         let environment = ["AWS_ACCESS_KEY_ID": store.accessKey, "AWS_SECRET_ACCESS_KEY": store.secretKey, "AWS_REGION": "us-east-1"]
         let target = "s3://\(store.bucket)/\(store.prefix)/s5cmd.bin"
-        let up = try tool("s5cmd", ["--endpoint-url", store.endpoint] + global + ["cp"] + copy + [store.source.path, target], environment)
+        let up = try Self.tool("s5cmd", ["--endpoint-url", store.endpoint] + global + ["cp"] + copy + [store.source.path, target], environment)
         XCTAssertEqual(up.status, 0, up.out + up.err)
         XCTAssertEqual(try store.parts("s5cmd.bin"), (Self.fileSize + part - 1) / part, "s5cmd uploaded in the exported part size")
         let back = store.folder.appendingPathComponent("s5cmd.back")
-        let down = try tool("s5cmd", ["--endpoint-url", store.endpoint] + global + ["cp"] + copy + [target, back.path], environment)
+        let down = try Self.tool("s5cmd", ["--endpoint-url", store.endpoint] + global + ["cp"] + copy + [target, back.path], environment)
         XCTAssertEqual(down.status, 0, down.out + down.err)
         XCTAssertEqual(try Data(contentsOf: back), try Data(contentsOf: store.source))
     }
@@ -101,20 +101,20 @@ final class ExportTests: XCTestCase {
         try text.write(to: config, atomically: true, encoding: .utf8)
         let environment = ["AWS_CONFIG_FILE": config.path, "AWS_SHARED_CREDENTIALS_FILE": store.folder.appendingPathComponent("none").path,
                            "AWS_ACCESS_KEY_ID": store.accessKey, "AWS_SECRET_ACCESS_KEY": store.secretKey, "AWS_DEFAULT_REGION": "us-east-1"]
-        let chunk = try tool("aws", ["configure", "get", "default.s3.multipart_chunksize"], environment)
+        let chunk = try Self.tool("aws", ["configure", "get", "default.s3.multipart_chunksize"], environment)
         XCTAssertEqual(chunk.status, 0, chunk.err)
         XCTAssertEqual(chunk.out.trimmingCharacters(in: .whitespacesAndNewlines), "\(part >> 20)MB")
-        let attempts = try tool("aws", ["configure", "get", "max_attempts"], environment)
+        let attempts = try Self.tool("aws", ["configure", "get", "max_attempts"], environment)
         XCTAssertEqual(Int(attempts.out.trimmingCharacters(in: .whitespacesAndNewlines)), (decision["retryLimit"] as? Int).map { $0 + 1 })
         let target = "s3://\(store.bucket)/\(store.prefix)/aws.bin"
-        let up = try tool("aws", ["--endpoint-url", store.endpoint, "s3", "cp", store.source.path, target, "--only-show-errors"], environment)
+        let up = try Self.tool("aws", ["--endpoint-url", store.endpoint, "s3", "cp", store.source.path, target, "--only-show-errors"], environment)
         XCTAssertEqual(up.status, 0, up.err)
         XCTAssertEqual(try store.parts("aws.bin"), (Self.fileSize + part - 1) / part, "the AWS CLI uploaded in the exported chunk size")
     }
 
     func testHelmValuesCarryTheDecisionUnderTheChartsKeys() async throws {
         let (text, decision) = try await export("helm")
-        let parsed = try tool("python", ["-c", """
+        let parsed = try Self.tool("python", ["-c", """
             import json, sys, yaml
             v = yaml.safe_load(sys.stdin.read())
             print(json.dumps([v["appConfig"]["storageServer"]["partSize"], v["appConfig"]["storageServer"]["connectionTimeout"], v["extraEnv"]["UPLOAD_RETRY_LIMIT"]]))
@@ -178,34 +178,8 @@ final class ExportTests: XCTestCase {
         }
     }
 
-    func tool(_ name: String, _ arguments: [String], _ environment: [String: String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        try Self.tool(name, arguments, environment, input: input)
-    }
-
     /// A tool from the project's venv, run to the end with a bounded wait.
     static func tool(_ name: String, _ arguments: [String], _ environment: [String: String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = venv.appendingPathComponent(name)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        // Bounded: a tool that hangs is killed after two minutes (its output then fails the test).
-        let deadline = killAfter(120, process)
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        // Standard error drains on a thread of its own: a chatty tool cannot block on a full pipe.
-        final class Collected: @unchecked Sendable { var data = Data() }
-        let errors = Collected()
-        let drained = DispatchGroup()
-        DispatchQueue.global().async(group: drained) { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        deadline.cancel()
-        drained.wait()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errors.data, as: UTF8.self))
+        try runTool(venv.appendingPathComponent(name), arguments, environment: environment, input: input)
     }
 }

@@ -176,16 +176,8 @@ final class RecommendAndReportTests: XCTestCase {
     }
 
     func runTool(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(path) \(arguments)")
-        return String(decoding: data, as: UTF8.self)
+        let result = try TestSupport.runTool(URL(fileURLWithPath: path), arguments)
+        XCTAssertEqual(result.status, 0, "\(path) \(arguments)")
+        return result.out
     }
 }
