@@ -58,7 +58,7 @@ public struct ScoreSettings: Sendable {
             if let earlier = lineOf[entry.key] {
                 duplicates.append(Diagnostic(severity: .warning, variable: entry.key, location: "\(file.path):\(entry.line)",
                                              message: "set twice, on lines \(earlier) and \(entry.line): line \(entry.line) wins"
-                                                + (environment[entry.key] != nil ? " over the earlier one, and the environment over both" : "")))
+                                                + (environment[entry.key] != nil && watched.contains(entry.key) ? " over the earlier one, and the environment over both" : "")))
             }
             lineOf[entry.key] = entry.line
             values[entry.key] = Value(text: entry.value, location: "\(file.path):\(entry.line)")

@@ -42,6 +42,13 @@ final class ScoreSettingsTests: XCTestCase {
         XCTAssertTrue(s.isValid, "a warning, not an error")
     }
 
+    func testADuplicateKeyNamesTheEnvironmentOnlyWhenItReallyOverrides() throws {
+        let text = valid + "\nUPLOAD_PARTSIZE=20971520\nUPLOAD_PARTSIZE=33554432\nMY_NOTE=a\nMY_NOTE=b\n"
+        let s = try settings(text: text, environment: ["UPLOAD_PARTSIZE": "41943040", "MY_NOTE": "c"])
+        XCTAssertEqual(messages(s, "UPLOAD_PARTSIZE", .warning), ["set twice, on lines 7 and 8: line 8 wins over the earlier one, and the environment over both"])
+        XCTAssertEqual(messages(s, "MY_NOTE", .warning), ["set twice, on lines 9 and 10: line 10 wins"], "the environment overrides only Score's variables")
+    }
+
     func testDocsS3ExampleIsValidWithWarnings() throws {
         let s = try settings("s3-docs-example")
         XCTAssertEqual(s.profile, .s3)
