@@ -47,13 +47,15 @@ let package = Package(
         ]),
 
         // Test helpers shared by the test targets: local backends, misbehaving sockets.
-        .target(name: "TestSupport", dependencies: ["ObjectStore", "ScoreConfig", "Transport"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ObjectStore", "ScoreConfig", "Transport", "MemoryStore"], path: "Tests/TestSupport"),
+        // An S3 and Azure Blob store in memory behind the HTTPTransport boundary, with fault hooks.
+        .target(name: "MemoryStore", dependencies: ["Transport", "Hashing"], path: "Tests/MemoryStore"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Transport", "Hashing", "ScoreConfig", "TestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig", "Model"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport", "MemoryStore", "Model"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Model", "Scenario"]),
         .testTarget(name: "ResultsTests", dependencies: ["Model", "Results", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),

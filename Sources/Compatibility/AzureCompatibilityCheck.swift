@@ -11,14 +11,14 @@ import Transport
 /// The probe blob is removed at the end, staged blocks included.
 public final class AzureCompatibilityCheck: Sendable {
     let settings: ScoreSettings
-    let transport: CurlTransport
+    let transport: any HTTPTransport
     let probeBlob = "scoretune-check/\(UUID().uuidString.lowercased())/object"
 
     /// What Score's tokens do with each policy, and the permission letters that takes (docs/score.md).
     static let uploadLetters = "acw"    // add, create, write: Put Block and Put Block List
     static let downloadLetters = "rl"   // read, list: ranged Get Blob
 
-    public init(settings: ScoreSettings, transport: CurlTransport) {
+    public init(settings: ScoreSettings, transport: any HTTPTransport) {
         self.settings = settings
         self.transport = transport
     }

@@ -8,10 +8,10 @@ import Transport
 /// data path needs. The probe works in its own throw-away keys and removes all it created.
 public final class S3CompatibilityCheck: Sendable {
     let settings: ScoreSettings
-    let transport: CurlTransport
+    let transport: any HTTPTransport
     let probePrefix = "scoretune-check/\(UUID().uuidString.lowercased())/"
 
-    public init(settings: ScoreSettings, transport: CurlTransport) {
+    public init(settings: ScoreSettings, transport: any HTTPTransport) {
         self.settings = settings
         self.transport = transport
     }

@@ -13,7 +13,7 @@ import Transport
 struct ClientConnections: Sendable {
     let reuse: ConnectionReuse
     let shared: StoreConnection
-    private let visitTransport: CurlTransport?
+    private let visitTransport: (any HTTPTransport)?
 
     init(_ reuse: ConnectionReuse, shared: StoreConnection) {
         self.reuse = reuse
@@ -21,7 +21,7 @@ struct ClientConnections: Sendable {
         if reuse == .perRequest {
             var options = shared.transport.options
             options.freshConnectionPerRequest = true
-            visitTransport = CurlTransport(options: options)
+            visitTransport = shared.transport.pool(options: options)
         } else {
             visitTransport = nil
         }
@@ -32,7 +32,7 @@ struct ClientConnections: Sendable {
 
     /// Runs `body` on a pool of its own, shut down after it: one per-object trial.
     func onOwnPool<T: Sendable>(_ body: (StoreConnection) async throws -> T) async rethrows -> T {
-        let own = CurlTransport(options: shared.transport.options)
+        let own = shared.transport.pool(options: shared.transport.options)
         // Shutting down waits for the pool's thread: off the concurrency pool's few threads.
         defer { Thread.detachNewThread { own.shutdown() } }
         return try await body(shared.through(own))

@@ -21,6 +21,8 @@ public struct RunOptions: Sendable {
     public var barrierTimeout: Duration = .seconds(300)
     /// A worker: upload the database to the object bucket when the run ends (see `WorkerResults`).
     public var uploadDatabase = false
+    /// Makes the run's transports: libcurl, unless a test puts an in-memory store there.
+    public var makeTransport: @Sendable (TransportOptions) -> any HTTPTransport = { CurlTransport(options: $0) }
 
     public init(scenarioPath: String?, envPath: String?, databasePath: String, resume: Int64?, transport: TransportOptions = TransportOptions()) {
         self.scenarioPath = scenarioPath
@@ -85,7 +87,7 @@ public final class ScenarioRunner: Sendable {
             var result = try await run(database)
             await finish()
             if options.uploadDatabase, let worker = options.worker {
-                let transport = CurlTransport(options: options.transport)
+                let transport = options.makeTransport(options.transport)
                 defer { transport.shutdown() }
                 let settings = try Self.loadSettings(result.envPath)
                 do {
@@ -135,7 +137,7 @@ public final class ScenarioRunner: Sendable {
         let perCell = (grid.map { $0.parallel * $0.clients }.max() ?? 1) + 8
         // (A network that plays faults has a proxy per cell: see `CellProxies`.)
         transportOptions.maxConnections = min(4096, max(16, perCell * (CellProxies.count(for: grid, scenario: scenario) + 1)))
-        let transport = CurlTransport(options: transportOptions)
+        let transport = options.makeTransport(transportOptions)
         defer { transport.shutdown() }
         let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
         let server = try await (connection.isAzure ? preflightAzure(connection) : preflight(connection))

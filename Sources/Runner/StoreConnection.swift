@@ -7,7 +7,7 @@ import Workload
 /// clients made with whatever timeouts a cell needs, all reporting to the same observer.
 public struct StoreConnection: Sendable {
     public let settings: ScoreSettings
-    public let transport: CurlTransport
+    public let transport: any HTTPTransport
     let store: Store
     let observer: AttemptObserver?
 
@@ -19,7 +19,7 @@ public struct StoreConnection: Sendable {
     /// The AWS SDK's default socket timeout, which Score's server keeps (docs/score.md).
     static let serverReadTimeout: Duration = .seconds(50)
 
-    public init(settings: ScoreSettings, transport: CurlTransport, observer: AttemptObserver?) throws {
+    public init(settings: ScoreSettings, transport: any HTTPTransport, observer: AttemptObserver?) throws {
         self.settings = settings
         self.transport = transport
         self.observer = observer
@@ -44,11 +44,11 @@ public struct StoreConnection: Sendable {
     }
 
     /// The same store through another transport (another connection pool).
-    func through(_ other: CurlTransport) -> StoreConnection {
+    func through(_ other: any HTTPTransport) -> StoreConnection {
         StoreConnection(settings: settings, transport: other, store: store, observer: observer)
     }
 
-    private init(settings: ScoreSettings, transport: CurlTransport, store: Store, observer: AttemptObserver?) {
+    private init(settings: ScoreSettings, transport: any HTTPTransport, store: Store, observer: AttemptObserver?) {
         (self.settings, self.transport, self.store, self.observer) = (settings, transport, store, observer)
     }
 

@@ -19,7 +19,7 @@ public struct TransportOptions: Sendable {
 }
 
 /// Sends HTTP requests through libcurl's multi interface on one dedicated thread; callers await.
-public final class CurlTransport: Sendable {
+public final class CurlTransport: HTTPTransport {
     private let loop: CurlLoop
     public let options: TransportOptions
 
@@ -31,9 +31,10 @@ public final class CurlTransport: Sendable {
     /// Stops the loop thread; pending requests fail with `cancelled`.
     public func shutdown() { loop.shutdown() }
 
-    /// One attempt: returns the answer whatever its status, throws `TransportError` when there was
-    /// none. The body goes to `sink` if given, otherwise into `HTTPResponse.body`.
-    public func send(_ request: HTTPRequest, sink: ResponseSink? = nil) async throws -> HTTPResponse {
+    /// Another loop thread and connection pool.
+    public func pool(options: TransportOptions) -> any HTTPTransport { CurlTransport(options: options) }
+
+    public func send(_ request: HTTPRequest, sink: ResponseSink?) async throws -> HTTPResponse {
         let transfer = try CurlTransfer(request: request, sink: sink, options: options)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

@@ -7,6 +7,10 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     public var metrics: AttemptMetrics
 
+    public init(status: Int, headers: [HTTPHeader], body: [UInt8], metrics: AttemptMetrics) {
+        (self.status, self.headers, self.body, self.metrics) = (status, headers, body, metrics)
+    }
+
     public func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.first { $0.name == wanted }?.value

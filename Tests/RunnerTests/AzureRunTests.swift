@@ -10,7 +10,7 @@ import XCTest
 struct AzureSnapshot: Equatable {
     var blobs: Set<String>
 
-    static func take(transport: CurlTransport) async throws -> AzureSnapshot {
+    static func take(transport: any HTTPTransport) async throws -> AzureSnapshot {
         let (azure, settings) = try LocalBackend.azureClient(transport: transport)
         return AzureSnapshot(blobs: Set(try await azure.listBlobs(container: settings.objectBucket, uncommitted: true).map(\.name)))
     }

@@ -13,7 +13,7 @@ struct StoreSnapshot: Equatable, CustomStringConvertible {
     var objects: Set<String>
     var uploads: Set<String>
 
-    static func take(_ backend: LocalBackend, transport: CurlTransport) async throws -> StoreSnapshot {
+    static func take(_ backend: LocalBackend, transport: any HTTPTransport) async throws -> StoreSnapshot {
         let (s3, settings) = try backend.client(transport: transport)
         var objects = Set<String>(), uploads = Set<String>()
         for bucket in [settings.objectBucket, settings.stateBucket] {

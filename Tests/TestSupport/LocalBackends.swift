@@ -34,7 +34,7 @@ public enum LocalBackend: String, CaseIterable, Sendable {
     }
 
     /// An S3 client for the backend, signing as its file says unless `sigV4` overrides.
-    public func client(transport: CurlTransport, sigV4: Bool? = nil, secretKey: String? = nil,
+    public func client(transport: any HTTPTransport, sigV4: Bool? = nil, secretKey: String? = nil,
                        timeouts: Timeouts = Timeouts(connect: .seconds(5), stall: .seconds(30)),
                        observer: AttemptObserver? = nil) throws -> (S3Client, ScoreSettings) {
         let s = try settings()
@@ -48,7 +48,7 @@ public enum LocalBackend: String, CaseIterable, Sendable {
 
 extension LocalBackend {
     /// An Azure client for the test server, with the key its file names unless `key` overrides.
-    public static func azureClient(transport: CurlTransport, key: String? = nil,
+    public static func azureClient(transport: any HTTPTransport, key: String? = nil,
                                    timeouts: Timeouts = Timeouts(connect: .seconds(5), stall: .seconds(30)),
                                    observer: AttemptObserver? = nil) throws -> (AzureClient, ScoreSettings) {
         let s = try LocalBackend.azure.settings()

@@ -8,7 +8,7 @@ import Transport
 /// Key: what Score's server does) or with a SAS token (what Score hands its client).
 public final class AzureClient: Sendable {
     public let signer: AzureSigner
-    public let transport: CurlTransport
+    public let transport: any HTTPTransport
     public let timeouts: Timeouts
     /// "HOST:PORT" to connect to instead of the account's endpoint (a fault proxy).
     public let connectVia: String?
@@ -21,7 +21,7 @@ public final class AzureClient: Sendable {
         case sas(String)
     }
 
-    public init(signer: AzureSigner, transport: CurlTransport, timeouts: Timeouts = Timeouts(),
+    public init(signer: AzureSigner, transport: any HTTPTransport, timeouts: Timeouts = Timeouts(),
                 observer: AttemptObserver? = nil, connectVia: String? = nil) {
         self.signer = signer
         self.transport = transport

@@ -20,7 +20,7 @@ public protocol AttemptObserver: Sendable {
     func record(_ attempt: AttemptRecord)
 }
 
-extension CurlTransport {
+extension HTTPTransport {
     /// Sends one attempt and reports it to the observer, whatever happens: an HTTP answer of any
     /// status (the caller judges it) or a transport error (rethrown).
     func sendObserved(_ request: HTTPRequest, sink: ResponseSink?, record: AttemptRecord,

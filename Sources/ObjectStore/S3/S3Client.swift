@@ -8,14 +8,14 @@ import Transport
 public final class S3Client: Sendable {
     public let endpoint: S3Endpoint
     public let signer: S3Signer
-    public let transport: CurlTransport
+    public let transport: any HTTPTransport
     public let timeouts: Timeouts
     /// "HOST:PORT" to connect to instead of the endpoint (a fault proxy); URLs and signatures
     /// still name the endpoint.
     public let connectVia: String?
     private let observer: AttemptObserver?
 
-    public init(endpoint: S3Endpoint, signer: S3Signer, transport: CurlTransport,
+    public init(endpoint: S3Endpoint, signer: S3Signer, transport: any HTTPTransport,
                 timeouts: Timeouts = Timeouts(), observer: AttemptObserver? = nil, connectVia: String? = nil) {
         self.endpoint = endpoint
         self.signer = signer
