@@ -38,10 +38,15 @@ struct TemporaryRun {
     var database: String { folder.appendingPathComponent("results.sqlite").path }
 
     init(_ backend: LocalBackend, _ yaml: String) throws {
+        try self.init(env: { _ in try backend.settings().path }, yaml)
+    }
+
+    /// A scenario whose `.env.score` `env` writes into the run's folder (an in-memory store's).
+    init(env: (URL) throws -> String, _ yaml: String) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-run-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let env = try backend.settings().path
-        try ("env: \(env)\n" + yaml).write(toFile: scenario, atomically: true, encoding: .utf8)
+        let path = try env(folder)
+        try ("env: \(path)\n" + yaml).write(toFile: scenario, atomically: true, encoding: .utf8)
     }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
