@@ -4,7 +4,7 @@ import Model
 /// A run that talked to its store over loopback (or a LAN under a millisecond away) with no played
 /// network: it measures part sizes and parallelism well, but a retry limit or a timeout sized from
 /// it would be sized for a network with no delay and no faults. nil when the run saw a network.
-struct LoopbackEvidence: CustomStringConvertible {
+public struct LoopbackEvidence: Sendable, Equatable, CustomStringConvertible {
     /// Median connect time of new, healthy connections, seconds.
     var connectMedian: Double
     var connections: Int
@@ -13,6 +13,10 @@ struct LoopbackEvidence: CustomStringConvertible {
 
     /// Under this median connect time the store is on the same machine or a very near one.
     static let threshold = 0.001
+
+    init(connectMedian: Double, connections: Int, loopbackHost: String?) {
+        (self.connectMedian, self.connections, self.loopbackHost) = (connectMedian, connections, loopbackHost)
+    }
 
     init?(_ analysis: RunAnalysis) {
         guard analysis.cells.allSatisfy({ $0.knobs.network == nil }), analysis.faults.isEmpty else { return nil }
@@ -28,7 +32,7 @@ struct LoopbackEvidence: CustomStringConvertible {
 
     static func loopbackHost(_ endpoint: String) -> String? { LoopbackHost.of(endpoint) }
 
-    var description: String {
+    public var description: String {
         let place = loopbackHost.map { "its store on this machine (\($0))" } ?? "its store under a millisecond away"
         return "this run reached \(place) in \(String(format: "%.2f", connectMedian * 1000)) ms per connect (median of \(connections)) with no played network"
     }

@@ -108,8 +108,10 @@ public struct Recommendation: Sendable, Encodable {
     public var decision: Decision
     /// "s3" or "azure": which `.env.score` profile the settings are for.
     public var profile = "s3"
-    /// Warnings that bear on the whole answer (run status, loopback), printed first.
-    public var cautions: [String] = []
+    /// What bears on the whole answer (run status, loopback, the measurement's own cautions),
+    /// shown first; `cautions` holds their sentences, as JSON has always carried them.
+    public var findings: [Caution] = [] { didSet { cautions = findings.map(\.text) } }
+    public private(set) var cautions: [String] = []
 
     /// The cells that meet the options' constraints, and why each other one does not. Without
     /// `setAside`, the cells a search pruned or dropped are left out.
@@ -204,20 +206,14 @@ public struct Recommendation: Sendable, Encodable {
         if let read {
             properties.append(Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence))
         }
-        var cautions: [String] = []
+        var findings: [Caution] = []
         if analysis.run.status != .completed {
-            let done = analysis.cells.filter { $0.cell.status == .done }.count
-            cautions.append("run \(analysis.run.id) is \(analysis.run.status.rawValue): \(done) of \(analysis.cells.count) cells completed their repetitions; "
-                            + "the others count with the trials they have (finish with --resume \(analysis.run.id))")
+            findings.append(.incompleteRun(runId: analysis.run.id, status: analysis.run.status,
+                                           cellsDone: analysis.cells.filter { $0.cell.status == .done }.count, cells: analysis.cells.count))
         }
-        if let loopback {
-            cautions.append("\(loopback.description): UPLOAD_RETRY_LIMIT and the timeouts are kept as \(options.current?.source ?? "Score's defaults") has them, "
-                            + "because a loopback run sees none of a real network's delays or faults (play one with `networks:` to size them)")
-        }
-        if fellBack {
-            cautions.append("no cell the search kept meets the constraints: chosen among the cells it set aside, measured in fewer rounds")
-        }
-        cautions += analysis.measurementCautions
+        if let loopback { findings.append(.loopbackKept(loopback, source: options.current?.source ?? "Score's defaults")) }
+        if fellBack { findings.append(.searchFallback) }
+        findings += analysis.measurementCautions
         var recommendation = Recommendation(
             runId: analysis.run.id, runStatus: analysis.run.status, scenario: analysis.run.scenarioName, mode: analysis.run.mode,
             endpoint: analysis.run.backendEndpoint, server: analysis.run.backendServer, objective: options.objective,
@@ -230,7 +226,7 @@ public struct Recommendation: Sendable, Encodable {
                                stallTimeoutMilliseconds: cell.knobs.stallTimeoutMilliseconds,
                                readTimeoutSeconds: read?.seconds, memoryGiB: memoryGiB(chosen.0)),
             profile: cell.knobs.blockSize == nil ? "s3" : "azure")
-        recommendation.cautions = cautions
+        recommendation.findings = findings
         return recommendation
     }
 

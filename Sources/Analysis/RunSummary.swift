@@ -25,6 +25,8 @@ public struct RunSummary: Sendable, Encodable {
     /// sweeps `clients` — then the best cell is the one that moved the most together.
     public var axis: ThroughputAxis
     /// What may make the figures mean less than they seem (saturated client, drift, sessions).
+    public var findings: [Caution]
+    /// Their sentences (JSON has always carried them as `cautions`).
     public var cautions: [String]
 
     public init(_ analysis: RunAnalysis) {
@@ -33,7 +35,8 @@ public struct RunSummary: Sendable, Encodable {
                       downloadMBps: s.download?.median, trials: s.trials, failed: s.failedTrials, retries: s.retries,
                       clientSaturated: s.client?.saturated ?? false, network: s.knobs.network)
         }
-        cautions = analysis.measurementCautions
+        findings = analysis.measurementCautions
+        cautions = findings.map(\.text)
         axis = analysis.axis
     }
 

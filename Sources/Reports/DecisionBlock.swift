@@ -19,7 +19,7 @@ struct DecisionBlock {
         let settings = r.settings.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
         let client = r.clientProperties.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
         var html = "<section class=\"decision\" data-chosen-cell=\"\(r.chosen.cellId)\"><h2>Set these\(on)</h2>"
-        html += "<div class=\"badges\">" + badges(r).map { "<span class=\"badge \($0.kind)\" title=\"\(SVG.escape($0.tip))\">\(SVG.escape($0.text))</span>" }.joined() + "</div>"
+        html += "<div class=\"badges\">" + badges(r).map { "<span class=\"badge \($0.kind.rawValue)\"\($0.caution.map { " data-caution=\"\($0.rawValue)\"" } ?? "") title=\"\(SVG.escape($0.tip))\">\(SVG.escape($0.text))</span>" }.joined() + "</div>"
         html += "<p>Score's server (<code>.env.score</code>):</p><pre class=\"settings\">\(SVG.escape(settings))</pre>"
         html += "<p>score-client (<code>conf/application.properties</code>; <code>scoretune recommend --for</code> writes them for rclone, s5cmd, the AWS CLI and Helm too):</p>"
             + "<pre class=\"settings client\">\(SVG.escape(client))</pre>"
@@ -39,25 +39,40 @@ struct DecisionBlock {
         return text + ". " + r.reason.prefix(1).uppercased() + r.reason.dropFirst() + (r.reason.hasSuffix(".") ? "" : ".")
     }
 
-    struct Badge {
+    struct Badge: Equatable {
         var text: String
-        var kind: String
+        var kind: Tone
         var tip: String
+        /// The caution it stands for (nil: the run's status, or "no caution").
+        var caution: Caution.Kind?
     }
 
+    /// The badge's colour, as the stylesheet names it.
+    enum Tone: String { case ok, warn, bad }
+
     func badges(_ r: Recommendation) -> [Badge] {
-        var badges = [Badge(text: "run \(runStatus.rawValue)", kind: runStatus == .completed ? "ok" : "warn", tip: "the run's status")]
-        for caution in r.cautions {
-            let lower = caution.lowercased()
-            let text = lower.contains("loopback") ? "loopback: retry and timeouts kept"
-                : lower.contains("saturat") ? "client saturated"
-                : lower.contains("drift") ? "drift"
-                : lower.contains("set aside") ? "chosen among set-aside cells"
-                : lower.contains("is \(RunStatus.interrupted.rawValue)") || lower.contains("budget") ? "incomplete run"
-                : "caution"
-            badges.append(Badge(text: text, kind: text == "caution" || text.hasPrefix("loopback") ? "warn" : "bad", tip: caution))
-        }
-        if r.cautions.isEmpty { badges.append(Badge(text: "no caution", kind: "ok", tip: "no measurement caution applies")) }
+        var badges = [Badge(text: "run \(runStatus.rawValue)", kind: runStatus == .completed ? .ok : .warn, tip: "the run's status")]
+        badges += r.findings.map(Self.badge)
+        if r.findings.isEmpty { badges.append(Badge(text: "no caution", kind: .ok, tip: "no measurement caution applies")) }
         return badges
+    }
+
+    /// One badge per caution, its words and tone chosen by what the caution is.
+    static func badge(_ caution: Caution) -> Badge {
+        let text: String
+        switch caution {
+        case .incompleteRun: text = "incomplete run"
+        case .loopbackKept: text = "loopback: retry and timeouts kept"
+        case .searchFallback: text = "chosen among set-aside cells"
+        case .clientSaturated: text = "client saturated"
+        case .drift: text = "drift"
+        case .resumed: text = "resumed across sessions"
+        }
+        let tone: Tone
+        switch caution.severity {
+        case .notice: tone = .warn
+        case .warning: tone = .bad
+        }
+        return Badge(text: text, kind: tone, tip: caution.text, caution: caution.kind)
     }
 }

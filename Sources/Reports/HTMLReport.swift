@@ -24,7 +24,7 @@ public struct HTMLReport {
         body += facts()
         let cautions = analysis.measurementCautions
         if !cautions.isEmpty {
-            body += "<h2>Cautions</h2><ul class=\"cautions\">" + cautions.map { "<li>\(SVG.escape($0))</li>" }.joined() + "</ul>"
+            body += "<h2>Cautions</h2><ul class=\"cautions\">" + cautions.map { "<li class=\"\($0.severity.rawValue)\" data-kind=\"\($0.kind.rawValue)\">\(SVG.escape($0.text))</li>" }.joined() + "</ul>"
         }
         // One network at a time: a chart never mixes figures played through different networks.
         for network in analysis.networks {

@@ -159,6 +159,7 @@ struct RunReport: Encodable {
     /// What the MB/s figures are (per-object, or aggregate for a clients sweep), and what may make them mean less.
     var axis: ThroughputAxis
     var cautions: [String]
+    var findings: [Caution]
     var leftBehind: [String]
 
     struct Best: Encodable {
@@ -182,6 +183,7 @@ struct RunReport: Encodable {
         })
         axis = summary.axis
         cautions = summary.cautions
+        findings = summary.findings
         leftBehind = result.leftBehind
     }
 }

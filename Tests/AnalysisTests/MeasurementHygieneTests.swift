@@ -60,7 +60,7 @@ final class MeasurementHygieneTests: XCTestCase {
         XCTAssertEqual(drift.agreeing, 4)
         XCTAssertEqual((drift.firstRound, drift.lastRound).0, 0)
         XCTAssertEqual(drift.lastRound, 2)
-        XCTAssertTrue(Self.analysis(specs).measurementCautions.contains { $0.contains("drifted -40%") })
+        XCTAssertEqual(Self.analysis(specs).measurementCautions, [.drift(drift)])
     }
 
     /// The same cells moving ±5% either way between rounds: noise, not drift.
@@ -97,9 +97,12 @@ final class MeasurementHygieneTests: XCTestCase {
         ]
         let analysis = Self.analysis(specs)
         XCTAssertEqual(analysis.cells.map { $0.client?.saturated }, [true, false, false, nil])
-        let caution = try XCTUnwrap(analysis.measurementCautions.first { $0.contains("may have been the limit") })
-        XCTAssertTrue(caution.contains("in cell 1:"), caution)
-        XCTAssertTrue(caution.contains("98% busy") || caution.contains("97% busy"), caution)
+        guard case .clientSaturated(let cells, let worst, let worstCell, _)? = analysis.measurementCautions.first else {
+            return XCTFail("\(analysis.measurementCautions)")
+        }
+        XCTAssertEqual(cells, [1])
+        XCTAssertEqual(worstCell, 1)
+        XCTAssertEqual(worst.hostCPU, 0.975, accuracy: 0.01)
         XCTAssertTrue(RunSummary(analysis).cells.first { $0.cellId == 1 }!.clientSaturated)
     }
 
@@ -111,9 +114,9 @@ final class MeasurementHygieneTests: XCTestCase {
         let analysis = Self.analysis(specs)
         XCTAssertEqual(analysis.cellsBySession.map(\.session), [1, 2])
         XCTAssertEqual(analysis.cellsBySession.map { $0.cells.map(\.cell.id) }, [[1, 2], [1, 3]])
-        let caution = try XCTUnwrap(analysis.measurementCautions.first { $0.contains("sessions") })
-        XCTAssertTrue(caution.contains("session 1: cells 1, 2; session 2: cells 1, 3"), caution)
-        XCTAssertFalse(Self.analysis(Array(specs.prefix(2))).measurementCautions.contains { $0.contains("sessions") })
+        XCTAssertEqual(analysis.measurementCautions, [.resumed([.init(session: 1, cells: [1, 2]), .init(session: 2, cells: [1, 3])])])
+        XCTAssertTrue(analysis.measurementCautions[0].text.contains("session 1: cells 1, 2; session 2: cells 1, 3"))
+        XCTAssertEqual(Self.analysis(Array(specs.prefix(2))).measurementCautions, [])
     }
 
     /// The recommendation heads its output with the same cautions.
@@ -123,7 +126,10 @@ final class MeasurementHygieneTests: XCTestCase {
             Trial(cell: 2, round: 0, rate: 80, hostCPU: 0.99, runnable: 4), Trial(cell: 2, round: 1, rate: 81, hostCPU: 0.99, runnable: 4),
         ]
         let recommendation = try Recommendation.make(Self.analysis(specs), options: RecommendOptions())
-        XCTAssertTrue(recommendation.cautions.contains { $0.contains("cells 1, 2") && $0.contains("may have been the limit") },
-                      "\(recommendation.cautions)")
+        guard case .clientSaturated(let cells, _, _, _)? = recommendation.findings.first(where: { $0.kind == .clientSaturated }) else {
+            return XCTFail("\(recommendation.findings)")
+        }
+        XCTAssertEqual(cells, [1, 2])
+        XCTAssertEqual(recommendation.cautions, recommendation.findings.map(\.text), "JSON's sentences are the findings'")
     }
 }
