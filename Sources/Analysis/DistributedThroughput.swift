@@ -20,8 +20,17 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
     public var direction: Direction
     public var workers: Int
     public var windowMBps: Double?
-    /// "warp" (first finished to last started) or "all-active" (last started to first finished).
-    public var windowRule: String?
+    /// Which window the figure was measured over (most rounds' rule).
+    public var windowRule: WindowRule?
+
+    /// The window in which every worker was moving data.
+    public enum WindowRule: String, Sendable, Codable {
+        /// warp's: from the last worker's first finished transfer to the first worker's last start.
+        case warp
+        /// When warp's window is empty (one object per worker and round): from the last worker's
+        /// start to the first worker's end.
+        case allActive = "all-active"
+    }
     /// The window's share of the whole span (earliest start to latest end), 0 to 1.
     public var windowCoverage: Double?
     public var stonewallMBps: Double?
@@ -55,7 +64,7 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
                 cellId: key.cellId, direction: key.direction,
                 workers: figures.map(\.workers).max() ?? 0,
                 windowMBps: Percentile.median(windows.map(\.mbps)),
-                windowRule: windows.isEmpty ? nil : (windows.filter { $0.rule == "warp" }.count * 2 >= windows.count ? "warp" : "all-active"),
+                windowRule: windows.isEmpty ? nil : (windows.filter { $0.rule == .warp }.count * 2 >= windows.count ? .warp : .allActive),
                 windowCoverage: Percentile.median(windows.map(\.coverage)),
                 stonewallMBps: Percentile.median(figures.compactMap(\.stonewall)),
                 pessimisticMBps: Percentile.median(figures.compactMap(\.pessimistic)))
@@ -65,7 +74,7 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
     /// One round's figures.
     struct Figures {
         var workers: Int
-        var window: (mbps: Double, rule: String, coverage: Double)?
+        var window: (mbps: Double, rule: WindowRule, coverage: Double)?
         var stonewall: Double?
         var pessimistic: Double?
 
@@ -81,7 +90,7 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
             let warpTo = byWorker.values.map { $0.map(\.start).max()! }.min()!
             let activeFrom = byWorker.values.map { $0.map(\.start).min()! }.max()!
             let activeTo = fastestEnd
-            let (from, to, rule) = warpTo > warpFrom ? (warpFrom, warpTo, "warp") : (activeFrom, activeTo, "all-active")
+            let (from, to, rule) = warpTo > warpFrom ? (warpFrom, warpTo, WindowRule.warp) : (activeFrom, activeTo, WindowRule.allActive)
             if to > from, end > start {
                 window = (Self.bytes(spans, from: from, to: to) / (to - from) / 1e6, rule, (to - from) / (end - start))
             }

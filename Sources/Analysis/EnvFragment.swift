@@ -7,8 +7,11 @@ extension Recommendation {
             "# scoretune recommend: run \(runId) (\(scenario), \(mode.rawValue) mode) against \(endpoint)\(server.map { " (\($0))" } ?? ""), objective: \(objective.rawValue)",
             "# chosen: \(chosen.label): \(reason)",
         ]
-        if profile == "azure" {
+        switch profile {
+        case .azure:
             lines.append("# Azure profile (SPRING_PROFILES_ACTIVE=...,azure): uploads go in blocks of the client's azure.blockSize; UPLOAD_PARTSIZE sets the download range size")
+        case .s3:
+            break
         }
         for setting in settings {
             lines.append("# \(setting.name): \(setting.evidence)")

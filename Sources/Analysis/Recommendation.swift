@@ -62,7 +62,7 @@ public struct Recommendation: Sendable, Encodable {
     }
 
     public struct Setting: Sendable, Encodable {
-        public var name: String
+        public var name: SettingName
         public var value: String
         public var evidence: String
     }
@@ -106,8 +106,8 @@ public struct Recommendation: Sendable, Encodable {
     public var clientProperties: [Setting]
     public var notes: [String]
     public var decision: Decision
-    /// "s3" or "azure": which `.env.score` profile the settings are for.
-    public var profile = "s3"
+    /// Which `.env.score` profile the settings are for.
+    public var profile = ScoreProfile.s3
     /// What bears on the whole answer (run status, loopback, the measurement's own cautions),
     /// shown first; `cautions` holds their sentences, as JSON has always carried them.
     public var findings: [Caution] = [] { didSet { cautions = findings.map(\.text) } }
@@ -187,7 +187,7 @@ public struct Recommendation: Sendable, Encodable {
         let profile = cell.knobs.blockSize.map { azureSettings(chosen.0, blockSize: $0, evidence: evidence) }
             ?? s3Settings(analysis, chosen: chosen.0, evidence: evidence, connect: connect, retry: retry)
         var properties = profile.properties + [
-            Setting(name: "client.connectTimeoutSeconds", value: "\(max(1, connect.milliseconds / 1000))",
+            Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.milliseconds / 1000))",
                     evidence: cell.knobs.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
         ]
         var read = loopback == nil ? readAdvice(analysis) : nil
@@ -204,7 +204,7 @@ public struct Recommendation: Sendable, Encodable {
             }
         }
         if let read {
-            properties.append(Setting(name: "client.readTimeoutSeconds", value: "\(read.seconds)", evidence: read.evidence))
+            properties.append(Setting(name: .client(.readTimeoutSeconds), value: "\(read.seconds)", evidence: read.evidence))
         }
         var findings: [Caution] = []
         if analysis.run.status != .completed {
@@ -225,24 +225,20 @@ public struct Recommendation: Sendable, Encodable {
                                clients: cell.knobs.clients, retryLimit: retry.value, connectTimeoutMilliseconds: connect.milliseconds,
                                stallTimeoutMilliseconds: cell.knobs.stallTimeoutMilliseconds,
                                readTimeoutSeconds: read?.seconds, memoryGiB: memoryGiB(chosen.0)),
-            profile: cell.knobs.blockSize == nil ? "s3" : "azure")
+            profile: cell.knobs.blockSize == nil ? .s3 : .azure)
         recommendation.findings = findings
         return recommendation
     }
 
-    /// Score's defaults (docs/score.md), kept when the run cannot size a value and the operator's
-    /// file does not set it.
-    static let scoreDefaultRetryLimit = 5
-    static let scoreDefaultConnectTimeoutMilliseconds = 15_000
 
     static func keptRetry(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> (value: Int, evidence: String) {
         if let value = current?.retryLimit { return (value, "kept from \(current!.source): \(loopback.description), so no retry limit can be sized from it") }
-        return (scoreDefaultRetryLimit, "Score's default, kept: \(loopback.description), so no retry limit can be sized from it")
+        return (ScoreVariable.defaultRetryLimit, "Score's default, kept: \(loopback.description), so no retry limit can be sized from it")
     }
 
     static func keptConnect(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> (milliseconds: Int, evidence: String) {
         if let value = current?.connectTimeoutMilliseconds { return (value, "kept from \(current!.source): \(loopback.description)") }
-        return (scoreDefaultConnectTimeoutMilliseconds, "Score's default, kept: \(loopback.description)")
+        return (ScoreVariable.defaultConnectTimeoutMilliseconds, "Score's default, kept: \(loopback.description)")
     }
 
     /// What one profile's fragment holds besides the client timeouts both share.
@@ -268,19 +264,19 @@ public struct Recommendation: Sendable, Encodable {
                            connect: (milliseconds: Int, evidence: String), retry: (value: Int, evidence: String)) -> ProfileSettings {
         let cell = stats.cell
         let part = honouredPartSize(cell.knobs)
-        var settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(part)",
+        var settings = [Setting(name: .score(.uploadPartSize), value: "\(part)",
                                 evidence: (part == cell.knobs.uploadPartSize ? "" : "the cell's \(Units.formatSize(cell.knobs.uploadPartSize)) raised to Score's 20 MiB floor, which is what Score would run; ") + evidence)]
         var notes: [String] = []
         if let download = cell.knobs.downloadPartSize {
             notes.append("the cell's ranged downloads used \(Units.formatSize(download)) parts (a plain client's setting): Score's S3 download path ignores DOWNLOAD_PARTSIZE and follows the upload layout, so it is not in the fragment")
         }
-        settings.append(Setting(name: "UPLOAD_RETRY_LIMIT", value: "\(retry.value)", evidence: retry.evidence))
+        settings.append(Setting(name: .score(.uploadRetryLimit), value: "\(retry.value)", evidence: retry.evidence))
         let binding = "Spring binds UPLOAD_CONNECTION_TIMEOUT to upload.connection.timeout; the documented UPLOAD_CONNECTIONTIMEOUT binds to a property nothing reads, so both are set"
-        settings.append(Setting(name: "UPLOAD_CONNECTION_TIMEOUT", value: "\(connect.milliseconds)", evidence: connect.evidence + ". " + binding))
-        settings.append(Setting(name: "UPLOAD_CONNECTIONTIMEOUT", value: "\(connect.milliseconds)", evidence: "the same value under the documented name"))
+        settings.append(Setting(name: .score(.uploadConnectionTimeout), value: "\(connect.milliseconds)", evidence: connect.evidence + ". " + binding))
+        settings.append(Setting(name: .score(.uploadConnectionTimeoutDocumented), value: "\(connect.milliseconds)", evidence: "the same value under the documented name"))
         let properties = [
-            Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "parts in flight per object in the chosen cell"),
-            Setting(name: "transport.memory", value: "\(memoryGiB(stats))",
+            Setting(name: .client(.transportParallel), value: "\(cell.knobs.parallel)", evidence: "parts in flight per object in the chosen cell"),
+            Setting(name: .client(.transportMemory), value: "\(memoryGiB(stats))",
                     evidence: "GB for memory-mapped parts: \(cell.knobs.parallel) × \(Units.formatSize(stats.largestBuffer)) (the largest part the cell moved) must fit, else fewer parts fly"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: notes)
@@ -291,13 +287,13 @@ public struct Recommendation: Sendable, Encodable {
     /// connect timeout do not apply.
     static func azureSettings(_ stats: CellStatistics, blockSize: Int64, evidence: String) -> ProfileSettings {
         let cell = stats.cell
-        let settings = [Setting(name: "UPLOAD_PARTSIZE", value: "\(cell.knobs.uploadPartSize)",
+        let settings = [Setting(name: .score(.uploadPartSize), value: "\(cell.knobs.uploadPartSize)",
                                 evidence: "on Azure the download range size (Score's server divides downloads into parts of exactly this); uploads ignore it (Score issue #308). " + evidence)]
         let properties = [
-            Setting(name: "azure.blockSize", value: "\(blockSize)",
+            Setting(name: .client(.azureBlockSize), value: "\(blockSize)",
                     evidence: "upload block size of the chosen cell (\(Units.formatSize(blockSize))); env AZURE_BLOCKSIZE for the client's container"),
-            Setting(name: "transport.parallel", value: "\(cell.knobs.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
-            Setting(name: "transport.memory", value: "\(memoryGiB(stats))",
+            Setting(name: .client(.transportParallel), value: "\(cell.knobs.parallel)", evidence: "blocks (upload) and ranges (download) in flight per object"),
+            Setting(name: .client(.transportMemory), value: "\(memoryGiB(stats))",
                     evidence: "GB for buffered blocks and ranges: \(cell.knobs.parallel) × \(Units.formatSize(stats.largestBuffer)) must fit"),
         ]
         return ProfileSettings(settings: settings, properties: properties, notes: [
@@ -387,8 +383,8 @@ public struct Recommendation: Sendable, Encodable {
     static func readAdvice(_ analysis: RunAnalysis) -> (seconds: Int, evidence: String) {
         // A GET's silence is its time to first byte; a request without a payload waits its whole time.
         let healthy = analysis.attempts.filter { $0.errorClass == nil }
-        let gets = healthy.filter { $0.method == "GET" && $0.phase == .parts }.map(\.firstByte)
-        let calls = healthy.filter { !$0.operation.isPartUpload && !($0.method == "GET" && $0.phase == .parts) }.map(\.total)
+        let gets = healthy.filter { $0.method == .get && $0.phase == .parts }.map(\.firstByte)
+        let calls = healthy.filter { !$0.operation.isPartUpload && !($0.method == .get && $0.phase == .parts) }.map(\.total)
         let longest = (gets + calls).max() ?? 0
         let seconds = max(10, Int((longest * 4).rounded(.up)))
         let stalls = analysis.attempts.filter { $0.errorClass == .stallTimeout }.count

@@ -130,7 +130,9 @@ public struct ThroughputStatistics: Sendable, Encodable {
 
 /// Latency of one kind of request (part PUT, ranged GET, finalize, state operations).
 public struct LatencyStatistics: Sendable, Encodable {
-    public var kind: String
+    public var kind: RequestKind
+    /// The part size of the trials whose part transfers these are, when grouped by it.
+    public var partSize: Int64?
     public var count: Int
     public var p50: Double
     public var p95: Double
@@ -143,9 +145,10 @@ public struct LatencyStatistics: Sendable, Encodable {
     public var breakdown: TimeBreakdown
     public var meanTotal: Double { breakdown.total }
 
-    init?(kind: String, _ attempts: [AttemptRow]) {
+    init?(kind: RequestKind, partSize: Int64? = nil, _ attempts: [AttemptRow]) {
         guard !attempts.isEmpty else { return nil }
         self.kind = kind
+        self.partSize = partSize
         count = attempts.count
         let totals = attempts.map(\.total)
         p50 = Statistics.percentile(totals, 50)!
@@ -158,20 +161,9 @@ public struct LatencyStatistics: Sendable, Encodable {
         breakdown = TimeBreakdown.mean(attempts)!
     }
 
-    /// The request kinds reports group by, from the phase and operation of each attempt.
-    static func kind(of attempt: AttemptRow) -> String {
-        switch (attempt.phase, attempt.operation) {
-        case (.parts?, .uploadPart): return "part PUT"
-        case (.parts?, .putBlock): return "block PUT"
-        case (.parts?, .putBlob): return "whole-blob PUT"
-        case (.parts?, let operation) where operation.isPartDownload: return "ranged GET"
-        case (.parts?, _): return "part check + marker"
-        case (.finalize?, _): return "finalize"
-        case (.initiate?, _): return "initiate"
-        case (.stateCleanup?, _): return "state clean-up"
-        case (.meta?, _): return "download .meta"
-        case (.cleanup?, _), (nil, _): return "clean-up"
-        }
+    /// The group's name: its kind, and the part size when the group is split by it.
+    public var label: String {
+        partSize.map { "\(kind.rawValue), \(Units.humanSize($0)) parts" } ?? kind.rawValue
     }
 }
 
@@ -215,8 +207,8 @@ public struct CellStatistics: Sendable {
         failuresByClass = classes
         let measuredIds = Set(trials.map(\.id))
         let measured = attempts.filter { $0.trialId.map(measuredIds.contains) ?? false }
-        latencies = Dictionary(grouping: measured, by: LatencyStatistics.kind(of:))
-            .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
+        latencies = Dictionary(grouping: measured) { RequestKind(phase: $0.phase, operation: $0.operation) }
+            .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.label < $1.label }
         // One pass per direction: its trials, the requests they sent, the bytes and parts they moved.
         var perGiB: [Direction: Double] = [:]
         var parts: [Direction: Int64] = [:]
@@ -292,22 +284,25 @@ extension RunAnalysis {
     private func measuredLatencies(splitByPartSize: Bool) -> [LatencyStatistics] {
         let partSize = Dictionary(trials.filter { !$0.warmup }.map { ($0.id, $0.partSize) }, uniquingKeysWith: { a, _ in a })
         let attempts = self.attempts.filter { $0.trialId.map { partSize[$0] != nil } ?? false }
-        func key(_ attempt: AttemptRow) -> String {
-            let kind = LatencyStatistics.kind(of: attempt)
+        struct Group: Hashable { var kind: RequestKind; var partSize: Int64? }
+        func key(_ attempt: AttemptRow) -> Group {
+            let kind = RequestKind(phase: attempt.phase, operation: attempt.operation)
             guard splitByPartSize, attempt.phase == .parts, attempt.operation.isPartTransfer,
-                  let size = attempt.trialId.flatMap({ partSize[$0] }), size > 0 else { return kind }
-            return "\(kind), \(Units.humanSize(size)) parts"
+                  let size = attempt.trialId.flatMap({ partSize[$0] }), size > 0 else { return Group(kind: kind) }
+            return Group(kind: kind, partSize: size)
         }
-        return Dictionary(grouping: attempts, by: key).compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.kind < $1.kind }
+        return Dictionary(grouping: attempts, by: key).compactMap { LatencyStatistics(kind: $0.key.kind, partSize: $0.key.partSize, $0.value) }
+            .sorted { $0.label < $1.label }
     }
 
     /// Failed measured trials, grouped by cell, direction and error class.
-    public var failures: [(cell: CellStatistics, direction: Direction, errorClass: String, count: Int, example: String)] {
-        var out: [(CellStatistics, Direction, String, Int, String)] = []
+    /// A failed trial without a class (none is written today) stays nil: renderers say "unknown".
+    public var failures: [(cell: CellStatistics, direction: Direction, errorClass: ErrorClass?, count: Int, example: String)] {
+        var out: [(CellStatistics, Direction, ErrorClass?, Int, String)] = []
         for stats in cells {
             let failed = trials.filter { $0.cellId == stats.cell.id && !$0.warmup && !$0.succeeded }
-            let groups = Dictionary(grouping: failed) { FailureGroup(direction: $0.direction, errorClass: $0.errorClass?.rawValue ?? "unknown") }
-            for (key, group) in groups.sorted(by: { ($0.key.direction.rawValue, $0.key.errorClass) < ($1.key.direction.rawValue, $1.key.errorClass) }) {
+            let groups = Dictionary(grouping: failed) { FailureGroup(direction: $0.direction, errorClass: $0.errorClass) }
+            for (key, group) in groups.sorted(by: { ($0.key.direction.rawValue, $0.key.errorClass?.rawValue ?? "") < ($1.key.direction.rawValue, $1.key.errorClass?.rawValue ?? "") }) {
                 out.append((stats, key.direction, key.errorClass, group.count, group.first?.error ?? ""))
             }
         }
@@ -318,5 +313,5 @@ extension RunAnalysis {
 /// Failed trials of one cell grouped by what failed and why.
 private struct FailureGroup: Hashable {
     var direction: Direction
-    var errorClass: String
+    var errorClass: ErrorClass?
 }

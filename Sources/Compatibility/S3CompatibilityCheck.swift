@@ -112,9 +112,9 @@ public final class S3CompatibilityCheck: Sendable {
     private func sentinel(_ s3: S3Client) async -> CheckStep {
         let started = Date()
         let key = "data/\(settings.sentinel)"
-        let url = s3.presignedURL(method: "GET", bucket: settings.objectBucket, key: key, expires: 300)
+        let url = s3.presignedURL(method: .get, bucket: settings.objectBucket, key: key, expires: 300)
         do {
-            let response = try await s3.sendPresigned(.ping, method: "GET", url: url,
+            let response = try await s3.sendPresigned(.ping, method: .get, url: url,
                                                       timeouts: Timeouts(connect: .seconds(5), stall: .seconds(5), total: .seconds(60)))
             return CheckStep(name: "sentinel", status: .pass, milliseconds: elapsed(started),
                              detail: "\(key) downloads through a presigned URL, as Score's ping does (\(response.metrics.bytesReceived) bytes)")
@@ -136,8 +136,8 @@ public final class S3CompatibilityCheck: Sendable {
         let key = probeKey ?? "data/\(settings.sentinel)"
         do {
             _ = try await other.headObject(bucket: settings.objectBucket, key: key)
-            let url = other.presignedURL(method: "GET", bucket: settings.objectBucket, key: key, expires: 300)
-            _ = try await other.sendPresigned(.getObject, method: "GET", url: url, headers: [HTTPHeader("Range", "bytes=0-0")])
+            let url = other.presignedURL(method: .get, bucket: settings.objectBucket, key: key, expires: 300)
+            _ = try await other.sendPresigned(.getObject, method: .get, url: url, headers: [HTTPHeader("Range", "bytes=0-0")])
             return CheckStep(name: "signing", status: .pass, milliseconds: elapsed(started),
                              detail: "\(fileMode) works for signed and presigned requests; \(otherName) works too")
         } catch {

@@ -32,9 +32,9 @@ final class ScoreProbe {
             await self.created.upload(self.bucket, self.key, uploadId)
             var mismatches: [String] = []
             for (index, part) in self.parts.enumerated() {
-                let url = self.s3.presignedURL(method: "PUT", bucket: self.bucket, key: self.key,
+                let url = self.s3.presignedURL(method: .put, bucket: self.bucket, key: self.key,
                                                query: [("partNumber", String(index + 1)), ("uploadId", uploadId)], expires: 518_400)
-                let response = try await self.s3.sendPresigned(.uploadPart, method: "PUT", url: url,
+                let response = try await self.s3.sendPresigned(.uploadPart, method: .put, url: url,
                                                                body: .stream(length: Int64(part.count), makeSource: { BytesSource(part) }),
                                                                partNumber: index + 1)
                 let etag = (response.header("etag") ?? "").replacingOccurrences(of: "\"", with: "")
@@ -91,8 +91,8 @@ final class ScoreProbe {
 
         steps.append(await step("ranged GET") {
             let range = [HTTPHeader("Range", "bytes=1000-1999")]
-            let url = self.s3.presignedURL(method: "GET", bucket: self.bucket, key: self.key, headers: range, expires: 86_400)
-            let response = try await self.s3.sendPresigned(.getObject, method: "GET", url: url, headers: range)
+            let url = self.s3.presignedURL(method: .get, bucket: self.bucket, key: self.key, headers: range, expires: 86_400)
+            let response = try await self.s3.sendPresigned(.getObject, method: .get, url: url, headers: range)
             let expected = Array(self.parts[0][1000...1999])
             if response.body == expected {
                 return response.status == 206

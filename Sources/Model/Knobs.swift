@@ -48,19 +48,13 @@ public struct Knobs: Sendable, Hashable, Codable {
         return o1 || o2 ? nil : memory
     }
 
-    /// A short name for tables and progress lines. On Azure: block= for uploads, range= for downloads.
+    /// A short name for tables and progress lines: each knob the table says a label shows, in
+    /// the table's order (on Azure block= for uploads, range= for downloads).
     public var label: String {
-        var parts = network.map { ["net=\($0)"] } ?? []
-        if let blockSize {
-            parts += ["block=\(Units.formatSize(blockSize))", "range=\(Units.formatSize(uploadPartSize))"]
-        } else {
-            parts.append("part=\(Units.formatSize(uploadPartSize))")
-        }
-        if let downloadPartSize { parts.append("dl=\(Units.formatSize(downloadPartSize))") }
-        parts += ["par=\(parallel)", "clients=\(clients)", "retry=\(retryLimit)",
-                  "connect=\(Units.formatDuration(connectTimeoutMilliseconds))", "stall=\(Units.formatDuration(stallTimeoutMilliseconds))"]
-        if connections != .warm { parts.append("conn=\(connections.rawValue)") }
-        if let workers { parts.append("workers=\(workers)") }
-        return parts.joined(separator: " ")
+        Knob.allCases.compactMap { knob -> String? in
+            guard let value = knob.value(in: self) else { return nil }
+            if case .whenNotDefault = knob.shown, value == knob.usualValue { return nil }
+            return "\(knob.labelName(azure: blockSize != nil))=\(value.formatted)"
+        }.joined(separator: " ")
     }
 }

@@ -95,7 +95,7 @@ public struct HTMLReport {
             return "<p class=\"failures\">No measured trial failed (\(failedAttempts) request attempt(s) failed and were retried).</p>"
         }
         return "<div class=\"wide\"><table class=\"failures\"><tr><th>cell</th><th>direction</th><th>error class</th><th>trials</th><th>example</th></tr>"
-            + failures.map { "<tr><td>\(SVG.escape($0.cell.knobs.label))</td><td>\($0.direction)</td><td>\($0.errorClass)</td><td>\($0.count)</td><td>\(SVG.escape(String($0.example.prefix(200))))</td></tr>" }.joined()
+            + failures.map { "<tr><td>\(SVG.escape($0.cell.knobs.label))</td><td>\($0.direction)</td><td>\($0.errorClass?.rawValue ?? "unknown")</td><td>\($0.count)</td><td>\(SVG.escape(String($0.example.prefix(200))))</td></tr>" }.joined()
             + "</table></div>"
     }
 

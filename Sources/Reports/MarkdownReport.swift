@@ -39,7 +39,7 @@ public struct MarkdownReport {
         let failures = analysis.failures
         if !failures.isEmpty {
             lines += ["", "## Failures", "", "| cell | direction | class | trials |", "|---|---|---|---|"]
-            for f in failures { lines.append("| \(f.cell.knobs.label) | \(f.direction) | \(f.errorClass) | \(f.count) |") }
+            for f in failures { lines.append("| \(f.cell.knobs.label) | \(f.direction) | \(f.errorClass?.rawValue ?? "unknown") | \(f.count) |") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -108,7 +108,7 @@ struct NetworkCharts {
     private func latencyChart() -> String {
         let kinds = analysis.latenciesByPartSize
         return SVG.stacked(name: "latency", title: "Request time percentiles (p50, p95, p99) by kind and part size\(onNetwork), milliseconds",
-                           labels: kinds.map { "\($0.kind) (\($0.count))" },
+                           labels: kinds.map { "\($0.label) (\($0.count))" },
                            segments: [("p50", "#4c78a8"), ("p50→p95", "#9ecae9"), ("p95→p99", "#d6e9f8")],
                            values: kinds.map { [$0.p50 * 1000, ($0.p95 - $0.p50) * 1000, ($0.p99 - $0.p95) * 1000] }, unit: "ms")
     }
@@ -117,7 +117,7 @@ struct NetworkCharts {
     private func breakdownChart() -> String {
         let kinds = analysis.latencies
         return SVG.stacked(name: "breakdown", title: "Mean request time\(onNetwork): connect + send + wait for the answer + receive, milliseconds",
-                           labels: kinds.map { "\($0.kind) (\(Int(($0.reusedShare * 100).rounded()))% reused)" },
+                           labels: kinds.map { "\($0.label) (\(Int(($0.reusedShare * 100).rounded()))% reused)" },
                            segments: [("connect", "#e45756"), ("send", "#72b7b2"), ("wait", "#f2cf5b"), ("receive", "#54a24b")],
                            values: kinds.map { k in [k.breakdown.connect, k.breakdown.send, k.breakdown.wait, k.breakdown.receive].map { $0 * 1000 } },
                            unit: "ms")

@@ -11,7 +11,7 @@ public struct AttemptRow: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var trialId: Int64?
     public var phase: TransferPhase?
     public var operation: StoreOperation
-    public var method: String
+    public var method: HTTPMethod
     public var bucket: String?
     public var key: String?
     public var partNumber: Int?
@@ -45,7 +45,7 @@ public struct AttemptRow: Codable, Sendable, FetchableRecord, PersistableRecord 
         case total = "total_s", reused, startedAt = "started_at"
     }
 
-    public init(runId: Int64, cellId: Int64?, trialId: Int64?, phase: TransferPhase?, operation: StoreOperation, method: String,
+    public init(runId: Int64, cellId: Int64?, trialId: Int64?, phase: TransferPhase?, operation: StoreOperation, method: HTTPMethod,
                 bucket: String?, key: String?, partNumber: Int?, attempt: Int, status: Int, errorClass: ErrorClass?,
                 bytesSent: Int64, bytesReceived: Int64, dns: Double, connect: Double, tls: Double, sent: Double?, firstByte: Double,
                 total: Double, reused: Bool, startedAt: Double) {

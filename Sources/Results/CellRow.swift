@@ -29,11 +29,19 @@ public struct CellRow: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         case roundsDone = "rounds_done"
     }
 
-    /// The knobs' columns, as the schema names them (see Schema for units and meaning).
-    enum KnobColumn: String, CodingKey {
-        case uploadPartSize = "upload_part_size", downloadPartSize = "download_part_size", retryLimit = "retry_limit"
-        case connectTimeout = "connect_timeout_ms", stallTimeout = "stall_timeout_ms", parallel, clients, network
-        case blockSize = "block_size", connections, workers
+    /// A knob's column, as the knob table names it (see Schema for units and meaning).
+    struct KnobColumn: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ knob: Knob) { stringValue = knob.column }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+
+        static let uploadPartSize = KnobColumn(.uploadPartSize), downloadPartSize = KnobColumn(.downloadPartSize)
+        static let retryLimit = KnobColumn(.retryLimit), connectTimeout = KnobColumn(.connectTimeout)
+        static let stallTimeout = KnobColumn(.stallTimeout), parallel = KnobColumn(.parallel), clients = KnobColumn(.clients)
+        static let network = KnobColumn(.network), blockSize = KnobColumn(.blockSize), connections = KnobColumn(.connections)
+        static let workers = KnobColumn(.workers)
     }
 
     public init(from decoder: Decoder) throws {

@@ -12,6 +12,7 @@ extension Direction: DatabaseValueConvertible {}
 extension Outcome: DatabaseValueConvertible {}
 extension TransferPhase: DatabaseValueConvertible {}
 extension StoreOperation: DatabaseValueConvertible {}
+extension HTTPMethod: DatabaseValueConvertible {}
 extension ErrorClass: DatabaseValueConvertible {}
 extension InjectedFault.Kind: DatabaseValueConvertible {}
 extension CreationKind: DatabaseValueConvertible {}

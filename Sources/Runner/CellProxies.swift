@@ -15,16 +15,24 @@ import Scenario
 /// Sendable: `proxies` and `visiting` only under `lock`.
 final class CellProxies: @unchecked Sendable {
     private let lock = NSLock()
-    private var proxies: [String: (proxy: FaultProxy, via: String)] = [:]
+    private var proxies: [Route: (proxy: FaultProxy, via: String)] = [:]
     /// The cell whose visit each network's proxy is serving.
-    private var visiting: [String: Int64] = [:]
+    private var visiting: [Route: Int64] = [:]
 
-    /// The proxy a cell goes through: "" straight to the store, the network's name when its cells
-    /// share one, "<name>#<cell id>" when the cell has its own. Cells of one route share warm
-    /// connections (`SessionWarmth`).
-    static func route(of cell: CellRow, scenario: Scenario) -> String {
-        guard let name = scenario.playedNetwork(of: cell.knobs) else { return "" }
-        return sharesProxy(name, scenario: scenario) ? name : "\(name)#\(cell.id)"
+    /// The way a cell's requests go to the store. Cells of one route share warm connections
+    /// (`SessionWarmth`).
+    enum Route: Hashable, Sendable {
+        /// Straight to the store.
+        case direct
+        /// Through the one proxy the cells of a played network share (it plays no faults).
+        case shared(network: String)
+        /// Through a proxy of the cell's own (its network plays faults, drawn per connection).
+        case own(network: String, cell: Int64)
+    }
+
+    static func route(of cell: CellRow, scenario: Scenario) -> Route {
+        guard let name = scenario.playedNetwork(of: cell.knobs) else { return .direct }
+        return sharesProxy(name, scenario: scenario) ? .shared(network: name) : .own(network: name, cell: cell.id)
     }
 
     /// Whether the cells of a played network share one proxy: they do when it plays no faults.
@@ -66,7 +74,7 @@ final class CellProxies: @unchecked Sendable {
     /// Stops a cell's own proxy once the cell is done or set aside (a shared one runs on).
     func stop(cell: CellRow, scenario: Scenario) async {
         let route = Self.route(of: cell, scenario: scenario)
-        guard route.contains("#"), let entry = lock.withLock({ proxies.removeValue(forKey: route) }) else { return }
+        guard case .own = route, let entry = lock.withLock({ proxies.removeValue(forKey: route) }) else { return }
         try? await entry.proxy.stop()
     }
 

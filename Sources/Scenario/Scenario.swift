@@ -137,7 +137,6 @@ public struct Scenario: Sendable {
     }
 
     private func cells(defaults: Knobs, uploads: [Int64], blockSize: Int64?) throws -> [Knobs] {
-        var cells: [Knobs] = []
         for upload in uploads {
             // Grid values were checked with their line; this catches a part size from the .env.score.
             if mode == .multipart, let problem = Scenario.partLimitProblem(upload, largestObject: largestObject, origin: " (from the .env.score)") {
@@ -147,31 +146,38 @@ public struct Scenario: Sendable {
             if blockSize != nil, let problem = Scenario.requestLimitProblem(upload, largestObject: largestObject, what: "ranged GETs") {
                 throw ScenarioError(path: path, line: nil, key: "grid.UPLOAD_PARTSIZE", message: problem)
             }
-            let downloads: [Int64?] = mode == .score ? [nil] : (grid.downloadPartSize ?? [upload]).map { $0 }
-            for download in downloads {
-                for retry in grid.retryLimit ?? [defaults.retryLimit] {
-                    for connect in grid.connectTimeout ?? [defaults.connectTimeoutMilliseconds] {
-                        for stall in grid.stallTimeout ?? [defaults.stallTimeoutMilliseconds] {
-                            for parallel in grid.parallel ?? [defaults.parallel] {
-                                for clients in grid.clients ?? [defaults.clients] {
-                                    for network in grid.network.map({ $0.map(Optional.some) }) ?? [nil] {
-                                        for connections in grid.connections ?? [defaults.connections] {
-                                            for workers in grid.workers.map({ $0.map(Optional.some) }) ?? [nil] {
-                                                cells.append(Knobs(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry,
-                                                                   connectTimeoutMilliseconds: connect, stallTimeoutMilliseconds: stall,
-                                                                   parallel: parallel, clients: clients, network: network,
-                                                                   blockSize: blockSize, connections: connections, workers: workers))
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
+        }
+        // Every combination, the knob table's expansion order outermost first.
+        var cells = [defaults]
+        for knob in Knob.expansionOrder {
+            cells = cells.flatMap { cell in
+                choices(knob, in: cell, defaults: defaults, uploads: uploads, blockSize: blockSize).map { value in
+                    var next = cell
+                    knob.set(value, in: &next)
+                    return next
                 }
             }
         }
         return cells
+    }
+
+    /// The values a knob takes in the cells that share `cell`'s outer knobs: the grid's list, or
+    /// the `.env.score`'s (or Score's default) value when the grid leaves it out.
+    private func choices(_ knob: Knob, in cell: Knobs, defaults: Knobs, uploads: [Int64], blockSize: Int64?) -> [KnobValue?] {
+        switch knob {
+        case .blockSize: return [blockSize.map(KnobValue.size)]
+        case .uploadPartSize: return uploads.map(KnobValue.size)
+        // Score downloads with the upload's layout; a plain client's ranges default to its part size.
+        case .downloadPartSize: return mode == .score ? [nil] : (grid.downloadPartSize ?? [cell.uploadPartSize]).map(KnobValue.size)
+        case .network: return grid.network?.map(KnobValue.name) ?? [nil]
+        case .workers: return grid.workers?.map(KnobValue.count) ?? [nil]
+        case .retryLimit: return (grid.retryLimit ?? [defaults.retryLimit]).map(KnobValue.count)
+        case .connectTimeout: return (grid.connectTimeout ?? [defaults.connectTimeoutMilliseconds]).map { .duration(milliseconds: $0) }
+        case .stallTimeout: return (grid.stallTimeout ?? [defaults.stallTimeoutMilliseconds]).map { .duration(milliseconds: $0) }
+        case .parallel: return (grid.parallel ?? [defaults.parallel]).map(KnobValue.count)
+        case .clients: return (grid.clients ?? [defaults.clients]).map(KnobValue.count)
+        case .connections: return (grid.connections ?? [defaults.connections]).map { .name($0.rawValue) }
+        }
     }
 }
 

@@ -107,8 +107,7 @@ struct ScenarioFile: Decodable {
         "networks.*.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500", "lost_answer"],
         "objects": ["sizes", "distribution", "count", "seed"],
         "objects.distribution[]": ["size", "weight"],
-        "grid": ["UPLOAD_PARTSIZE", "DOWNLOAD_PARTSIZE", "UPLOAD_RETRY_LIMIT", "UPLOAD_CONNECTIONTIMEOUT",
-                 "stall_timeout", "parallel", "clients", "network", "block_size", "connections", "workers"],
+        "grid": Knob.allCases.map(\.gridKey),
         "backoff": ["base", "max"],
     ]
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-public enum ScoreProfile: String, Sendable {
+public enum ScoreProfile: String, Sendable, Codable {
     case s3, azure
 }
 

@@ -33,6 +33,10 @@ public enum ScoreVariable: String, CaseIterable, Sendable {
     /// Values never printed or stored.
     public var isSecret: Bool { self == .s3SecretKey || self == .azureAccountKey }
 
+    /// Score's numeric defaults, for the code that reasons with them (`scoreDefault` shows them).
+    public static let defaultRetryLimit = 5
+    public static let defaultConnectTimeoutMilliseconds = 15_000
+
     /// Score's default when the variable is absent (nil: none).
     public var scoreDefault: String? {
         switch self {
@@ -40,8 +44,8 @@ public enum ScoreVariable: String, CaseIterable, Sendable {
         case .s3SigV4Enabled: return "true"
         case .objectBucket, .stateBucket: return "oicr.icgc"
         case .uploadPartSize: return "20000000"
-        case .uploadRetryLimit: return "5"
-        case .uploadConnectionTimeout: return "15000"
+        case .uploadRetryLimit: return String(Self.defaultRetryLimit)
+        case .uploadConnectionTimeout: return String(Self.defaultConnectTimeoutMilliseconds)
         case .uploadCleanEnabled: return "true"
         case .uploadCleanCron: return "0 0 0 * * ?"
         case .objectSentinel: return "heliograph"

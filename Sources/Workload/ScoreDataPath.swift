@@ -40,7 +40,7 @@ public struct ScoreDataPath: DataPath {
                 // Score's server hands the client one presigned PUT per part, valid for 6 days.
                 var urls: [Int: String] = [:]
                 for part in parts {
-                    urls[part.number] = plan.server.presignedURL(method: "PUT", bucket: plan.objectBucket, key: key,
+                    urls[part.number] = plan.server.presignedURL(method: .put, bucket: plan.objectBucket, key: key,
                                                                  query: [("partNumber", String(part.number)), ("uploadId", uploadId)],
                                                                  expires: 6 * 86_400)
                 }
@@ -86,7 +86,7 @@ public struct ScoreDataPath: DataPath {
     private func uploadPart(_ part: ObjectPart, of object: SyntheticObject, key: String, uploadId: String, url: String,
                             md5: String, statePrefix: String, clock: TrialClock) async throws {
         let etag = try await plan.retried(clock) {
-            let response = try await plan.s3.sendPresigned(.uploadPart, method: "PUT", url: url,
+            let response = try await plan.s3.sendPresigned(.uploadPart, method: .put, url: url,
                                                            body: object.body(offset: part.offset, length: part.size),
                                                            partNumber: part.number)
             let etag = (response.header("etag") ?? "").replacingOccurrences(of: "\"", with: "")
@@ -165,10 +165,10 @@ public struct ScoreDataPath: DataPath {
             try await clock.phase(.parts) {
                 try await inParallel(spans, width: plan.parallel) { span in
                     let range = [HTTPHeader("Range", span.rangeHeader)]
-                    let url = plan.server.presignedURL(method: "GET", bucket: plan.objectBucket, key: stored.key, headers: range, expires: 86_400)
+                    let url = plan.server.presignedURL(method: .get, bucket: plan.objectBucket, key: stored.key, headers: range, expires: 86_400)
                     try await plan.retried(clock) {
                         try await fetchVerified(object, span) { sink in
-                            try await plan.s3.sendPresigned(.getObject, method: "GET", url: url, headers: range, sink: sink, partNumber: span.number)
+                            try await plan.s3.sendPresigned(.getObject, method: .get, url: url, headers: range, sink: sink, partNumber: span.number)
                         }
                     }
                 }

@@ -52,7 +52,7 @@ final class AnswerTests: XCTestCase {
                                            duration: Double(objectSize) / (rate * 1e6), errorClass: nil, error: nil, retries: 0))
                     for request in 0..<spec.requestsPerTrial {
                         attempts.append(AttemptRow(runId: runId, cellId: cell.id, trialId: nextTrial, phase: .parts,
-                                                   operation: direction == .upload ? .uploadPart : .getObject, method: direction == .upload ? "PUT" : "GET",
+                                                   operation: direction == .upload ? .uploadPart : .getObject, method: direction == .upload ? .put : .get,
                                                    bucket: "b", key: "k", partNumber: request + 1, attempt: 1, status: 200, errorClass: nil,
                                                    bytesSent: 0, bytesReceived: 0, dns: 0, connect: request == 0 ? spec.connect : 0, tls: 0,
                                                    sent: 0.005, firstByte: 0.01, total: 0.1, reused: request != 0, startedAt: Double(nextTrial)))
@@ -106,11 +106,11 @@ final class AnswerTests: XCTestCase {
             let recommendation = try Recommendation.make(analysis, options: RecommendOptions(objective: .both))
             let file = try EnvFile(path: "appended.env", text: base + recommendation.envFragment)
             let settings = ScoreSettings(file: file)
-            let recommended = Set(recommendation.settings.map(\.name))
+            let recommended = Set(recommendation.settings.map(\.name.description))
             let about = settings.diagnostics.filter { $0.variable.map(recommended.contains) ?? false }
             XCTAssertEqual(about, [], "\(mode): \(about)")
-            XCTAssertEqual(recommendation.settings.first { $0.name == "UPLOAD_PARTSIZE" }?.value, "20971520")
-            XCTAssertFalse(recommendation.settings.contains { $0.name == "DOWNLOAD_PARTSIZE" }, "Score does not read it")
+            XCTAssertEqual(recommendation.settings.first { $0.name == .score(.uploadPartSize) }?.value, "20971520")
+            XCTAssertFalse(recommendation.settings.contains { $0.name == .score(.downloadPartSize) }, "Score does not read it")
         }
     }
 
@@ -201,15 +201,15 @@ final class AnswerTests: XCTestCase {
     func testALoopbackRunKeepsTheFilesRetryLimitAndTimeouts() throws {
         let current = RecommendOptions.CurrentSettings(source: "my.env", retryLimit: 7, connectTimeoutMilliseconds: 20_000)
         let loopback = try Recommendation.make(Self.analysis([Cell(up: steady)]), options: RecommendOptions(objective: .upload, current: current))
-        XCTAssertEqual(loopback.settings.first { $0.name == "UPLOAD_RETRY_LIMIT" }?.value, "7")
-        XCTAssertEqual(loopback.settings.first { $0.name == "UPLOAD_CONNECTION_TIMEOUT" }?.value, "20000")
+        XCTAssertEqual(loopback.settings.first { $0.name == .score(.uploadRetryLimit) }?.value, "7")
+        XCTAssertEqual(loopback.settings.first { $0.name == .score(.uploadConnectionTimeout) }?.value, "20000")
         XCTAssertEqual(loopback.findings.map(\.kind), [.loopbackKept], "\(loopback.cautions)")
         XCTAssertTrue(loopback.envFragment.hasPrefix("# CAUTION:"), loopback.envFragment)
 
         // Through a played network (80 ms connects) the run sizes them itself.
         let wan = try Recommendation.make(Self.analysis([Cell(network: "wan", up: steady, connect: 0.08)]),
                                           options: RecommendOptions(objective: .upload, current: current))
-        XCTAssertEqual(wan.settings.first { $0.name == "UPLOAD_RETRY_LIMIT" }?.value, "2", "no failure seen: 0 + 2 margin")
+        XCTAssertEqual(wan.settings.first { $0.name == .score(.uploadRetryLimit) }?.value, "2", "no failure seen: 0 + 2 margin")
         XCTAssertTrue(wan.cautions.isEmpty, "\(wan.cautions)")
     }
 

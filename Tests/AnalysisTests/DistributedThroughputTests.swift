@@ -38,7 +38,7 @@ final class DistributedThroughputTests: XCTestCase {
         let figures = DistributedThroughput.figures(trials: trials, barriers: [], cells: [cell])
         let upload = try XCTUnwrap(figures.first)
         XCTAssertEqual(upload.workers, 2)
-        XCTAssertEqual(upload.windowRule, "all-active")
+        XCTAssertEqual(upload.windowRule, .allActive)
         XCTAssertEqual(try XCTUnwrap(upload.windowMBps), 15, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(upload.windowCoverage), 0.5, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(upload.stonewallMBps), 15, accuracy: 1e-9)
@@ -53,7 +53,7 @@ final class DistributedThroughputTests: XCTestCase {
         let trials = [transfer(0, 0, 1, id: 1), transfer(0, 1, 2, id: 2), transfer(0, 2, 3, id: 3),
                       transfer(1, 0, 1.5, id: 4), transfer(1, 1.5, 3, id: 5), transfer(1, 3, 4.5, id: 6)]
         let upload = try XCTUnwrap(DistributedThroughput.figures(trials: trials, barriers: [], cells: [cell]).first)
-        XCTAssertEqual(upload.windowRule, "warp")
+        XCTAssertEqual(upload.windowRule, .warp)
         XCTAssertEqual(try XCTUnwrap(upload.windowMBps), (5 + 10.0 / 3) / 0.5, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(upload.windowCoverage), 0.5 / 4.5, accuracy: 1e-9)
     }

@@ -51,7 +51,7 @@ final class FinalizeFitTests: XCTestCase {
         var options = RecommendOptions()
         options.objectSizes = [300_000_000_000]
         let recommendation = try Recommendation.make(Self.analysis(partCounts: [10, 50, 100]), options: options)
-        let read = try XCTUnwrap(recommendation.clientProperties.first { $0.name == "client.readTimeoutSeconds" })
+        let read = try XCTUnwrap(recommendation.clientProperties.first { $0.name == .client(.readTimeoutSeconds) })
         XCTAssertEqual(read.value, "\(Int((2 * 100.5).rounded(.up)) + 10)", "twice the predicted 100.5 s, plus 10 s")
         XCTAssertTrue(recommendation.notes.contains { $0.contains("finalize of a") && $0.contains("10000 parts") && $0.contains("100.5 s")
             && $0.contains("extrapolated") }, "\(recommendation.notes)")

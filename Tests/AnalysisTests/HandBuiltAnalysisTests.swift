@@ -53,7 +53,7 @@ final class HandBuiltAnalysisTests: XCTestCase {
         let upload = try Recommendation.make(analysis, options: RecommendOptions(objective: .upload))
         XCTAssertEqual(upload.chosen.cellId, 2)
         XCTAssertEqual(upload.chosen.median, 200.5, accuracy: 0.01, "the median of the six uploads")
-        XCTAssertEqual(upload.settings.first { $0.name == "UPLOAD_PARTSIZE" }?.value, "\(64 << 20)")
+        XCTAssertEqual(upload.settings.first { $0.name == .score(.uploadPartSize) }?.value, "\(64 << 20)")
         XCTAssertEqual(upload.runnerUp?.cellId, 1)
 
         // 64 MiB × 4 in flight is 256 MiB: a 128 MiB budget leaves the slower cell.

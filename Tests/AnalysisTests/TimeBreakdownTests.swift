@@ -7,7 +7,7 @@ import XCTest
 /// came in, and their means add up to the mean total.
 final class TimeBreakdownTests: XCTestCase {
     func attempt(connect: Double = 0, tls: Double = 0, sent: Double?, firstByte: Double, total: Double) -> AttemptRow {
-        AttemptRow(runId: 1, cellId: 1, trialId: 1, phase: .parts, operation: .uploadPart, method: "PUT", bucket: "b", key: "k",
+        AttemptRow(runId: 1, cellId: 1, trialId: 1, phase: .parts, operation: .uploadPart, method: .put, bucket: "b", key: "k",
                    partNumber: 1, attempt: 1, status: 200, errorClass: nil, bytesSent: 0, bytesReceived: 0, dns: 0,
                    connect: connect, tls: tls, sent: sent, firstByte: firstByte, total: total, reused: connect == 0, startedAt: 0)
     }

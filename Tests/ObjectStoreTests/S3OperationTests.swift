@@ -111,23 +111,23 @@ class S3OperationChecks: XCTestCase {
         let key = testPrefix() + "presigned"
         let part = testBytes(count: 5 << 20, seed: 4)
         let uploadId = try await s3.createMultipartUpload(bucket: bucket, key: key)
-        let putURL = s3.presignedURL(method: "PUT", bucket: bucket, key: key,
+        let putURL = s3.presignedURL(method: .put, bucket: bucket, key: key,
                                      query: [("partNumber", "1"), ("uploadId", uploadId)], expires: 518_400)
-        let put = try await s3.sendPresigned(.uploadPart, method: "PUT", url: putURL,
+        let put = try await s3.sendPresigned(.uploadPart, method: .put, url: putURL,
                                              body: .stream(length: Int64(part.count), makeSource: { BytesSource(part) }))
         let etag = put.header("etag")!.replacingOccurrences(of: "\"", with: "")
         XCTAssertEqual(etag, Digest.hash(.md5, part).hexString)
         try await s3.completeMultipartUpload(bucket: bucket, key: key, uploadId: uploadId, parts: [(1, etag)])
 
         let range = [HTTPHeader("Range", "bytes=100-199")]
-        let getURL = s3.presignedURL(method: "GET", bucket: bucket, key: key, headers: range, expires: 86_400)
-        let get = try await s3.sendPresigned(.getObject, method: "GET", url: getURL, headers: range)
+        let getURL = s3.presignedURL(method: .get, bucket: bucket, key: key, headers: range, expires: 86_400)
+        let get = try await s3.sendPresigned(.getObject, method: .get, url: getURL, headers: range)
         XCTAssertEqual(get.body, Array(part[100...199]))
 
         // A tampered signature is refused.
         let tampered = getURL.replacingOccurrences(of: "Signature=", with: "Signature=0")
         do {
-            _ = try await s3.sendPresigned(.getObject, method: "GET", url: tampered, headers: range)
+            _ = try await s3.sendPresigned(.getObject, method: .get, url: tampered, headers: range)
             XCTFail("tampered presigned URL accepted")
         } catch let error as S3Error {
             XCTAssertEqual(error.status, 403)
@@ -157,8 +157,8 @@ class S3OperationChecks: XCTestCase {
             return
         }
         XCTAssertNotEqual(backend, .rclone, "rclone unexpectedly accepted SigV2")
-        let url = s3.presignedURL(method: "GET", bucket: settings.objectBucket, key: key, expires: 300)
-        let get = try await s3.sendPresigned(.getObject, method: "GET", url: url)
+        let url = s3.presignedURL(method: .get, bucket: settings.objectBucket, key: key, expires: 300)
+        let get = try await s3.sendPresigned(.getObject, method: .get, url: url)
         XCTAssertEqual(get.body, [1, 2, 3])
         try await s3.deleteObject(bucket: settings.objectBucket, key: key)
     }

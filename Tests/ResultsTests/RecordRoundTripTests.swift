@@ -54,7 +54,7 @@ final class RecordRoundTripTests: XCTestCase {
                              startedAt: 5.25, duration: 0.75, errorClass: .etagMismatch, error: "bad etag", retries: 2,
                              phases: [.initiate: 0.1, .parts: 0.5, .finalize: 0.2, .stateCleanup: 0.05], cpuUser: 0.01, cpuSystem: 0.02)
         let attempt = AttemptRow(runId: runId, cellId: cells[0].id, trialId: 41, phase: .stateCleanup, operation: .putBlockList,
-                                 method: "PUT", bucket: "c", key: "k", partNumber: nil, attempt: 3, status: 503, errorClass: .slowDown,
+                                 method: .put, bucket: "c", key: "k", partNumber: nil, attempt: 3, status: 503, errorClass: .slowDown,
                                  bytesSent: 10, bytesReceived: 20, dns: 0.001, connect: 0.002, tls: 0, sent: 0.25, firstByte: 0.3, total: 0.4,
                                  reused: true, startedAt: 6.5)
         let fault = FaultRow(runId: runId, cellId: cells[0].id, time: 7.5, connection: 9, kind: .lostAnswer, bytesMoved: 99)

@@ -34,8 +34,8 @@ public final class AzureClient: Sendable {
 
     /// An unauthenticated GET of the account's root: any HTTP answer proves the endpoint is reachable.
     public func probeEndpoint(timeouts: Timeouts) async throws -> HTTPResponse {
-        let request = HTTPRequest(method: "GET", url: account.url + "/", timeouts: timeouts, connectTo: connectVia)
-        return try await transport.sendObserved(request, sink: nil, record: AttemptRecord(operation: .probe, method: "GET", bucket: nil, key: nil,
+        let request = HTTPRequest(method: HTTPMethod.get.rawValue, url: account.url + "/", timeouts: timeouts, connectTo: connectVia)
+        return try await transport.sendObserved(request, sink: nil, record: AttemptRecord(operation: .probe, method: .get, bucket: nil, key: nil,
                                                                                           partNumber: nil, metrics: AttemptMetrics()),
                                                 observer: observer)
     }
@@ -44,7 +44,7 @@ public final class AzureClient: Sendable {
 
     /// Get Container Properties: proves the key and that the container exists.
     public func containerProperties(_ container: String) async throws {
-        _ = try await send(.getContainerProperties, "GET", container: container, blob: nil, query: [("restype", "container")])
+        _ = try await send(.getContainerProperties, .get, container: container, blob: nil, query: [("restype", "container")])
     }
 
     public struct StoredPolicy: Sendable, Equatable {
@@ -57,7 +57,7 @@ public final class AzureClient: Sendable {
 
     /// Get Container ACL: the container's stored access policies.
     public func containerPolicies(_ container: String) async throws -> [StoredPolicy] {
-        let response = try await send(.getContainerACL, "GET", container: container, blob: nil,
+        let response = try await send(.getContainerACL, .get, container: container, blob: nil,
                                       query: [("restype", "container"), ("comp", "acl")])
         let document = try Self.document(response, .getContainerACL)
         return document.all("SignedIdentifier").map { node in
@@ -81,7 +81,7 @@ public final class AzureClient: Sendable {
             var query = [("restype", "container"), ("comp", "list"), ("prefix", prefix), ("maxresults", String(pageSize))]
             if uncommitted { query.append(("include", "uncommittedblobs")) }
             if let marker { query.append(("marker", marker)) }
-            let response = try await send(.listBlobs, "GET", container: container, blob: nil, query: query)
+            let response = try await send(.listBlobs, .get, container: container, blob: nil, query: query)
             let document = try Self.document(response, .listBlobs)
             for blob in document.child("Blobs")?.all("Blob") ?? [] {
                 found.append(BlobSummary(name: blob.value("Name") ?? "",
@@ -97,7 +97,7 @@ public final class AzureClient: Sendable {
     /// Put Block. Block ids are base64 and of one length within a blob.
     public func putBlock(container: String, blob: String, blockId: String, body: RequestBody, credential: Credential = .accountKey,
                          number: Int? = nil) async throws {
-        _ = try await send(.putBlock, "PUT", container: container, blob: blob, query: [("comp", "block"), ("blockid", blockId)],
+        _ = try await send(.putBlock, .put, container: container, blob: blob, query: [("comp", "block"), ("blockid", blockId)],
                            body: body, credential: credential, partNumber: number)
     }
 
@@ -109,7 +109,7 @@ public final class AzureClient: Sendable {
         xml += "</BlockList>"
         var headers = [HTTPHeader("Content-Type", "application/xml")]
         if let contentMD5 { headers.append(HTTPHeader("x-ms-blob-content-md5", contentMD5)) }
-        _ = try await send(.putBlockList, "PUT", container: container, blob: blob, query: [("comp", "blocklist")],
+        _ = try await send(.putBlockList, .put, container: container, blob: blob, query: [("comp", "blocklist")],
                            headers: headers, body: .bytes(Array(xml.utf8)), credential: credential)
     }
 
@@ -119,7 +119,7 @@ public final class AzureClient: Sendable {
     }
 
     public func blockList(container: String, blob: String, credential: Credential = .accountKey) async throws -> BlockList {
-        let response = try await send(.getBlockList, "GET", container: container, blob: blob,
+        let response = try await send(.getBlockList, .get, container: container, blob: blob,
                                       query: [("comp", "blocklist"), ("blocklisttype", "all")], credential: credential)
         let document = try Self.document(response, .getBlockList)
         func blocks(_ name: String) -> [(id: String, size: Int64)] {
@@ -134,14 +134,14 @@ public final class AzureClient: Sendable {
                         credential: Credential = .accountKey) async throws {
         var headers = [HTTPHeader("x-ms-blob-type", "BlockBlob")]
         if let contentMD5 { headers.append(HTTPHeader("Content-MD5", contentMD5)) }
-        _ = try await send(.putBlob, "PUT", container: container, blob: blob, headers: headers, body: body, credential: credential)
+        _ = try await send(.putBlob, .put, container: container, blob: blob, headers: headers, body: body, credential: credential)
     }
 
     /// Get Blob, whole or an inclusive byte range (x-ms-range); 200 or 206.
     public func getBlob(container: String, blob: String, range: ClosedRange<Int64>? = nil, sink: ResponseSink? = nil,
                         credential: Credential = .accountKey, number: Int? = nil) async throws -> HTTPResponse {
         let headers = range.map { [HTTPHeader("x-ms-range", "bytes=\($0.lowerBound)-\($0.upperBound)")] } ?? []
-        return try await send(.getBlob, "GET", container: container, blob: blob, headers: headers, credential: credential,
+        return try await send(.getBlob, .get, container: container, blob: blob, headers: headers, credential: credential,
                               partNumber: number, sink: sink)
     }
 
@@ -153,7 +153,7 @@ public final class AzureClient: Sendable {
     }
 
     public func blobProperties(container: String, blob: String, credential: Credential = .accountKey) async throws -> BlobProperties {
-        let response = try await send(.getBlobProperties, "HEAD", container: container, blob: blob, credential: credential)
+        let response = try await send(.getBlobProperties, .head, container: container, blob: blob, credential: credential)
         return BlobProperties(size: Int64(response.header("content-length") ?? "") ?? -1,
                               contentMD5: response.header("content-md5"), etag: response.header("etag") ?? "")
     }
@@ -161,7 +161,7 @@ public final class AzureClient: Sendable {
     /// Whether a blob exists (Get Blob Properties with the account key; a 404 is the answer "no").
     public func blobExists(container: String, blob: String) async throws -> Bool {
         do {
-            _ = try await send(.blobExists, "HEAD", container: container, blob: blob, notFoundIsAnswer: true)
+            _ = try await send(.blobExists, .head, container: container, blob: blob, notFoundIsAnswer: true)
             return true
         } catch let error as AzureError where error.status == 404 {
             return false
@@ -169,7 +169,7 @@ public final class AzureClient: Sendable {
     }
 
     public func deleteBlob(container: String, blob: String) async throws {
-        _ = try await send(.deleteBlob, "DELETE", container: container, blob: blob)
+        _ = try await send(.deleteBlob, .delete, container: container, blob: blob)
     }
 
     /// A URL for a container or blob with a SAS token, as Score's server hands one to its client.
@@ -179,7 +179,7 @@ public final class AzureClient: Sendable {
 
     // MARK: sending
 
-    private func send(_ operation: StoreOperation, _ method: String, container: String, blob: String?, query: [(String, String)] = [],
+    private func send(_ operation: StoreOperation, _ method: HTTPMethod, container: String, blob: String?, query: [(String, String)] = [],
                       headers: [HTTPHeader] = [], body: RequestBody = .empty, credential: Credential = .accountKey,
                       partNumber: Int? = nil, sink: ResponseSink? = nil, notFoundIsAnswer: Bool = false) async throws -> HTTPResponse {
         let path = account.path(container: container, blob: blob)
@@ -189,13 +189,13 @@ public final class AzureClient: Sendable {
         case .accountKey:
             // curl sends Content-Length for every PUT, 0 included; it is signed as the store will see it.
             var signed = all
-            if method == "PUT" { signed.append(HTTPHeader("Content-Length", String(body.length))) }
-            all.append(HTTPHeader("Authorization", signer.authorization(method: method, path: path, query: query, headers: signed)))
+            if method == .put { signed.append(HTTPHeader("Content-Length", String(body.length))) }
+            all.append(HTTPHeader("Authorization", signer.authorization(method: method.rawValue, path: path, query: query, headers: signed)))
         case .sas(let token):
             queryText = queryText.isEmpty ? token : queryText + "&" + token
         }
         let url = account.scheme + "://" + account.authority + path + (queryText.isEmpty ? "" : "?" + queryText)
-        let request = HTTPRequest(method: method, url: url, headers: all, body: body, timeouts: timeouts, connectTo: connectVia)
+        let request = HTTPRequest(method: method.rawValue, url: url, headers: all, body: body, timeouts: timeouts, connectTo: connectVia)
         let record = AttemptRecord(operation: operation, method: method, bucket: container, key: blob, partNumber: partNumber,
                                    metrics: AttemptMetrics(), notFoundIsAnswer: notFoundIsAnswer)
         let response = try await transport.sendObserved(request, sink: sink, record: record, observer: observer)

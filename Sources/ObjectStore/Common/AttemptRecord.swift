@@ -5,7 +5,7 @@ import Transport
 /// clients send is reported to an observer, so nothing the store saw goes unrecorded.
 public struct AttemptRecord: Sendable {
     public var operation: StoreOperation
-    public var method: String
+    public var method: HTTPMethod
     public var bucket: String?
     public var key: String?
     public var partNumber: Int?

@@ -33,7 +33,7 @@ public final class S3Client: Sendable {
         var headers: [HTTPHeader] = []
         if let contentType { headers.append(HTTPHeader("Content-Type", contentType)) }
         if let contentMD5 { headers.append(HTTPHeader("Content-MD5", contentMD5)) }
-        let response = try await send(.putObject, "PUT", bucket: bucket, key: key, headers: headers, body: .bytes(body))
+        let response = try await send(.putObject, .put, bucket: bucket, key: key, headers: headers, body: .bytes(body))
         return S3Client.stripQuotes(response.header("etag") ?? "")
     }
 
@@ -42,7 +42,7 @@ public final class S3Client: Sendable {
     public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil,
                           sink: ResponseSink? = nil, partNumber: Int? = nil) async throws -> HTTPResponse {
         let headers = range.map { [HTTPHeader("Range", "bytes=\($0.lowerBound)-\($0.upperBound)")] } ?? []
-        return try await send(.getObject, "GET", bucket: bucket, key: key, headers: headers, partNumber: partNumber, sink: sink)
+        return try await send(.getObject, .get, bucket: bucket, key: key, headers: headers, partNumber: partNumber, sink: sink)
     }
 
     public struct ObjectInfo: Sendable {
@@ -51,30 +51,30 @@ public final class S3Client: Sendable {
     }
 
     public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
-        let response = try await send(.headObject, "HEAD", bucket: bucket, key: key)
+        let response = try await send(.headObject, .head, bucket: bucket, key: key)
         return ObjectInfo(size: Int64(response.header("content-length") ?? "") ?? -1,
                           etag: S3Client.stripQuotes(response.header("etag") ?? ""))
     }
 
     /// ListBuckets (GET /): the cheapest request that proves the credentials without naming a bucket.
     public func listBuckets() async throws -> [String] {
-        let response = try await send(.listBuckets, "GET", bucket: nil, key: nil)
+        let response = try await send(.listBuckets, .get, bucket: nil, key: nil)
         let document = try S3Client.document(response, .listBuckets)
         return document.child("Buckets")?.all("Bucket").compactMap { $0.value("Name") } ?? []
     }
 
     /// An unsigned GET of the endpoint root: any HTTP answer proves the store is reachable.
     public func probeEndpoint(timeouts: Timeouts) async throws -> HTTPResponse {
-        let request = HTTPRequest(method: "GET", url: endpoint.url + "/", timeouts: timeouts)
-        return try await execute(.probe, request, bucket: nil, key: nil, partNumber: nil, sink: nil, anyStatus: true)
+        let request = HTTPRequest(method: HTTPMethod.get.rawValue, url: endpoint.url + "/", timeouts: timeouts)
+        return try await execute(.probe, .get, request, bucket: nil, key: nil, partNumber: nil, sink: nil, anyStatus: true)
     }
 
     public func headBucket(_ bucket: String) async throws {
-        _ = try await send(.headBucket, "HEAD", bucket: bucket, key: nil)
+        _ = try await send(.headBucket, .head, bucket: bucket, key: nil)
     }
 
     public func deleteObject(bucket: String, key: String) async throws {
-        _ = try await send(.deleteObject, "DELETE", bucket: bucket, key: key)
+        _ = try await send(.deleteObject, .delete, bucket: bucket, key: key)
     }
 
     public struct ObjectSummary: Sendable, Equatable {
@@ -90,7 +90,7 @@ public final class S3Client: Sendable {
         repeat {
             var query: [(String, String?)] = [("list-type", "2"), ("max-keys", String(pageSize)), ("prefix", prefix)]
             if let token { query.append(("continuation-token", token)) }
-            let response = try await send(.listObjects, "GET", bucket: bucket, key: nil, query: query)
+            let response = try await send(.listObjects, .get, bucket: bucket, key: nil, query: query)
             let document = try S3Client.document(response, .listObjects)
             for item in document.all("Contents") {
                 all.append(ObjectSummary(key: item.value("Key") ?? "", size: Int64(item.value("Size") ?? "") ?? 0,
@@ -104,7 +104,7 @@ public final class S3Client: Sendable {
     // MARK: multipart
 
     public func createMultipartUpload(bucket: String, key: String) async throws -> String {
-        let response = try await send(.createMultipartUpload, "POST", bucket: bucket, key: key, query: [("uploads", nil)])
+        let response = try await send(.createMultipartUpload, .post, bucket: bucket, key: key, query: [("uploads", nil)])
         guard let id = try S3Client.document(response, .createMultipartUpload).value("UploadId"), !id.isEmpty else {
             throw S3Client.malformed(.createMultipartUpload, response, "no UploadId")
         }
@@ -113,7 +113,7 @@ public final class S3Client: Sendable {
 
     /// Uploads one part from a streamed body; returns its ETag without quotes.
     public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: RequestBody) async throws -> String {
-        let response = try await send(.uploadPart, "PUT", bucket: bucket, key: key,
+        let response = try await send(.uploadPart, .put, bucket: bucket, key: key,
                                       query: [("partNumber", String(partNumber)), ("uploadId", uploadId)],
                                       body: body, partNumber: partNumber)
         return S3Client.stripQuotes(response.header("etag") ?? "")
@@ -143,7 +143,7 @@ public final class S3Client: Sendable {
         -> (parts: [PartInfo], nextMarker: Int?) {
         var query: [(String, String?)] = [("max-parts", String(maxParts)), ("uploadId", uploadId)]
         if let after { query.append(("part-number-marker", String(after))) }
-        let response = try await send(.listParts, "GET", bucket: bucket, key: key, query: query)
+        let response = try await send(.listParts, .get, bucket: bucket, key: key, query: query)
         let document = try S3Client.document(response, .listParts)
         let parts = document.all("Part").map { part in
             PartInfo(partNumber: Int(part.value("PartNumber") ?? "") ?? 0, etag: S3Client.stripQuotes(part.value("ETag") ?? ""),
@@ -163,7 +163,7 @@ public final class S3Client: Sendable {
             xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(part.etag)\"</ETag></Part>"
         }
         xml += "</CompleteMultipartUpload>"
-        let response = try await send(.completeMultipartUpload, "POST", bucket: bucket, key: key,
+        let response = try await send(.completeMultipartUpload, .post, bucket: bucket, key: key,
                                       query: [("uploadId", uploadId)],
                                       headers: [HTTPHeader("Content-Type", "application/xml")], body: .bytes(Array(xml.utf8)))
         // S3 may report a failure inside a 200 answer.
@@ -177,7 +177,7 @@ public final class S3Client: Sendable {
     }
 
     public func abortMultipartUpload(bucket: String, key: String, uploadId: String) async throws {
-        _ = try await send(.abortMultipartUpload, "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadId)])
+        _ = try await send(.abortMultipartUpload, .delete, bucket: bucket, key: key, query: [("uploadId", uploadId)])
     }
 
     public struct UploadInfo: Sendable, Equatable {
@@ -194,7 +194,7 @@ public final class S3Client: Sendable {
             let query: [(String, String?)] = [("max-uploads", String(pageSize)), ("prefix", prefix), ("uploads", nil)] + markers
             let response: HTTPResponse
             do {
-                response = try await send(.listMultipartUploads, "GET", bucket: bucket, key: nil, query: query)
+                response = try await send(.listMultipartUploads, .get, bucket: bucket, key: nil, query: query)
             } catch let error as S3Error where error.status == 404 && error.code == "NoSuchUpload" {
                 // rclone answers this for a bucket that never had a multipart upload: an empty listing.
                 break
@@ -221,37 +221,37 @@ public final class S3Client: Sendable {
 
     /// A presigned URL, as Score's server hands them to its client. `headers` (a Range) are signed
     /// under SigV4 and must be sent with the URL.
-    public func presignedURL(method: String, bucket: String, key: String, query: [(String, String?)] = [],
+    public func presignedURL(method: HTTPMethod, bucket: String, key: String, query: [(String, String?)] = [],
                              headers: [HTTPHeader] = [], expires: Int, date: Date = Date()) -> String {
         signer.presignedURL(for: signable(method, bucket: bucket, key: key, query: query, headers: headers),
                             expires: expires, date: date)
     }
 
     /// Sends a request to a presigned URL (no signing here). Fails with S3Error on a non-2xx answer.
-    public func sendPresigned(_ operation: StoreOperation, method: String, url: String, headers: [HTTPHeader] = [],
+    public func sendPresigned(_ operation: StoreOperation, method: HTTPMethod, url: String, headers: [HTTPHeader] = [],
                               body: RequestBody = .empty, sink: ResponseSink? = nil, partNumber: Int? = nil,
                               timeouts: Timeouts? = nil) async throws -> HTTPResponse {
-        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeouts: timeouts ?? self.timeouts,
+        let request = HTTPRequest(method: method.rawValue, url: url, headers: headers, body: body, timeouts: timeouts ?? self.timeouts,
                                   connectTo: connectVia)
-        return try await execute(operation, request, bucket: nil, key: nil, partNumber: partNumber, sink: sink)
+        return try await execute(operation, method, request, bucket: nil, key: nil, partNumber: partNumber, sink: sink)
     }
 
     // MARK: plumbing
 
-    private func signable(_ method: String, bucket: String?, key: String?, query: [(String, String?)],
+    private func signable(_ method: HTTPMethod, bucket: String?, key: String?, query: [(String, String?)],
                           headers: [HTTPHeader]) -> SignableRequest {
         var path = "/" + (bucket.map { PercentEncoding.encode($0) } ?? "")
         if let key { path += "/" + PercentEncoding.encode(key, keepSlash: true) }
-        return SignableRequest(method: method, scheme: endpoint.scheme, authority: signingAuthority, path: path,
+        return SignableRequest(method: method.rawValue, scheme: endpoint.scheme, authority: signingAuthority, path: path,
                                query: query.map { ($0.0, $0.1.map { PercentEncoding.encode($0) }) }, headers: headers)
     }
 
     /// The Host the store sees: the endpoint without a default port.
     private var signingAuthority: String {
-        SignableRequest(method: "GET", url: endpoint.url)?.authority ?? endpoint.authority
+        SignableRequest(method: HTTPMethod.get.rawValue, url: endpoint.url)?.authority ?? endpoint.authority
     }
 
-    private func send(_ operation: StoreOperation, _ method: String, bucket: String?, key: String?,
+    private func send(_ operation: StoreOperation, _ method: HTTPMethod, bucket: String?, key: String?,
                       query: [(String, String?)] = [], headers: [HTTPHeader] = [], body: RequestBody = .empty,
                       partNumber: Int? = nil, sink: ResponseSink? = nil) async throws -> HTTPResponse {
         if let bucket, bucket.isEmpty {
@@ -265,16 +265,16 @@ public final class S3Client: Sendable {
         case .stream: payloadHash = S3Signer.unsignedPayload
         }
         let auth = signer.authorizationHeaders(for: target, payloadHash: payloadHash, date: Date())
-        let request = HTTPRequest(method: method, url: target.url, headers: headers + auth, body: body, timeouts: timeouts,
+        let request = HTTPRequest(method: method.rawValue, url: target.url, headers: headers + auth, body: body, timeouts: timeouts,
                                   connectTo: connectVia)
-        return try await execute(operation, request, bucket: bucket, key: key, partNumber: partNumber, sink: sink)
+        return try await execute(operation, method, request, bucket: bucket, key: key, partNumber: partNumber, sink: sink)
     }
 
     /// Sends one attempt and reports it to the observer; a non-2xx answer becomes an S3Error
     /// unless `anyStatus`.
-    private func execute(_ operation: StoreOperation, _ request: HTTPRequest, bucket: String?, key: String?,
+    private func execute(_ operation: StoreOperation, _ method: HTTPMethod, _ request: HTTPRequest, bucket: String?, key: String?,
                          partNumber: Int?, sink: ResponseSink?, anyStatus: Bool = false) async throws -> HTTPResponse {
-        let record = AttemptRecord(operation: operation, method: request.method, bucket: bucket, key: key,
+        let record = AttemptRecord(operation: operation, method: method, bucket: bucket, key: key,
                                    partNumber: partNumber, metrics: AttemptMetrics())
         let response = try await transport.sendObserved(request, sink: sink, record: record, observer: observer)
         guard anyStatus || (200..<300).contains(response.status) else { throw S3Error(operation: operation, response: response) }

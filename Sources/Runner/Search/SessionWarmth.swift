@@ -11,8 +11,8 @@ import Scenario
 struct SessionWarmth: Sendable {
     let scenario: Scenario
     private(set) var cells: Set<Int64> = []
-    /// Connections opened per route: the played network's name, "" for straight to the store.
-    private var opened: [String: Int] = [:]
+    /// Connections opened per route to the store.
+    private var opened: [CellProxies.Route: Int] = [:]
 
     init(scenario: Scenario) { self.scenario = scenario }
 
@@ -28,7 +28,7 @@ struct SessionWarmth: Sendable {
         opened[route(cell)] = max(opened[route(cell), default: 0], connections(cell))
     }
 
-    private func route(_ cell: CellRow) -> String { CellProxies.route(of: cell, scenario: scenario) }
+    private func route(_ cell: CellRow) -> CellProxies.Route { CellProxies.route(of: cell, scenario: scenario) }
     /// The connections a cell opens: each client moves at most `parallel` parts at once, and no
     /// more than the largest object has (a 20 MiB object in 20 MiB parts opens one, whatever the
     /// parallelism). Counted with the smallest part size the cell uses in either direction, so it
