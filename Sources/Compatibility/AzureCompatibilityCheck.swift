@@ -24,8 +24,8 @@ public final class AzureCompatibilityCheck: Sendable {
     }
 
     /// Every row of a check, in order; steps a failure stops show as SKIP.
-    static let stepNames = ["config", "endpoint", "account key", "container", "upload policy", "download policy", "sentinel",
-                            "sas upload", "sas download", "cleanup"]
+    static let stepNames: [CheckStep.Name] = [.config, .endpoint, .accountKey, .container, .uploadPolicy, .downloadPolicy, .sentinel,
+                            .sasUpload, .sasDownload, .cleanup]
 
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
         let log = CheckLog(settings: settings, emit: emit)
@@ -37,7 +37,7 @@ public final class AzureCompatibilityCheck: Sendable {
             account = try AzureAccount(name: settings.azureAccountName, base64Key: settings.azureAccountKey,
                                        scheme: settings.azureProtocol, endpointOverride: settings.azureEndpointOverride)
         } catch {
-            log.add(CheckStep(name: "config", status: .fail, detail: "\(settings.path): \(error)"))
+            log.add(CheckStep(name: .config, status: .fail, detail: "\(settings.path): \(error)"))
             return log.skippingRest(Self.stepNames)
         }
         let connect = Duration.milliseconds(settings.connectTimeoutMilliseconds)
@@ -54,7 +54,7 @@ public final class AzureCompatibilityCheck: Sendable {
         log.add(await sentinel(azure))
         let upload = await probeUpload(azure)
         log.add(upload)
-        if upload.status == .pass { log.add(await probeDownload(azure)) } else { log.add(CheckStep(name: "sas download", status: .skip, detail: "not run: 'sas upload' failed")) }
+        if upload.status == .pass { log.add(await probeDownload(azure)) } else { log.add(CheckStep(name: .sasDownload, status: .skip, detail: "not run: 'sas upload' failed")) }
         let blob = probeBlob, container = settings.objectBucket
         log.add(await Task.detached { await Self.cleanup(azure, container: container, blob: blob) }.value)
         return log.steps
@@ -72,14 +72,14 @@ public final class AzureCompatibilityCheck: Sendable {
         do {
             let response = try await azure.probeEndpoint(timeouts: Timeouts(connect: connect, stall: .seconds(10), total: .seconds(30)))
             let m = response.metrics
-            return CheckStep(name: "endpoint", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .endpoint, status: .pass, milliseconds: elapsed(started),
                              detail: String(format: "%@ answered HTTP %d (DNS %.1f ms, connect %.1f ms)", url, response.status,
                                             m.dnsTime * 1000, m.connectTime * 1000))
         } catch let error as TransportError {
-            return CheckStep(name: "endpoint", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .endpoint, status: .fail, milliseconds: elapsed(started),
                              detail: FailureAdvice.transport(error, endpoint: url, setting: endpointSetting))
         } catch {
-            return CheckStep(name: "endpoint", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
+            return CheckStep(name: .endpoint, status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
     }
 
@@ -91,12 +91,12 @@ public final class AzureCompatibilityCheck: Sendable {
             try await azure.containerProperties(settings.objectBucket)
         } catch let error as AzureError where error.code == "ContainerNotFound" {
         } catch let error as AzureError where error.code == "AuthenticationFailed" {
-            return CheckStep(name: "account key", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .accountKey, status: .fail, milliseconds: elapsed(started),
                              detail: "the account refused the Shared Key signature (AuthenticationFailed): AZURE_ACCOUNTKEY is not the key of account '\(settings.azureAccountName)'; copy key1 or key2 from its Access keys")
         } catch {
-            return CheckStep(name: "account key", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
+            return CheckStep(name: .accountKey, status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
-        return CheckStep(name: "account key", status: .pass, milliseconds: elapsed(started),
+        return CheckStep(name: .accountKey, status: .pass, milliseconds: elapsed(started),
                          detail: "AZURE_ACCOUNTKEY signs for account '\(settings.azureAccountName)' (Shared Key)")
     }
 
@@ -104,13 +104,13 @@ public final class AzureCompatibilityCheck: Sendable {
         let started = Date()
         do {
             try await azure.containerProperties(settings.objectBucket)
-            return CheckStep(name: "container", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .container, status: .pass, milliseconds: elapsed(started),
                              detail: "'\(settings.objectBucket)' exists (BUCKET_NAME_OBJECT)")
         } catch let error as AzureError where error.code == "ContainerNotFound" {
-            return CheckStep(name: "container", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .container, status: .fail, milliseconds: elapsed(started),
                              detail: "container '\(settings.objectBucket)' does not exist in account '\(settings.azureAccountName)': create it or fix BUCKET_NAME_OBJECT")
         } catch {
-            return CheckStep(name: "container", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
+            return CheckStep(name: .container, status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
     }
 
@@ -122,13 +122,13 @@ public final class AzureCompatibilityCheck: Sendable {
         do {
             stored = try await azure.containerPolicies(settings.objectBucket)
         } catch {
-            return [CheckStep(name: "access policies", status: .fail, milliseconds: elapsed(started),
+            return [CheckStep(name: .accessPolicies, status: .fail, milliseconds: elapsed(started),
                               detail: "cannot read the container's access policies: \(error)")]
         }
         let ms = elapsed(started)
-        return [(settings.uploadPolicy, ScoreVariable.bucketPolicyUpload, Self.uploadLetters, "upload"),
-                (settings.downloadPolicy, ScoreVariable.bucketPolicyDownload, Self.downloadLetters, "download")].map { name, variable, letters, use in
-            let label = "\(use) policy"
+        return [(settings.uploadPolicy, ScoreVariable.bucketPolicyUpload, Self.uploadLetters, CheckStep.Name.uploadPolicy, "upload"),
+                (settings.downloadPolicy, ScoreVariable.bucketPolicyDownload, Self.downloadLetters, CheckStep.Name.downloadPolicy, "download")]
+            .map { name, variable, letters, label, use in
             guard let policy = stored.first(where: { $0.id == name }) else {
                 let known = stored.map(\.id).joined(separator: ", ")
                 return CheckStep(name: label, status: .fail, milliseconds: ms,
@@ -156,13 +156,13 @@ public final class AzureCompatibilityCheck: Sendable {
         let ping = AzureClient(signer: azure.signer, transport: transport, timeouts: Timeouts(connect: .seconds(5), stall: .seconds(5), total: .seconds(60)))
         do {
             let response = try await ping.getBlob(container: settings.objectBucket, blob: blob, credential: .sas(azure.signer.scoreSASToken(container: settings.objectBucket, blob: blob, policy: settings.downloadPolicy)))
-            return CheckStep(name: "sentinel", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .sentinel, status: .pass, milliseconds: elapsed(started),
                              detail: "blob '\(blob)' downloads through a SAS of '\(settings.downloadPolicy)', as Score's ping does (\(response.metrics.bytesReceived) bytes)")
         } catch let error as AzureError where error.status == 404 {
-            return CheckStep(name: "sentinel", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .sentinel, status: .fail, milliseconds: elapsed(started),
                              detail: "blob '\(blob)' is missing from container '\(settings.objectBucket)': upload any small file under that name (Score's ping downloads it before every transfer) or fix OBJECT_SENTINEL")
         } catch {
-            return CheckStep(name: "sentinel", status: .fail, milliseconds: elapsed(started), detail: "ping of blob '\(blob)' failed: \(error)")
+            return CheckStep(name: .sentinel, status: .fail, milliseconds: elapsed(started), detail: "ping of blob '\(blob)' failed: \(error)")
         }
     }
 
@@ -183,13 +183,13 @@ public final class AzureCompatibilityCheck: Sendable {
             }
             try await azure.putBlockList(container: settings.objectBucket, blob: probeBlob, blockIds: (1...blocks.count).map(AzureBlockId.make),
                                          contentMD5: Digest.hash(.md5, body).base64String, credential: credential)
-            return CheckStep(name: "sas upload", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .sasUpload, status: .pass, milliseconds: elapsed(started),
                              detail: "\(blocks.count) blocks and a block list through a SAS of '\(settings.uploadPolicy)' (\(body.count) bytes)")
         } catch let error as AzureError where error.status == 403 {
-            return CheckStep(name: "sas upload", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .sasUpload, status: .fail, milliseconds: elapsed(started),
                              detail: "Put Block through a SAS of '\(settings.uploadPolicy)' was refused (\(error.code)): the policy must grant '\(Self.uploadLetters)'")
         } catch {
-            return CheckStep(name: "sas upload", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
+            return CheckStep(name: .sasUpload, status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
     }
 
@@ -203,7 +203,7 @@ public final class AzureCompatibilityCheck: Sendable {
             let properties = try await azure.blobProperties(container: settings.objectBucket, blob: probeBlob, credential: credential)
             let md5 = Digest.hash(.md5, body).base64String
             guard properties.size == Int64(body.count), properties.contentMD5 == md5 else {
-                return CheckStep(name: "sas download", status: .fail, milliseconds: elapsed(started),
+                return CheckStep(name: .sasDownload, status: .fail, milliseconds: elapsed(started),
                                  detail: "the blob reads back as \(properties.size) bytes with Content-MD5 \(properties.contentMD5 ?? "none"); expected \(body.count) and \(md5)")
             }
             var got: [UInt8] = []
@@ -212,22 +212,22 @@ public final class AzureCompatibilityCheck: Sendable {
                 let last = min(offset + Self.probeBlockSize, body.count) - 1
                 let response = try await azure.getBlob(container: settings.objectBucket, blob: probeBlob, range: Int64(offset)...Int64(last), credential: credential)
                 guard response.status == 206 else {
-                    return CheckStep(name: "sas download", status: .fail, milliseconds: elapsed(started),
+                    return CheckStep(name: .sasDownload, status: .fail, milliseconds: elapsed(started),
                                      detail: "a ranged GET answered HTTP \(response.status), not 206: the store ignores x-ms-range")
                 }
                 got += response.body
                 offset = last + 1
             }
             guard got == body else {
-                return CheckStep(name: "sas download", status: .fail, milliseconds: elapsed(started), detail: "the ranges read back differ from what was uploaded")
+                return CheckStep(name: .sasDownload, status: .fail, milliseconds: elapsed(started), detail: "the ranges read back differ from what was uploaded")
             }
-            return CheckStep(name: "sas download", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .sasDownload, status: .pass, milliseconds: elapsed(started),
                              detail: "ranged GETs through a SAS of '\(settings.downloadPolicy)' return the bytes; Content-MD5 kept")
         } catch let error as AzureError where error.status == 403 {
-            return CheckStep(name: "sas download", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .sasDownload, status: .fail, milliseconds: elapsed(started),
                              detail: "Get Blob through a SAS of '\(settings.downloadPolicy)' was refused (\(error.code)): the policy must grant '\(Self.downloadLetters)'")
         } catch {
-            return CheckStep(name: "sas download", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
+            return CheckStep(name: .sasDownload, status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
     }
 
@@ -238,13 +238,13 @@ public final class AzureCompatibilityCheck: Sendable {
             let prefix = String(blob.prefix(upTo: blob.lastIndex(of: "/")!)) + "/"
             let left = try await azure.listBlobs(container: container, prefix: prefix, uncommitted: true)
             guard left.isEmpty else {
-                return CheckStep(name: "cleanup", status: .fail, milliseconds: elapsed(started),
+                return CheckStep(name: .cleanup, status: .fail, milliseconds: elapsed(started),
                                  detail: "still in \(container): " + left.map(\.name).joined(separator: ", "))
             }
-            return CheckStep(name: "cleanup", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .cleanup, status: .pass, milliseconds: elapsed(started),
                              detail: "removed the probe blob and its blocks; nothing left under \(container)/\(prefix)")
         } catch {
-            return CheckStep(name: "cleanup", status: .fail, milliseconds: elapsed(started), detail: "could not remove \(container)/\(blob): \(error)")
+            return CheckStep(name: .cleanup, status: .fail, milliseconds: elapsed(started), detail: "could not remove \(container)/\(blob): \(error)")
         }
     }
 }

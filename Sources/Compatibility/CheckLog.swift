@@ -33,9 +33,9 @@ final class CheckLog {
 
     /// The rows so far, then a SKIP row for each step of `planned` that did not run, naming the
     /// failure that stopped it: the table always shows every step.
-    func skippingRest(_ planned: [String]) -> [CheckStep] {
+    func skippingRest(_ planned: [CheckStep.Name]) -> [CheckStep] {
         // A step cut off by Ctrl-C fails too: the interrupt, not that step, is then the reason.
-        let reason = Task.isCancelled ? "not run: interrupted" : steps.last { $0.status == .fail }.map { "not run: '\($0.name)' failed" } ?? "not run: interrupted"
+        let reason = Task.isCancelled ? "not run: interrupted" : steps.last { $0.status == .fail }.map { "not run: '\($0.name.rawValue)' failed" } ?? "not run: interrupted"
         for name in planned where !steps.contains(where: { $0.name == name }) {
             add(CheckStep(name: name, status: .skip, detail: reason))
         }

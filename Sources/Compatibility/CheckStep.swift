@@ -5,14 +5,26 @@ public struct CheckStep: Sendable, Codable, Equatable {
         case pass = "PASS", warn = "WARN", fail = "FAIL", skip = "SKIP"
     }
 
-    public var name: String
+    /// The steps of both profiles' checks, by the names the table prints.
+    public enum Name: String, Sendable, Codable, CaseIterable {
+        case config, endpoint, credentials
+        case objectBucket = "object bucket", stateBucket = "state bucket"
+        case sentinel
+        case multipartUpload = "multipart upload", listParts = "list parts", complete, rangedGet = "ranged GET"
+        case listAndAbortUploads = "list & abort uploads", signing, cleanup
+        // Azure
+        case accountKey = "account key", container, uploadPolicy = "upload policy", downloadPolicy = "download policy"
+        case accessPolicies = "access policies", sasUpload = "sas upload", sasDownload = "sas download"
+    }
+
+    public var name: Name
     public var status: Status
     public var milliseconds: Double
     public var detail: String
     /// Extra facts shown under the row (diagnostics, part sizes, cron firings, timings).
     public var notes: [String]
 
-    public init(name: String, status: Status, milliseconds: Double = 0, detail: String, notes: [String] = []) {
+    public init(name: Name, status: Status, milliseconds: Double = 0, detail: String, notes: [String] = []) {
         self.name = name
         self.status = status
         self.milliseconds = milliseconds
@@ -29,7 +41,7 @@ public enum CheckOutcome: Int32, Sendable {
     case badConfiguration = 2
 
     public static func of(_ steps: [CheckStep]) -> CheckOutcome {
-        if steps.contains(where: { $0.name == "config" && $0.status == .fail }) { return .badConfiguration }
+        if steps.contains(where: { $0.name == .config && $0.status == .fail }) { return .badConfiguration }
         return steps.contains { $0.status == .fail } ? .incompatible : .compatible
     }
 }

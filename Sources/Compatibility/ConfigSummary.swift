@@ -18,7 +18,7 @@ public enum ConfigSummary {
         } else {
             detail = "\(settings.path): \(settings.profile.rawValue) profile, \(warnings.count) warning(s)"
         }
-        return CheckStep(name: "config", status: status, detail: detail, notes: notes)
+        return CheckStep(name: .config, status: status, detail: detail, notes: notes)
     }
 
     /// What Score will do with valid settings: part layouts, the binding timeout, cleanup times.

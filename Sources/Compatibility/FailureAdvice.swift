@@ -15,11 +15,13 @@ enum FailureAdvice {
             return "the host of \(endpoint) does not resolve: fix \(setting)"
         case .tlsFailure:
             let fix: String
-            if error.message.hasPrefix("untrusted issuer") { fix = "pass --ca-bundle with the store's CA (PEM)" }
-            else if error.message.hasPrefix("hostname mismatch") { fix = "use the host name the certificate names in \(setting)" }
-            else if error.message.hasPrefix("certificate expired") || error.message.hasPrefix("certificate not yet") { fix = "renew the store's certificate (or check this machine's clock)" }
-            else if error.message.hasPrefix("TLS handshake") { fix = "check the port, or use http:// if the store has no TLS" }
-            else { fix = "use --ca-bundle for a private CA, or http:// if the store has no TLS" }
+            switch error.tlsProblem {
+            case .untrustedIssuer?: fix = "pass --ca-bundle with the store's CA (PEM)"
+            case .hostnameMismatch?: fix = "use the host name the certificate names in \(setting)"
+            case .expired?, .notYetValid?: fix = "renew the store's certificate (or check this machine's clock)"
+            case .handshake?: fix = "check the port, or use http:// if the store has no TLS"
+            case .caBundleUnreadable?, .other?, nil: fix = "use --ca-bundle for a private CA, or http:// if the store has no TLS"
+            }
             return "TLS failed with \(endpoint): \(error.message); \(fix)"
         case .stallTimeout, .totalTimeout:
             return "\(endpoint) accepted the connection but did not answer in time (\(error.kind.rawValue))"

@@ -17,8 +17,8 @@ public final class S3CompatibilityCheck: Sendable {
     }
 
     /// Every row of a check, in order; steps a failure stops show as SKIP.
-    static let stepNames = ["config", "endpoint", "credentials", "object bucket", "state bucket", "sentinel", "multipart upload", "list parts",
-                            "complete", "ranged GET", "list & abort uploads", "signing", "cleanup"]
+    static let stepNames: [CheckStep.Name] = [.config, .endpoint, .credentials, .objectBucket, .stateBucket, .sentinel, .multipartUpload, .listParts,
+                            .complete, .rangedGet, .listAndAbortUploads, .signing, .cleanup]
 
     /// Runs every step in order, handing each row to `emit` as soon as it is known.
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
@@ -27,7 +27,7 @@ public final class S3CompatibilityCheck: Sendable {
         log.add(config)
         guard config.status != .fail else { return log.skippingRest(Self.stepNames) }
         guard let endpoint = S3Endpoint(settings.endpoint) else {
-            log.add(CheckStep(name: "endpoint", status: .fail, detail: "S3_ENDPOINT is not a URL Score could use (scheme://host[:port])"))
+            log.add(CheckStep(name: .endpoint, status: .fail, detail: "S3_ENDPOINT is not a URL Score could use (scheme://host[:port])"))
             return log.skippingRest(Self.stepNames)
         }
         let connect = Duration.milliseconds(settings.connectTimeoutMilliseconds)
@@ -72,12 +72,12 @@ public final class S3CompatibilityCheck: Sendable {
             if endpoint.scheme == "https" { detail += String(format: ", TLS %.1f ms", m.tlsTime * 1000) }
             detail += ")"
             if let server = response.header("server") { detail += ", server '\(server)'" }
-            return CheckStep(name: "endpoint", status: .pass, milliseconds: elapsed(started), detail: detail)
+            return CheckStep(name: .endpoint, status: .pass, milliseconds: elapsed(started), detail: detail)
         } catch let error as TransportError {
-            return CheckStep(name: "endpoint", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .endpoint, status: .fail, milliseconds: elapsed(started),
                              detail: FailureAdvice.transport(error, endpoint: endpoint.url))
         } catch {
-            return CheckStep(name: "endpoint", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
+            return CheckStep(name: .endpoint, status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
     }
 
@@ -86,19 +86,19 @@ public final class S3CompatibilityCheck: Sendable {
         let mode = settings.sigV4Enabled ? "SigV4" : "SigV2"
         do {
             let buckets = try await s3.listBuckets()
-            return CheckStep(name: "credentials", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .credentials, status: .pass, milliseconds: elapsed(started),
                              detail: "S3_ACCESSKEY \(settings.accessKey) accepted with \(mode) (\(buckets.count) bucket(s) visible)")
         } catch let error as S3Error {
-            return CheckStep(name: "credentials", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .credentials, status: .fail, milliseconds: elapsed(started),
                              detail: FailureAdvice.credentials(error, sigV4: settings.sigV4Enabled))
         } catch {
-            return CheckStep(name: "credentials", status: .fail, milliseconds: elapsed(started), detail: "\(error)")
+            return CheckStep(name: .credentials, status: .fail, milliseconds: elapsed(started), detail: "\(error)")
         }
     }
 
     private func bucket(_ s3: S3Client, _ name: String, _ variable: ScoreVariable) async -> CheckStep {
         let started = Date()
-        let label = variable == .objectBucket ? "object bucket" : "state bucket"
+        let label: CheckStep.Name = variable == .objectBucket ? .objectBucket : .stateBucket
         do {
             try await s3.headBucket(name)
             return CheckStep(name: label, status: .pass, milliseconds: elapsed(started), detail: "'\(name)' exists (\(variable.rawValue))")
@@ -116,13 +116,13 @@ public final class S3CompatibilityCheck: Sendable {
         do {
             let response = try await s3.sendPresigned(.ping, method: .get, url: url,
                                                       timeouts: Timeouts(connect: .seconds(5), stall: .seconds(5), total: .seconds(60)))
-            return CheckStep(name: "sentinel", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .sentinel, status: .pass, milliseconds: elapsed(started),
                              detail: "\(key) downloads through a presigned URL, as Score's ping does (\(response.metrics.bytesReceived) bytes)")
         } catch let error as S3Error where error.status == 404 {
-            return CheckStep(name: "sentinel", status: .fail, milliseconds: elapsed(started),
+            return CheckStep(name: .sentinel, status: .fail, milliseconds: elapsed(started),
                              detail: "\(key) is missing from bucket '\(settings.objectBucket)': upload any small file under that key (Score's ping downloads it before every transfer) or fix OBJECT_SENTINEL")
         } catch {
-            return CheckStep(name: "sentinel", status: .fail, milliseconds: elapsed(started), detail: "ping of \(key) failed: \(error)")
+            return CheckStep(name: .sentinel, status: .fail, milliseconds: elapsed(started), detail: "ping of \(key) failed: \(error)")
         }
     }
 
@@ -138,12 +138,12 @@ public final class S3CompatibilityCheck: Sendable {
             _ = try await other.headObject(bucket: settings.objectBucket, key: key)
             let url = other.presignedURL(method: .get, bucket: settings.objectBucket, key: key, expires: 300)
             _ = try await other.sendPresigned(.getObject, method: .get, url: url, headers: [HTTPHeader("Range", "bytes=0-0")])
-            return CheckStep(name: "signing", status: .pass, milliseconds: elapsed(started),
+            return CheckStep(name: .signing, status: .pass, milliseconds: elapsed(started),
                              detail: "\(fileMode) works for signed and presigned requests; \(otherName) works too")
         } catch {
             let why = (error as? S3Error).map { "HTTP \($0.status) \($0.code)" } ?? "\(error)"
             let advice = settings.sigV4Enabled ? "keep S3_SIGV4ENABLED=true" : "keep S3_SIGV4ENABLED=false"
-            return CheckStep(name: "signing", status: .warn, milliseconds: elapsed(started),
+            return CheckStep(name: .signing, status: .warn, milliseconds: elapsed(started),
                              detail: "\(fileMode) works, but this store refuses \(otherName) (\(why)): \(advice)")
         }
     }
@@ -177,10 +177,10 @@ public final class S3CompatibilityCheck: Sendable {
         }
         let ms = Date().timeIntervalSince(started) * 1000
         if failures.isEmpty && leftovers.isEmpty {
-            return CheckStep(name: "cleanup", status: .pass, milliseconds: ms,
+            return CheckStep(name: .cleanup, status: .pass, milliseconds: ms,
                              detail: "removed \(removed) object(s), aborted \(aborted) upload(s); nothing left under \(bucket)/\(prefix)")
         }
-        return CheckStep(name: "cleanup", status: .fail, milliseconds: ms,
+        return CheckStep(name: .cleanup, status: .fail, milliseconds: ms,
                          detail: "could not remove everything under \(bucket)/\(prefix): " + (failures + leftovers).joined(separator: "; "))
     }
 }

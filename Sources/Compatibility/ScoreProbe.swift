@@ -27,7 +27,7 @@ final class ScoreProbe {
         var uploadId = ""
         var etags: [(partNumber: Int, etag: String)] = []
 
-        steps.append(await step("multipart upload") {
+        steps.append(await step(.multipartUpload) {
             uploadId = try await self.s3.createMultipartUpload(bucket: self.bucket, key: self.key)
             await self.created.upload(self.bucket, self.key, uploadId)
             var mismatches: [String] = []
@@ -47,9 +47,9 @@ final class ScoreProbe {
             }
             return (.pass, "2 parts PUT through presigned URLs; each ETag equals the part's MD5")
         })
-        guard steps.last?.status == .pass else { return steps + skipped(after: "multipart upload") }
+        guard steps.last?.status == .pass else { return steps + skipped(after: .multipartUpload) }
 
-        steps.append(await step("list parts") {
+        steps.append(await step(.listParts) {
             // Score's server checks each part on its own: ListParts with part-number-marker = n − 1
             // and max-parts = 1 must answer with part n (the marker is exclusive in S3's API).
             var wrong: [String] = []
@@ -74,7 +74,7 @@ final class ScoreProbe {
             return (.pass, "ListParts answers part n for part-number-marker n − 1, as Score's server checks each part; the full listing shows both")
         })
 
-        steps.append(await step("complete") {
+        steps.append(await step(.complete) {
             let answered = try await self.s3.completeMultipartUpload(bucket: self.bucket, key: self.key, uploadId: uploadId, parts: etags)
             await self.created.object(self.bucket, self.key)
             await self.created.uploadFinished(uploadId)
@@ -87,9 +87,9 @@ final class ScoreProbe {
             }
             return (.pass, "completed; ETag \(answered)")
         })
-        guard completedKey != nil else { return steps + skipped(after: "complete") }
+        guard completedKey != nil else { return steps + skipped(after: .complete) }
 
-        steps.append(await step("ranged GET") {
+        steps.append(await step(.rangedGet) {
             let range = [HTTPHeader("Range", "bytes=1000-1999")]
             let url = self.s3.presignedURL(method: .get, bucket: self.bucket, key: self.key, headers: range, expires: 86_400)
             let response = try await self.s3.sendPresigned(.getObject, method: .get, url: url, headers: range)
@@ -105,7 +105,7 @@ final class ScoreProbe {
             return (.fail, "presigned ranged GET returned \(response.body.count) wrong bytes (HTTP \(response.status))")
         })
 
-        steps.append(await step("list & abort uploads") {
+        steps.append(await step(.listAndAbortUploads) {
             let abandoned = self.key + ".abandoned"
             let id = try await self.s3.createMultipartUpload(bucket: self.bucket, key: abandoned)
             await self.created.upload(self.bucket, abandoned, id)
@@ -124,13 +124,13 @@ final class ScoreProbe {
         return steps
     }
 
-    private func skipped(after name: String) -> [CheckStep] {
-        let rest = ["multipart upload", "list parts", "complete", "ranged GET", "list & abort uploads"]
+    private func skipped(after name: CheckStep.Name) -> [CheckStep] {
+        let rest: [CheckStep.Name] = [.multipartUpload, .listParts, .complete, .rangedGet, .listAndAbortUploads]
         let later = rest.drop { $0 != name }.dropFirst()
-        return later.map { CheckStep(name: $0, status: .skip, detail: "not run: '\(name)' failed") }
+        return later.map { CheckStep(name: $0, status: .skip, detail: "not run: '\(name.rawValue)' failed") }
     }
 
-    private func step(_ name: String, _ body: () async throws -> (CheckStep.Status, String)) async -> CheckStep {
+    private func step(_ name: CheckStep.Name, _ body: () async throws -> (CheckStep.Status, String)) async -> CheckStep {
         guard !Task.isCancelled else { return CheckStep(name: name, status: .skip, detail: "not run: interrupted") }
         let started = Date()
         do {

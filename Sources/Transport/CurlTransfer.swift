@@ -243,39 +243,40 @@ final class CurlTransfer: @unchecked Sendable {
         default: kind = .other
         }
         var message = curlText
-        if kind == .tlsFailure { message = tlsReason(code) }
+        var tlsProblem: TransportError.TLSProblem?
+        if kind == .tlsFailure { (tlsProblem, message) = tlsReason(code) }
         if let abortReason { message += " (\(abortReason))" }
         if osErrno != 0 { message += " [errno \(osErrno): \(String(cString: strerror(Int32(osErrno))))]" }
-        return TransportError(kind: kind, message: message, metrics: metrics)
+        return TransportError(kind: kind, message: message, metrics: metrics, tlsProblem: tlsProblem)
     }
 }
 
 extension CurlTransfer {
     /// Which TLS failure it was, from OpenSSL's verify result: what the user must fix differs.
-    fileprivate func tlsReason(_ code: CURLcode) -> String {
+    fileprivate func tlsReason(_ code: CURLcode) -> (TransportError.TLSProblem, String) {
         var verify: Int = 0
         ccurl_getinfo_long(handle, CURLINFO_SSL_VERIFYRESULT, &verify)
         let detail = String(cString: errorBuffer)
         switch (code, verify) {
         case (CURLE_SSL_CACERT_BADFILE, _):
-            return "the CA bundle cannot be loaded"
+            return (.caBundleUnreadable, "the CA bundle cannot be loaded")
         case (CURLE_SSL_CONNECT_ERROR, _):
-            return "TLS handshake refused or failed (the server does not speak TLS on this port, or refused the client's offer)"
+            return (.handshake, "TLS handshake refused or failed (the server does not speak TLS on this port, or refused the client's offer)")
         case (_, 2), (_, 18), (_, 19), (_, 20), (_, 21), (_, 27):
             // unable to get issuer, self-signed (leaf or in chain), unable to verify the first certificate, untrusted
-            return "untrusted issuer: the store's certificate is not signed by a CA this machine trusts (X509 error \(verify))"
+            return (.untrustedIssuer, "untrusted issuer: the store's certificate is not signed by a CA this machine trusts (X509 error \(verify))")
         case (_, 10):
-            return "certificate expired (X509 error 10)"
+            return (.expired, "certificate expired (X509 error 10)")
         case (_, 9):
-            return "certificate not yet valid (X509 error 9)"
+            return (.notYetValid, "certificate not yet valid (X509 error 9)")
         case (_, 62):
-            return "hostname mismatch: the certificate does not name the host in the endpoint (X509 error 62)"
+            return (.hostnameMismatch, "hostname mismatch: the certificate does not name the host in the endpoint (X509 error 62)")
         case (CURLE_PEER_FAILED_VERIFICATION, _) where detail.contains("subject name") || detail.contains("host name"):
             // curl checks the name itself after OpenSSL accepted the chain ("no alternative
             // certificate subject name matches target host name").
-            return "hostname mismatch: the certificate does not name the host in the endpoint"
+            return (.hostnameMismatch, "hostname mismatch: the certificate does not name the host in the endpoint")
         default:
-            return "\(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail) (X509 error \(verify))"
+            return (.other, "\(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail) (X509 error \(verify))")
         }
     }
 }

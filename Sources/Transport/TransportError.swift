@@ -14,12 +14,19 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case other = "transport-error"
     }
 
+    /// Which TLS failure it was, when `kind` is `tlsFailure`: what the user must fix differs.
+    public enum TLSProblem: Sendable, Equatable {
+        case caBundleUnreadable, handshake, untrustedIssuer, expired, notYetValid, hostnameMismatch, other
+    }
+
     public var kind: Kind
+    public var tlsProblem: TLSProblem?
     public var message: String
     public var metrics: AttemptMetrics
 
-    public init(kind: Kind, message: String, metrics: AttemptMetrics) {
+    public init(kind: Kind, message: String, metrics: AttemptMetrics, tlsProblem: TLSProblem? = nil) {
         self.kind = kind
+        self.tlsProblem = tlsProblem
         self.message = message
         self.metrics = metrics
     }

@@ -51,7 +51,7 @@ struct Check: AsyncParsableCommand {
         }
         if interrupted.happened {
             // Say what the clean-up really did: it is the last row when it ran.
-            if let cleanup = steps.last(where: { $0.name == "cleanup" && $0.status != .skip }) {
+            if let cleanup = steps.last(where: { $0.name == .cleanup && $0.status != .skip }) {
                 Console.error(cleanup.status == .pass ? "scoretune: interrupted; \(cleanup.detail)\n"
                               : "scoretune: interrupted; NOT everything was removed: \(cleanup.detail)\n")
             } else {
@@ -72,7 +72,7 @@ struct CheckReport: Encodable {
 
 enum CheckPrinter {
     static func print(_ step: CheckStep) {
-        let name = step.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+        let name = step.name.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
         let time = String(format: "%8.1f ms", step.milliseconds)
         Swift.print("\(step.status.rawValue)  \(name)\(time)  \(step.detail)")
         for note in step.notes { Swift.print("      \(note)") }

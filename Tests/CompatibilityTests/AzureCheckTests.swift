@@ -19,7 +19,7 @@ final class AzureCheckTests: XCTestCase {
         return await AzureCompatibilityCheck(settings: settings, transport: transport).run { _ in }
     }
 
-    func step(_ steps: [CheckStep], _ name: String) -> CheckStep? { steps.first { $0.name == name } }
+    func step(_ steps: [CheckStep], _ name: CheckStep.Name) -> CheckStep? { steps.first { $0.name == name } }
 
     func assertNothingLeft(file: StaticString = #filePath, line: UInt = #line) async throws {
         let (azure, settings) = try LocalBackend.azureClient(transport: transport)
@@ -30,8 +30,8 @@ final class AzureCheckTests: XCTestCase {
 
     func testProvisionedAccountPassesEveryStep() async throws {
         let steps = try await run()
-        XCTAssertEqual(steps.map(\.name), ["config", "endpoint", "account key", "container", "upload policy", "download policy",
-                                           "sentinel", "sas upload", "sas download", "cleanup"])
+        XCTAssertEqual(steps.map(\.name), [.config, .endpoint, .accountKey, .container, .uploadPolicy, .downloadPolicy,
+                                           .sentinel, .sasUpload, .sasDownload, .cleanup])
         XCTAssertEqual(steps.filter { $0.status != .pass }.map(\.detail), [])
         XCTAssertEqual(CheckOutcome.of(steps), .compatible)
         try await assertNothingLeft()
@@ -39,10 +39,10 @@ final class AzureCheckTests: XCTestCase {
 
     func testWrongAccountKeyFailsNamingTheKey() async throws {
         let steps = try await run(overrides: ["AZURE_ACCOUNTKEY": Data("an old rotated key".utf8).base64EncodedString()])
-        let failed = try XCTUnwrap(step(steps, "account key"))
+        let failed = try XCTUnwrap(step(steps, .accountKey))
         XCTAssertEqual(failed.status, .fail)
         XCTAssertTrue(failed.detail.contains("AZURE_ACCOUNTKEY is not the key"), failed.detail)
-        let after = steps.drop { $0.name != "account key" }.dropFirst()
+        let after = steps.drop { $0.name != .accountKey }.dropFirst()
         XCTAssertFalse(after.isEmpty, "every later step is shown")
         XCTAssertTrue(after.allSatisfy { $0.status == .skip && $0.detail == "not run: 'account key' failed" }, "nothing runs after a refused key: \(after)")
         XCTAssertEqual(CheckOutcome.of(steps), .incompatible)
@@ -50,28 +50,28 @@ final class AzureCheckTests: XCTestCase {
 
     func testMissingStoredPolicyFailsNamingTheVariable() async throws {
         let steps = try await run(overrides: ["BUCKET_POLICY_UPLOAD": "WritePolicy"])
-        let failed = try XCTUnwrap(step(steps, "upload policy"))
+        let failed = try XCTUnwrap(step(steps, .uploadPolicy))
         XCTAssertEqual(failed.status, .fail)
         XCTAssertTrue(failed.detail.contains("no stored access policy 'WritePolicy' (BUCKET_POLICY_UPLOAD)"), failed.detail)
         XCTAssertTrue(failed.detail.contains("it has: "), failed.detail)
-        XCTAssertEqual(step(steps, "download policy")?.status, .pass)
-        XCTAssertEqual(step(steps, "sas upload")?.status, .skip, "no probe runs without the policies")
-        XCTAssertEqual(step(steps, "cleanup")?.status, .skip)
+        XCTAssertEqual(step(steps, .downloadPolicy)?.status, .pass)
+        XCTAssertEqual(step(steps, .sasUpload)?.status, .skip, "no probe runs without the policies")
+        XCTAssertEqual(step(steps, .cleanup)?.status, .skip)
     }
 
     func testPoliciesSwappedLackThePermissions() async throws {
         // The download policy (rl) named for uploads, the upload policy (acw) for downloads.
         let steps = try await run(overrides: ["BUCKET_POLICY_UPLOAD": "DownloadPolicy", "BUCKET_POLICY_DOWNLOAD": "UploadPolicy"])
-        XCTAssertTrue(step(steps, "upload policy")?.detail.contains("add 'acw'") ?? false, "\(steps)")
-        XCTAssertTrue(step(steps, "download policy")?.detail.contains("add 'rl'") ?? false, "\(steps)")
+        XCTAssertTrue(step(steps, .uploadPolicy)?.detail.contains("add 'acw'") ?? false, "\(steps)")
+        XCTAssertTrue(step(steps, .downloadPolicy)?.detail.contains("add 'rl'") ?? false, "\(steps)")
     }
 
     func testMissingSentinelFailsNamingTheFix() async throws {
         let steps = try await run(overrides: ["OBJECT_SENTINEL": "no-such-sentinel"])
-        let failed = try XCTUnwrap(step(steps, "sentinel"))
+        let failed = try XCTUnwrap(step(steps, .sentinel))
         XCTAssertEqual(failed.status, .fail)
         XCTAssertTrue(failed.detail.contains("blob 'no-such-sentinel' is missing") && failed.detail.contains("OBJECT_SENTINEL"), failed.detail)
-        XCTAssertEqual(step(steps, "cleanup")?.status, .pass)
+        XCTAssertEqual(step(steps, .cleanup)?.status, .pass)
         try await assertNothingLeft()
     }
 

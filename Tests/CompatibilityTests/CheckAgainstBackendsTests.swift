@@ -18,7 +18,7 @@ final class CheckAgainstBackendsTests: XCTestCase {
         return await S3CompatibilityCheck(settings: settings, transport: transport).run { _ in }
     }
 
-    func status(_ steps: [CheckStep], _ name: String) -> CheckStep.Status? { steps.first { $0.name == name }?.status }
+    func status(_ steps: [CheckStep], _ name: CheckStep.Name) -> CheckStep.Status? { steps.first { $0.name == name }?.status }
 
     func assertNothingLeft(_ backend: LocalBackend, file: StaticString = #filePath, line: UInt = #line) async throws {
         let (s3, settings) = try backend.client(transport: transport)
@@ -32,8 +32,8 @@ final class CheckAgainstBackendsTests: XCTestCase {
         _ = try await s3.headObject(bucket: settings.objectBucket, key: "data/\(settings.sentinel)")
     }
 
-    let allSteps = ["config", "endpoint", "credentials", "object bucket", "state bucket", "sentinel", "multipart upload",
-                    "list parts", "complete", "ranged GET", "list & abort uploads", "signing", "cleanup"]
+    let allSteps: [CheckStep.Name] = [.config, .endpoint, .credentials, .objectBucket, .stateBucket, .sentinel, .multipartUpload,
+                    .listParts, .complete, .rangedGet, .listAndAbortUploads, .signing, .cleanup]
 
     func testSeaweedFSPassesWithBothSigners() async throws {
         for sigV4 in ["true", "false"] {
@@ -49,40 +49,40 @@ final class CheckAgainstBackendsTests: XCTestCase {
         for sigV4 in ["true", "false"] {
             let steps = try await run(.ceph, overrides: ["S3_SIGV4ENABLED": sigV4])
             XCTAssertEqual(steps.filter { $0.status != .pass }.map(\.name), [], "SIGV4=\(sigV4): \(steps.filter { $0.status != .pass })")
-            XCTAssertTrue(steps.first { $0.name == "complete" }?.detail.contains("ETag is empty") ?? false)
+            XCTAssertTrue(steps.first { $0.name == .complete }?.detail.contains("ETag is empty") ?? false)
         }
         try await assertNothingLeft(.ceph)
     }
 
     func testRcloneTellsTheTruthAboutRangesSigV2AndPartMarkers() async throws {
         let steps = try await run(.rclone)
-        XCTAssertEqual(status(steps, "ranged GET"), .warn)
-        XCTAssertTrue(steps.first { $0.name == "ranged GET" }?.detail.contains("instead of 206") ?? false)
-        XCTAssertEqual(status(steps, "signing"), .warn)
-        XCTAssertTrue(steps.first { $0.name == "signing" }?.detail.contains("refuses SigV2") ?? false)
+        XCTAssertEqual(status(steps, .rangedGet), .warn)
+        XCTAssertTrue(steps.first { $0.name == .rangedGet }?.detail.contains("instead of 206") ?? false)
+        XCTAssertEqual(status(steps, .signing), .warn)
+        XCTAssertTrue(steps.first { $0.name == .signing }?.detail.contains("refuses SigV2") ?? false)
         // rclone answers part-number-marker=1 with part 1: Score's per-part check fails there.
-        XCTAssertEqual(status(steps, "list parts"), .fail)
-        let listParts = steps.first { $0.name == "list parts" }?.detail ?? ""
+        XCTAssertEqual(status(steps, .listParts), .fail)
+        let listParts = steps.first { $0.name == .listParts }?.detail ?? ""
         XCTAssertTrue(listParts.contains("marker 1 gave part 1, not part 2") && listParts.contains("treats the marker as inclusive"), listParts)
         XCTAssertEqual(CheckOutcome.of(steps), .incompatible)
 
         let v2 = try await run(.rclone, overrides: ["S3_SIGV4ENABLED": "false"])
-        XCTAssertEqual(status(v2, "credentials"), .fail)
-        let refused = v2.first { $0.name == "credentials" }?.detail ?? ""
+        XCTAssertEqual(status(v2, .credentials), .fail)
+        let refused = v2.first { $0.name == .credentials }?.detail ?? ""
         XCTAssertTrue(refused.contains("set S3_SIGV4ENABLED=true"), refused)
-        XCTAssertTrue(v2.drop { $0.name != "credentials" }.dropFirst().allSatisfy { $0.status == .skip }, "the steps after it are SKIP")
+        XCTAssertTrue(v2.drop { $0.name != .credentials }.dropFirst().allSatisfy { $0.status == .skip }, "the steps after it are SKIP")
         XCTAssertEqual(CheckOutcome.of(v2), .incompatible)
         try await assertNothingLeft(.rclone)
     }
 
     func testEachMistakeGivesOneLineThatSaysWhatToFix() async throws {
-        let cases: [([String: String], String, String)] = [
-            (["S3_SECRETKEY": "wrong"], "credentials", "S3_SECRETKEY is wrong"),
-            (["S3_ACCESSKEY": "nobody"], "credentials", "S3_ACCESSKEY"),
-            (["BUCKET_NAME_OBJECT": "no-such-bucket"], "object bucket", "does not exist: create it or fix BUCKET_NAME_OBJECT"),
-            (["BUCKET_NAME_STATE": "no-such-state"], "state bucket", "fix BUCKET_NAME_STATE"),
-            (["OBJECT_SENTINEL": "absent"], "sentinel", "fix OBJECT_SENTINEL"),
-            (["S3_ENDPOINT": "http://127.0.0.1:\(try closedLoopbackPort())"], "endpoint", "connection refused"),
+        let cases: [([String: String], CheckStep.Name, String)] = [
+            (["S3_SECRETKEY": "wrong"], .credentials, "S3_SECRETKEY is wrong"),
+            (["S3_ACCESSKEY": "nobody"], .credentials, "S3_ACCESSKEY"),
+            (["BUCKET_NAME_OBJECT": "no-such-bucket"], .objectBucket, "does not exist: create it or fix BUCKET_NAME_OBJECT"),
+            (["BUCKET_NAME_STATE": "no-such-state"], .stateBucket, "fix BUCKET_NAME_STATE"),
+            (["OBJECT_SENTINEL": "absent"], .sentinel, "fix OBJECT_SENTINEL"),
+            (["S3_ENDPOINT": "http://127.0.0.1:\(try closedLoopbackPort())"], .endpoint, "connection refused"),
         ]
         for (overrides, step, advice) in cases {
             let steps = try await run(.seaweedfs, overrides: overrides)
@@ -100,7 +100,7 @@ final class CheckAgainstBackendsTests: XCTestCase {
         XCTAssertEqual(steps.first?.status, .fail)
         // Every later step is shown, as SKIP naming the failure that stopped it (and sent no request).
         XCTAssertEqual(steps.dropFirst().map(\.status), Array(repeating: .skip, count: steps.count - 1))
-        XCTAssertEqual(steps.map(\.name).last, "cleanup")
+        XCTAssertEqual(steps.map(\.name).last, .cleanup)
         XCTAssertTrue(steps.dropFirst().allSatisfy { $0.detail == "not run: 'config' failed" && $0.milliseconds == 0 })
         XCTAssertEqual(CheckOutcome.of(steps), .badConfiguration)
     }
