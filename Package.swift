@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "MemoryStore", dependencies: ["Transport", "Hashing"], path: "Tests/MemoryStore"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Transport", "Hashing", "ScoreConfig", "TestSupport"],
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "MemoryStore", "Transport", "Hashing", "ScoreConfig", "TestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "ScoreConfigTests", dependencies: ["ScoreConfig", "Model"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "CPayload", "Hashing", "ObjectStore", "Transport", "TestSupport", "MemoryStore", "Model"]),
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "Model", "ObjectStore", "Transport", "TestSupport",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")]),
-        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "MemoryStore", "ScoreConfig", "ObjectStore", "Transport", "TestSupport"]),
     ]
 )
 
