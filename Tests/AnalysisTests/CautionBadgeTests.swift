@@ -27,7 +27,7 @@ final class CautionBadgeTests: XCTestCase {
     }
 
     /// A recommendation from a plain two-cell run, to carry the findings under test.
-    func recommendation(with findings: [Caution]) throws -> Recommendation {
+    static func recommendation(with findings: [Caution]) throws -> Recommendation {
         var recommendation = try Recommendation.make(MeasurementHygieneTests.analysis([
             .init(cell: 1, round: 0, rate: 100), .init(cell: 1, round: 1, rate: 101),
             .init(cell: 2, round: 0, rate: 80), .init(cell: 2, round: 1, rate: 81),
@@ -38,8 +38,8 @@ final class CautionBadgeTests: XCTestCase {
 
     func testEachCautionShowsItsOwnBadge() throws {
         for (caution, text, tone) in Self.samples {
-            let block = DecisionBlock(network: nil, recommendation: .success(try recommendation(with: [caution])), runStatus: .completed)
-            let badges = block.badges(try recommendation(with: [caution]))
+            let block = DecisionBlock(network: nil, recommendation: .success(try Self.recommendation(with: [caution])), runStatus: .completed)
+            let badges = block.badges(try Self.recommendation(with: [caution]))
             XCTAssertEqual(badges.count, 2, "the run's status and the caution: \(badges)")
             XCTAssertEqual(badges.last, DecisionBlock.Badge(text: text, kind: tone, tip: caution.text, caution: caution.kind))
             // In the page: the badge names its caution, so the page can be read by what it says.
@@ -50,8 +50,8 @@ final class CautionBadgeTests: XCTestCase {
     }
 
     func testNoCautionIsSaidToo() throws {
-        let badges = DecisionBlock(network: nil, recommendation: .success(try recommendation(with: [])), runStatus: .completed)
-            .badges(try recommendation(with: []))
+        let badges = DecisionBlock(network: nil, recommendation: .success(try Self.recommendation(with: [])), runStatus: .completed)
+            .badges(try Self.recommendation(with: []))
         XCTAssertEqual(badges.map(\.text), ["run completed", "no caution"])
     }
 
@@ -70,7 +70,7 @@ final class CautionBadgeTests: XCTestCase {
 
     /// JSON carries each finding's kind and severity beside its sentence, and the old `cautions` list.
     func testJSONCarriesKindSeverityAndText() throws {
-        let recommendation = try recommendation(with: Self.samples.map(\.0))
+        let recommendation = try Self.recommendation(with: Self.samples.map(\.0))
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(recommendation)) as! [String: Any]
         let findings = try XCTUnwrap(object["findings"] as? [[String: String]])
         XCTAssertEqual(findings.map { $0["kind"] }, Self.samples.map(\.0.kind.rawValue))
