@@ -26,7 +26,23 @@ public final class MemoryStore: @unchecked Sendable {
         public init() {}
     }
 
+    /// A played path between client and store: each request waits `roundTrip`, and its bytes move
+    /// at `bytesPerSecond` on its own connection (so only parts in flight add bandwidth).
+    public struct Path: Sendable {
+        public var roundTrip: Duration
+        public var bytesPerSecond: Double
+        public init(roundTrip: Duration, bytesPerSecond: Double) { (self.roundTrip, self.bytesPerSecond) = (roundTrip, bytesPerSecond) }
+
+        func time(bytes: Int) -> Duration { roundTrip + .nanoseconds(Int64(Double(bytes) / bytesPerSecond * 1e9)) }
+    }
+
     public let dialect: Dialect
+    /// nil: answers at once.
+    public var path: Path? {
+        get { lock.withLock { _path } }
+        set { lock.withLock { _path = newValue } }
+    }
+    private var _path: Path?
     public var quirks: Quirks {
         get { lock.withLock { _quirks } }
         set { lock.withLock { _quirks = newValue } }

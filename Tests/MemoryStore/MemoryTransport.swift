@@ -62,6 +62,9 @@ public final class MemoryTransport: HTTPTransport, @unchecked Sendable {
             break
         }
         var answer = store.answer(parsed, operation: operation)
+        if let path = store.path {
+            try await wait(path.time(bytes: body.count + answer.body.count), request.timeouts, failure)
+        }
         if action == .wrongETag, let etag = answer.header("etag") {
             let wrong = "\"" + Array((etag + "wrong").utf8).md5Hex + "\""
             answer.headers = answer.headers.map { $0.name == "etag" ? HTTPHeader("etag", wrong) : $0 }

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import MemoryStore
+import Results
+import Runner
+import TestSupport
+import Transport
+import XCTest
+
+/// Successive halving and the concurrency ramp on the in-memory store, over a path played so that
+/// one cell wins by construction: each request waits 5 ms and moves its bytes at 100 MB/s on its
+/// own connection, so only parts in flight add bandwidth, and of a 20 MiB object's layouts only
+/// 5 MiB parts × 4 in flight move it on four connections at once. The search must keep that cell
+/// with well under half of the whole grid's trials. (The real-network version, through the fault
+/// proxy to SeaweedFS, stays in HalvingSearchTests.)
+final class MemorySearchTests: XCTestCase {
+    static func scenario(strategy: String, seed: Int) -> String {
+        """
+        name: known-answer-memory
+        mode: multipart
+        objects: {sizes: [20MiB], count: 1, seed: 7}
+        order_seed: \(seed)
+        grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB, 20MiB], parallel: [1, 2, 4]}
+        repetitions: 6
+        warmup: 1
+        search: {strategy: \(strategy), eta: 2}
+        """
+    }
+
+    /// 9 cells × (1 warm-up + 6 repetitions) × (1 upload + 1 download).
+    let wholeGridTrials = 9 * 7 * 2
+
+    func search(_ strategy: String, seed: Int) async throws -> TemporaryRun {
+        let backend = MemoryS3Backend()
+        try await backend.putSentinel()
+        backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(5), bytesPerSecond: 100e6)
+        let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, Self.scenario(strategy: strategy, seed: seed))
+        addTeardownBlock { run.remove() }
+        var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: run.database, resume: nil)
+        options.makeTransport = { backend.store.transport(options: $0) }
+        let result = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+        XCTAssertEqual(result.status, .completed)
+        XCTAssertTrue(backend.store.isEmpty(except: ["\(backend.objectBucket)/data/\(backend.sentinel)"]))
+        return run
+    }
+
+    func checkKnownAnswer(_ run: TemporaryRun, _ what: String) throws {
+        let done = try run.rows("SELECT upload_part_size, parallel FROM cells WHERE status = 'done'")
+        XCTAssertEqual(done.count, 1, what)
+        XCTAssertEqual(done.first?["upload_part_size"], 5 << 20, what)
+        XCTAssertEqual(done.first?["parallel"], 4, what)
+        let trials = try run.count("SELECT count(*) FROM trials")
+        XCTAssertLessThanOrEqual(Double(trials), 0.5 * Double(wholeGridTrials), "\(what): \(trials) of the whole grid's \(wholeGridTrials)")
+        XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE reason = ''"), 0, "every decision has its reason")
+        XCTAssertEqual(try run.count("""
+            SELECT count(*) FROM trials t JOIN search_verdicts v ON v.cell_id = t.cell_id AND v.verdict = 'dropped'
+            WHERE t.warmup = 0 AND t.round >= v.rounds
+            """), 0, "a dropped cell measures nothing after the decision that dropped it")
+    }
+
+    func testHalvingKeepsTheKnownBestCell() async throws {
+        for seed in [1, 2] { try checkKnownAnswer(try await search("halving", seed: seed), "halving, seed \(seed)") }
+    }
+
+    func testARampThenHalvingKeepsTheKnownBestCell() async throws {
+        let run = try await search("ramp", seed: 3)
+        try checkKnownAnswer(run, "ramp")
+        XCTAssertGreaterThan(try run.count("SELECT count(*) FROM search_verdicts WHERE verdict = 'pruned'"), 0, "the ramp pruned the parallelisms past its knee")
+    }
+}
