@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Model", "Scenario"]),
         .testTarget(name: "ResultsTests", dependencies: ["Model", "Results", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "MemoryStore", "Results", .product(name: "GRDB", package: "GRDB.swift"), "Scenario", "Workload", "ObjectStore", "Transport", "ScoreConfig", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Reports", "Model", "Results", "Runner", "Workload", "Scenario", "ScoreConfig", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "MemoryStore", "Reports", "Model", "Results", "Runner", "Workload", "Scenario", "ScoreConfig", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy", "Model", "ObjectStore", "Transport", "TestSupport",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")]),

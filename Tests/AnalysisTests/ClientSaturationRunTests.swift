@@ -6,30 +6,25 @@ import TestSupport
 import Workload
 import XCTest
 
-/// On the real SeaweedFS: a small run beside CPU burners this test starts (and stops by pid) is
-/// flagged as measuring a saturated client; the same run without them is not.
+/// A small run (on the memory store, in this process: the client's load is what is measured)
+/// beside CPU burners this test starts (and stops by pid) is flagged as measuring a saturated
+/// client; the same run without them is not.
 final class ClientSaturationRunTests: XCTestCase {
     func run(_ name: String) async throws -> RunAnalysis {
-        let env = try LocalBackend.seaweedfs.settings().path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        let scenario = folder.appendingPathComponent("small.yaml").path
         let db = folder.appendingPathComponent("results.sqlite").path
-        try """
-            env: \(env)
+        let runId = try await ClassRun.make(folder: folder, database: db, yaml: """
             mode: multipart
             objects: {sizes: [16MiB], count: 2, seed: 5}
             grid: {UPLOAD_PARTSIZE: [8MiB, 16MiB], parallel: 2}
             repetitions: 3
             warmup: 0
-            """.write(toFile: scenario, atomically: true, encoding: .utf8)
-        let result = try await ScenarioRunner(options: RunOptions(scenarioPath: scenario, envPath: nil, databasePath: db, resume: nil),
-                                              progress: RunProgress(style: .quiet)).run()
-        XCTAssertEqual(result.status, .completed)
+            """)
         let database = try ResultsDatabase(path: db, access: .read)
         defer { try? database.close() }
-        return try await RunAnalysis.load(database: database, runId: result.runId)
+        return try await RunAnalysis.load(database: database, runId: runId)
     }
 
     /// Busy loops, two per core, each its own process, stopped by SIGKILL (a signal the test
@@ -46,7 +41,6 @@ final class ClientSaturationRunTests: XCTestCase {
     }
 
     func testABurnedClientIsFlaggedAndAQuietOneIsNot() async throws {
-        _ = try LocalBackend.seaweedfs.settings()   // skips when the backend is not running
         // The measure is host-wide: on a host already full (another build) a quiet run is not quiet.
         let before = ClientLoad.sample()
         try await Task.sleep(for: .seconds(1))

@@ -5,7 +5,8 @@ import XCTest
 
 /// `recommend --for`: each export is handed to the tool it is written for, which must accept it and
 /// move a real file with it to SeaweedFS and back. The multipart ETag's part count proves the part
-/// size reached the tool.
+/// size reached the tool. The decision comes from a run on the memory store: what is proved here is
+/// that the tools read the files, not where the run's figures came from.
 final class ExportTests: XCTestCase {
     static let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-export-\(UUID().uuidString.prefix(8))")
     static var database: String { folder.appendingPathComponent("results.sqlite").path }

@@ -3,25 +3,19 @@ import Runner
 import TestSupport
 import XCTest
 
-/// `plan` on a real run that sweeps `clients`.
+/// `plan` on a run that sweeps `clients` (on the memory store: the fit reads the run's rows).
 final class PlanTests: XCTestCase {
     func testPlanFitsTheSweepAndJudgesTheWindow() async throws {
-        let env = try LocalBackend.seaweedfs.settings().path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-plan-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        let scenario = folder.appendingPathComponent("capacity.yaml").path
         let db = folder.appendingPathComponent("results.sqlite").path
-        try """
-            env: \(env)
+        _ = try await ClassRun.make(folder: folder, database: db, yaml: """
             objects: {sizes: [8MiB], count: 6, seed: 3}
             grid: {parallel: 1, clients: [1, 2, 3]}
             repetitions: 2
             warmup: 0
-            """.write(toFile: scenario, atomically: true, encoding: .utf8)
-        let result = try await ScenarioRunner(options: RunOptions(scenarioPath: scenario, envPath: nil, databasePath: db, resume: nil),
-                                              progress: RunProgress(style: .quiet)).run()
-        XCTAssertEqual(result.status, .completed)
+            """)
 
         let json = try ScoretuneBinary.run(["plan", "--db", db, "--dataset", "1GB", "--window", "1h", "--json"])
         XCTAssertEqual(json.status, 0, json.err)

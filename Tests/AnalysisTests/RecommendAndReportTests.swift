@@ -23,7 +23,7 @@ final class RecommendAndReportTests: XCTestCase {
             grid: {UPLOAD_PARTSIZE: [20MiB, 24MiB], parallel: [1, 3]}
             repetitions: 3
             warmup: 1
-            """)
+            """, store: .seaweedfs)
         Self.runId = id
         return id
     }

@@ -77,8 +77,9 @@ final class AzureRunTests: XCTestCase {
         XCTAssertTrue(html.contains("Azure uploads ignore UPLOAD_PARTSIZE"))
     }
 
+    // Refused before any request: an Azure .env.score whose endpoint nothing listens at is enough.
     func testMultipartModeIsRefusedOnAzure() throws {
-        let run = try TemporaryRun(.azure, "mode: multipart\nobjects: {sizes: [1MiB], count: 1}\n")
+        let run = try TemporaryRun(env: { try MemoryAzureBackend().writeEnv(in: $0) }, "mode: multipart\nobjects: {sizes: [1MiB], count: 1}\n")
         addTeardownBlock { run.remove() }
         let result = try ScoretuneBinary.run(["run", run.scenario, "--db", run.database])
         XCTAssertEqual(result.status, 2)
@@ -86,7 +87,7 @@ final class AzureRunTests: XCTestCase {
     }
 
     func testTooManyBlocksIsABadScenario() throws {
-        let run = try TemporaryRun(.azure, "objects: {sizes: [4GiB], count: 1}\ngrid: {block_size: [64KiB]}\n")
+        let run = try TemporaryRun(env: { try MemoryAzureBackend().writeEnv(in: $0) }, "objects: {sizes: [4GiB], count: 1}\ngrid: {block_size: [64KiB]}\n")
         addTeardownBlock { run.remove() }
         let result = try ScoretuneBinary.run(["run", run.scenario, "--db", run.database])
         XCTAssertEqual(result.status, 2)
