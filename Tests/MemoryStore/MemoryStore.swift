@@ -144,18 +144,20 @@ public final class MemoryStore: @unchecked Sendable {
 
     // MARK: serving one request
 
-    /// The fault to play on this request, if one is due.
+    /// The fault to play on this request, if one is due. Every fault that matches counts the
+    /// request, whether or not an earlier one plays on it, so `after` counts requests, not misses.
     func fault(for operation: MemoryOperation) -> MemoryFault.Action? {
         lock.withLock {
+            var due: MemoryFault.Action?
             for index in faults.indices where faults[index].fault.operation == nil || faults[index].fault.operation == operation {
                 faults[index].seen += 1
                 let pending = faults[index]
-                if pending.seen > pending.fault.after && pending.fired < pending.fault.times {
+                if due == nil && pending.seen > pending.fault.after && pending.fired < pending.fault.times {
                     faults[index].fired += 1
-                    return pending.fault.action
+                    due = pending.fault.action
                 }
             }
-            return nil
+            return due
         }
     }
 
