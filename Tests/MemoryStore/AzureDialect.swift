@@ -68,6 +68,15 @@ struct AzureDialect {
             return nil
         }
         guard r.query["sig"] != nil else { return Self.error(404, "ResourceNotFound", "The specified resource does not exist.") }
+        // A token past its expiry (or before its start) is refused, as the service does.
+        let formatter = ISO8601DateFormatter()
+        let now = Date()
+        if let expiry = r.query["se"].flatMap(formatter.date(from:)), now > expiry {
+            return Self.error(403, "AuthenticationFailed", "Signed expiry time has to be after signed start time and in the future.")
+        }
+        if let start = r.query["st"].flatMap(formatter.date(from:)), now < start {
+            return Self.error(403, "AuthenticationFailed", "Signed start time is in the future.")
+        }
         guard let needed = Self.permission(for: operation) else {
             return Self.error(403, "AuthorizationPermissionMismatch", "This operation needs the account key.")
         }
