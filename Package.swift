@@ -51,6 +51,7 @@ let package = Package(
         // An S3 and Azure Blob store in memory behind the HTTPTransport boundary, with fault hooks.
         .target(name: "MemoryStore", dependencies: ["Transport", "Hashing"], path: "Tests/MemoryStore"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "MemoryStoreTests", dependencies: ["MemoryStore", "Transport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "MemoryStore", "Transport", "Hashing", "ScoreConfig", "TestSupport"],
                     resources: [.copy("Vectors")]),
