@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import MemoryStore
 import Results
-import Runner
+import ObjectStore
+@testable import Runner
+import ScoreConfig
 import TestSupport
 import Transport
 import XCTest
@@ -146,5 +148,93 @@ final class MemoryRunTests: XCTestCase {
         XCTAssertEqual(try temporary.count("SELECT count(*) FROM attempts WHERE operation = 'PutBlock'"), 5 + 2)
         XCTAssertEqual(try temporary.count("SELECT count(DISTINCT block_size) FROM cells"), 2)
         XCTAssertTrue(backend.store.isEmpty(except: ["\(backend.container)/\(backend.sentinel)"]))
+    }
+
+    func testMultipartModeSendsAPlainClientsRequestsOnly() async throws {
+        let (backend, temporary) = try await s3Run("""
+            mode: multipart
+            objects: {sizes: [12MiB], count: 2, seed: 6}
+            grid: {UPLOAD_PARTSIZE: 5MiB, DOWNLOAD_PARTSIZE: [4MiB, 12MiB], parallel: 2}
+            repetitions: 2
+            warmup: 0
+            """)
+        let result = try await run(backend.store, temporary)
+        XCTAssertEqual(result.status, .completed)
+        XCTAssertEqual(try temporary.count("SELECT count(*) FROM trials WHERE outcome = 'ok'"), 16)
+        // Upload: create + 3 parts + complete; download: 3 or 1 ranged GETs; no state bucket at all.
+        XCTAssertEqual(try temporary.count("SELECT count(*) FROM attempts a JOIN trials t ON a.trial_id = t.id WHERE t.direction = 'upload'"), 8 * 5)
+        XCTAssertEqual(try temporary.count("SELECT count(*) FROM attempts WHERE operation = 'GetObject' AND status = 206"), 2 * 2 * (3 + 1))
+        XCTAssertEqual(try temporary.count("SELECT count(*) FROM digests"), 0, "the plain path computes no MD5s")
+        XCTAssertFalse(backend.store.log.contains { $0.path.hasPrefix("/\(backend.stateBucket)/") }, "no key in the state bucket is touched")
+    }
+
+    func testARunThatCannotStartSaysWhyAndLeavesNoDatabase() async throws {
+        let (backend, temporary) = try await s3Run("""
+            objects: {sizes: [1MiB], count: 1}
+            repetitions: 1
+            warmup: 0
+            """)
+        let cases: [(String, String)] = [("BUCKET_NAME_OBJECT=nowhere", "nowhere"), ("S3_ACCESSKEY=NOBODY", "S3_ACCESSKEY")]
+        for (line, named) in cases {
+            let env = try backend.writeEnv(in: temporary.folder, extra: [line])
+            do {
+                var options = RunOptions(scenarioPath: temporary.scenario, envPath: env, databasePath: temporary.database, resume: nil)
+                options.makeTransport = { backend.store.transport(options: $0) }
+                _ = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+                XCTFail("\(line): the run started")
+            } catch let failure as RunFailure {
+                guard case .store(let message) = failure else { return XCTFail("\(line): \(failure)") }
+                XCTAssertTrue(message.contains(named), "\(line): \(message)")
+                XCTAssertFalse(message.contains(MemoryS3Backend.secretKey))
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: temporary.database), "\(line): no empty database is left")
+        }
+    }
+
+    func testCleanRemovesExactlyTheLedgerAndNothingElse() async throws {
+        let (backend, temporary) = try await s3Run("""
+            mode: score
+            objects: {sizes: [25MiB], count: 1, seed: 3}
+            grid: {UPLOAD_PARTSIZE: 20MiB, parallel: 1, UPLOAD_RETRY_LIMIT: 0}
+            repetitions: 1
+            warmup: 0
+            """)
+        // Every delete the run tries fails: its objects stay, listed in the ledger, as after a kill -9.
+        backend.store.inject(MemoryFault(.slowDown, on: .deleteObject, times: .max))
+        backend.store.inject(MemoryFault(.slowDown, on: .abortMultipartUpload, times: .max))
+        let result = try await run(backend.store, temporary)
+        XCTAssertFalse(result.leftBehind.isEmpty)
+        XCTAssertGreaterThan(try temporary.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
+        // Someone else's object under a look-alike key must survive the clean-up.
+        try await backend.client(backend.store.transport()).putObject(bucket: backend.objectBucket, key: "data/not-ours", body: [1])
+
+        backend.store.clearFaults()
+        let database = try ResultsDatabase(path: temporary.database)
+        let settings = try ScoreSettings.load(path: try backend.writeEnv(in: temporary.folder), environment: [:])
+        let connection = try StoreConnection(settings: settings, transport: backend.store.transport(), observer: nil)
+        let report = await Cleaner(database: database, remover: connection.remover).clean(run: result.runId)
+        try database.close()
+        XCTAssertEqual(report.failures, [])
+        XCTAssertGreaterThan(report.removed, 0)
+        XCTAssertEqual(try temporary.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
+        XCTAssertTrue(backend.store.isEmpty(except: ["\(backend.objectBucket)/data/\(backend.sentinel)", "\(backend.objectBucket)/data/not-ours"]),
+                      "\(backend.store.keys(in: backend.objectBucket)) \(backend.store.keys(in: backend.stateBucket))")
+        XCTAssertEqual(backend.store.keys(in: backend.objectBucket), ["data/\(backend.sentinel)", "data/not-ours"])
+    }
+
+    func testATrialBudgetStopsTheRunBetweenVisits() async throws {
+        let (backend, temporary) = try await s3Run("""
+            mode: multipart
+            objects: {sizes: [6MiB], count: 1, seed: 2}
+            grid: {UPLOAD_PARTSIZE: 6MiB, parallel: [1, 2, 3]}
+            repetitions: 4
+            warmup: 0
+            budget: 2s
+            """)
+        backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(150), bytesPerSecond: 1e9)
+        let result = try await run(backend.store, temporary)
+        XCTAssertEqual(result.status, .budgetExhausted)
+        XCTAssertLessThan(result.cellsDone, 3)
+        XCTAssertTrue(backend.store.isEmpty(except: ["\(backend.objectBucket)/data/\(backend.sentinel)"]), "objects of the last visit removed")
     }
 }
