@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import ScoreConfig
 import XCTest
 
 /// What `scoretune k8s` and `scoretune slurm` write, checked by the tools that read them: the
@@ -61,10 +62,12 @@ final class DistributedManifestTests: XCTestCase {
     }
 
     /// The batch script: one step of N tasks, then the merge; bash parses it; no secret in it.
+    /// Writing it reads the `.env.score` and sends nothing: the memory store's file is enough.
     func testTheSlurmScriptIsOneStepThenTheMergeAndHoldsNoSecret() throws {
-        let settings = try LocalBackend.seaweedfs.settings()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-sbatch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let settings = try ScoreSettings.load(path: try MemoryS3Backend().writeEnv(in: folder), environment: [:])
         let result = try ScoretuneBinary.run(["slurm", scenario, "--workers", "3", "--nodes", "2", "--time", "30", "--tag", "s1",
                                               "--env", settings.path, "--dir", folder.path])
         XCTAssertEqual(result.status, 0, result.err)

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import TestSupport
 import Transport
+import MemoryStore
+import Runner
 import XCTest
 
 /// A tool trusted with a production bucket: one writer per database, a database that is not its
@@ -85,22 +87,24 @@ final class TrustTests: XCTestCase {
     }
 
     /// Files that are not scoretune's own results database: one line, exit 2, never written.
-    func testDatabasesThatAreNotOursAreRefusedAndUntouched() throws {
-        let run = try TemporaryRun(.seaweedfs, "objects: {sizes: [8MiB]}\nrepetitions: 1\nwarmup: 0\n")
+    /// Refused before any request: the runs that make the databases go to the memory store.
+    func testDatabasesThatAreNotOursAreRefusedAndUntouched() async throws {
+        let backend = MemoryS3Backend()
+        try await backend.putSentinel()
+        let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, "objects: {sizes: [8MiB]}\nrepetitions: 1\nwarmup: 0\n")
         addTeardownBlock { run.remove() }
         let folder = run.folder
         let notSQLite = folder.appendingPathComponent("notes.sqlite").path
         try "just some text\n".write(toFile: notSQLite, atomically: true, encoding: .utf8)
         let foreign = folder.appendingPathComponent("foreign.sqlite").path
-        try DatabaseQueue(path: foreign).write { try $0.execute(sql: "CREATE TABLE patients (id INTEGER, name TEXT)") }
+        try await DatabaseQueue(path: foreign).write { try $0.execute(sql: "CREATE TABLE patients (id INTEGER, name TEXT)") }
         let newer = folder.appendingPathComponent("newer.sqlite").path
         let directory = folder.appendingPathComponent("adir.sqlite").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
         // A database of ours from a newer scoretune: one migration this binary does not know.
-        let made = try ScoretuneBinary.run(["run", run.scenario, "--db", newer, "--quiet"])
-        XCTAssertEqual(made.status, 0, made.err)
-        try DatabaseQueue(path: newer).write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-future')") }
+        try await Self.memoryRun(backend, run, database: newer)
+        try await DatabaseQueue(path: newer).write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-future')") }
 
         let cases: [(String, String)] = [(notSQLite, "is not an SQLite database"), (foreign, "is not a scoretune results database (it holds tables patients)"),
                                          (newer, "was written by a newer scoretune (schema v99-future"), (directory, "is a directory")]
@@ -118,10 +122,12 @@ final class TrustTests: XCTestCase {
     }
 
     /// A read-only results database (immutable: even root cannot write it) can be read, not written.
-    func testReadOnlyDatabaseCanBeReadNotWritten() throws {
-        let run = try TemporaryRun(.seaweedfs, "objects: {sizes: [8MiB]}\nrepetitions: 1\nwarmup: 0\n")
+    func testReadOnlyDatabaseCanBeReadNotWritten() async throws {
+        let backend = MemoryS3Backend()
+        try await backend.putSentinel()
+        let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, "objects: {sizes: [8MiB]}\nrepetitions: 1\nwarmup: 0\n")
         addTeardownBlock { run.remove() }
-        XCTAssertEqual(try ScoretuneBinary.run(["run", run.scenario, "--db", run.database, "--quiet"]).status, 0)
+        try await Self.memoryRun(backend, run, database: run.database)
         let chattr = Process()
         chattr.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
         chattr.arguments = ["+i", run.database]
@@ -287,5 +293,13 @@ final class TrustTests: XCTestCase {
         XCTAssertEqual(taken.status, 0, taken.err)
         XCTAssertEqual(try run.count("SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1, "the holder was gone: its run is interrupted")
         XCTAssertEqual(try run.count("SELECT count(*) FROM lease"), 0, "and the clean-up gave the lease back")
+    }
+
+    /// The scenario run in this process against the memory store, into `database`.
+    static func memoryRun(_ backend: MemoryS3Backend, _ run: TemporaryRun, database: String) async throws {
+        var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: database, resume: nil)
+        options.makeTransport = { backend.store.transport(options: $0) }
+        let result = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+        XCTAssertEqual(result.status, .completed)
     }
 }
