@@ -1,5 +1,4 @@
 import Model
-import ScoreConfig
 
 /// UPLOAD_PARTSIZE values Score cannot tell apart, merged before a run. Score's part calculator
 /// raises every value to its 20 MiB floor and, for objects over about 200 GB, to objectSize ÷ 10,000

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The rules a `.env.score` must satisfy for Score (and for scoretune to test it), and the traps
 /// worth a warning. Each finding names the variable and where its value came from.

@@ -1,7 +1,6 @@
 import Foundation
 import Model
 import ObjectStore
-import ScoreConfig
 import Transport
 
 /// Score's S3 data path, step for step (docs/score.md): the server initiates and presigns, the

@@ -1,4 +1,4 @@
-import ScoreConfig
+import Model
 import XCTest
 
 /// Expected values worked out by hand from Score's SimplePartCalculator (score-facts.md).

@@ -1,5 +1,3 @@
-import Model
-
 /// Score's SimplePartCalculator, reproduced with its Java `int` arithmetic:
 ///   partSize = max(max(UPLOAD_PARTSIZE, 20 MiB), (int)(objectSize / 10000) + 1)
 /// so the default 20000000 really becomes 20971520 and no object gets more than 10,000 parts.
