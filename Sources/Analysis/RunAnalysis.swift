@@ -34,14 +34,12 @@ public struct RunAnalysis: Sendable {
     public var networks: [String?] { Array(Set(cells.map(\.cell.knobs.network))).sorted { ($0 ?? "") < ($1 ?? "") } }
 
     public static func load(database: ResultsDatabase, runId: Int64) async throws -> RunAnalysis {
-        guard let run = try await database.run(runId) else { throw AnalysisError("no run \(runId) in \(database.path)") }
-        let cells = try await database.cells(run: runId)
-        let trials = try await database.trials(run: runId)
-        let attempts = try await database.attempts(run: runId)
-        var analysis = RunAnalysis(run: run, cells: [], trials: trials, attempts: attempts)
-        analysis.faults = try await database.faults(run: runId)
-        analysis.searchVerdicts = try await database.searchVerdicts(run: runId)
-        analysis.summarise(cells)
+        // One read transaction: a report taken during a run sees one consistent moment.
+        guard let snapshot = try await database.snapshot(run: runId) else { throw AnalysisError("no run \(runId) in \(database.path)") }
+        var analysis = RunAnalysis(run: snapshot.run, cells: [], trials: snapshot.trials, attempts: snapshot.attempts)
+        analysis.faults = snapshot.faults
+        analysis.searchVerdicts = snapshot.searchVerdicts
+        analysis.summarise(snapshot.cells)
         return analysis
     }
 

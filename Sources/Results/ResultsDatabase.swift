@@ -113,9 +113,7 @@ public final class ResultsDatabase: Sendable {
     }
 
     public func cells(run runId: Int64) async throws -> [CellRow] {
-        try await pool.read { db in
-            try CellRow.filter(Column("run_id") == runId).order(Column("position")).fetchAll(db)
-        }
+        try await pool.read { db in try Self.cells(db, runId) }
     }
 
     /// Marks a cell running (its start time is its first visit's), done or interrupted.
@@ -188,9 +186,7 @@ public final class ResultsDatabase: Sendable {
     }
 
     public func searchVerdicts(run runId: Int64) async throws -> [SearchVerdictRow] {
-        try await pool.read { db in
-            try SearchVerdictRow.filter(Column("run_id") == runId).order(Column("rung"), Column("id")).fetchAll(db)
-        }
+        try await pool.read { db in try Self.searchVerdicts(db, runId) }
     }
 
     /// Trials the run has recorded (warm-ups included): what a search's trial budget counts.
@@ -260,15 +256,15 @@ public final class ResultsDatabase: Sendable {
     // MARK: trials, attempts, faults
 
     public func trials(run runId: Int64) async throws -> [TrialRow] {
-        try await pool.read { db in try TrialRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db) }
+        try await pool.read { db in try Self.trials(db, runId) }
     }
 
     public func attempts(run runId: Int64) async throws -> [AttemptRow] {
-        try await pool.read { db in try AttemptRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db) }
+        try await pool.read { db in try Self.attempts(db, runId) }
     }
 
     public func faults(run runId: Int64) async throws -> [FaultRow] {
-        try await pool.read { db in try FaultRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db) }
+        try await pool.read { db in try Self.faults(db, runId) }
     }
 
     /// Written by `BatchWriter`, in one transaction per batch.

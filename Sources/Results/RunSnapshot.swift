@@ -1,0 +1,42 @@
+import GRDB
+
+/// Everything recorded of one run, read in one transaction: an analysis taken while the run is
+/// still writing sees one consistent moment (no attempt without its trial, no trial of a cell not
+/// yet read).
+public struct RunSnapshot: Sendable {
+    public var run: RunRow
+    public var cells: [CellRow]
+    public var trials: [TrialRow]
+    public var attempts: [AttemptRow]
+    public var faults: [FaultRow]
+    public var searchVerdicts: [SearchVerdictRow]
+}
+
+extension ResultsDatabase {
+    /// The run and all its rows from one read; nil when there is no such run.
+    public func snapshot(run runId: Int64) async throws -> RunSnapshot? {
+        try await pool.read { db in
+            guard let run = try RunRow.fetchOne(db, key: runId) else { return nil }
+            return RunSnapshot(run: run, cells: try Self.cells(db, runId), trials: try Self.trials(db, runId),
+                               attempts: try Self.attempts(db, runId), faults: try Self.faults(db, runId),
+                               searchVerdicts: try Self.searchVerdicts(db, runId))
+        }
+    }
+
+    // One query per table, shared by the single-table reads and the snapshot.
+    static func cells(_ db: Database, _ runId: Int64) throws -> [CellRow] {
+        try CellRow.filter(Column("run_id") == runId).order(Column("position")).fetchAll(db)
+    }
+    static func trials(_ db: Database, _ runId: Int64) throws -> [TrialRow] {
+        try TrialRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)
+    }
+    static func attempts(_ db: Database, _ runId: Int64) throws -> [AttemptRow] {
+        try AttemptRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)
+    }
+    static func faults(_ db: Database, _ runId: Int64) throws -> [FaultRow] {
+        try FaultRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)
+    }
+    static func searchVerdicts(_ db: Database, _ runId: Int64) throws -> [SearchVerdictRow] {
+        try SearchVerdictRow.filter(Column("run_id") == runId).order(Column("rung"), Column("id")).fetchAll(db)
+    }
+}
