@@ -57,7 +57,7 @@ final class ConnectionPair: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         self.client = client
         self.store = store
-        openedAt = DispatchTime.now().uptimeNanoseconds
+        openedAt = eventLoop.now.uptimeNanoseconds
     }
 
     /// The earliest a chunk can leave on a new TCP connection over the played round trip: not
@@ -128,7 +128,7 @@ final class ConnectionPair: @unchecked Sendable {
         var written = ByteBuffer()
         written.writeString(head + body)
         let buffer = written
-        let due = max(DispatchTime.now().uptimeNanoseconds + UInt64(profile.rttMilliseconds * 1e6), lastDue[.store]!)
+        let due = max(eventLoop.now.uptimeNanoseconds + UInt64(profile.rttMilliseconds * 1e6), lastDue[.store]!)
         lastDue[.store] = due
         eventLoop.scheduleTask(deadline: .uptimeNanoseconds(due)) { [self] in
             guard !closed else { return }
@@ -139,7 +139,7 @@ final class ConnectionPair: @unchecked Sendable {
     /// Sends bytes on toward the other side when the network says so.
     private func deliver(_ buffer: ByteBuffer, from side: Side) {
         guard let target = channel(other(side)) else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = eventLoop.now.uptimeNanoseconds
         let bytes = buffer.readableBytes
         var due = now + UInt64(profile.rttMilliseconds / 2 * 1e6)
         if profile.jitterMilliseconds > 0 { due += UInt64(dice.roll() * profile.jitterMilliseconds * 1e6) }
@@ -217,7 +217,7 @@ final class ConnectionPair: @unchecked Sendable {
             closed = true
             channel(target)?.close(promise: nil)
         }
-        if due <= DispatchTime.now().uptimeNanoseconds { close() } else {
+        if due <= eventLoop.now.uptimeNanoseconds { close() } else {
             eventLoop.scheduleTask(deadline: .uptimeNanoseconds(due + 1)) { close() }
         }
     }

@@ -41,9 +41,10 @@ final class ConnectionPairTests: XCTestCase {
         return text
     }
 
-    /// Runs what the pair scheduled up to `milliseconds` from now on the wall clock it uses.
+    /// Moves the embedded loop's clock — the one the pair reads — `milliseconds` on, running what
+    /// it scheduled until then. No test sleeps: time passes only when a test says so.
     func advance(_ loop: EmbeddedEventLoop, milliseconds: Double) {
-        loop.advanceTime(to: .uptimeNanoseconds(DispatchTime.now().uptimeNanoseconds + UInt64(milliseconds * 1e6)))
+        loop.advanceTime(by: .nanoseconds(Int64(milliseconds * 1e6)))
     }
 
     let request = "PUT /b/k HTTP/1.1\r\nHost: s\r\nContent-Length: 5\r\n\r\nhello"
@@ -57,9 +58,8 @@ final class ConnectionPairTests: XCTestCase {
         XCTAssertEqual(w.faults.kinds, [])
     }
 
-    // The pair reads the wall clock (DispatchTime) when bytes arrive; the embedded loop's time is
-    // advanced from "now" too. Round trips of 400 ms leave every check 100 ms or more from its edge,
-    // so a busy machine's pause between two lines does not decide a test.
+    // The pair reads its event loop's clock, which the embedded loop advances only when told:
+    // the times below are exact, whatever the machine is doing.
 
     /// A new connection's first bytes wait for its handshake: one round trip, then half of one.
     func testAFreshConnectionWaitsForItsHandshake() throws {
@@ -67,10 +67,10 @@ final class ConnectionPairTests: XCTestCase {
         profile.rttMilliseconds = 400
         let w = try wire(profile)
         w.pair.received(buffer(request), from: .client)
-        advance(w.loop, milliseconds: 450)
+        advance(w.loop, milliseconds: 599)
         XCTAssertEqual(try written(w.store), "", "nothing leaves before the handshake's round trip and half another")
-        advance(w.loop, milliseconds: 750)
-        XCTAssertEqual(try written(w.store), request)
+        advance(w.loop, milliseconds: 1)
+        XCTAssertEqual(try written(w.store), request, "at 600 ms exactly")
     }
 
     /// Once the connection is up, bytes take half the round trip.
@@ -79,14 +79,13 @@ final class ConnectionPairTests: XCTestCase {
         profile.rttMilliseconds = 400
         let w = try wire(profile)
         w.pair.received(buffer(request), from: .client)
-        advance(w.loop, milliseconds: 750)
+        advance(w.loop, milliseconds: 650)
         XCTAssertEqual(try written(w.store), request)
-        Thread.sleep(forTimeInterval: 0.65)   // past the handshake on the wall clock the pair reads
         w.pair.received(buffer(request), from: .client)
-        advance(w.loop, milliseconds: 100)
+        advance(w.loop, milliseconds: 199)
         XCTAssertEqual(try written(w.store), "", "nothing leaves before half the round trip")
-        advance(w.loop, milliseconds: 300)
-        XCTAssertEqual(try written(w.store), request)
+        advance(w.loop, milliseconds: 1)
+        XCTAssertEqual(try written(w.store), request, "200 ms later exactly")
     }
 
     /// Slow start: the first window (10 segments) goes at once; the next 2 windows a round trip later.
@@ -97,11 +96,11 @@ final class ConnectionPairTests: XCTestCase {
         let window = Int(ConnectionPair.initialWindow)
         w.pair.received(ByteBuffer(repeating: 0x61, count: window), from: .client)
         w.pair.received(ByteBuffer(repeating: 0x62, count: 2 * window), from: .client)
-        advance(w.loop, milliseconds: 700)
+        advance(w.loop, milliseconds: 600)
         XCTAssertEqual(try written(w.store).count, window, "the first window after the handshake (600 ms)")
-        advance(w.loop, milliseconds: 900)
+        advance(w.loop, milliseconds: 399)
         XCTAssertEqual(try written(w.store).count, 0, "three windows' bytes need a second round trip")
-        advance(w.loop, milliseconds: 1100)
+        advance(w.loop, milliseconds: 1)
         XCTAssertEqual(try written(w.store).count, 2 * window, "…and leave 400 ms after the first")
     }
 
