@@ -18,8 +18,15 @@ final class AnswerTests: XCTestCase {
         var network: String? = nil
         var up: [Double] = []
         var down: [Double] = []
-        /// HTTP requests each trial made (attempts are generated to match).
+        /// HTTP requests each trial made (attempts are generated to match); a direction's own count
+        /// wins where it is given.
         var requestsPerTrial = 5
+        var uploadRequests: Int? = nil
+        var downloadRequests: Int? = nil
+
+        func requests(_ direction: Direction) -> Int {
+            (direction == .upload ? uploadRequests : downloadRequests) ?? requestsPerTrial
+        }
         /// Seconds of each new connection's connect.
         var connect = 0.0002
     }
@@ -50,7 +57,7 @@ final class AnswerTests: XCTestCase {
                                            direction: direction, objectIndex: 0, objectKey: "data/x", objectSize: objectSize,
                                            partSize: part, parts: Int((objectSize + part - 1) / part), startedAt: Double(nextTrial),
                                            duration: Double(objectSize) / (rate * 1e6), errorClass: nil, error: nil, retries: 0))
-                    for request in 0..<spec.requestsPerTrial {
+                    for request in 0..<spec.requests(direction) {
                         attempts.append(AttemptRow(runId: runId, cellId: cell.id, trialId: nextTrial, phase: .parts,
                                                    operation: direction == .upload ? .uploadPart : .getObject, method: direction == .upload ? .put : .get,
                                                    bucket: "b", key: "k", partNumber: request + 1, attempt: 1, status: 200, errorClass: nil,
@@ -189,13 +196,17 @@ final class AnswerTests: XCTestCase {
     }
 
     func testDownloadTiesCountDownloadRequestsNotUploadOnes() throws {
-        // Cell 1 uploads in many requests but downloads in few: for downloads it is the cheaper.
-        var a = Cell(part: 64 << 20, parallel: 4, up: steady, down: steady, requestsPerTrial: 2)
-        var b = Cell(part: 64 << 20, parallel: 4, up: steady, down: [201, 205, 199, 203, 202, 200], requestsPerTrial: 6)
-        a.requestsPerTrial = 2
-        b.requestsPerTrial = 6
+        // Tied on download speed. Cell 2 uploads in many requests but downloads in few; cell 1 the
+        // other way round. For downloads cell 2 is the cheaper: counting upload requests (or both
+        // together, 10 against 8) would choose cell 1.
+        var a = Cell(part: 64 << 20, parallel: 4, up: steady, down: steady)
+        var b = Cell(part: 64 << 20, parallel: 4, up: steady, down: [201, 205, 199, 203, 202, 200])
+        (a.uploadRequests, a.downloadRequests) = (8, 2)
+        (b.uploadRequests, b.downloadRequests) = (2, 6)
         let download = try Recommendation.make(Self.analysis([b, a]), options: RecommendOptions(objective: .download))
         XCTAssertEqual(download.chosen.cellId, 2, download.reason)
+        let upload = try Recommendation.make(Self.analysis([b, a]), options: RecommendOptions(objective: .upload))
+        XCTAssertEqual(upload.chosen.cellId, 1, "for uploads the same tie goes the other way: \(upload.reason)")
     }
 
     func testALoopbackRunKeepsTheFilesRetryLimitAndTimeouts() throws {
