@@ -5,7 +5,7 @@ BIN := .build/release/scoretune
 
 PREFIX ?= /usr/local
 
-.PHONY: all bootstrap build release install test demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge dist check-backends clean \
+.PHONY: all bootstrap build release install test check demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge dist check-backends clean \
 	fuzz-build fuzz fuzz-ci
 
 all: build
@@ -68,9 +68,17 @@ bench-search: release
 	@scripts/backend start seaweedfs
 	.scoretune/venv/bin/python scripts/bench/search.py
 
+# The inner loop: every test that needs no server (the in-memory store stands in for the stores;
+# tests of what only real stores prove skip), and the module graph's declared dependencies.
+check: bootstrap
+	python3 scripts/checks/dependencies.py
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	SCORETUNE_SKIP_BACKENDS=1 swift test --skip-build
+
 # The whole suite against the three real S3 backends and the Azure test server, stopped afterwards;
 # first the Azure test server's conformance, shown with the official SDK.
 test: bootstrap
+	python3 scripts/checks/dependencies.py
 	@scripts/bootstrap ceph chromium slurm
 	.scoretune/venv/bin/python scripts/azure/conformance.py
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)

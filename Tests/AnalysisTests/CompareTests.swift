@@ -32,6 +32,7 @@ final class CompareTests: XCTestCase {
     func testSelfComparePassesAndASlowerPathRegresses() throws {
         // Needs root for `ip netns` (CI and the make targets run as root).
         guard getuid() == 0 else { throw XCTSkip("network namespaces need root") }
+        try LocalBackend.skipUnlessServersWanted()  // it starts a SeaweedFS of its own
         let backendEnv = ["SCORETUNE_NETNS": namespace]
         XCTAssertEqual(try shell(["scripts/netns", "create", namespace]).status, 0)
         addTeardownBlock { [self] in

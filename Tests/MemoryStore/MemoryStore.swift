@@ -23,6 +23,11 @@ public final class MemoryStore: @unchecked Sendable {
         public var inclusivePartMarker = false
         /// CompleteMultipartUpload answers `<ETag></ETag>` (Ceph RGW 16).
         public var emptyCompleteETag = false
+        /// Objects and parts are encrypted with SSE-KMS: ETags are not MD5s, and answers say
+        /// `x-amz-server-side-encryption: aws:kms` (what Score's client then accepts).
+        public var kmsEncrypted = false
+        /// A ranged GET answers 200 with the right bytes instead of 206 (rclone 1.75).
+        public var rangesAnswer200 = false
         public init() {}
     }
 
@@ -121,6 +126,10 @@ public final class MemoryStore: @unchecked Sendable {
     /// Every key (blob name) in a bucket (container), sorted.
     public func keys(in bucket: String) -> [String] { lock.withLock { (buckets[bucket] ?? [:]).keys.sorted() } }
     public func object(_ bucket: String, _ key: String) -> [UInt8]? { lock.withLock { buckets[bucket]?[key]?.bytes } }
+    /// Flips one byte of a stored object in place (its ETag kept): bit rot the store does not see.
+    public func corrupt(_ bucket: String, _ key: String, at offset: Int) {
+        lock.withLock { buckets[bucket]?[key]?.bytes[offset] ^= 0xFF }
+    }
     /// Multipart uploads in progress, as (bucket, key, upload id).
     public var openUploads: [(bucket: String, key: String, id: String)] {
         lock.withLock { uploads.values.map { ($0.bucket, $0.key, $0.id) }.sorted { $0.id < $1.id } }

@@ -101,6 +101,7 @@ struct S3Dialect {
         guard let bounds = ByteRange.parse(range, size: item.bytes.count) else {
             return Self.error(416, "InvalidRange", "The requested range is not satisfiable")
         }
+        if store._quirks.rangesAnswer200 { return Answer(status: 200, headers: [etag], body: Array(item.bytes[bounds])) }
         return Answer(status: 206, headers: [etag, HTTPHeader("content-range", "bytes \(bounds.lowerBound)-\(bounds.upperBound)/\(item.bytes.count)")],
                       body: Array(item.bytes[bounds]))
     }
@@ -115,9 +116,11 @@ struct S3Dialect {
         if let given = r.header("content-md5"), given != r.body.md5Base64 {
             return Self.error(400, "BadDigest", "The Content-MD5 you specified did not match what we received")
         }
-        let etag = r.body.md5Hex
+        // Under SSE-KMS the ETag is not the part's MD5 (an opaque value, here the MD5 of its MD5).
+        let kms = store._quirks.kmsEncrypted
+        let etag = kms ? Array(r.body.md5Hex.utf8).md5Hex : r.body.md5Hex
         store.uploads[id]?.parts[number] = (r.body, etag)
-        return Answer(status: 200, headers: [HTTPHeader("etag", "\"\(etag)\"")])
+        return Answer(status: 200, headers: [HTTPHeader("etag", "\"\(etag)\"")] + (kms ? [HTTPHeader("x-amz-server-side-encryption", "aws:kms")] : []))
     }
 
     private func listParts(_ r: ParsedRequest, _ bucket: String, _ key: String) -> Answer {

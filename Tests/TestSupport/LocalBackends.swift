@@ -20,8 +20,17 @@ public enum LocalBackend: String, CaseIterable, Sendable {
         LocalBackend.packageRoot.appendingPathComponent(".scoretune/backends/\(rawValue)/.env.score").path
     }
 
-    /// The backend's settings, or a skip/fail when it is not running.
+    /// Skips a test that needs a real server under `make check` (SCORETUNE_SKIP_BACKENDS=1).
+    public static func skipUnlessServersWanted() throws {
+        if ProcessInfo.processInfo.environment["SCORETUNE_SKIP_BACKENDS"] == "1" {
+            throw XCTSkip("a real-backend test (make check runs only the server-free ones)")
+        }
+    }
+
+    /// The backend's settings, or a skip/fail when it is not running. `make check`
+    /// (SCORETUNE_SKIP_BACKENDS=1) skips every real-backend test, running or not.
     public func settings(file: StaticString = #filePath, line: UInt = #line) throws -> ScoreSettings {
+        try LocalBackend.skipUnlessServersWanted()
         guard FileManager.default.fileExists(atPath: envPath),
               (try? String(contentsOfFile: LocalBackend.packageRoot.appendingPathComponent(".scoretune/backends/\(rawValue)/pid").path, encoding: .utf8))
                 .flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }).map({ kill($0, 0) == 0 }) == true else {

@@ -8,6 +8,7 @@ public enum LocalSlurm {
 
     /// The environment that points Slurm's commands at it.
     public static func environment(file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
+        try LocalBackend.skipUnlessServersWanted()
         let alive = ["slurmctld.pid", "slurmd.pid"].allSatisfy { name in
             (try? String(contentsOfFile: folder.appendingPathComponent(name).path, encoding: .utf8))
                 .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }.map { kill($0, 0) == 0 } == true

@@ -9,6 +9,7 @@ public final class PrivateRclone {
     public var envPath: String { folder.appendingPathComponent(".env.score").path }
 
     public init() throws {
+        try LocalBackend.skipUnlessServersWanted()  // a real server of the test's own
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-rclone-\(UUID().uuidString.prefix(8))")
         port = try closedLoopbackPort()
         let data = folder.appendingPathComponent("data")
