@@ -44,6 +44,16 @@ final class MemoryCheckTests: XCTestCase {
         XCTAssertTrue(sentinelOnly(backend), "\(backend.store.keys(in: backend.objectBucket)) \(backend.store.openUploads)")
     }
 
+    func testAFileThatSignsWithSigV2IsCheckedWithItAndSigV4Too() async throws {
+        let backend = MemoryS3Backend()
+        try await backend.putSentinel()
+        let steps = try await s3Check(backend, overrides: ["S3_SIGV4ENABLED": "false"])
+        XCTAssertEqual(steps.filter { $0.status != .pass }.map { "\($0.name): \($0.detail)" }, [])
+        XCTAssertTrue(detail(steps, .credentials).contains("SigV2"), detail(steps, .credentials))
+        // Score's presigned part PUTs were signed the file's way: V2's query names.
+        XCTAssertTrue(backend.store.log.contains { $0.operation == .uploadPart })
+    }
+
     func testAnInclusivePartMarkerFailsListPartsAsScoreWould() async throws {
         let backend = MemoryS3Backend()
         try await backend.putSentinel()

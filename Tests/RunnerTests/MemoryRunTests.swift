@@ -108,7 +108,7 @@ final class MemoryRunTests: XCTestCase {
     func testCancellingARunMarksItInterruptedAndRemovesWhatItCreated() async throws {
         let (backend, temporary) = try await s3Run("""
             mode: score
-            objects: {sizes: [45MiB], count: 2, seed: 8}
+            objects: {sizes: [21MiB], count: 2, seed: 8}
             grid: {UPLOAD_PARTSIZE: [20MiB, 32MiB], parallel: [1, 2]}
             repetitions: 3
             warmup: 0
@@ -236,5 +236,44 @@ final class MemoryRunTests: XCTestCase {
         XCTAssertEqual(result.status, .budgetExhausted)
         XCTAssertLessThan(result.cellsDone, 3)
         XCTAssertTrue(backend.store.isEmpty(except: ["\(backend.objectBucket)/data/\(backend.sentinel)"]), "objects of the last visit removed")
+    }
+
+    func testInterleavedRoundsVisitEveryCellOncePerRound() async throws {
+        let (backend, temporary) = try await s3Run("""
+            mode: multipart
+            objects: {sizes: [6MiB], count: 1, seed: 4}
+            grid: {UPLOAD_PARTSIZE: 6MiB, parallel: [1, 2, 3]}
+            repetitions: 3
+            warmup: 1
+            """)
+        let result = try await run(backend.store, temporary)
+        XCTAssertEqual(result.status, .completed)
+        // Uploads by start time: round by round, each round holding every cell once.
+        let order = try temporary.rows("SELECT cell_id, round, warmup FROM trials WHERE direction = 'upload' ORDER BY started_at")
+        let measured = order.filter { ($0["warmup"] as Int) == 0 }
+        XCTAssertEqual(measured.map { $0["round"] as Int }, [0, 0, 0, 1, 1, 1, 2, 2, 2])
+        for round in 0..<3 {
+            XCTAssertEqual(Set(measured.filter { ($0["round"] as Int) == round }.map { $0["cell_id"] as Int64 }).count, 3, "round \(round)")
+        }
+        XCTAssertEqual(order.filter { ($0["warmup"] as Int) == 1 }.count, 3, "one warm-up per cell, at its first visit")
+    }
+
+    func testCancellingAnAzureRunLeavesNoStagedBlocks() async throws {
+        let backend = MemoryAzureBackend()
+        try await backend.putSentinel()
+        let temporary = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, """
+            mode: score
+            objects: {sizes: [48MiB], count: 2, seed: 9}
+            grid: {UPLOAD_PARTSIZE: 16MiB, block_size: [4MiB], parallel: 2}
+            repetitions: 5
+            warmup: 0
+            """)
+        addTeardownBlock { temporary.remove() }
+        backend.store.inject(MemoryFault(.delay(.milliseconds(30)), on: .putBlock, times: .max))
+        let result = try await run(backend.store, temporary, cancelAfter: .milliseconds(400))
+        XCTAssertEqual(result.status, .interrupted)
+        XCTAssertEqual(backend.store.blobsWithStagedBlocks, [], "an interrupted block upload leaves no staged blocks")
+        XCTAssertTrue(backend.store.isEmpty(except: ["\(backend.container)/\(backend.sentinel)"]))
+        XCTAssertEqual(try temporary.count("SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
     }
 }
