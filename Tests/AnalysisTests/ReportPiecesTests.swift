@@ -72,3 +72,28 @@ final class ReportPiecesTests: XCTestCase {
             .hasPrefix("the client, not the store, may have been the limit in cells 1, 2: "))
     }
 }
+
+/// What the JSON documents carry stays as it was, with fields only added: setting names are the
+/// names the files use, and a run's summary carries its findings beside their sentences.
+final class TypedJSONTests: XCTestCase {
+    func testSettingNamesEncodeAsTheFilesNames() throws {
+        let recommendation = try CautionBadgeTests.recommendation(with: [])
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(recommendation)) as! [String: Any]
+        let names = (object["settings"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        XCTAssertTrue(names.contains("UPLOAD_PARTSIZE") && names.contains("UPLOAD_CONNECTIONTIMEOUT"), "\(names)")
+        let client = (object["clientProperties"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        XCTAssertTrue(client.contains("transport.parallel") && client.contains("client.connectTimeoutSeconds"), "\(client)")
+        XCTAssertEqual(object["profile"] as? String, "s3")
+        XCTAssertEqual(SettingName.client(.azureBlockSize).description, "azure.blockSize")
+    }
+
+    func testARunSummaryCarriesFindingsBesideItsCautions() throws {
+        let analysis = MeasurementHygieneTests.analysis([
+            .init(cell: 1, round: 0, rate: 100, session: 1), .init(cell: 2, round: 0, rate: 100, session: 2),
+        ])
+        let summary = RunSummary(analysis)
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as! [String: Any]
+        XCTAssertEqual((object["findings"] as? [[String: String]])?.map { $0["kind"] }, ["resumed"])
+        XCTAssertEqual(object["cautions"] as? [String], summary.findings.map(\.text))
+    }
+}
