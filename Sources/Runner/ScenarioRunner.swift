@@ -1,12 +1,9 @@
 import Foundation
-import Hashing
 import Model
-import ObjectStore
 import Results
 import Scenario
 import ScoreConfig
 import Transport
-import Workload
 
 public struct RunOptions: Sendable {
     public var scenarioPath: String?
@@ -127,7 +124,7 @@ public final class ScenarioRunner: Sendable {
         for warning in scenario.warnings { progress.note("scoretune: warning: \(warning)") }
 
         let plan = try RunPlan.make(scenario, settings: settings, envPath: envPath, worker: options.worker, resuming: previous != nil)
-        let (defaults, grid) = (plan.defaults, plan.cells)
+        let grid = plan.cells
         for note in plan.notes { progress.note("scoretune: note: \(note)") }
 
         var transportOptions = options.transport
@@ -142,33 +139,8 @@ public final class ScenarioRunner: Sendable {
         let connection = try StoreConnection(settings: settings, transport: transport, observer: nil)
         let server = try await (connection.isAzure ? preflightAzure(connection) : preflight(connection))
 
-        let runId: Int64
-        var cells: [CellRow]
-        if let previous {
-            runId = previous.id
-            cells = try await database.cells(run: runId)
-        } else {
-            runId = try await database.insertRun(RunRow(
-                scenarioName: scenario.name, scenarioPath: scenario.path, scenarioText: scenario.text, envPath: envPath,
-                mode: scenario.mode, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
-                backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
-                orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running,
-                trialOrder: scenario.order, searchStrategy: scenario.search.strategy,
-                tag: options.worker?.tag, workers: options.worker?.count, workerRank: options.worker?.rank))
-            try await database.attachLease(runId: runId)
-            if scenario.search.strategy != .grid {
-                cells = try await HalvingSearch.insertCells(grid, scenario: scenario, defaults: defaults,
-                                                            storeIsLocal: LoopbackHost.of(connection.endpointURL) != nil,
-                                                            runId: runId, database: database, progress: progress)
-            } else {
-                var order = SplitMix64(seed: scenario.orderSeed)
-                let shuffled = grid.shuffled(using: &order)
-                cells = try await database.insertCells(shuffled.enumerated().map { position, knobs in
-                    CellRow(runId: runId, position: position, knobs: knobs)
-                })
-            }
-        }
-
+        let (runId, cells) = try await openRun(database, scenario: scenario, envPath: envPath, previous: previous, settings: settings,
+                                               plan: plan, connection: connection, server: server)
         identity.set(runId)
         let recorder = RunRecorder(database: database, runId: runId, firstTrialId: try await database.nextTrialId(), progress: progress)
         let recording = try StoreConnection(settings: settings, transport: transport, observer: recorder)
@@ -208,47 +180,20 @@ public final class ScenarioRunner: Sendable {
             StoreBarrier(worker: $0, s3: connection.housekeeping, bucket: settings.objectBucket, database: database, recorder: recorder,
                          pollInterval: StoreBarrier.pollInterval(workers: $0.count), timeout: options.barrierTimeout)
         }
-        let cellsById = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
-
         let budget = scenario.budgetMilliseconds
         let timeSpent: @Sendable () -> Bool = { budget.map { started.duration(to: .now) > .milliseconds($0) } ?? false }
+        let walk: any CellWalk
+        switch scenario.search.strategy {
+        case .grid:
+            walk = GridWalk(visits: visits, cells: cells, runId: runId, execution: execution, progress: progress, barrier: barrier,
+                            resuming: previous != nil, envPath: envPath, budgetMilliseconds: budget, timeSpent: timeSpent)
+        case .halving, .ramp:
+            let halving = HalvingSearch(scenario: scenario, database: database, runId: runId, execution: execution, progress: progress,
+                                        timeSpent: timeSpent)
+            walk = scenario.search.strategy == .ramp ? RampSearch(halving: halving) : halving
+        }
         do {
-            if scenario.search.strategy != .grid {
-                let search = HalvingSearch(scenario: scenario, database: database, runId: runId, execution: execution, progress: progress,
-                                           timeSpent: timeSpent)
-                status = try await (scenario.search.strategy == .ramp ? RampSearch(halving: search).run() : search.run())
-            } else {
-                var passage: StoreBarrier.Passage?
-                // Markers an earlier run of this tag left would release or stop this one wrongly.
-                let firstBarrier = visits.first.flatMap { visit in cellsById[visit.cellId].map { BarrierRow.name(position: $0.position, round: visit.round) } }
-                if let barrier, previous == nil, let stale = try await barrier.earlierRunsMarker(firstBarrier: firstBarrier ?? BarrierRow.endName) {
-                    throw RunFailure.badInput("--tag \(barrier.worker.tag): the store holds barrier markers of an earlier run of this tag (\(stale)); "
-                                              + "remove them with `scoretune clean --tag \(barrier.worker.tag) --env \(envPath)`, or use another tag")
-                }
-                for visit in visits {
-                    guard let cell = cellsById[visit.cellId] else { continue }
-                    // Workers start each cell together, and stop together when any one's budget is spent.
-                    var stop = timeSpent()
-                    if let barrier {
-                        passage = try await barrier.pass(BarrierRow.name(position: cell.position, round: visit.round), cellId: cell.id,
-                                                         stop: stop, previous: passage)
-                        stop = passage!.stop
-                    }
-                    if stop {
-                        status = .budgetExhausted
-                        progress.note("time budget of \(Units.formatDuration(budget ?? 0)) spent"
-                                      + (barrier != nil && !timeSpent() ? " by another worker" : "")
-                                      + ": \(cells.count - done) cell(s) not complete" + (barrier == nil ? "; finish them with --resume \(runId)" : ""))
-                        break
-                    }
-                    if try await execution.run(visit, of: cell) { done += 1 }
-                }
-                // Also after a stop: passing "end" is what lets each worker remove its stop marker
-                // without pulling it from under a worker still listing.
-                if let barrier {
-                    _ = try await barrier.pass(BarrierRow.endName, cellId: nil, stop: false, previous: passage)
-                }
-            }
+            status = try await walk.walk()
         } catch is CancellationError {
             status = .interrupted
         } catch let error as TransportError where error.kind == .cancelled {
@@ -265,33 +210,64 @@ public final class ScenarioRunner: Sendable {
             progress.note("scoretune: \(failure!); stopping the run")
         }
         if Task.isCancelled { status = .interrupted }
-        if scenario.search.strategy != .grid {
-            // A search's cells are done only when it kept them to the end (pruned and dropped are not).
-            done = (try? await database.cells(run: runId).filter { $0.status == .done }.count) ?? done
-        }
+        // The cells done are those the walk completed (a search's pruned and dropped cells are not).
+        done = (try? await database.cells(run: runId).filter { $0.status == .done }.count) ?? done
 
         // Clean-up must go through even when the run was cancelled: it runs in a task of its own,
         // which the cancellation does not reach. (The command reads the summary back afterwards.)
         let finalStatus = status
         let cleanup = try await Task {
-            await proxies.stopAll()
-            try? await recorder.writer.close()
-            // Cells begun but not complete (an interrupt, a failure, or in interleaved order a
-            // spent budget) are marked so; --resume goes on from their complete rounds.
-            if finalStatus != .completed {
-                for cell in try await database.cells(run: runId) where cell.status == .running {
-                    try await database.setCellStatus(cell.id, .interrupted)
-                }
-            }
-            let cleanup = await cleaner.clean(run: runId)
-            try await database.setRunStatus(runId, finalStatus, finished: true)
-            return cleanup
+            try await close(database, runId: runId, status: finalStatus, proxies: proxies, recorder: recorder, cleaner: cleaner)
         }.value
         progress.finish()
         return RunResult(runId: runId, status: status, failure: failure, cellsDone: done, cellsTotal: cells.count,
                          leftBehind: cleanup.failures, envPath: envPath)
     }
 
+
+    /// The run's row and its cells: a new run's in the seeded order (a search's with what it
+    /// prunes before any trial), or a resumed run's own.
+    private func openRun(_ database: ResultsDatabase, scenario: Scenario, envPath: String, previous: RunRow?, settings: ScoreSettings,
+                         plan: RunPlan, connection: StoreConnection, server: String?) async throws -> (runId: Int64, cells: [CellRow]) {
+        if let previous { return (previous.id, try await database.cells(run: previous.id)) }
+        let runId = try await database.insertRun(RunRow(
+            scenarioName: scenario.name, scenarioPath: scenario.path, scenarioText: scenario.text, envPath: envPath,
+            mode: scenario.mode, toolVersion: ScoretuneVersion.current, host: ProcessInfo.processInfo.hostName,
+            backendEndpoint: connection.endpointURL, backendServer: server, configHash: Self.configHash(settings),
+            orderSeed: Int64(bitPattern: scenario.orderSeed), startedAt: Date().timeIntervalSince1970, status: .running,
+            trialOrder: scenario.order, searchStrategy: scenario.search.strategy,
+            tag: options.worker?.tag, workers: options.worker?.count, workerRank: options.worker?.rank))
+        try await database.attachLease(runId: runId)
+        switch scenario.search.strategy {
+        case .halving, .ramp:
+            return (runId, try await HalvingSearch.insertCells(plan.cells, scenario: scenario, defaults: plan.defaults,
+                                                               storeIsLocal: LoopbackHost.of(connection.endpointURL) != nil,
+                                                               runId: runId, database: database, progress: progress))
+        case .grid:
+            var order = SplitMix64(seed: scenario.orderSeed)
+            let shuffled = plan.cells.shuffled(using: &order)
+            return (runId, try await database.insertCells(shuffled.enumerated().map { position, knobs in
+                CellRow(runId: runId, position: position, knobs: knobs)
+            }))
+        }
+    }
+
+    /// Ends the run, whatever ended it: the proxies stopped, the writer flushed, cells begun but
+    /// not complete marked interrupted (--resume goes on from their complete rounds), everything
+    /// in the ledger removed, and the status written.
+    private func close(_ database: ResultsDatabase, runId: Int64, status: RunStatus, proxies: CellProxies, recorder: RunRecorder,
+                       cleaner: Cleaner) async throws -> Cleaner.Report {
+        await proxies.stopAll()
+        try? await recorder.writer.close()
+        if status != .completed {
+            for cell in try await database.cells(run: runId) where cell.status == .running {
+                try await database.setCellStatus(cell.id, .interrupted)
+            }
+        }
+        let cleanup = await cleaner.clean(run: runId)
+        try await database.setRunStatus(runId, status, finished: true)
+        return cleanup
+    }
 
     private func loadScenario(_ database: ResultsDatabase) async throws -> (Scenario, String, RunRow?) {
         if let resume = options.resume {
@@ -319,51 +295,6 @@ public final class ScenarioRunner: Sendable {
         return settings
     }
 
-    /// Proves the store answers and both buckets exist before anything is created; returns the
-    /// store's Server header.
-    private func preflight(_ connection: StoreConnection) async throws -> String? {
-        let s3 = connection.housekeeping
-        let server: String?
-        do {
-            server = try await s3.probeEndpoint(timeouts: Timeouts(connect: .seconds(10), stall: .seconds(10))).header("server")
-        } catch {
-            throw RunFailure.store("\(connection.settings.endpoint) (S3_ENDPOINT) does not answer: \(error)")
-        }
-        for (variable, bucket) in [("BUCKET_NAME_OBJECT", connection.settings.objectBucket), ("BUCKET_NAME_STATE", connection.settings.stateBucket)] {
-            do { try await s3.headBucket(bucket) } catch let error as S3Error {
-                let why = error.status == 403 ? "access denied: check S3_ACCESSKEY and S3_SECRETKEY" :
-                    error.status == 404 ? "it does not exist" : "\(error)"
-                throw RunFailure.store("bucket '\(bucket)' (\(variable)): \(why)")
-            }
-        }
-        return server
-    }
-
-    /// The same for Azure: the account answers, the key is its key, the container exists.
-    private func preflightAzure(_ connection: StoreConnection) async throws -> String? {
-        let azure = connection.azureHousekeeping
-        let settings = connection.settings
-        let server: String?
-        do {
-            server = try await azure.probeEndpoint(timeouts: Timeouts(connect: .seconds(10), stall: .seconds(10))).header("server")
-        } catch {
-            throw RunFailure.store("\(azure.account.url) (the Azure account's endpoint) does not answer: \(error)")
-        }
-        do { try await azure.containerProperties(settings.objectBucket) } catch let error as AzureError {
-            let why = error.code == "AuthenticationFailed" ? "the account refused the key: check AZURE_ACCOUNTKEY" :
-                error.code == "ContainerNotFound" ? "it does not exist" : "\(error)"
-            throw RunFailure.store("container '\(settings.objectBucket)' (BUCKET_NAME_OBJECT): \(why)")
-        }
-        return server
-    }
-
-    /// Identifies the store and layout, never the secrets: runs against the same store compare.
-    static func configHash(_ settings: ScoreSettings) -> String {
-        let identity = (settings.profile == .azure
-            ? ["azure", settings.azureEndpointOverride ?? "\(settings.azureProtocol)://\(settings.azureAccountName).blob.core.windows.net", settings.objectBucket]
-            : [settings.endpoint, settings.objectBucket, settings.stateBucket, settings.sigV4Enabled ? "v4" : "v2"]).joined(separator: "\n")
-        return String(Digest.hash(.sha256, Array(identity.utf8)).hexString.prefix(16))
-    }
 }
 
 
