@@ -1,0 +1,38 @@
+import Model
+import ScoreConfig
+
+/// What to optimise, and the limits a recommendation must respect.
+public struct RecommendOptions: Sendable {
+    public typealias Objective = Model.Objective
+    public var objective: Objective
+    /// Client memory limit in bytes: part size × parts in flight × concurrent transfers.
+    public var maxMemory: Int64?
+    /// Bound on the 99th percentile object time, seconds.
+    public var maxP99: Double?
+
+    /// The values the operator's `.env.score` holds now, kept when the run cannot say better
+    /// (a loopback run has seen no real network's faults or delays).
+    public var current: CurrentSettings?
+    /// Object sizes (bytes) whose finalize time to predict (`--object-size`): score-client's read
+    /// timeout must outlast it.
+    public var objectSizes: [Int64] = []
+
+    public struct CurrentSettings: Sendable {
+        public var source: String
+        public var retryLimit: Int?
+        public var connectTimeoutMilliseconds: Int?
+        public init(source: String, retryLimit: Int?, connectTimeoutMilliseconds: Int?) {
+            (self.source, self.retryLimit, self.connectTimeoutMilliseconds) = (source, retryLimit, connectTimeoutMilliseconds)
+        }
+    }
+
+    public init(objective: Objective = .upload, maxMemory: Int64? = nil, maxP99: Double? = nil, current: CurrentSettings? = nil) {
+        self.objective = objective
+        self.maxMemory = maxMemory
+        self.maxP99 = maxP99
+        self.current = current
+    }
+
+    /// The directions whose costs count for this objective.
+    var directions: [Direction] { objective.directions }
+}
