@@ -26,7 +26,7 @@ extension Recommendation {
     }
 
     static func s3Settings(_ analysis: RunAnalysis, chosen stats: CellStatistics, evidence: String,
-                           connect: (milliseconds: Int, evidence: String), retry: (value: Int, evidence: String)) -> ProfileSettings {
+                           connect: Advice, retry: Advice) -> ProfileSettings {
         let cell = stats.cell
         let part = honouredPartSize(cell.knobs)
         var settings = [Setting(name: .score(.uploadPartSize), value: "\(part)",
@@ -37,8 +37,8 @@ extension Recommendation {
         }
         settings.append(Setting(name: .score(.uploadRetryLimit), value: "\(retry.value)", evidence: retry.evidence))
         let binding = "Spring binds UPLOAD_CONNECTION_TIMEOUT to upload.connection.timeout; the documented UPLOAD_CONNECTIONTIMEOUT binds to a property nothing reads, so both are set"
-        settings.append(Setting(name: .score(.uploadConnectionTimeout), value: "\(connect.milliseconds)", evidence: connect.evidence + ". " + binding))
-        settings.append(Setting(name: .score(.uploadConnectionTimeoutDocumented), value: "\(connect.milliseconds)", evidence: "the same value under the documented name"))
+        settings.append(Setting(name: .score(.uploadConnectionTimeout), value: "\(connect.value)", evidence: connect.evidence + ". " + binding))
+        settings.append(Setting(name: .score(.uploadConnectionTimeoutDocumented), value: "\(connect.value)", evidence: "the same value under the documented name"))
         let properties = [
             Setting(name: .client(.transportParallel), value: "\(cell.knobs.parallel)", evidence: "parts in flight per object in the chosen cell"),
             Setting(name: .client(.transportMemory), value: "\(memoryGiB(stats))",

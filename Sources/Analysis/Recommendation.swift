@@ -107,7 +107,7 @@ public struct Recommendation: Sendable, Encodable {
         let profile = cell.knobs.blockSize.map { azureSettings(chosen.0, blockSize: $0, evidence: evidence) }
             ?? s3Settings(analysis, chosen: chosen.0, evidence: evidence, connect: connect, retry: retry)
         var properties = profile.properties + [
-            Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.milliseconds / 1000))",
+            Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.value / 1000))",
                     evidence: cell.knobs.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
         ]
         var read = loopback == nil ? readAdvice(analysis) : nil
@@ -119,12 +119,12 @@ public struct Recommendation: Sendable, Encodable {
             let finalize = finalizeAdvice(analysis, uploadPartSize: max(cell.knobs.uploadPartSize, PartCalculator.minimumPartSize),
                                           sizes: options.objectSizes)
             finalizeNotes = finalize.notes
-            if let needed = finalize.readTimeout, needed > read?.seconds ?? 0 {
-                read = (needed, finalize.evidence)
+            if let needed = finalize.readTimeout, needed > read?.value ?? 0 {
+                read = Advice(value: needed, evidence: finalize.evidence)
             }
         }
         if let read {
-            properties.append(Setting(name: .client(.readTimeoutSeconds), value: "\(read.seconds)", evidence: read.evidence))
+            properties.append(Setting(name: .client(.readTimeoutSeconds), value: "\(read.value)", evidence: read.evidence))
         }
         var findings: [Caution] = []
         if analysis.run.status != .completed {
@@ -142,9 +142,9 @@ public struct Recommendation: Sendable, Encodable {
             notes: (search?.evidence(analysis) ?? []) + [connectionsNote(chosen.0)] + finalizeNotes + edgeNotes(analysis, chosen: chosen.0) + profile.notes,
             decision: Decision(partSize: honouredPartSize(cell.knobs),
                                downloadPartSize: cell.knobs.downloadPartSize, blockSize: cell.knobs.blockSize, parallel: cell.knobs.parallel,
-                               clients: cell.knobs.clients, retryLimit: retry.value, connectTimeoutMilliseconds: connect.milliseconds,
+                               clients: cell.knobs.clients, retryLimit: retry.value, connectTimeoutMilliseconds: connect.value,
                                stallTimeoutMilliseconds: cell.knobs.stallTimeoutMilliseconds,
-                               readTimeoutSeconds: read?.seconds, memoryGiB: memoryGiB(chosen.0)),
+                               readTimeoutSeconds: read?.value, memoryGiB: memoryGiB(chosen.0)),
             profile: cell.knobs.blockSize == nil ? .s3 : .azure)
         recommendation.findings = findings
         return recommendation

@@ -6,15 +6,15 @@ import ScoreConfig
 /// UPLOAD_RETRY_LIMIT from the run's evidence, or kept from the operator's file when the run
 /// cannot size it.
 extension Recommendation {
-    static func keptRetry(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> (value: Int, evidence: String) {
-        if let value = current?.retryLimit { return (value, "kept from \(current!.source): \(loopback.description), so no retry limit can be sized from it") }
-        return (ScoreVariable.defaultRetryLimit, "Score's default, kept: \(loopback.description), so no retry limit can be sized from it")
+    static func keptRetry(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> Advice {
+        if let value = current?.retryLimit { return Advice(value: value, evidence: "kept from \(current!.source): \(loopback.description), so no retry limit can be sized from it") }
+        return Advice(value: ScoreVariable.defaultRetryLimit, evidence: "Score's default, kept: \(loopback.description), so no retry limit can be sized from it")
     }
 
     /// Smallest limit that turned every observed failure into a success, plus a margin of 2; when
     /// the run injected faults, also the smallest limit that leaves under one failed part per 10^5
     /// at the failure rate part transfers showed, with what each tried limit did.
-    static func retryAdvice(_ analysis: RunAnalysis) -> (value: Int, evidence: String) {
+    static func retryAdvice(_ analysis: RunAnalysis) -> Advice {
         // A request is (trial, operation, part); its retries are its highest attempt number − 1.
         var highest: [String: (attempt: Int, succeeded: Bool)] = [:]
         for a in analysis.attempts {
@@ -55,6 +55,6 @@ extension Recommendation {
                 evidence += "; in this run " + byLimit.keys.sorted().map { "limit \($0) gave \(byLimit[$0]!.failed) failed of \(byLimit[$0]!.trials) trials" }.joined(separator: ", ")
             }
         }
-        return (value, evidence)
+        return Advice(value: value, evidence: evidence)
     }
 }

@@ -6,23 +6,23 @@ import ScoreConfig
 /// The connect and read timeouts from the run's evidence (or kept), and the read timeout Score's
 /// finalize of the largest named object needs.
 extension Recommendation {
-    static func keptConnect(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> (milliseconds: Int, evidence: String) {
-        if let value = current?.connectTimeoutMilliseconds { return (value, "kept from \(current!.source): \(loopback.description)") }
-        return (ScoreVariable.defaultConnectTimeoutMilliseconds, "Score's default, kept: \(loopback.description)")
+    static func keptConnect(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> Advice {
+        if let value = current?.connectTimeoutMilliseconds { return Advice(value: value, evidence: "kept from \(current!.source): \(loopback.description)") }
+        return Advice(value: ScoreVariable.defaultConnectTimeoutMilliseconds, evidence: "Score's default, kept: \(loopback.description)")
     }
 
     /// Ten times the slowest healthy connect, at least 5 s, in whole seconds.
-    static func connectAdvice(_ analysis: RunAnalysis) -> (milliseconds: Int, evidence: String) {
+    static func connectAdvice(_ analysis: RunAnalysis) -> Advice {
         let connects = analysis.healthyNewConnects
         let slowest = connects.max() ?? 0
         let milliseconds = max(5_000, Int((slowest * 10).rounded(.up)) * 1000)
         let timeouts = analysis.attempts.filter { $0.errorClass == .connectTimeout }.count
-        return (milliseconds, "slowest healthy connect \(String(format: "%.1f", slowest * 1000)) ms over \(connects.count) new connections; 10× that, at least 5 s"
+        return Advice(value: milliseconds, evidence: "slowest healthy connect \(String(format: "%.1f", slowest * 1000)) ms over \(connects.count) new connections; 10× that, at least 5 s"
             + (timeouts > 0 ? "; \(timeouts) connect timeouts were seen" : ""))
     }
 
     /// Four times the longest silence of a healthy request, at least 10 s.
-    static func readAdvice(_ analysis: RunAnalysis) -> (seconds: Int, evidence: String) {
+    static func readAdvice(_ analysis: RunAnalysis) -> Advice {
         // A GET's silence is its time to first byte; a request without a payload waits its whole time.
         let healthy = analysis.attempts.filter { $0.errorClass == nil }
         let gets = healthy.filter { $0.method == .get && $0.phase == .parts }.map(\.firstByte)
@@ -31,7 +31,7 @@ extension Recommendation {
         let seconds = max(10, Int((longest * 4).rounded(.up)))
         let stalls = analysis.attempts.filter { $0.errorClass == .stallTimeout }.count
         let injected = analysis.faults.filter { $0.kind == .stall }.count
-        return (seconds, "longest healthy wait for an answer \(String(format: "%.3f", longest)) s (first byte of a ranged GET, or a whole server call); 4× that, at least 10 s, cuts stalls sooner than the default 60 s"
+        return Advice(value: seconds, evidence: "longest healthy wait for an answer \(String(format: "%.3f", longest)) s (first byte of a ranged GET, or a whole server call); 4× that, at least 10 s, cuts stalls sooner than the default 60 s"
             + (stalls > 0 ? "; \(stalls) stall timeouts were seen" : "")
             + (injected > 0 ? "; the proxy injected \(injected) stalls, which a timeout this short cuts instead of waiting them out" : ""))
     }
