@@ -17,13 +17,14 @@ public struct ScalabilitySeries: Sendable {
         let perCell = AggregateThroughput.rates(analysis.trials, direction: direction)
         let runWorkers = analysis.run.workers ?? 1
         func load(_ knobs: Knobs) -> Int { knobs.clients * (knobs.workers ?? runWorkers) }
-        var families: [String: [(CellStatistics, Double, Int)]] = [:]
+        // A family: the cells whose knobs are the same but for the load (clients, workers).
+        var families: [Knobs: [(CellStatistics, Double, Int)]] = [:]
         for stats in analysis.cells {
             guard let rates = perCell[stats.cell.id], let median = Statistics.median(rates) else { continue }
             var knobs = stats.knobs
             knobs.clients = 0
             knobs.workers = nil
-            families[knobs.label, default: []].append((stats, median, rates.count))
+            families[knobs, default: []].append((stats, median, rates.count))
         }
         func rank(_ family: [(CellStatistics, Double, Int)]) -> (Int, Double) {
             (Set(family.map { load($0.0.cell.knobs) }).count, family.map(\.1).max()!)
@@ -38,7 +39,7 @@ public struct ScalabilitySeries: Sendable {
             throw CapacityPlan.NeedsClientsSweep(description: "run \(analysis.run.id) does not sweep clients (every cell ran \(points[0].clients) transfer(s) at once): "
                                                  + "plan needs grid.clients (or, distributed, grid.workers) with at least 2 levels, 3 for a scalability fit (see scenarios/capacity.yaml)")
         }
-        fixed = family.key.replacingOccurrences(of: " clients=0", with: "")
+        fixed = family.key.label(excluding: [.clients, .workers])
         model = UniversalScalability.fit(points.map { (Double($0.clients), $0.throughput) })
     }
 }

@@ -1,6 +1,6 @@
 /// The knobs a scenario sweeps, in one table: for each, its key in a scenario's `grid:`, its column
-/// in `cells` and the CSV, its short name in cell labels, the kind of value it takes, when a label
-/// shows it, and which stores it applies to. Labels, the CSV, compact chart labels, the scenario's
+/// in `cells` and the CSV, its short name in cell labels, the kind of value it takes, and when a
+/// label shows it. Labels, the CSV, compact chart labels, the scenario's
 /// known keys and the grid's expansion all read this table; adding a knob is one case here, a
 /// field in `Knobs`, and an append-only migration for its column (docs/architecture.md).
 public enum Knob: String, CaseIterable, Sendable {
@@ -87,26 +87,6 @@ public enum Knob: String, CaseIterable, Sendable {
         switch self {
         case .connections: return .name(ConnectionReuse.warm.rawValue)
         default: return nil
-        }
-    }
-
-    /// The stores (and modes) the knob means something for.
-    public enum Scope: Sendable {
-        case everywhere
-        /// Azure Blob only (score-client's azure.blockSize).
-        case azureOnly
-        /// A plain client's ranged GETs: multipart mode only (Score downloads with the upload's layout).
-        case multipartMode
-        /// A distributed run only.
-        case distributedRun
-    }
-
-    public var scope: Scope {
-        switch self {
-        case .blockSize: return .azureOnly
-        case .downloadPartSize: return .multipartMode
-        case .workers: return .distributedRun
-        default: return .everywhere
         }
     }
 

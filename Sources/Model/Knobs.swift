@@ -50,8 +50,11 @@ public struct Knobs: Sendable, Hashable, Codable {
 
     /// A short name for tables and progress lines: each knob the table says a label shows, in
     /// the table's order (on Azure block= for uploads, range= for downloads).
-    public var label: String {
-        Knob.allCases.compactMap { knob -> String? in
+    public var label: String { label(excluding: []) }
+
+    /// The label without some knobs (a family of cells that differ only in those).
+    public func label(excluding left: Set<Knob>) -> String {
+        Knob.allCases.filter { !left.contains($0) }.compactMap { knob -> String? in
             guard let value = knob.value(in: self) else { return nil }
             if case .whenNotDefault = knob.shown, value == knob.usualValue { return nil }
             return "\(knob.labelName(azure: blockSize != nil))=\(value.formatted)"

@@ -59,20 +59,11 @@ struct DecisionBlock {
 
     /// One badge per caution, its words and tone chosen by what the caution is.
     static func badge(_ caution: Caution) -> Badge {
-        let text: String
-        switch caution {
-        case .incompleteRun: text = "incomplete run"
-        case .loopbackKept: text = "loopback: retry and timeouts kept"
-        case .searchFallback: text = "chosen among set-aside cells"
-        case .clientSaturated: text = "client saturated"
-        case .drift: text = "drift"
-        case .resumed: text = "resumed across sessions"
-        }
         let tone: Tone
         switch caution.severity {
         case .notice: tone = .warn
         case .warning: tone = .bad
         }
-        return Badge(text: text, kind: tone, tip: caution.text, caution: caution.kind)
+        return Badge(text: CautionWording.short(caution), kind: tone, tip: caution.text, caution: caution.kind)
     }
 }

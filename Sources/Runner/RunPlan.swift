@@ -1,4 +1,5 @@
 import Model
+import Results
 import Scenario
 import ScoreConfig
 
@@ -63,5 +64,14 @@ public struct RunPlan: Sendable {
             throw RunFailure.badInput("\(path): no .env.score: add 'env: path/to/.env.score' or pass --env FILE")
         }
         return (scenario, env)
+    }
+}
+
+extension RunPlan {
+    /// The plan's cells as a run records them: in the order the scenario's seed shuffles them to,
+    /// positions from 0 (what the grid walk and a search both start from).
+    func cellRows(runId: Int64, seed: UInt64) -> [CellRow] {
+        var order = SplitMix64(seed: seed)
+        return cells.shuffled(using: &order).enumerated().map { CellRow(runId: runId, position: $0, knobs: $1) }
     }
 }

@@ -240,15 +240,10 @@ public final class ScenarioRunner: Sendable {
         try await database.attachLease(runId: runId)
         switch scenario.search.strategy {
         case .halving, .ramp:
-            return (runId, try await HalvingSearch.insertCells(plan.cells, scenario: scenario, defaults: plan.defaults,
-                                                               storeIsLocal: LoopbackHost.of(connection.endpointURL) != nil,
+            return (runId, try await HalvingSearch.insertCells(plan, scenario: scenario, storeIsLocal: LoopbackHost.of(connection.endpointURL) != nil,
                                                                runId: runId, database: database, progress: progress))
         case .grid:
-            var order = SplitMix64(seed: scenario.orderSeed)
-            let shuffled = plan.cells.shuffled(using: &order)
-            return (runId, try await database.insertCells(shuffled.enumerated().map { position, knobs in
-                CellRow(runId: runId, position: position, knobs: knobs)
-            }))
+            return (runId, try await database.insertCells(plan.cellRows(runId: runId, seed: scenario.orderSeed)))
         }
     }
 

@@ -1,6 +1,6 @@
 /// The boundary under every store client: one HTTP attempt in, its answer (or why there was none)
 /// out. `CurlTransport` is the production implementation; tests put an in-memory store that speaks
-/// the same wire format behind it (Tests/TestSupport/MemoryStore), so everything above this line
+/// the same wire format behind it (Tests/MemoryStore), so everything above this line
 /// can be tested without a server.
 public protocol HTTPTransport: AnyObject, Sendable {
     /// The settings the transport was made with (TLS trust, buffer sizes, connection limits).

@@ -19,6 +19,8 @@ struct AzureDialect {
     }
 
     static func classify(_ r: ParsedRequest, pathPrefix: String) -> MemoryOperation {
+        // The account's own path (path-style, as a test server or emulator has it).
+        guard r.path.hasPrefix(pathPrefix + "/") else { return .unknown }
         let (container, blob) = names(r, pathPrefix: pathPrefix)
         guard container != nil else { return .unknown }
         let comp = r.query["comp"]
@@ -87,7 +89,7 @@ struct AzureDialect {
             }
             letters += policy.permission
         }
-        // c (create) and a (add) write as w does for block blobs.
+        // c (create) writes a new block blob as w does.
         let writes = letters.contains("w") || letters.contains("c")
         guard letters.contains(needed) || (needed == "w" && writes) else {
             return Self.error(403, "AuthorizationPermissionMismatch", "This request is not authorized to perform this operation using this permission.")
@@ -116,8 +118,13 @@ struct AzureDialect {
             guard let id = r.query["blockid"], let raw = Data(base64Encoded: id), !raw.isEmpty, raw.count <= 64 else {
                 return Self.error(400, "InvalidQueryParameterValue", "Value for one of the query parameters specified in the request URI is invalid (blockid).")
             }
-            if let other = store.stagedBlocks[path]?.keys.first, other.count != id.count {
+            // Every block id of a blob, staged or committed, has one length.
+            let known = (store.stagedBlocks[path]?.keys.map(\.count) ?? []) + (store.buckets[container]?[blob]?.blocks.map(\.id.count) ?? [])
+            if let other = known.first, other != id.count {
                 return Self.error(400, "InvalidBlobOrBlock", "The specified blob or block content is invalid.")
+            }
+            if let given = r.header("content-md5"), given != r.body.md5Base64 {
+                return Self.error(400, "Md5Mismatch", "The MD5 value specified in the request did not match with the MD5 value calculated by the server.")
             }
             store.stagedBlocks[path, default: [:]][id] = r.body
             return Answer(status: 201)
@@ -171,9 +178,15 @@ struct AzureDialect {
 
     private func putBlockList(_ r: ParsedRequest, _ container: String, _ blob: String, _ path: String) -> Answer {
         let text = String(decoding: r.body, as: UTF8.self)
-        let ids = ["Latest", "Committed", "Uncommitted"].flatMap { tag in S3Dialect.values(tag, in: text).map { (tag, $0) } }
-        // Document order matters: read the ids in the order they appear.
-        let ordered = ids.sorted { text.range(of: ">\($0.1)<")!.lowerBound < text.range(of: ">\($1.1)<")!.lowerBound }
+        // The ids in document order, each with the list it names (an id may appear more than once).
+        var ordered: [(String, String)] = []
+        var rest = text[...]
+        while let open = rest.range(of: #"<(Latest|Committed|Uncommitted)>"#, options: .regularExpression) {
+            let tag = String(rest[open].dropFirst().dropLast())
+            guard let close = rest.range(of: "</\(tag)>", range: open.upperBound..<rest.endIndex) else { break }
+            ordered.append((tag, String(rest[open.upperBound..<close.lowerBound])))
+            rest = rest[close.upperBound...]
+        }
         let staged = store.stagedBlocks[path] ?? [:]
         let committed = Dictionary((store.buckets[container]?[blob]?.blocks ?? []).map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
         var bytes: [UInt8] = []

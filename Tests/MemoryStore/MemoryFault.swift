@@ -11,7 +11,8 @@ public struct MemoryFault: Sendable {
         /// The store acts, then the answer never arrives (the connection resets): a retry meets
         /// what the first attempt already did.
         case lostAnswer
-        /// The answer comes this much later.
+        /// A slow store: it waits this long before it acts and answers. Longer than the request's
+        /// stall limit, the attempt times out and the store never acts.
         case delay(Duration)
         /// A part or block is stored, and the answer names another ETag than its MD5.
         case wrongETag

@@ -4,7 +4,9 @@ import Transport
 /// The `HTTPTransport` in front of a `MemoryStore`: reads the request body from its source, lets the
 /// store answer (or plays the fault due), and hands the body to the sink as libcurl would: a 2xx
 /// answer's body to the sink, an error's into `HTTPResponse.body`. Connections are played too: a
-/// pool keeps the connections its finished requests leave idle, so reuse is reported as it would be.
+/// pool keeps the connection of a request that got its answer, and drops one that was reset, timed
+/// out or cancelled (as libcurl does), so reuse is reported as it would be. `shutdown()` refuses
+/// later requests; one already waiting on a fault ends by its own timeout or cancellation.
 public final class MemoryTransport: HTTPTransport, @unchecked Sendable {
     public let store: MemoryStore
     public let options: TransportOptions
@@ -36,7 +38,6 @@ public final class MemoryTransport: HTTPTransport, @unchecked Sendable {
         guard !lock.withLock({ closed }) else { throw failure(.cancelled, "the transport was shut down") }
         guard !Task.isCancelled else { throw failure(.cancelled, "cancelled") }
         metrics.reusedConnection = takeConnection()
-        defer { giveBack() }
         if !metrics.reusedConnection { metrics.connectTime = 0.0001 }
 
         guard let body = Self.read(request.body) else { throw failure(.aborted, "the request body's source gave up") }
@@ -63,7 +64,8 @@ public final class MemoryTransport: HTTPTransport, @unchecked Sendable {
         }
         var answer = store.answer(parsed, operation: operation)
         if let path = store.path {
-            try await wait(path.time(bytes: body.count + answer.body.count), request.timeouts, failure)
+            // Bytes keep moving on a played path: only an overall limit can cut it short.
+            try await wait(path.time(bytes: body.count + answer.body.count), Timeouts(connect: nil, stall: nil, total: request.timeouts.total), failure)
         }
         if action == .wrongETag, let etag = answer.header("etag") {
             let wrong = "\"" + Array((etag + "wrong").utf8).md5Hex + "\""
@@ -126,6 +128,7 @@ public final class MemoryTransport: HTTPTransport, @unchecked Sendable {
         }
         metrics.bytesReceived = Int64(body.count)
         metrics.totalTime = seconds(since: started)
+        giveBack()  // an answered request leaves its connection open for the next
         return HTTPResponse(status: answer.status, headers: headers, body: kept, metrics: metrics)
     }
 

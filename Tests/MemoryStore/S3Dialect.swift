@@ -76,7 +76,7 @@ struct S3Dialect {
         case .listParts: return listParts(r, bucket, key)
         case .completeMultipartUpload: return complete(r, bucket, key)
         case .abortMultipartUpload:
-            guard let id = r.query["uploadId"], store.uploads[id]?.key == key else {
+            guard let id = r.query["uploadId"], store.uploads[id]?.key == key, store.uploads[id]?.bucket == bucket else {
                 return Self.error(404, "NoSuchUpload", "The specified upload does not exist")
             }
             store.uploads[id] = nil
@@ -124,7 +124,7 @@ struct S3Dialect {
     }
 
     private func listParts(_ r: ParsedRequest, _ bucket: String, _ key: String) -> Answer {
-        guard let id = r.query["uploadId"], let upload = store.uploads[id], upload.key == key else {
+        guard let id = r.query["uploadId"], let upload = store.uploads[id], upload.key == key, upload.bucket == bucket else {
             return Self.error(404, "NoSuchUpload", "The specified upload does not exist")
         }
         let marker = Int(r.query["part-number-marker"] ?? "") ?? 0
@@ -144,7 +144,7 @@ struct S3Dialect {
     }
 
     private func complete(_ r: ParsedRequest, _ bucket: String, _ key: String) -> Answer {
-        guard let id = r.query["uploadId"], let upload = store.uploads[id], upload.key == key else {
+        guard let id = r.query["uploadId"], let upload = store.uploads[id], upload.key == key, upload.bucket == bucket else {
             return Self.error(404, "NoSuchUpload", "The specified upload does not exist")
         }
         let text = String(decoding: r.body, as: UTF8.self)

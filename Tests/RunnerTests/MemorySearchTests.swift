@@ -8,7 +8,7 @@ import Transport
 import XCTest
 
 /// Successive halving and the concurrency ramp on the in-memory store, over a path played so that
-/// one cell wins by construction: each request waits 2 ms and moves its bytes at 400 MB/s on its
+/// one cell wins by construction: each request waits 5 ms and moves its bytes at 100 MB/s on its
 /// own connection, so only parts in flight add bandwidth, and of a 20 MiB object's layouts only
 /// 5 MiB parts × 4 in flight move it on four connections at once. The search must keep that cell
 /// with well under half of the whole grid's trials. (The real-network version, through the fault
@@ -21,19 +21,19 @@ final class MemorySearchTests: XCTestCase {
         objects: {sizes: [20MiB], count: 1, seed: 7}
         order_seed: \(seed)
         grid: {UPLOAD_PARTSIZE: [5MiB, 10MiB, 20MiB], parallel: [1, 2, 4]}
-        repetitions: 6
+        repetitions: 4
         warmup: 1
         search: {strategy: \(strategy), eta: 2}
         """
     }
 
-    /// 9 cells × (1 warm-up + 6 repetitions) × (1 upload + 1 download).
-    let wholeGridTrials = 9 * 7 * 2
+    /// 9 cells × (1 warm-up + 4 repetitions) × (1 upload + 1 download).
+    let wholeGridTrials = 9 * 5 * 2
 
     func search(_ strategy: String, seed: Int) async throws -> TemporaryRun {
         let backend = MemoryS3Backend()
         try await backend.putSentinel()
-        backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(2), bytesPerSecond: 400e6)
+        backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(5), bytesPerSecond: 100e6)
         let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, Self.scenario(strategy: strategy, seed: seed))
         addTeardownBlock { run.remove() }
         var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: run.database, resume: nil)
@@ -73,7 +73,7 @@ final class MemorySearchTests: XCTestCase {
     func testAResumedSearchGoesOnFromItsLastDecision() async throws {
         let backend = MemoryS3Backend()
         try await backend.putSentinel()
-        backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(2), bytesPerSecond: 400e6)
+        backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(5), bytesPerSecond: 100e6)
         let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, Self.scenario(strategy: "halving", seed: 4))
         addTeardownBlock { run.remove() }
         var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: run.database, resume: nil)

@@ -22,14 +22,11 @@ struct HalvingSearch {
 
     /// The grid as the search starts it: every cell inserted in the run's shuffled order, those
     /// `SearchPruning` leaves out marked pruned with their reasons (decision 0).
-    static func insertCells(_ grid: [Knobs], scenario: Scenario, defaults: Knobs, storeIsLocal: Bool, runId: Int64,
+    static func insertCells(_ plan: RunPlan, scenario: Scenario, storeIsLocal: Bool, runId: Int64,
                             database: ResultsDatabase, progress: RunProgress) async throws -> [CellRow] {
-        let pruning = SearchPruning(cells: grid, scenario: scenario, defaults: defaults, storeIsLocal: storeIsLocal)
-        var order = SplitMix64(seed: scenario.orderSeed)
-        let shuffled = grid.shuffled(using: &order)
+        let pruning = SearchPruning(cells: plan.cells, scenario: scenario, defaults: plan.defaults, storeIsLocal: storeIsLocal)
         let reasons = Dictionary(pruning.pruned.map { ($0.knobs, $0.reason) }, uniquingKeysWith: { first, _ in first })
-        let cells = try await database.insertSearchCells(shuffled.enumerated().map { CellRow(runId: runId, position: $0, knobs: $1) },
-                                                         pruned: reasons)
+        let cells = try await database.insertSearchCells(plan.cellRows(runId: runId, seed: scenario.orderSeed), pruned: reasons)
         if !reasons.isEmpty {
             progress.note("search: \(reasons.count) of \(cells.count) cell(s) pruned before any trial (see `recommend` or the search_verdicts table)")
         }
