@@ -36,7 +36,7 @@ public struct Drift: Sendable, Encodable, Equatable {
             var changes: [Double] = []
             for (_, cellTrials) in byCell {
                 func rate(_ round: Int) -> Double? {
-                    Statistics.median(cellTrials.filter { $0.round == round }.map { Double($0.objectSize) / $0.duration })
+                    Statistics.median(cellTrials.filter { $0.round == round }.compactMap(\.mbps))
                 }
                 if let before = rate(first), let after = rate(last), before > 0 { changes.append(after / before - 1) }
             }

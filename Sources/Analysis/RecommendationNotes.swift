@@ -52,4 +52,4 @@ extension Recommendation {
     }
 }
 
-func mbps(_ value: Double) -> String { String(format: "%.1f", value) }
+func mbps(_ value: Double) -> String { Units.formatMBps(value) }

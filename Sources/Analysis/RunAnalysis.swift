@@ -94,7 +94,7 @@ public struct ThroughputStatistics: Sendable, Encodable {
     init?(_ trials: [TrialRow], samples given: [Double]? = nil) {
         let ok = trials.filter { $0.succeeded && $0.duration > 0 }
         guard !ok.isEmpty else { return nil }
-        samples = given ?? ok.map { Double($0.objectSize) / $0.duration / 1e6 }
+        samples = given ?? ok.compactMap(\.mbps)
         guard !samples.isEmpty else { return nil }
         median = Statistics.median(samples)!
         p5 = Statistics.percentile(samples, 5)!

@@ -26,6 +26,13 @@ public struct ObjectPart: Sendable, Equatable {
         return parts
     }
 
+    /// How many parts of `partSize` an object of `objectSize` has (0 for an empty one), without
+    /// overflow for any positive sizes: the one count the layout, the plans and the checks share.
+    public static func count(objectSize: Int64, partSize: Int64) -> Int64 {
+        precondition(partSize > 0, "a part size is checked positive before any count")
+        return objectSize / partSize + (objectSize % partSize == 0 ? 0 : 1)
+    }
+
     /// The part's bytes within the object, first to last (the ranged GET's range).
     public var byteRange: ClosedRange<Int64> { offset...(offset + size - 1) }
 

@@ -29,7 +29,6 @@ public struct PartCalculator: Sendable, Equatable {
     }
 
     public func partCount(objectSize: Int64) -> Int64 {
-        let size = partSize(forObjectOfSize: objectSize)
-        return (objectSize + size - 1) / size
+        ObjectPart.count(objectSize: objectSize, partSize: partSize(forObjectOfSize: objectSize))
     }
 }

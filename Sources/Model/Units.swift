@@ -122,6 +122,12 @@ public enum Units {
         return "\(total / 86_400)d\(String(format: "%02d", total % 86_400 / 3600))h"
     }
 
+    /// A throughput in MB/s (10^6 bytes a second) as every table and summary prints it: one
+    /// decimal, "–" for none.
+    public static func formatMBps(_ value: Double?) -> String {
+        value.map { String(format: "%.1f", $0) } ?? "–"
+    }
+
     public static func formatDuration(_ milliseconds: Int64) -> String {
         if milliseconds >= 3_600_000 && milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
         if milliseconds >= 60_000 && milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }

@@ -74,15 +74,16 @@ public struct HTMLReport {
 
     private func facts() -> String {
         let run = analysis.run
+        let counts = analysis.counts
         let formatter = ISO8601DateFormatter()
         let rows: [(String, String)] = [
             ("scenario", "\(run.scenarioName) (\(run.scenarioPath))"), ("mode", run.mode.rawValue),
             ("store", run.backendEndpoint + (run.backendServer.map { " — \($0)" } ?? "")),
             ("started", formatter.string(from: Date(timeIntervalSince1970: run.startedAt))),
             ("finished", run.finishedAt.map { formatter.string(from: Date(timeIntervalSince1970: $0)) } ?? "–"),
-            ("status", run.status.rawValue), ("cells", "\(analysis.cells.filter { $0.cell.status == .done }.count) of \(analysis.cells.count) done"),
-            ("trials", "\(analysis.trials.filter { !$0.warmup }.count) measured, \(analysis.trials.filter(\.warmup).count) warm-up"),
-            ("HTTP requests", "\(analysis.attempts.count)"),
+            ("status", run.status.rawValue), ("cells", "\(counts.cellsDone) of \(counts.cells) done"),
+            ("trials", "\(counts.measuredTrials) measured, \(counts.warmupTrials) warm-up"),
+            ("HTTP requests", "\(counts.requests)"),
             ("tool", "scoretune \(run.toolVersion) on \(run.host)"), ("config hash", run.configHash),
         ] + (analysis.isAzure ? [("profile", AzureWording.profileNote)] : [])
         return "<table class=\"facts\">" + rows.map { "<tr><th>\($0.0)</th><td>\(SVG.escape($0.1))</td></tr>" }.joined() + "</table>"
@@ -91,8 +92,7 @@ public struct HTMLReport {
     private func failuresTable() -> String {
         let failures = analysis.failures
         guard !failures.isEmpty else {
-            let failedAttempts = analysis.attempts.filter { $0.errorClass != nil }.count
-            return "<p class=\"failures\">No measured trial failed (\(failedAttempts) request attempt(s) failed and were retried).</p>"
+            return "<p class=\"failures\">No measured trial failed (\(analysis.counts.failedRequests) request attempt(s) failed and were retried).</p>"
         }
         return "<div class=\"wide\"><table class=\"failures\"><tr><th>cell</th><th>direction</th><th>error class</th><th>trials</th><th>example</th></tr>"
             + failures.map { "<tr><td>\(SVG.escape($0.cell.knobs.label))</td><td>\($0.direction)</td><td>\($0.errorClass?.rawValue ?? "unknown")</td><td>\($0.count)</td><td>\(SVG.escape(String($0.example.prefix(200))))</td></tr>" }.joined()

@@ -14,13 +14,14 @@ public struct MarkdownReport {
 
     public var markdown: String {
         let run = analysis.run
+        let counts = analysis.counts
         // The scenario's name is the user's text: one line, with no HTML a Markdown viewer would run.
         let name = HTMLReport.oneLine(run.scenarioName).replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         var lines = ["# scoretune run \(run.id): \(name)", "",
                      "- store: \(run.backendEndpoint)\(run.backendServer.map { " (\($0))" } ?? "")",
-                     "- mode: \(run.mode.rawValue), status: \(run.status.rawValue), cells: \(analysis.cells.filter { $0.cell.status == .done }.count)/\(analysis.cells.count)",
+                     "- mode: \(run.mode.rawValue), status: \(run.status.rawValue), cells: \(counts.cellsDone)/\(counts.cells)",
                      ] + (analysis.isAzure ? ["- profile: \(AzureWording.profileNote)"] : []) + [
-                     "- measured trials: \(analysis.trials.filter { !$0.warmup }.count), failed: \(analysis.trials.filter { !$0.warmup && !$0.succeeded }.count), HTTP requests: \(analysis.attempts.count)",
+                     "- measured trials: \(counts.measuredTrials), failed: \(counts.failedTrials), HTTP requests: \(counts.requests)",
                      ""]
         for (network, recommendation) in recommendations {
             lines += ["## Recommendation\(network.map { " for network \($0)" } ?? "")", ""]

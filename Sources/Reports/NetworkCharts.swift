@@ -90,13 +90,10 @@ struct NetworkCharts {
 
     /// One chart per direction; each cell its own colour (by id), the recommended cell's trials ringed.
     private func timeSeries(_ direction: Direction) -> String {
-        let start = analysis.trials.map(\.startedAt).min() ?? analysis.run.startedAt
         let ids = analysis.cells.map(\.cell.id).sorted()
         func color(_ cellId: Int64) -> String { SVG.palette[(ids.firstIndex(of: cellId) ?? 0) % SVG.palette.count] }
-        let measured = analysis.trials.filter { !$0.warmup && $0.direction == direction }
-        let points = measured.map { t -> (x: Double, y: Double, color: String, chosen: Bool) in
-            let rate = t.succeeded && t.duration > 0 ? Double(t.objectSize) / t.duration / 1e6 : 0
-            return (t.startedAt - start, rate, t.succeeded ? color(t.cellId) : SVG.failure, t.cellId == chosen?.cellId)
+        let points = analysis.timeline(direction).map { t -> (x: Double, y: Double, color: String, chosen: Bool) in
+            (t.seconds, t.mbps, t.succeeded ? color(t.cellId) : SVG.failure, t.cellId == chosen?.cellId)
         }
         var series = ids.prefix(SVG.palette.count).map { ("cell \($0)" + ($0 == chosen?.cellId ? " (recommended)" : ""), color($0)) }
         if ids.count > SVG.palette.count { series.append(("… \(ids.count - SVG.palette.count) more (colours repeat)", "#fff")) }

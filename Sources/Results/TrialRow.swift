@@ -72,4 +72,8 @@ public struct TrialRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     }
 
     public var succeeded: Bool { outcome == .ok }
+
+    /// The trial's payload rate in MB/s (10^6 bytes a second): nil for a failure or a zero duration.
+    /// The one definition every figure, chart and drift check uses.
+    public var mbps: Double? { succeeded && duration > 0 ? Double(objectSize) / duration / 1e6 : nil }
 }

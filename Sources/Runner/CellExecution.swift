@@ -175,7 +175,7 @@ struct CellExecution: Sendable {
         func median(_ direction: Direction) -> String {
             let rates = measured.filter { $0.direction == direction && $0.outcome.succeeded && $0.outcome.duration > 0 }
                 .map { Double($0.outcome.objectSize) / $0.outcome.duration / 1e6 }
-            return Percentile.median(rates).map { String(format: "%.1f", $0) } ?? "–"
+            return Units.formatMBps(Percentile.median(rates))
         }
         let failed = measured.filter { !$0.outcome.succeeded }.count
         let retries = measured.map(\.outcome.retries).reduce(0, +)

@@ -86,7 +86,7 @@ public struct Scenario: Sendable {
 
     /// Parts of `partSize` an object of `size` needs, without overflow for any positive sizes.
     public static func partCount(_ size: Int64, partSize: Int64) -> Int64 {
-        size / partSize + (size % partSize == 0 ? 0 : 1)
+        ObjectPart.count(objectSize: size, partSize: partSize)
     }
 
     /// The runner's bound on requests per object (ranges, blocks), or nil when it fits.

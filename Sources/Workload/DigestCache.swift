@@ -1,3 +1,4 @@
+import Model
 /// Stored MD5s per (seed, object, part size); part 0 is the whole object.
 public protocol DigestStore: Sendable {
     func digests(seed: UInt64, objectIndex: Int, objectSize: Int64, partSize: Int64) async throws -> [Int: String]
@@ -17,7 +18,7 @@ public struct DigestCache: Sendable {
     }
 
     public func digests(for object: SyntheticObject, partSize: Int64) async throws -> ObjectDigests {
-        let expectedParts = Int((object.size + partSize - 1) / partSize)
+        let expectedParts = Int(ObjectPart.count(objectSize: object.size, partSize: partSize))
         let parts = try await store.digests(seed: object.seed, objectIndex: object.index, objectSize: object.size, partSize: partSize)
         let whole = try await store.digests(seed: object.seed, objectIndex: object.index, objectSize: object.size, partSize: 0)[0]
         let ordered = (1...max(1, expectedParts)).compactMap { parts[$0] }

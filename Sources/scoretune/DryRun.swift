@@ -109,7 +109,7 @@ struct DryRun: Encodable {
 
     /// Uploads (parts, or Azure blocks) plus downloads (ranges) of one object in one repetition.
     static func partTransfers(objectSize: Int64, knobs: Knobs, mode: Mode) -> Int64 {
-        func count(_ size: Int64) -> Int64 { size > 0 ? max(1, (objectSize + size - 1) / size) : 1 }
+        func count(_ size: Int64) -> Int64 { size > 0 ? max(1, ObjectPart.count(objectSize: objectSize, partSize: size)) : 1 }
         if let block = knobs.blockSize { return count(block) + count(knobs.uploadPartSize) }
         if mode == .score {
             let parts = PartCalculator(uploadPartSize: knobs.uploadPartSize).partCount(objectSize: objectSize)

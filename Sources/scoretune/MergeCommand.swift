@@ -156,7 +156,7 @@ struct MergeSummary: Encodable {
         }
         Swift.print(row(["cell", "direction", "workers", "window", "(rule, coverage)", "stonewall", "pessimistic"]))
         for figure in aggregates {
-            func mbps(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
+            let mbps = Units.formatMBps
             let rule = figure.windowRule.map { "(\($0.rawValue), \(String(format: "%.0f%%", (figure.windowCoverage ?? 0) * 100)))" } ?? "(no window)"
             Swift.print(row(["\(figure.cellId)", figure.direction.rawValue, "\(figure.workers)", mbps(figure.windowMBps), rule,
                              mbps(figure.stonewallMBps), mbps(figure.pessimisticMBps)]))

@@ -127,8 +127,8 @@ struct Run: AsyncParsableCommand {
         if summary.axis == .aggregate { print("MB/s are aggregate: all of a repetition's transfers at once (the run sweeps clients)") }
         print(row(["cell", "up MB/s", "down MB/s", "failed", "retries", "client"]))
         for stats in measured.sorted(by: { ($0.uploadMBps ?? 0) > ($1.uploadMBps ?? 0) }) {
-            print(row([name(stats), stats.uploadMBps.map { String(format: "%.1f", $0) } ?? "–",
-                       stats.downloadMBps.map { String(format: "%.1f", $0) } ?? "–", "\(stats.failed)", "\(stats.retries)",
+            print(row([name(stats), Units.formatMBps(stats.uploadMBps),
+                       Units.formatMBps(stats.downloadMBps), "\(stats.failed)", "\(stats.retries)",
                        stats.clientSaturated ? "saturated" : "ok"]))
         }
         print("")
@@ -137,8 +137,8 @@ struct Run: AsyncParsableCommand {
         // One network at a time: a run that played several names the best cells of each.
         for network in summary.networks {
             let on = summary.networks.count > 1 ? " on \(network ?? "the direct path")" : ""
-            if let best = summary.bestUpload(network: network) { print("best upload\(on):   \(best.label) (\(String(format: "%.1f", best.uploadMBps!)) MB/s median)") }
-            if let best = summary.bestDownload(network: network) { print("best download\(on): \(best.label) (\(String(format: "%.1f", best.downloadMBps!)) MB/s median)") }
+            if let best = summary.bestUpload(network: network) { print("best upload\(on):   \(best.label) (\(Units.formatMBps(best.uploadMBps)) MB/s median)") }
+            if let best = summary.bestDownload(network: network) { print("best download\(on): \(best.label) (\(Units.formatMBps(best.downloadMBps)) MB/s median)") }
         }
         if let why = summary.noBestReason { print("best cell:     none (\(why))") }
     }

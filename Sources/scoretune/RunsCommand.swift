@@ -57,7 +57,7 @@ struct Runs: AsyncParsableCommand {
         }
         if json { return try JSONOutput.print(Listing(database: db, runs: listed)) }
         guard !listed.isEmpty else { return print("\(db): no runs yet") }
-        let mbps = { (value: Double?) in value.map { String(format: "%.1f", $0) } ?? "–" }
+        let mbps = Units.formatMBps
         let rows = listed.map { run in
             [String(run.id), String(run.scenario.prefix(40)), run.mode, String(run.endpoint.prefix(40)), String(run.startedAt.prefix(19)).replacingOccurrences(of: "T", with: " "),
              run.ownerGone ? "interrupted (owner gone)" : run.status, "\(run.cellsDone)/\(run.cells)", mbps(run.bestUploadMBps), mbps(run.bestDownloadMBps)]

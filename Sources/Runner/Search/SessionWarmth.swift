@@ -36,8 +36,7 @@ struct SessionWarmth: Sendable {
     private func connections(_ cell: CellRow) -> Int {
         let knobs = cell.knobs
         let smallestPart = max(1, [knobs.uploadPartSize, knobs.downloadPartSize, knobs.blockSize].compactMap { $0 }.min() ?? 1)
-        let (quotient, remainder) = scenario.largestObject.quotientAndRemainder(dividingBy: smallestPart)
-        let parts = Int(clamping: quotient + (remainder > 0 ? 1 : 0))
+        let parts = Int(clamping: ObjectPart.count(objectSize: scenario.largestObject, partSize: smallestPart))
         return min(knobs.parallel, max(1, parts)) * knobs.clients
     }
 }

@@ -1,0 +1,32 @@
+import Model
+
+/// The counts a report states about a run, computed once here so that no renderer reads raw rows.
+public struct RunCounts: Sendable, Equatable {
+    public var cellsDone: Int
+    public var cells: Int
+    public var measuredTrials: Int
+    public var warmupTrials: Int
+    /// Measured trials that failed.
+    public var failedTrials: Int
+    public var requests: Int
+    /// Request attempts that failed (whether or not a retry then succeeded).
+    public var failedRequests: Int
+}
+
+extension RunAnalysis {
+    public var counts: RunCounts {
+        RunCounts(cellsDone: cells.filter { $0.cell.status == .done }.count, cells: cells.count,
+                  measuredTrials: trials.filter { !$0.warmup }.count, warmupTrials: trials.filter(\.warmup).count,
+                  failedTrials: trials.filter { !$0.warmup && !$0.succeeded }.count,
+                  requests: attempts.count, failedRequests: attempts.filter { $0.errorClass != nil }.count)
+    }
+
+    /// The measured trials of one direction, for charts over time: (seconds since the run's first
+    /// trial, MB/s or 0 for a failure, succeeded, cell).
+    public func timeline(_ direction: Direction) -> [(seconds: Double, mbps: Double, succeeded: Bool, cellId: Int64)] {
+        let start = trials.map(\.startedAt).min() ?? run.startedAt
+        return trials.filter { !$0.warmup && $0.direction == direction }.map { t in
+            (t.startedAt - start, t.mbps ?? 0, t.succeeded, t.cellId)
+        }
+    }
+}
