@@ -56,6 +56,23 @@ public struct Scenario: Sendable {
         public var connections: [ConnectionReuse]?
         /// A distributed run: how many of its workers move objects in a cell; nil: all.
         public var workers: [Int]?
+
+        /// How many values the grid gives a knob; nil where it leaves the knob to the `.env.score`.
+        public func count(of knob: Knob) -> Int? {
+            switch knob {
+            case .network: return network?.count
+            case .blockSize: return blockSize?.count
+            case .uploadPartSize: return uploadPartSize?.count
+            case .downloadPartSize: return downloadPartSize?.count
+            case .parallel: return parallel?.count
+            case .clients: return clients?.count
+            case .retryLimit: return retryLimit?.count
+            case .connectTimeout: return connectTimeout?.count
+            case .stallTimeout: return stallTimeout?.count
+            case .connections: return connections?.count
+            case .workers: return workers?.count
+            }
+        }
     }
 
     public var largestObject: Int64 { objects.map(\.size).max() ?? 0 }

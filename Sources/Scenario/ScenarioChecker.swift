@@ -220,7 +220,7 @@ struct ScenarioChecker {
         func sizes(_ key: String, _ values: [SizeValue]?) -> [Int64]? { values.map { Self.merged($0.map(\.bytes), key: key, warnings: &warnings) } }
         func durations(_ key: String, _ values: [DurationValue]?) -> [Int64]? { values.map { Self.merged($0.map(\.milliseconds), key: key, warnings: &warnings) } }
         func numbers(_ key: String, _ values: [Int]?) -> [Int]? { values.map { Self.merged($0, key: key, warnings: &warnings) } }
-        let upload = sizes("UPLOAD_PARTSIZE", try each("UPLOAD_PARTSIZE", raw?.UPLOAD_PARTSIZE) { size in
+        let upload = sizes(Knob.uploadPartSize.gridKey, try each(Knob.uploadPartSize.gridKey, raw?.UPLOAD_PARTSIZE) { size in
             if size.bytes < Self.minimumPartSize { return "\(Units.formatSize(size.bytes)) is below S3's 5MiB minimum part size" }
             if size.bytes > Self.maximumPartSize { return "\(Units.formatSize(size.bytes)) is above S3's 5GiB maximum part size" }
             if mode == .score && size.bytes > Self.javaIntLimit {
@@ -228,7 +228,7 @@ struct ScenarioChecker {
             }
             return mode == .multipart ? Scenario.partLimitProblem(size.bytes, largestObject: largestObject) : nil
         })
-        var download = sizes("DOWNLOAD_PARTSIZE", try each("DOWNLOAD_PARTSIZE", raw?.DOWNLOAD_PARTSIZE) { size in
+        var download = sizes(Knob.downloadPartSize.gridKey, try each(Knob.downloadPartSize.gridKey, raw?.DOWNLOAD_PARTSIZE) { size in
             if size.bytes < 64 << 10 { return "\(Units.formatSize(size.bytes)) is below the 64KiB minimum ranged GET" }
             if size.bytes > Self.maximumPartSize { return "\(Units.formatSize(size.bytes)) is above 5GiB" }
             return Scenario.requestLimitProblem(size.bytes, largestObject: largestObject, what: "ranged GETs")
@@ -237,24 +237,24 @@ struct ScenarioChecker {
             warnings.append("grid.DOWNLOAD_PARTSIZE is ignored in score mode: Score downloads with the upload's part layout (use mode: multipart to sweep it)")
             download = nil
         }
-        let retry = numbers("UPLOAD_RETRY_LIMIT", try each("UPLOAD_RETRY_LIMIT", raw?.UPLOAD_RETRY_LIMIT) { (0...100).contains($0) ? nil : "must be 0 to 100" })
+        let retry = numbers(Knob.retryLimit.gridKey, try each(Knob.retryLimit.gridKey, raw?.UPLOAD_RETRY_LIMIT) { (0...100).contains($0) ? nil : "must be 0 to 100" })
         let timeoutRange = 1...ScenarioLimits.durationMilliseconds
-        let connect = durations("UPLOAD_CONNECTIONTIMEOUT", try each("UPLOAD_CONNECTIONTIMEOUT", raw?.UPLOAD_CONNECTIONTIMEOUT) {
+        let connect = durations(Knob.connectTimeout.gridKey, try each(Knob.connectTimeout.gridKey, raw?.UPLOAD_CONNECTIONTIMEOUT) {
             timeoutRange.contains($0.milliseconds) ? nil : "must be 1ms to 1h"
         })
-        let stall = durations("stall_timeout", try each("stall_timeout", raw?.stall_timeout) { timeoutRange.contains($0.milliseconds) ? nil : "must be 1ms to 1h" })
-        let parallel = numbers("parallel", try each("parallel", raw?.parallel) { (1...256).contains($0) ? nil : "must be 1 to 256" })
-        let clients = numbers("clients", try each("clients", raw?.clients) { (1...256).contains($0) ? nil : "must be 1 to 256" })
+        let stall = durations(Knob.stallTimeout.gridKey, try each(Knob.stallTimeout.gridKey, raw?.stall_timeout) { timeoutRange.contains($0.milliseconds) ? nil : "must be 1ms to 1h" })
+        let parallel = numbers(Knob.parallel.gridKey, try each(Knob.parallel.gridKey, raw?.parallel) { (1...256).contains($0) ? nil : "must be 1 to 256" })
+        let clients = numbers(Knob.clients.gridKey, try each(Knob.clients.gridKey, raw?.clients) { (1...256).contains($0) ? nil : "must be 1 to 256" })
         if let most = parallel?.max(), let clients = clients?.max(), most * clients > ScenarioLimits.connections {
-            throw fail(["grid", "clients"], nil, "parallel \(most) × clients \(clients) is more than the \(ScenarioLimits.connections) connections a run may hold")
+            throw fail(["grid", Knob.clients.gridKey], nil, "parallel \(most) × clients \(clients) is more than the \(ScenarioLimits.connections) connections a run may hold")
         }
-        let blocks = sizes("block_size", try each("block_size", raw?.block_size) { size in
+        let blocks = sizes(Knob.blockSize.gridKey, try each(Knob.blockSize.gridKey, raw?.block_size) { size in
             if size.bytes < 64 << 10 { return "\(Units.formatSize(size.bytes)) is below the 64KiB this tool allows for a block" }
             if size.bytes > 4000 << 20 { return "\(Units.formatSize(size.bytes)) is above Azure's 4000MiB maximum block size" }
             return Scenario.blockLimitProblem(size.bytes, largestObject: largestObject)
         })
-        let connections = try each("connections", raw?.connections) { _ in nil }.map { Self.merged($0, key: "connections", warnings: &warnings) }
-        let workers = numbers("workers", try each("workers", raw?.workers) { (1...Worker.maximumCount).contains($0) ? nil : "must be 1 to \(Worker.maximumCount)" })
+        let connections = try each(Knob.connections.gridKey, raw?.connections) { _ in nil }.map { Self.merged($0, key: Knob.connections.gridKey, warnings: &warnings) }
+        let workers = numbers(Knob.workers.gridKey, try each(Knob.workers.gridKey, raw?.workers) { (1...Worker.maximumCount).contains($0) ? nil : "must be 1 to \(Worker.maximumCount)" })
         return Scenario.Grid(uploadPartSize: upload, downloadPartSize: download, retryLimit: retry, connectTimeout: connect,
                              stallTimeout: stall, parallel: parallel, clients: clients, network: nil, blockSize: blocks,
                              connections: connections, workers: workers)
@@ -288,9 +288,8 @@ extension ScenarioChecker {
 
     /// The product of every grid list, with checked multiplication, against the run's limit.
     func checkCellCount(_ grid: Scenario.Grid, mode: Mode) throws {
-        let lengths = [grid.uploadPartSize?.count, mode == .multipart ? grid.downloadPartSize?.count : nil, grid.retryLimit?.count,
-                       grid.connectTimeout?.count, grid.stallTimeout?.count, grid.parallel?.count, grid.clients?.count,
-                       grid.network?.count, grid.blockSize?.count, grid.connections?.count, grid.workers?.count].compactMap { $0 }
+        // Every knob's list (DOWNLOAD_PARTSIZE counts in multipart mode only: score mode ignores it).
+        let lengths = Knob.allCases.filter { $0 != .downloadPartSize || mode == .multipart }.compactMap { grid.count(of: $0) }
         var cells = 1
         for length in lengths {
             let (product, overflow) = cells.multipliedReportingOverflow(by: length)

@@ -66,6 +66,23 @@ struct ScenarioFile: Decodable {
         var connections: OneOrMany<ConnectionReuse>?
         /// A distributed run: how many of its workers move objects in the cell.
         var workers: OneOrMany<Int>?
+
+        /// The YAML keys are the knob table's grid keys.
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: AnyKey.self)
+            func key(_ knob: Knob) -> AnyKey { AnyKey(stringValue: knob.gridKey) }
+            UPLOAD_PARTSIZE = try c.decodeIfPresent(OneOrMany<SizeValue>.self, forKey: key(.uploadPartSize))
+            DOWNLOAD_PARTSIZE = try c.decodeIfPresent(OneOrMany<SizeValue>.self, forKey: key(.downloadPartSize))
+            UPLOAD_RETRY_LIMIT = try c.decodeIfPresent(OneOrMany<Int>.self, forKey: key(.retryLimit))
+            UPLOAD_CONNECTIONTIMEOUT = try c.decodeIfPresent(OneOrMany<DurationValue>.self, forKey: key(.connectTimeout))
+            stall_timeout = try c.decodeIfPresent(OneOrMany<DurationValue>.self, forKey: key(.stallTimeout))
+            parallel = try c.decodeIfPresent(OneOrMany<Int>.self, forKey: key(.parallel))
+            clients = try c.decodeIfPresent(OneOrMany<Int>.self, forKey: key(.clients))
+            network = try c.decodeIfPresent(OneOrMany<String>.self, forKey: key(.network))
+            block_size = try c.decodeIfPresent(OneOrMany<SizeValue>.self, forKey: key(.blockSize))
+            connections = try c.decodeIfPresent(OneOrMany<ConnectionReuse>.self, forKey: key(.connections))
+            workers = try c.decodeIfPresent(OneOrMany<Int>.self, forKey: key(.workers))
+        }
     }
 
     /// What the fault proxy plays between the client and the store.

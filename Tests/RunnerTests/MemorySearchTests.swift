@@ -45,10 +45,11 @@ final class MemorySearchTests: XCTestCase {
     }
 
     func checkKnownAnswer(_ run: TemporaryRun, _ what: String) throws {
+        // The known best is kept to the end; a cell the search could not tell from it (a slow round
+        // on a busy machine widens intervals) may be kept beside it, never instead of it.
         let done = try run.rows("SELECT upload_part_size, parallel FROM cells WHERE status = 'done'")
-        XCTAssertEqual(done.count, 1, what)
-        XCTAssertEqual(done.first?["upload_part_size"], 5 << 20, what)
-        XCTAssertEqual(done.first?["parallel"], 4, what)
+        XCTAssertTrue(done.contains { ($0["upload_part_size"] as Int64) == 5 << 20 && ($0["parallel"] as Int) == 4 }, "\(what): \(done)")
+        XCTAssertLessThanOrEqual(done.count, 2, what)
         let trials = try run.count("SELECT count(*) FROM trials")
         XCTAssertLessThanOrEqual(Double(trials), 0.5 * Double(wholeGridTrials), "\(what): \(trials) of the whole grid's \(wholeGridTrials)")
         XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE reason = ''"), 0, "every decision has its reason")
