@@ -24,9 +24,7 @@ final class DryRunTests: XCTestCase {
         try await backend.putSentinel()
         let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, Self.yaml)
         addTeardownBlock { run.remove() }
-        var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: run.database, resume: nil)
-        options.makeTransport = { backend.store.transport(options: $0) }
-        let result = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+        let result = try await run.run(on: backend.store)
         XCTAssertEqual(result.status, .completed)
         let requests = backend.store.log.count
 

@@ -40,10 +40,9 @@ final class MemoryDistributedTests: XCTestCase {
         return try (0..<count).map { rank in
             let temporary = try TemporaryRun(env: { _ in env }, Self.yaml)
             addTeardownBlock { temporary.remove() }
-            var options = RunOptions(scenarioPath: temporary.scenario, envPath: nil, databasePath: temporary.database, resume: nil)
+            var options = temporary.options(on: backend.store)
             options.worker = Model.Worker(rank: rank, count: count, tag: tag)
             options.barrierTimeout = barrierTimeout
-            options.makeTransport = { backend.store.transport(options: $0) }
             return Worker(run: temporary, options: options)
         }
     }

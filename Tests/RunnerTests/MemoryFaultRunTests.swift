@@ -19,9 +19,7 @@ final class MemoryFaultRunTests: XCTestCase {
         let temporary = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, yaml)
         addTeardownBlock { temporary.remove() }
         faults.forEach(backend.store.inject)
-        var options = RunOptions(scenarioPath: temporary.scenario, envPath: nil, databasePath: temporary.database, resume: nil)
-        options.makeTransport = { backend.store.transport(options: $0) }
-        return (backend, temporary, try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run())
+        return (backend, temporary, try await temporary.run(on: backend.store))
     }
 
     func onlySentinel(_ backend: MemoryS3Backend) -> Bool { backend.store.isEmpty(except: ["\(backend.objectBucket)/data/\(backend.sentinel)"]) }

@@ -15,9 +15,7 @@ import XCTest
 final class MemoryRunTests: XCTestCase {
     func run(_ store: MemoryStore, _ run: TemporaryRun, resume: Int64? = nil,
              cancelAfter: Duration? = nil) async throws -> RunResult {
-        var options = RunOptions(scenarioPath: resume == nil ? run.scenario : nil, envPath: nil, databasePath: run.database, resume: resume)
-        options.makeTransport = { store.transport(options: $0) }
-        let runner = ScenarioRunner(options: options, progress: RunProgress(style: .quiet))
+        let runner = ScenarioRunner(options: run.options(on: store, resume: resume), progress: RunProgress(style: .quiet))
         guard let cancelAfter else { return try await runner.run() }
         let task = Task { try await runner.run() }
         try await Task.sleep(for: cancelAfter)
@@ -178,9 +176,7 @@ final class MemoryRunTests: XCTestCase {
         for (line, named) in cases {
             let env = try backend.writeEnv(in: temporary.folder, extra: [line])
             do {
-                var options = RunOptions(scenarioPath: temporary.scenario, envPath: env, databasePath: temporary.database, resume: nil)
-                options.makeTransport = { backend.store.transport(options: $0) }
-                _ = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+                _ = try await temporary.run(on: backend.store, envPath: env)
                 XCTFail("\(line): the run started")
             } catch let failure as RunFailure {
                 guard case .store(let message) = failure else { return XCTFail("\(line): \(failure)") }

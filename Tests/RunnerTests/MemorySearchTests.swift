@@ -36,9 +36,7 @@ final class MemorySearchTests: XCTestCase {
         backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(5), bytesPerSecond: 100e6)
         let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, Self.scenario(strategy: strategy, seed: seed))
         addTeardownBlock { run.remove() }
-        var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: run.database, resume: nil)
-        options.makeTransport = { backend.store.transport(options: $0) }
-        let result = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+        let result = try await run.run(on: backend.store)
         XCTAssertEqual(result.status, .completed)
         XCTAssertTrue(backend.store.isEmpty(except: ["\(backend.objectBucket)/data/\(backend.sentinel)"]))
         return run
@@ -77,10 +75,7 @@ final class MemorySearchTests: XCTestCase {
         backend.store.path = MemoryStore.Path(roundTrip: .milliseconds(5), bytesPerSecond: 100e6)
         let run = try TemporaryRun(env: { try backend.writeEnv(in: $0) }, Self.scenario(strategy: "halving", seed: 4))
         addTeardownBlock { run.remove() }
-        var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: run.database, resume: nil)
-        options.makeTransport = { backend.store.transport(options: $0) }
-        let firstOptions = options
-        let first = Task { try await ScenarioRunner(options: firstOptions, progress: RunProgress(style: .quiet)).run() }
+        let first = Task { try await run.run(on: backend.store) }
         // Bounded wait for the first decision, then Ctrl-C.
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, ((try? run.count("SELECT count(*) FROM search_verdicts")) ?? 0) == 0 {
@@ -92,9 +87,7 @@ final class MemorySearchTests: XCTestCase {
         let droppedBefore = Set(try run.strings("SELECT cell_id FROM search_verdicts WHERE verdict = 'dropped'"))
         XCTAssertFalse(droppedBefore.isEmpty)
 
-        options.scenarioPath = nil
-        options.resume = interrupted.runId
-        let resumed = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+        let resumed = try await run.run(on: backend.store, resume: interrupted.runId)
         XCTAssertEqual(resumed.status, .completed)
         XCTAssertEqual(try run.count("SELECT count(DISTINCT rung) FROM search_verdicts WHERE rung = 1"), 1)
         XCTAssertEqual(try run.count("SELECT count(*) FROM search_verdicts WHERE rung = 1"), 9, "one first decision, over every cell")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MemoryStore
 import ObjectStore
 import Results
 import Runner
@@ -68,5 +69,19 @@ struct TemporaryRun {
 
     func strings(_ sql: String) throws -> [String] {
         try open().read { db in try String.fetchAll(db, sql: sql) }
+    }
+}
+
+extension TemporaryRun {
+    /// Options that run this scenario (or `resume` a run of it) in this process against `store`.
+    func options(on store: MemoryStore, resume: Int64? = nil, envPath: String? = nil, database: String? = nil) -> RunOptions {
+        var options = RunOptions(scenarioPath: resume == nil ? scenario : nil, envPath: envPath, databasePath: database ?? self.database, resume: resume)
+        options.makeTransport = { store.transport(options: $0) }
+        return options
+    }
+
+    /// Runs it to its end, quietly, in this process against `store`.
+    func run(on store: MemoryStore, resume: Int64? = nil, envPath: String? = nil, database: String? = nil) async throws -> RunResult {
+        try await ScenarioRunner(options: options(on: store, resume: resume, envPath: envPath, database: database), progress: RunProgress(style: .quiet)).run()
     }
 }

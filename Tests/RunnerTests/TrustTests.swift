@@ -297,9 +297,7 @@ final class TrustTests: XCTestCase {
 
     /// The scenario run in this process against the memory store, into `database`.
     static func memoryRun(_ backend: MemoryS3Backend, _ run: TemporaryRun, database: String) async throws {
-        var options = RunOptions(scenarioPath: run.scenario, envPath: nil, databasePath: database, resume: nil)
-        options.makeTransport = { backend.store.transport(options: $0) }
-        let result = try await ScenarioRunner(options: options, progress: RunProgress(style: .quiet)).run()
+        let result = try await run.run(on: backend.store, database: database)
         XCTAssertEqual(result.status, .completed)
     }
 }
