@@ -47,10 +47,10 @@ public struct CapacityPlan: Sendable, Encodable {
         let distributed = analysis.run.workers != nil
         lines.append("run \(analysis.run.id), \(direction.rawValue), with \(fixed); aggregate MB/s by concurrent transfers "
                      + (distributed ? "(clients × workers, all workers together):" : "(clients):"))
-        for p in points { lines.append("  clients=\(p.clients): \(mbps(p.throughput)) MB/s (median of \(p.repetitions) repetition(s))") }
+        for p in points { lines.append("  clients=\(p.clients): \(Units.formatMBps(p.throughput)) MB/s (median of \(p.repetitions) repetition(s))") }
         let measuredMax = points.map(\.clients).max()!
         let needed = Double(datasetBytes) / 1e6 / windowSeconds
-        lines.append("dataset \(Units.formatSize(datasetBytes)) in \(Units.humanDuration(seconds: windowSeconds)) needs \(mbps(needed)) MB/s sustained")
+        lines.append("dataset \(Units.formatSize(datasetBytes)) in \(Units.humanDuration(seconds: windowSeconds)) needs \(Units.formatMBps(needed)) MB/s sustained")
         if let objectSize {
             let sizes = Set(analysis.trials.map(\.objectSize))
             let inRange = objectSize >= sizes.min()! && objectSize <= sizes.max()!
@@ -83,7 +83,7 @@ public struct CapacityPlan: Sendable, Encodable {
         } else {
             let best = points.max { $0.throughput < $1.throughput }!
             (peakClients, peakThroughput) = (best.clients, best.throughput)
-            lines.append("no USL fit: it needs at least 3 client levels (the scenario's grid.clients); measured best \(mbps(best.throughput)) MB/s at clients=\(best.clients)")
+            lines.append("no USL fit: it needs at least 3 client levels (the scenario's grid.clients); measured best \(Units.formatMBps(best.throughput)) MB/s at clients=\(best.clients)")
             if best.throughput >= needed {
                 clientsNeeded = points.first { $0.throughput >= needed }?.clients
                 lines.append("feasible at the measured clients=\(clientsNeeded!)")

@@ -177,8 +177,8 @@ public struct Comparison: Sendable, Encodable {
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
         lines.append(pad("cell", width) + pad("direction", 10) + pad("baseline", 12) + pad("candidate", 12) + pad("change", 9) + pad("p", 8) + "verdict")
         for row in rows {
-            lines.append(pad(row.label, width) + pad(row.direction.rawValue, 10) + pad(mbps(row.baselineMedian) + " MB/s", 12)
-                         + pad(mbps(row.candidateMedian) + " MB/s", 12) + pad(String(format: "%+.1f%%", row.change * 100), 9)
+            lines.append(pad(row.label, width) + pad(row.direction.rawValue, 10) + pad(Units.formatMBps(row.baselineMedian) + " MB/s", 12)
+                         + pad(Units.formatMBps(row.candidateMedian) + " MB/s", 12) + pad(String(format: "%+.1f%%", row.change * 100), 9)
                          + pad(row.pValue.map { String(format: "%.3f", $0) } ?? "–", 8) + row.verdict.rawValue
                          + (row.reason.map { " (\($0)" + (row.trialsNeeded.map(Self.trialsText) ?? "") + ")" } ?? ""))
         }
@@ -213,7 +213,7 @@ public struct Comparison: Sendable, Encodable {
         }
         for row in rows {
             xml += "  <testcase classname=\"scoretune.\(row.direction.rawValue)\" name=\"\(escape(row.label))\">\n"
-            let detail = "baseline \(mbps(row.baselineMedian)) MB/s, candidate \(mbps(row.candidateMedian)) MB/s, change \(String(format: "%+.1f%%", row.change * 100)), p \(row.pValue.map { String(format: "%.4f", $0) } ?? "n/a"), \(row.verdict.rawValue)"
+            let detail = "baseline \(Units.formatMBps(row.baselineMedian)) MB/s, candidate \(Units.formatMBps(row.candidateMedian)) MB/s, change \(String(format: "%+.1f%%", row.change * 100)), p \(row.pValue.map { String(format: "%.4f", $0) } ?? "n/a"), \(row.verdict.rawValue)"
             switch row.verdict {
             case .regressed: xml += "    <failure message=\"slower by more than \(thresholdText)\">\(escape(detail))</failure>\n"
             case .inconclusive:

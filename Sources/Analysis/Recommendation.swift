@@ -22,7 +22,7 @@ public struct Recommendation: Sendable, Encodable {
         /// HTTP requests per GiB moved in the objective's direction(s).
         public var requestsPerGiB: Double
 
-        var interval: String { "\(Statistics.intervalName(level)) \(mbps(low))–\(mbps(high))" }
+        var interval: String { "\(Statistics.intervalName(level)) \(Units.formatMBps(low))–\(Units.formatMBps(high))" }
     }
 
     public struct Setting: Sendable, Encodable {
@@ -99,8 +99,8 @@ public struct Recommendation: Sendable, Encodable {
         let cell = chosen.0.cell
         let axis = analysis.axis == .aggregate ? "aggregate " : ""
         let samples = analysis.axis == .aggregate ? "repetitions" : "trials"
-        let evidence = "\(chosen.1.label): \(axis)\(options.objective.rawValue) median \(mbps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) \(samples)"
-            + (runnerUp.map { "; runner-up \($0.1.label): \(mbps($0.1.median)) MB/s (\($0.1.interval))" } ?? "; no runner-up")
+        let evidence = "\(chosen.1.label): \(axis)\(options.objective.rawValue) median \(Units.formatMBps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) \(samples)"
+            + (runnerUp.map { "; runner-up \($0.1.label): \(Units.formatMBps($0.1.median)) MB/s (\($0.1.interval))" } ?? "; no runner-up")
         let loopback = LoopbackEvidence(analysis)
         let connect = loopback.map { keptConnect(options.current, $0) } ?? connectAdvice(analysis)
         let retry = loopback.map { keptRetry(options.current, $0) } ?? retryAdvice(analysis)

@@ -52,4 +52,3 @@ extension Recommendation {
     }
 }
 
-func mbps(_ value: Double) -> String { Units.formatMBps(value) }

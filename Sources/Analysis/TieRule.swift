@@ -27,16 +27,16 @@ struct TieRule {
         let reason: String
         if requestsDiffer {
             let most = ties.map(\.requestsPerGiB).max()!
-            reason = "\(n) cells' intervals overlap the fastest (\(best.label), \(mbps(best.median)) MB/s): chose the one needing the fewest "
+            reason = "\(n) cells' intervals overlap the fastest (\(best.label), \(Units.formatMBps(best.median)) MB/s): chose the one needing the fewest "
                 + "requests per GiB (\(String(format: "%.1f", chosen.requestsPerGiB)) against up to \(String(format: "%.1f", most)))"
         } else if memoryDiffers {
             let most = ties.map(\.clientMemory).max()!
-            reason = "\(n) cells' intervals overlap the fastest (\(best.label), \(mbps(best.median)) MB/s) and need the same requests per GiB "
+            reason = "\(n) cells' intervals overlap the fastest (\(best.label), \(Units.formatMBps(best.median)) MB/s) and need the same requests per GiB "
                 + "(\(String(format: "%.1f", chosen.requestsPerGiB))): chose the one needing the least client memory "
                 + "(\(Units.formatSize(chosen.clientMemory)) against up to \(Units.formatSize(most)))"
         } else {
             reason = "\(n) cells are equivalent: their intervals overlap and they cost the same requests per GiB and client memory; "
-                + "chose the best median (\(mbps(chosen.median)) MB/s)"
+                + "chose the best median (\(Units.formatMBps(chosen.median)) MB/s)"
         }
         return TieRule(order: ordered, reason: reason)
     }

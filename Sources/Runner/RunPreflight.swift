@@ -17,11 +17,11 @@ extension ScenarioRunner {
         } catch {
             throw RunFailure.store("\(connection.settings.endpoint) (S3_ENDPOINT) does not answer: \(error)")
         }
-        for (variable, bucket) in [("BUCKET_NAME_OBJECT", connection.settings.objectBucket), ("BUCKET_NAME_STATE", connection.settings.stateBucket)] {
+        for (variable, bucket) in [(ScoreVariable.objectBucket, connection.settings.objectBucket), (.stateBucket, connection.settings.stateBucket)] {
             do { try await s3.headBucket(bucket) } catch let error as S3Error {
                 let why = error.status == 403 ? "access denied: check S3_ACCESSKEY and S3_SECRETKEY" :
                     error.status == 404 ? "it does not exist" : "\(error)"
-                throw RunFailure.store("bucket '\(bucket)' (\(variable)): \(why)")
+                throw RunFailure.store("bucket '\(bucket)' (\(variable.rawValue)): \(why)")
             }
         }
         return server
@@ -40,7 +40,7 @@ extension ScenarioRunner {
         do { try await azure.containerProperties(settings.objectBucket) } catch let error as AzureError {
             let why = error.code == "AuthenticationFailed" ? "the account refused the key: check AZURE_ACCOUNTKEY" :
                 error.code == "ContainerNotFound" ? "it does not exist" : "\(error)"
-            throw RunFailure.store("container '\(settings.objectBucket)' (BUCKET_NAME_OBJECT): \(why)")
+            throw RunFailure.store("container '\(settings.objectBucket)' (\(ScoreVariable.objectBucket.rawValue)): \(why)")
         }
         return server
     }
