@@ -9,6 +9,9 @@ public enum Caution: Sendable, Equatable {
     case incompleteRun(runId: Int64, status: RunStatus, cellsDone: Int, cells: Int)
     /// A loopback run sized no retry limit or timeout: they are kept from `source`.
     case loopbackKept(LoopbackEvidence, source: String)
+    /// The path showed no fault (over a played network or a real one): the retry limit and the
+    /// timeouts are kept from `source`, since a fault-free run is no evidence about them.
+    case faultFreeKept(attempts: Int, network: String?, source: String)
     /// No cell a search kept met the constraints: the answer comes from cells it set aside.
     case searchFallback
     /// The client machine, not the store, may have been the limit in these cells.
@@ -28,6 +31,7 @@ public enum Caution: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable, Codable {
         case incompleteRun = "incomplete-run"
         case loopbackKept = "loopback-kept"
+        case faultFreeKept = "fault-free-kept"
         case searchFallback = "search-fallback"
         case clientSaturated = "client-saturated"
         case drift
@@ -43,6 +47,7 @@ public enum Caution: Sendable, Equatable {
         switch self {
         case .incompleteRun: return .incompleteRun
         case .loopbackKept: return .loopbackKept
+        case .faultFreeKept: return .faultFreeKept
         case .searchFallback: return .searchFallback
         case .clientSaturated: return .clientSaturated
         case .drift: return .drift
@@ -52,7 +57,7 @@ public enum Caution: Sendable, Equatable {
 
     public var severity: Severity {
         switch self {
-        case .loopbackKept, .resumed: return .notice
+        case .loopbackKept, .faultFreeKept, .resumed: return .notice
         case .incompleteRun, .searchFallback, .clientSaturated, .drift: return .warning
         }
     }
@@ -66,6 +71,10 @@ public enum Caution: Sendable, Equatable {
         case .loopbackKept(let loopback, let source):
             return "\(loopback.description): UPLOAD_RETRY_LIMIT and the timeouts are kept as \(source) has them, "
                 + "because a loopback run sees none of a real network's delays or faults (play one with `networks:` to size them)"
+        case .faultFreeKept(let attempts, let network, let source):
+            return "no request failed or stalled in \(attempts) attempts over " + (network.map { "the played network '\($0)'" } ?? "this path")
+                + ": UPLOAD_RETRY_LIMIT and the timeouts are kept as \(source) has them, because a fault-free run is no evidence about "
+                + "the faults they are for (measure the path with a soak, scenarios/soak.yaml, or play its faults with `networks:`)"
         case .searchFallback:
             return "no cell the search kept meets the constraints: chosen among the cells it set aside, measured in fewer rounds"
         case .clientSaturated(let cells, let worst, let worstCell, let host?):

@@ -27,7 +27,8 @@ public struct ClientExport: Sendable {
             throw Unavailable(description: "--for \(target.rawValue): run \(recommendation.runId) measured Azure Blob (Score's Azure profile); "
                               + "the \(target.rawValue) export is written for S3 stores: use --for score, score-client or helm")
         }
-        let header = "scoretune recommend: run \(recommendation.runId), \(recommendation.chosen.label)"
+        // Every export says where its values come from: kept ones are the operator's, not an answer.
+        let header = "scoretune recommend: run \(recommendation.runId), \(recommendation.chosen.label)\n# " + decision.bases.summary
         switch target {
         case .score:
             return ClientExport(target: target, text: recommendation.envFragment)

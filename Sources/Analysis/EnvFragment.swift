@@ -13,13 +13,16 @@ extension Recommendation {
         case .s3:
             break
         }
+        if let pathRisk {
+            lines.append("# retry limit and timeouts sized against a risk of \(RiskModel.format(risk * 1e5)) failed objects per 10^5: \(pathRisk.text)")
+        }
         for setting in settings {
-            lines.append("# \(setting.name): \(setting.evidence)")
+            lines.append("# \(setting.name): \(setting.evidence) [\(setting.basis.rawValue): \(setting.why)]")
             lines.append("\(setting.name)=\(setting.value)")
         }
         lines.append("# score-client properties that match (its conf/application.properties; `recommend --for score-client`):")
         for property in clientProperties {
-            lines.append("#   \(property.name)=\(property.value)    (\(property.evidence))")
+            lines.append("#   \(property.name)=\(property.value)    (\(property.basis.rawValue): \(property.evidence))")
         }
         for note in notes { lines.append("# note: \(note)") }
         if !excluded.isEmpty {

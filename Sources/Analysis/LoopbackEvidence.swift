@@ -23,8 +23,9 @@ public struct LoopbackEvidence: Sendable, Equatable, CustomStringConvertible {
         let connects = analysis.healthyNewConnects
         let median = Percentile.median(connects) ?? 0
         let host = Self.loopbackHost(analysis.run.backendEndpoint)
-        // The endpoint's address is a fact; a connect time under 1 ms catches a LAN just as near.
-        guard host != nil || median < Self.threshold else { return nil }
+        // The endpoint's address is a fact; a connect time under 1 ms catches a LAN just as near,
+        // but only when some connect was measured: none measured is no evidence of anything.
+        guard host != nil || (!connects.isEmpty && median < Self.threshold) else { return nil }
         connectMedian = median
         connections = connects.count
         loopbackHost = host

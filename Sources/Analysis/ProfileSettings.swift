@@ -35,10 +35,13 @@ extension Recommendation {
         if let download = cell.knobs.downloadPartSize {
             notes.append("the cell's ranged downloads used \(Units.formatSize(download)) parts (a plain client's setting): Score's S3 download path ignores DOWNLOAD_PARTSIZE and follows the upload layout, so it is not in the fragment")
         }
-        settings.append(Setting(name: .score(.uploadRetryLimit), value: "\(retry.value)", evidence: retry.evidence))
+        settings.append(Setting(name: .score(.uploadRetryLimit), value: "\(retry.value)", advice: retry))
         let binding = "Spring binds UPLOAD_CONNECTION_TIMEOUT to upload.connection.timeout; the documented UPLOAD_CONNECTIONTIMEOUT binds to a property nothing reads, so both are set"
-        settings.append(Setting(name: .score(.uploadConnectionTimeout), value: "\(connect.value)", evidence: connect.evidence + ". " + binding))
-        settings.append(Setting(name: .score(.uploadConnectionTimeoutDocumented), value: "\(connect.value)", evidence: "the same value under the documented name"))
+        var bound = Setting(name: .score(.uploadConnectionTimeout), value: "\(connect.value)", advice: connect)
+        bound.evidence += ". " + binding
+        settings.append(bound)
+        settings.append(Setting(name: .score(.uploadConnectionTimeoutDocumented), value: "\(connect.value)", evidence: "the same value under the documented name",
+                                basis: connect.basis, why: connect.why))
         let properties = [
             Setting(name: .client(.transportParallel), value: "\(cell.knobs.parallel)", evidence: "parts in flight per object in the chosen cell"),
             Setting(name: .client(.transportMemory), value: "\(memoryGiB(stats))",

@@ -16,8 +16,17 @@ public struct RecommendOptions: Sendable {
     /// Object sizes (bytes) whose finalize time to predict (`--object-size`): score-client's read
     /// timeout must outlast it.
     public var objectSizes: [Int64] = []
+    /// Failed objects per object the retry limit and timeouts are sized to stay under (`--risk`).
+    public var risk = RiskModel.defaultRisk
+    /// The run's played network profiles by name (from its scenario): their round trip is part of
+    /// every connect, and whether Score's server calls crossed them says which requests did.
+    public var playedNetworks: [String: NetworkProfile] = [:]
+    /// The run's retry back-off base, ms: what a retry waits first.
+    public var backoffBaseMilliseconds: Int64 = 100
 
     public struct CurrentSettings: Sendable {
+        /// score-client's read timeout when nothing sets it (no `.env.score` variable does).
+        public static let scoreClientReadTimeoutSeconds = 60
         public var source: String
         public var retryLimit: Int?
         public var connectTimeoutMilliseconds: Int?

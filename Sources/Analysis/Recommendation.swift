@@ -29,6 +29,41 @@ public struct Recommendation: Sendable, Encodable {
         public var name: SettingName
         public var value: String
         public var evidence: String
+        /// Measured, modelled or kept, and why.
+        public var basis: Basis = .measured
+        public var why: String = "the grid varied it and the outcomes chose it"
+        /// For a value sized against the path's faults: its cost beside the file's value's.
+        public var risk: RiskComparison?
+
+        init(name: SettingName, value: String, evidence: String, basis: Basis = .measured,
+             why: String = "the grid varied it and the outcomes chose it", risk: RiskComparison? = nil) {
+            (self.name, self.value, self.evidence, self.basis, self.why, self.risk) = (name, value, evidence, basis, why, risk)
+        }
+
+        init(name: SettingName, value: String, advice: Advice) {
+            self.init(name: name, value: value, evidence: advice.evidence + (advice.risk.map { "; " + $0.text } ?? ""),
+                      basis: advice.basis, why: advice.why, risk: advice.risk)
+        }
+    }
+
+    /// Where each value of the decision comes from.
+    public struct Bases: Sendable, Encodable, Equatable {
+        public var partSize = Basis.measured
+        public var parallel = Basis.measured
+        public var retryLimit: Basis
+        public var connectTimeout: Basis
+        public var stallTimeout: Basis
+        public var readTimeout: Basis
+
+        /// "measured: …; modelled: …; kept: …", for an export's header.
+        public var summary: String {
+            let named: [(String, Basis)] = [("part size", partSize), ("parallelism", parallel), ("retry limit", retryLimit),
+                                            ("connect timeout", connectTimeout), ("stall timeout", stallTimeout), ("read timeout", readTimeout)]
+            return Basis.allCases.compactMap { basis in
+                let names = named.filter { $0.1 == basis }.map(\.0)
+                return names.isEmpty ? nil : "\(basis.rawValue): " + names.joined(separator: ", ")
+            }.joined(separator: "; ")
+        }
     }
 
     /// The decision as numbers, what every client's export (`ClientExport`) is written from.
@@ -51,6 +86,8 @@ public struct Recommendation: Sendable, Encodable {
         public var readTimeoutSeconds: Int?
         /// GB score-client's transport.memory needs for the parts in flight.
         public var memoryGiB: Int
+        /// Measured, modelled or kept, value by value.
+        public var bases: Bases
     }
 
     public var runId: Int64
@@ -76,6 +113,11 @@ public struct Recommendation: Sendable, Encodable {
     /// shown first; `cautions` holds their sentences, as JSON has always carried them.
     public var findings: [Caution] = [] { didSet { cautions = findings.map(\.text) } }
     public private(set) var cautions: [String] = []
+    /// The path's cost at the recommended retry limit and timeouts, and at the file's (nil when
+    /// they were kept).
+    public var pathRisk: RiskComparison?
+    /// Failed objects per object the retry limit and timeouts were sized against.
+    public var risk: Double = RiskModel.defaultRisk
 
     public static func make(_ analysis: RunAnalysis, options: RecommendOptions) throws -> Recommendation {
         let search = SearchHistory(analysis)
@@ -101,16 +143,17 @@ public struct Recommendation: Sendable, Encodable {
         let samples = analysis.axis == .aggregate ? "repetitions" : "trials"
         let evidence = "\(chosen.1.label): \(axis)\(options.objective.rawValue) median \(Units.formatMBps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) \(samples)"
             + (runnerUp.map { "; runner-up \($0.1.label): \(Units.formatMBps($0.1.median)) MB/s (\($0.1.interval))" } ?? "; no runner-up")
-        let loopback = LoopbackEvidence(analysis)
-        let connect = loopback.map { keptConnect(options.current, $0) } ?? connectAdvice(analysis)
-        let retry = loopback.map { keptRetry(options.current, $0) } ?? retryAdvice(analysis)
+        let path = PathAdvice.make(analysis, chosen: chosen.0, options: options)
+        let (connect, retry) = (path.connect, path.retry)
         let profile = cell.knobs.blockSize.map { azureSettings(chosen.0, blockSize: $0, evidence: evidence) }
             ?? s3Settings(analysis, chosen: chosen.0, evidence: evidence, connect: connect, retry: retry)
         var properties = profile.properties + [
-            Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.value / 1000))",
-                    evidence: cell.knobs.blockSize == nil ? "as UPLOAD_CONNECTION_TIMEOUT" : connect.evidence),
+            cell.knobs.blockSize == nil
+                ? Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.value / 1000))", evidence: "as UPLOAD_CONNECTION_TIMEOUT",
+                          basis: connect.basis, why: connect.why, risk: connect.risk)
+                : Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.value / 1000))", advice: connect),
         ]
-        var read = loopback == nil ? readAdvice(analysis) : nil
+        var read = path.read
         var finalizeNotes: [String] = []
         if !options.objectSizes.isEmpty, cell.knobs.blockSize != nil || analysis.run.mode != .score {
             finalizeNotes = ["--object-size predicts Score's S3 finalize (ListParts and CompleteMultipartUpload) from a score-mode S3 run; "
@@ -119,19 +162,30 @@ public struct Recommendation: Sendable, Encodable {
             let finalize = finalizeAdvice(analysis, uploadPartSize: max(cell.knobs.uploadPartSize, PartCalculator.minimumPartSize),
                                           sizes: options.objectSizes)
             finalizeNotes = finalize.notes
-            if let needed = finalize.readTimeout, needed > read?.value ?? 0 {
-                read = Advice(value: needed, evidence: finalize.evidence)
+            if let needed = finalize.readTimeout, needed > read.value || read.basis == .kept {
+                // score-client has one read timeout: the finalize it must outlast sets it.
+                read = Advice(value: max(needed, read.basis == .kept ? 0 : read.value), evidence: finalize.evidence, basis: .modelled,
+                              why: "sized from the run's finalize fit for the named object sizes", risk: read.risk)
             }
+        } else if read.basis == .modelled, read.value < PathAdvice.Current(options.current).readSeconds {
+            // Without the finalize it must outlast, score-client's one read timeout is not lowered.
+            read = Advice(value: PathAdvice.Current(options.current).readSeconds,
+                          evidence: "score-client's default, kept: the path alone would take \(read.value) s, but the same timeout bounds Score's finalize, "
+                            + "which grows with the parts of the largest object; name it with --object-size to size this from the finalize fit",
+                          basis: .kept, why: "the finalize it must outlast is unknown without --object-size")
         }
-        if let read {
-            properties.append(Setting(name: .client(.readTimeoutSeconds), value: "\(read.value)", evidence: read.evidence))
-        }
+        properties.append(Setting(name: .client(.readTimeoutSeconds), value: "\(read.value)", advice: read))
         var findings: [Caution] = []
         if analysis.run.status != .completed {
             findings.append(.incompleteRun(runId: analysis.run.id, status: analysis.run.status,
                                            cellsDone: analysis.cells.filter { $0.cell.status == .done }.count, cells: analysis.cells.count))
         }
-        if let loopback { findings.append(.loopbackKept(loopback, source: options.current?.source ?? "Score's defaults")) }
+        switch path.kept {
+        case .loopback(let loopback)?: findings.append(.loopbackKept(loopback, source: options.current?.source ?? "Score's defaults"))
+        case .faultFree(let attempts, let played)?:
+            findings.append(.faultFreeKept(attempts: attempts, network: played ? cell.knobs.network : nil, source: options.current?.source ?? "Score's defaults"))
+        case nil: break
+        }
         if fellBack { findings.append(.searchFallback) }
         findings += analysis.measurementCautions
         var recommendation = Recommendation(
@@ -143,10 +197,13 @@ public struct Recommendation: Sendable, Encodable {
             decision: Decision(partSize: honouredPartSize(cell.knobs),
                                downloadPartSize: cell.knobs.downloadPartSize, blockSize: cell.knobs.blockSize, parallel: cell.knobs.parallel,
                                clients: cell.knobs.clients, retryLimit: retry.value, connectTimeoutMilliseconds: connect.value,
-                               stallTimeoutMilliseconds: cell.knobs.stallTimeoutMilliseconds,
-                               readTimeoutSeconds: read?.value, memoryGiB: memoryGiB(chosen.0)),
+                               stallTimeoutMilliseconds: Int64(path.stall.value),
+                               readTimeoutSeconds: read.value, memoryGiB: memoryGiB(chosen.0),
+                               bases: Bases(retryLimit: retry.basis, connectTimeout: connect.basis, stallTimeout: path.stall.basis, readTimeout: read.basis)),
             profile: cell.knobs.blockSize == nil ? .s3 : .azure)
         recommendation.findings = findings
+        recommendation.pathRisk = path.risk
+        recommendation.risk = options.risk
         return recommendation
     }
 

@@ -3,39 +3,41 @@ import Model
 import Results
 import ScoreConfig
 
-/// The connect and read timeouts from the run's evidence (or kept), and the read timeout Score's
-/// finalize of the largest named object needs.
+/// The connect and data timeouts from the path's measured waits and stalls, and the read timeout
+/// Score's finalize of the largest named object needs.
+extension PathAdvice {
+    /// The slowest healthy connect (the played round trip included), plus room for two lost SYNs.
+    static func connectAdvice(_ path: PathFaults) -> Advice {
+        let sorted = path.connects.sorted()
+        let tail = sorted.isEmpty ? path.playedRoundTrip
+            : sorted.count >= 1000 ? sorted[Int((Double(sorted.count) * 0.999).rounded(.up)) - 1] : sorted.last!
+        let seconds = max(1, Int((tail + RiskModel.synRetransmissions).rounded(.up)))
+        let failed = path.connectFailures
+        return Advice(
+            value: seconds * 1000,
+            evidence: String(format: "the slowest healthy connect %.1f ms over %d new connections", tail * 1000, sorted.count)
+                + (path.playedRoundTrip > 0 ? String(format: " (the played round trip of %.0f ms added: the proxy answers the handshake on this machine)", path.playedRoundTrip * 1000) : "")
+                + "; +3 s so a connect that loses two SYNs (Linux retransmits after 1 s and 3 s) still succeeds"
+                + (failed > 0 ? "; \(failed) connects failed, and a shorter timeout gives up on a black hole sooner" : ""),
+            basis: .modelled, why: "sized from the path's measured connect times")
+    }
+
+    /// The timeout with the least time lost per attempt, from twice the healthy tail up (`RiskModel.Silences.bestTimeout`).
+    static func stallAdvice(_ path: PathFaults, timeout: Double) -> Advice {
+        let silences = path.silences
+        let lengths = silences.stalls
+        let median = Percentile.median(lengths)
+        var evidence = String(format: "the healthy wait's tail %.3f s over %d attempts (twice it, at least 1 s, is the floor)", silences.healthyTail, silences.healthy.count)
+        evidence += lengths.isEmpty && silences.censoredStalls == 0 ? "; no stall seen"
+            : "; \(lengths.count) stalls seen whole" + (median.map { String(format: " (median %.1f s, longest %.1f s)", $0, lengths.last!) } ?? "")
+            + (silences.censoredStalls > 0 ? ", \(silences.censoredStalls) cut by the run's own timeout (read as longer)" : "")
+        evidence += String(format: "; %.0f s loses the least time per attempt once retries are paid (%.3g s)", timeout, silences.lostPerAttempt(at: timeout))
+        return Advice(value: Int(timeout * 1000), evidence: evidence, basis: .modelled,
+                      why: "sized from the path's measured waits and stall lengths")
+    }
+}
+
 extension Recommendation {
-    static func keptConnect(_ current: RecommendOptions.CurrentSettings?, _ loopback: LoopbackEvidence) -> Advice {
-        if let value = current?.connectTimeoutMilliseconds { return Advice(value: value, evidence: "kept from \(current!.source): \(loopback.description)") }
-        return Advice(value: ScoreVariable.defaultConnectTimeoutMilliseconds, evidence: "Score's default, kept: \(loopback.description)")
-    }
-
-    /// Ten times the slowest healthy connect, at least 5 s, in whole seconds.
-    static func connectAdvice(_ analysis: RunAnalysis) -> Advice {
-        let connects = analysis.healthyNewConnects
-        let slowest = connects.max() ?? 0
-        let milliseconds = max(5_000, Int((slowest * 10).rounded(.up)) * 1000)
-        let timeouts = analysis.attempts.filter { $0.errorClass == .connectTimeout }.count
-        return Advice(value: milliseconds, evidence: "slowest healthy connect \(String(format: "%.1f", slowest * 1000)) ms over \(connects.count) new connections; 10× that, at least 5 s"
-            + (timeouts > 0 ? "; \(timeouts) connect timeouts were seen" : ""))
-    }
-
-    /// Four times the longest silence of a healthy request, at least 10 s.
-    static func readAdvice(_ analysis: RunAnalysis) -> Advice {
-        // A GET's silence is its time to first byte; a request without a payload waits its whole time.
-        let healthy = analysis.attempts.filter { $0.errorClass == nil }
-        let gets = healthy.filter { $0.method == .get && $0.phase == .parts }.map(\.firstByte)
-        let calls = healthy.filter { !$0.operation.isPartUpload && !($0.method == .get && $0.phase == .parts) }.map(\.total)
-        let longest = (gets + calls).max() ?? 0
-        let seconds = max(10, Int((longest * 4).rounded(.up)))
-        let stalls = analysis.attempts.filter { $0.errorClass == .stallTimeout }.count
-        let injected = analysis.faults.filter { $0.kind == .stall }.count
-        return Advice(value: seconds, evidence: "longest healthy wait for an answer \(String(format: "%.3f", longest)) s (first byte of a ranged GET, or a whole server call); 4× that, at least 10 s, cuts stalls sooner than the default 60 s"
-            + (stalls > 0 ? "; \(stalls) stall timeouts were seen" : "")
-            + (injected > 0 ? "; the proxy injected \(injected) stalls, which a timeout this short cuts instead of waiting them out" : ""))
-    }
-
     /// Score's finalize for the object sizes the operator names, from the run's fit: one note per
     /// size, and the read timeout that outlasts the longest with a margin of two (nil without a fit).
     static func finalizeAdvice(_ analysis: RunAnalysis, uploadPartSize: Int64, sizes: [Int64])
@@ -56,8 +58,11 @@ extension Recommendation {
                                 parts > Int64(fit.measuredUpTo) ? " (extrapolated beyond the \(fit.measuredUpTo) parts measured)" : ""))
         }
         notes.append(fit.description)
+        // The longest measured finalize must be outlasted too, whatever the sizes named.
+        let measured = analysis.trials.compactMap(\.finalize).max() ?? 0
+        longest = max(longest, measured)
         // Whole seconds above twice the prediction (to the millisecond: a fit's rounding error is no reason for one more second).
         let timeout = Int(((2 * longest * 1000).rounded() / 1000).rounded(.up)) + 10
-        return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.1f s (see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest))
+        return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.1f s (the longest measured: %.1f s; see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest, measured))
     }
 }

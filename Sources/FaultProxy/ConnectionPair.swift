@@ -192,7 +192,9 @@ final class ConnectionPair: @unchecked Sendable {
             }
             if faults.stallPerMiB > 0, dice.roll() < faults.stallPerMiB {
                 log(.stall)
-                stalledUntil = max(stalledUntil, now) + UInt64(faults.stallMilliseconds * 1e6)
+                let lengths = faults.stallMilliseconds
+                let length = lengths.count > 1 ? lengths[min(lengths.count - 1, Int(dice.roll() * Double(lengths.count)))] : lengths.first ?? 0
+                stalledUntil = max(stalledUntil, now) + UInt64(length * 1e6)
             }
         }
     }

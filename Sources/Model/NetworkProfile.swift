@@ -10,13 +10,19 @@ public struct NetworkProfile: Sendable, Equatable, Codable {
     public var bandwidthTotal: Double?
     public var faults = Faults()
     public var seed: UInt64 = 1
+    /// Score's server reaches its store over this network too (as when the server runs far from
+    /// its store): its own calls (ListParts, the part markers, finalize) cross it as well as the
+    /// client's. Otherwise the server sits beside its store.
+    public var carriesServerCalls = false
 
     public struct Faults: Sendable, Equatable, Codable {
         /// Probability, per MiB forwarded, of resetting the connection (RST to both sides).
         public var resetPerMiB: Double = 0
-        /// Probability, per MiB forwarded, of stalling the connection for `stallMilliseconds`.
+        /// Probability, per MiB forwarded, of stalling the connection for one of `stallMilliseconds`.
         public var stallPerMiB: Double = 0
-        public var stallMilliseconds: Double = 30_000
+        /// How long a stall holds the connection, ms: each stall draws one of these, equally likely
+        /// (one value: every stall that long; several: a measured path's stall-length distribution).
+        public var stallMilliseconds: [Double] = [30_000]
         /// Probability, per new connection, of refusing it (RST right after accept).
         public var refusePerConnection: Double = 0
         /// Probability, per new connection, of accepting it and then never answering (a black hole).

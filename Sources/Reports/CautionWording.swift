@@ -7,6 +7,7 @@ enum CautionWording {
         switch caution {
         case .incompleteRun: return "incomplete run"
         case .loopbackKept: return "loopback: retry and timeouts kept"
+        case .faultFreeKept: return "no fault seen: retry and timeouts kept"
         case .searchFallback: return "chosen among set-aside cells"
         case .clientSaturated: return "client saturated"
         case .drift: return "drift"

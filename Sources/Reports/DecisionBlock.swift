@@ -16,16 +16,32 @@ struct DecisionBlock {
         case .failure(let error):
             return "<section class=\"decision\"><h2>No recommendation\(on)</h2><p class=\"reason\">\(SVG.escape("\(error)"))</p></section>"
         }
-        let settings = r.settings.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
-        let client = r.clientProperties.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
+        let settings = r.settings.map(Self.line).joined(separator: "\n")
+        let client = r.clientProperties.map(Self.line).joined(separator: "\n")
         var html = "<section class=\"decision\" data-chosen-cell=\"\(r.chosen.cellId)\"><h2>Set these\(on)</h2>"
         html += "<div class=\"badges\">" + badges(r).map { "<span class=\"badge \($0.kind.rawValue)\"\($0.caution.map { " data-caution=\"\($0.rawValue)\"" } ?? "") title=\"\(SVG.escape($0.tip))\">\(SVG.escape($0.text))</span>" }.joined() + "</div>"
-        html += "<p>Score's server (<code>.env.score</code>):</p><pre class=\"settings\">\(SVG.escape(settings))</pre>"
+        html += "<p>Score's server (<code>.env.score</code>):</p><pre class=\"settings\">\(settings)</pre>"
         html += "<p>score-client (<code>conf/application.properties</code>; <code>scoretune recommend --for</code> writes them for rclone, s5cmd, the AWS CLI and Helm too):</p>"
-            + "<pre class=\"settings client\">\(SVG.escape(client))</pre>"
+            + "<pre class=\"settings client\">\(client)</pre>"
+        if r.settings.contains(where: { $0.basis != .measured }) || r.clientProperties.contains(where: { $0.basis != .measured }) {
+            html += "<p class=\"bases\">Marked <span class=\"basis modelled\">modelled</span>: sized from a model of the path's measured faults, not chosen by the grid. "
+                + "Marked <span class=\"basis kept\">kept</span>: no evidence covers it, so the file's value stands unchanged.</p>"
+        }
         html += "<p class=\"reason\">\(SVG.escape(reason(r)))</p>"
         html += "<details><summary>The evidence for each value</summary><pre class=\"recommendation\">\(SVG.escape(r.envFragment))</pre></details>"
         return html + "</section>"
+    }
+
+    /// One setting's line; a modelled or kept value is marked as such, visibly apart from the measured ones.
+    static func line(_ setting: Recommendation.Setting) -> String {
+        let text = SVG.escape("\(setting.name)=\(setting.value)")
+        switch setting.basis {
+        case .measured:
+            return "<span class=\"setting\" data-basis=\"measured\">\(text)</span>"
+        case .modelled, .kept:
+            return "<span class=\"setting \(setting.basis.rawValue)\" data-basis=\"\(setting.basis.rawValue)\" title=\"\(SVG.escape(setting.why))\">\(text)</span>"
+                + "<span class=\"basis \(setting.basis.rawValue)\">  # \(setting.basis.rawValue)</span>"
+        }
     }
 
     /// One paragraph: the chosen cell, its figure with its interval, the runner-up, and the rule that chose.

@@ -50,6 +50,8 @@ public struct HTMLReport {
         section.decision { border: 2px solid #e7298a; border-radius: 6px; padding: 4px 16px 12px; margin: 12px 0 24px; }
         pre.settings { font-size: 15px; background: #fff8fb; border: 1px solid #f3b6d3; }
         .badge { display: inline-block; padding: 2px 8px; margin: 0 6px 4px 0; border-radius: 10px; font-size: 12px; background: #e8e8e8; }
+        .setting.kept { color: #777; font-style: italic; } .setting.modelled { color: #6a3d9a; }
+        .basis { font-size: 12px; padding: 0 4px; border-radius: 6px; } .basis.kept { background: #e8e8e8; color: #555; } .basis.modelled { background: #ece0f7; color: #6a3d9a; }
         .badge.ok { background: #d9f2dd; } .badge.warn { background: #ffe8b3; } .badge.bad { background: #ffd0d0; }
         p.reason { max-width: 90ch; line-height: 1.4; }
         @media print { body { margin: 0; max-width: none; } .wide { overflow: visible; } details { display: block; } }

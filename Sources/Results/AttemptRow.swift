@@ -33,6 +33,9 @@ public struct AttemptRow: Codable, Sendable, FetchableRecord, PersistableRecord 
     /// Seconds from the request's start to the first byte of the answer (its status line).
     public var firstByte: Double
     public var total: Double
+    /// The longest time, once connected, no byte moved either way (seconds; nil before v10): the
+    /// store's answer wait or a stall, what a read timeout would have to outlast.
+    public var silence: Double?
     /// The request went over a connection already open.
     public var reused: Bool
     /// Seconds since 1970.
@@ -42,17 +45,17 @@ public struct AttemptRow: Codable, Sendable, FetchableRecord, PersistableRecord 
         case runId = "run_id", cellId = "cell_id", trialId = "trial_id", phase, operation, method, bucket, key
         case partNumber = "part_number", attempt, status, errorClass = "error_class", bytesSent = "bytes_sent"
         case bytesReceived = "bytes_received", dns = "dns_s", connect = "connect_s", tls = "tls_s", sent = "sent_s", firstByte = "first_byte_s"
-        case total = "total_s", reused, startedAt = "started_at"
+        case total = "total_s", silence = "longest_silence_s", reused, startedAt = "started_at"
     }
 
     public init(runId: Int64, cellId: Int64?, trialId: Int64?, phase: TransferPhase?, operation: StoreOperation, method: HTTPMethod,
                 bucket: String?, key: String?, partNumber: Int?, attempt: Int, status: Int, errorClass: ErrorClass?,
                 bytesSent: Int64, bytesReceived: Int64, dns: Double, connect: Double, tls: Double, sent: Double?, firstByte: Double,
-                total: Double, reused: Bool, startedAt: Double) {
+                total: Double, silence: Double? = nil, reused: Bool, startedAt: Double) {
         (self.runId, self.cellId, self.trialId, self.phase, self.operation, self.method) = (runId, cellId, trialId, phase, operation, method)
         (self.bucket, self.key, self.partNumber, self.attempt, self.status) = (bucket, key, partNumber, attempt, status)
         (self.errorClass, self.bytesSent, self.bytesReceived) = (errorClass, bytesSent, bytesReceived)
-        (self.dns, self.connect, self.tls, self.sent, self.firstByte, self.total) = (dns, connect, tls, sent, firstByte, total)
+        (self.dns, self.connect, self.tls, self.sent, self.firstByte, self.total, self.silence) = (dns, connect, tls, sent, firstByte, total, silence)
         (self.reused, self.startedAt) = (reused, startedAt)
     }
 }

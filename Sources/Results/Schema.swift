@@ -214,10 +214,15 @@ enum Schema {
             CREATE INDEX barriers_run ON barriers(run_id, name);
             """)
         }
+        // v10: each request's longest silence (seconds no byte moved once connected): the stall
+        // lengths and answer waits that size a read timeout.
+        migrator.registerMigration("v10-silence") { db in
+            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN longest_silence_s REAL")
+        }
         return migrator
     }
 
     /// Every migration this version knows, in order.
     static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load", "v7-sent-time", "v8-search",
-                              "v9-workers"]
+                              "v9-workers", "v10-silence"]
 }

@@ -68,12 +68,15 @@ struct CellExecution: Sendable {
         let connect = Duration.milliseconds(cell.knobs.connectTimeoutMilliseconds)
         let retry = RetryPolicy(limit: cell.knobs.retryLimit, baseMilliseconds: scenario.backoff.baseMilliseconds,
                                 maxMilliseconds: scenario.backoff.maxMilliseconds)
+        // Score's server sits beside its store unless the cell's network says it is far from it
+        // (`server_calls: true`); a plain client (multipart mode) makes every request itself.
+        let serverFar = scenario.mode == .multipart || cell.knobs.network.flatMap { scenario.networks[$0]?.carriesServerCalls } == true
+        let serverVia = serverFar ? via : nil
         if connection.isAzure {
             let settings = connection.settings
             let plan = AzurePlan(
                 client: client.azureClient(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
-                // Score's server sits beside its store: only the client's requests cross the played network.
-                server: connection.azureClient(connect: connect, stall: StoreConnection.serverReadTimeout),
+                server: (serverFar ? client : connection).azureClient(connect: connect, stall: StoreConnection.serverReadTimeout, via: serverVia),
                 container: settings.objectBucket, uploadPolicy: settings.uploadPolicy, downloadPolicy: settings.downloadPolicy,
                 blockSize: cell.knobs.blockSize ?? 104_857_600, rangeSize: cell.knobs.uploadPartSize, parallel: cell.knobs.parallel, retry: retry,
                 journal: recorder, digests: DigestCache(store: recorder))
@@ -81,10 +84,7 @@ struct CellExecution: Sendable {
         }
         var plan = TransferPlan(
             s3: client.client(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
-            // Score's server sits beside its store: only the client's requests cross the played network.
-            // A plain client (multipart mode) makes every request itself.
-            server: (scenario.mode == .multipart ? client : connection).client(connect: connect, stall: StoreConnection.serverReadTimeout,
-                                                                                via: scenario.mode == .multipart ? via : nil),
+            server: (serverFar ? client : connection).client(connect: connect, stall: StoreConnection.serverReadTimeout, via: serverVia),
             objectBucket: connection.settings.objectBucket, stateBucket: connection.settings.stateBucket,
             uploadPartSize: cell.knobs.uploadPartSize, downloadPartSize: cell.knobs.downloadPartSize, parallel: cell.knobs.parallel,
             retry: retry, journal: recorder, digests: DigestCache(store: recorder))

@@ -44,7 +44,7 @@ final class RunRecorder: AttemptObserver, TransferJournal, DigestStore, @uncheck
                               operation: attempt.operation, method: attempt.method, bucket: attempt.bucket, key: attempt.key,
                               partNumber: attempt.partNumber, attempt: context.attempt, status: m.status, errorClass: errorClass,
                               bytesSent: m.bytesSent, bytesReceived: m.bytesReceived, dns: m.dnsTime, connect: m.connectTime,
-                              tls: m.tlsTime, sent: m.sentTime, firstByte: m.firstByteTime, total: m.totalTime, reused: m.reusedConnection,
+                              tls: m.tlsTime, sent: m.sentTime, firstByte: m.firstByteTime, total: m.totalTime, silence: m.longestSilence, reused: m.reusedConnection,
                               startedAt: m.startedAt))
     }
 

@@ -173,9 +173,16 @@ struct ScenarioChecker {
         var profiles: [String: NetworkProfile] = [:]
         for (name, path, block) in blocks {
             var profile = NetworkProfile()
-            for (key, value) in [("rtt", block.rtt), ("jitter", block.jitter), ("faults.stall_for", block.faults?.stall_for)] {
+            for (key, value) in [("rtt", block.rtt), ("jitter", block.jitter)] {
                 if let value, !(0...ScenarioLimits.durationMilliseconds).contains(value.milliseconds) {
-                    throw fail(path + key.split(separator: ".").map(String.init), nil, "must be 0 to 1h")
+                    throw fail(path + [key], nil, "must be 0 to 1h")
+                }
+            }
+            let stallLengths = block.faults?.stall_for?.values
+            if let stallLengths {
+                guard !stallLengths.isEmpty, stallLengths.count <= 10_000 else { throw fail(path + ["faults", "stall_for"], nil, "needs 1 to 10000 durations") }
+                for (i, value) in stallLengths.enumerated() where !(0...ScenarioLimits.durationMilliseconds).contains(value.milliseconds) {
+                    throw fail(path + ["faults", "stall_for"], stallLengths.count > 1 ? i : nil, "must be 0 to 1h")
                 }
             }
             for (key, value) in [("bandwidth_per_connection", block.bandwidth_per_connection), ("bandwidth_total", block.bandwidth_total)] {
@@ -188,6 +195,7 @@ struct ScenarioChecker {
             profile.bandwidthPerConnection = block.bandwidth_per_connection?.bytesPerSecond
             profile.bandwidthTotal = block.bandwidth_total?.bytesPerSecond
             profile.seed = block.seed ?? seed
+            profile.carriesServerCalls = block.server_calls ?? false
             if let faults = block.faults {
                 for (key, value) in [("reset", faults.reset), ("stall", faults.stall), ("refuse", faults.refuse), ("blackhole", faults.blackhole),
                                      ("slowdown_503", faults.slowdown_503), ("error_500", faults.error_500), ("lost_answer", faults.lost_answer)] {
@@ -195,7 +203,7 @@ struct ScenarioChecker {
                 }
                 profile.faults.resetPerMiB = faults.reset ?? 0
                 profile.faults.stallPerMiB = faults.stall ?? 0
-                profile.faults.stallMilliseconds = Double(faults.stall_for?.milliseconds ?? 30_000)
+                profile.faults.stallMilliseconds = stallLengths.map { $0.map { Double($0.milliseconds) } } ?? [30_000]
                 profile.faults.refusePerConnection = faults.refuse ?? 0
                 profile.faults.blackholePerConnection = faults.blackhole ?? 0
                 profile.faults.slowDownPerRequest = faults.slowdown_503 ?? 0

@@ -93,13 +93,16 @@ struct ScenarioFile: Decodable {
         var bandwidth_total: RateValue?
         var faults: FaultsBlock?
         var seed: UInt64?
+        /// Score's server reaches its store over this network too (its store is far from it).
+        var server_calls: Bool?
     }
 
     struct FaultsBlock: Decodable {
         /// Probabilities: reset and stall per MiB moved, refuse per connection, 503/500 per request.
         var reset: Double?
         var stall: Double?
-        var stall_for: DurationValue?
+        /// One stall length, or several drawn equally likely (a measured distribution).
+        var stall_for: OneOrMany<DurationValue>?
         var refuse: Double?
         var blackhole: Double?
         var slowdown_503: Double?
@@ -118,8 +121,8 @@ struct ScenarioFile: Decodable {
         "": ["name", "env", "mode", "objects", "grid", "repetitions", "warmup", "budget", "order", "order_seed", "backoff", "network", "networks", "search"],
         "search": ["strategy", "eta", "initial_rounds", "objective", "budget", "max_memory", "ramp", "min_gain"],
         "search.budget": ["time", "trials"],
-        "network": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
-        "networks.*": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed"],
+        "network": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed", "server_calls"],
+        "networks.*": ["rtt", "jitter", "bandwidth_per_connection", "bandwidth_total", "faults", "seed", "server_calls"],
         "network.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500", "lost_answer"],
         "networks.*.faults": ["reset", "stall", "stall_for", "refuse", "blackhole", "slowdown_503", "error_500", "lost_answer"],
         "objects": ["sizes", "distribution", "count", "seed"],

@@ -30,6 +30,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var bodyBytesTaken: Int64 = 0
     let wallStart = wallClockSeconds()
     private(set) var lastActivity: UInt64 = 0
+    /// The longest gap between two moments bytes moved, once connected (nanoseconds).
+    private var longestSilence: UInt64 = 0
     private(set) var connected = false
     /// Set under the loop's lock by `CurlLoop.cancel`.
     var cancelRequested = false
@@ -131,8 +133,15 @@ final class CurlTransfer: @unchecked Sendable {
         lastActivity = monotonicNanos()
     }
 
+    /// Bytes moved now: the silence since the last move ends here.
+    private func touch() {
+        let now = monotonicNanos()
+        if connected, lastActivity > 0, now > lastActivity { longestSilence = max(longestSilence, now - lastActivity) }
+        lastActivity = now
+    }
+
     fileprivate func onRead(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
-        lastActivity = monotonicNanos()
+        touch()
         guard let count = source?.read(into: buffer) else {
             abortReason = "the request body source failed"
             return Int(CURL_READFUNC_ABORT)
@@ -143,7 +152,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func onWrite(_ bytes: UnsafeRawBufferPointer) -> Int {
-        lastActivity = monotonicNanos()
+        touch()
         if sink != nil && !(200..<300).contains(status) {
             if errorBody == nil { errorBody = CollectingSink(limit: 1 << 20) }
             return errorBody!.receive(bytes) ? bytes.count : 0
@@ -154,7 +163,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func onHeader(_ line: UnsafeRawBufferPointer) {
-        lastActivity = monotonicNanos()
+        touch()
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: [" ", "\r", "\n"])
         if text.hasPrefix("HTTP/") {
             // A new status line starts a new header block (after an interim 1xx answer).
@@ -194,7 +203,11 @@ final class CurlTransfer: @unchecked Sendable {
         // The request is sent when curl has taken its body's last byte, or, without a body, when
         // it starts the transfer (the request line and headers go at once).
         m.sentTime = bodyTakenAt.map { Double($0 - startedAt) / 1e9 } ?? (source == nil ? seconds(CURLINFO_PRETRANSFER_TIME_T) : 0)
-        m.totalTime = Double(monotonicNanos() - startedAt) / 1e9
+        let now = monotonicNanos()
+        m.totalTime = Double(now - startedAt) / 1e9
+        // A request cut while silent (a stall timeout) was silent up to the cut.
+        let trailing = connected && lastActivity > 0 && now > lastActivity ? now - lastActivity : 0
+        m.longestSilence = Double(max(longestSilence, trailing)) / 1e9
         m.bytesSent = int64(CURLINFO_SIZE_UPLOAD_T)
         m.bytesReceived = int64(CURLINFO_SIZE_DOWNLOAD_T)
         var newConnections: Int = 0

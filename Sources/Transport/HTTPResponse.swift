@@ -32,6 +32,10 @@ public struct AttemptMetrics: Sendable, Equatable {
     public var sentTime: Double = 0
     public var firstByteTime: Double = 0
     public var totalTime: Double = 0
+    /// The longest time, once connected, that no byte moved either way (seconds): the waits a read
+    /// timeout sees, the store's answer wait and any stall mid-transfer alike. For a request the
+    /// transport cut, it runs to the cut.
+    public var longestSilence: Double = 0
     public var reusedConnection = false
     /// Wall-clock start, seconds since 1970.
     public var startedAt: Double = 0

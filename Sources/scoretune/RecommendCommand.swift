@@ -37,6 +37,10 @@ struct Recommend: AsyncParsableCommand {
             help: "An object size whose Score finalize time to predict, e.g. 300GB (repeatable): the read timeout outlasts it.")
     var objectSizes: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Failed objects per object the retry limit and timeouts are sized against (default 1e-5: one in 10^5).",
+                                            valueName: "probability"))
+    var risk: Double = RiskModel.defaultRisk
+
     @Option(name: .long, help: "env (a .env.score fragment) or json; --json is the same as --format json.")
     var format: OutputFormat = .env
 
@@ -74,8 +78,12 @@ struct Recommend: AsyncParsableCommand {
             }
             options.objectSizes.append(bytes)
         }
+        // A risk is a probability a person can state: from one in 10^12 to one in ten.
+        guard risk.isFinite, (1e-12...0.1).contains(risk) else { throw CommandFailure(message: "--risk \(risk) must be from 1e-12 to 0.1 (failed objects per object)") }
+        options.risk = risk
         let analysis = try restrict(try await loadAnalysis(database, selection.runId), to: network)
         options.current = try currentSettings(env ?? analysis.run.envPath, given: env != nil)
+        options.readPlayedPaths(of: analysis.run)
         let recommendation: Recommendation
         do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {
             throw CommandFailure(message: error.description, code: 1)
@@ -107,6 +115,25 @@ extension Recommend {
         }
         return RecommendOptions.CurrentSettings(source: path, retryLimit: settings.retryLimit,
                                                 connectTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
+    }
+}
+
+extension Recommend {
+    /// The run's own file's values, or nil when it has moved or no longer reads (Score's defaults stand in).
+    static func runSettings(_ path: String) -> RecommendOptions.CurrentSettings? {
+        guard let settings = try? ScoreSettings.load(path: path) else { return nil }
+        return RecommendOptions.CurrentSettings(source: path, retryLimit: settings.retryLimit,
+                                                connectTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
+    }
+}
+
+extension RecommendOptions {
+    /// The played networks and the retry back-off the run's scenario set (its text is stored with
+    /// the run): their round trips belong in every connect, and they say which requests crossed them.
+    mutating func readPlayedPaths(of run: RunRow) {
+        guard let scenario = try? ScenarioLoader.parse(text: run.scenarioText, path: run.scenarioPath) else { return }
+        playedNetworks = scenario.networks.filter { !$0.value.isIdentity || $0.value.carriesServerCalls }
+        backoffBaseMilliseconds = scenario.backoff.baseMilliseconds
     }
 }
 

@@ -45,10 +45,13 @@ struct Report: AsyncParsableCommand {
     func run() async throws {
         let analysis = try await selection.analysis()
         let networks = analysis.networks
+        var options = RecommendOptions(objective: objective)
+        options.current = Recommend.runSettings(analysis.run.envPath)
+        options.readPlayedPaths(of: analysis.run)
         let recommendations = networks.map { network in
             (network: networks.count > 1 ? network : nil,
              result: Result { try Recommendation.make(networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis,
-                                                      options: RecommendOptions(objective: objective)) })
+                                                      options: options) })
         }
         var targets: [(String, String)] = []
         let defaults = html == nil && md == nil && csv == nil

@@ -217,11 +217,34 @@ final class AnswerTests: XCTestCase {
         XCTAssertEqual(loopback.findings.map(\.kind), [.loopbackKept], "\(loopback.cautions)")
         XCTAssertTrue(loopback.envFragment.hasPrefix("# CAUTION:"), loopback.envFragment)
 
-        // Through a played network (80 ms connects) the run sizes them itself.
-        let wan = try Recommendation.make(Self.analysis([Cell(network: "wan", up: steady, connect: 0.08)]),
-                                          options: RecommendOptions(objective: .upload, current: current))
-        XCTAssertEqual(wan.settings.first { $0.name == .score(.uploadRetryLimit) }?.value, "2", "no failure seen: 0 + 2 margin")
-        XCTAssertTrue(wan.cautions.isEmpty, "\(wan.cautions)")
+        XCTAssertEqual(loopback.settings.first { $0.name == .score(.uploadRetryLimit) }?.basis, .kept)
+    }
+
+    /// A played 80 ms network that injected no fault and saw none is no evidence about retries or
+    /// timeouts: every one is kept as the file has it, and says so (issue #24).
+    func testAPlayedNetworkWithoutFaultsKeepsTheFilesRetryLimitAndTimeouts() throws {
+        let current = RecommendOptions.CurrentSettings(source: "my.env", retryLimit: 7, connectTimeoutMilliseconds: 20_000)
+        var options = RecommendOptions(objective: .upload, current: current)
+        var wan = NetworkProfile()
+        wan.rttMilliseconds = 80
+        options.playedNetworks = ["wan": wan]
+        // The proxy answers the handshake locally (0.1 ms), and a run at parallel 1 may open no new connection at all.
+        for connect in [0.0001, 0] {
+            let r = try Recommendation.make(Self.analysis([Cell(network: "wan", up: steady, connect: connect)]), options: options)
+            let all = r.settings + r.clientProperties
+            func setting(_ name: SettingName) -> Recommendation.Setting? { all.first { $0.name == name } }
+            XCTAssertEqual(setting(.score(.uploadRetryLimit))?.value, "7")
+            XCTAssertEqual(setting(.score(.uploadConnectionTimeout))?.value, "20000")
+            XCTAssertEqual(setting(.client(.readTimeoutSeconds))?.value, "60", "score-client's default")
+            for name in [SettingName.score(.uploadRetryLimit), .score(.uploadConnectionTimeout), .client(.connectTimeoutSeconds), .client(.readTimeoutSeconds)] {
+                XCTAssertEqual(setting(name)?.basis, .kept, "\(name)")
+            }
+            XCTAssertEqual(setting(.score(.uploadPartSize))?.basis, .measured)
+            XCTAssertEqual(r.findings.map(\.kind), [.faultFreeKept], "not a loopback store: \(r.cautions)")
+            XCTAssertEqual(r.decision.bases.retryLimit, .kept)
+            XCTAssertNil(r.pathRisk)
+            XCTAssertTrue(r.envFragment.contains("UPLOAD_RETRY_LIMIT: kept from my.env"), r.envFragment)
+        }
     }
 
     func testAnUnfinishedRunSaysSoFirst() throws {

@@ -16,6 +16,7 @@ final class CautionBadgeTests: XCTestCase {
         (.incompleteRun(runId: 3, status: .interrupted, cellsDone: 1, cells: 4), "incomplete run", .bad),
         (.loopbackKept(LoopbackEvidence(connectMedian: 0.0001, connections: 12, loopbackHost: "127.0.0.1"), source: "my.env"),
          "loopback: retry and timeouts kept", .warn),
+        (.faultFreeKept(attempts: 640, network: "wan", source: "my.env"), "no fault seen: retry and timeouts kept", .warn),
         (.searchFallback, "chosen among set-aside cells", .bad),
         (.clientSaturated(cells: [1, 2], worst: saturation, worstCell: 2, storeOnThisMachine: "127.0.0.1"), "client saturated", .bad),
         (.drift(Drift(direction: .upload, firstRound: 0, lastRound: 2, change: -0.4, cells: 4, agreeing: 4, noise: 0.05)), "drift", .bad),

@@ -13,7 +13,8 @@ final class ClientExportTests: XCTestCase {
         var recommendation = try CautionBadgeTests.recommendation(with: [])
         recommendation.decision = Recommendation.Decision(
             partSize: 20_000_000, downloadPartSize: 8 << 20, blockSize: blockSize, parallel: 3, clients: 2, retryLimit: 4,
-            connectTimeoutMilliseconds: 1_500, stallTimeoutMilliseconds: 90_500, readTimeoutSeconds: 120, memoryGiB: 2)
+            connectTimeoutMilliseconds: 1_500, stallTimeoutMilliseconds: 90_500, readTimeoutSeconds: 120, memoryGiB: 2,
+            bases: .init(retryLimit: .modelled, connectTimeout: .modelled, stallTimeout: .modelled, readTimeout: .kept))
         return recommendation
     }
 

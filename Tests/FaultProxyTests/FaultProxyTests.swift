@@ -119,7 +119,7 @@ final class FaultProxyTests: XCTestCase {
     func testStallDelaysTheTransferPastAStallTimeout() async throws {
         var stalls = NetworkProfile()
         stalls.faults.stallPerMiB = 1
-        stalls.faults.stallMilliseconds = 3_000
+        stalls.faults.stallMilliseconds = [3_000]
         let key = testPrefix() + "4MiB"
         let (proxy, direct, impatient, bucket) = try await throughProxy(stalls, timeouts: Timeouts(connect: .seconds(5), stall: .seconds(1)))
         defer { Task { try? await proxy.stop() } }

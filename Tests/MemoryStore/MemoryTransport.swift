@@ -33,6 +33,7 @@ public final class MemoryTransport: HTTPTransport, @unchecked Sendable {
         metrics.startedAt = Date().timeIntervalSince1970
         func failure(_ kind: TransportError.Kind, _ message: String) -> TransportError {
             metrics.totalTime = seconds(since: started)
+            metrics.longestSilence = metrics.totalTime  // nothing moves in a memory store until it answers
             return TransportError(kind: kind, message: message, metrics: metrics)
         }
         guard !lock.withLock({ closed }) else { throw failure(.cancelled, "the transport was shut down") }
@@ -63,10 +64,13 @@ public final class MemoryTransport: HTTPTransport, @unchecked Sendable {
             break
         }
         var answer = store.answer(parsed, operation: operation)
+        var moving = Duration.zero
         if let path = store.path {
             // Bytes keep moving on a played path: only an overall limit can cut it short.
-            try await wait(path.time(bytes: body.count + answer.body.count), Timeouts(connect: nil, stall: nil, total: request.timeouts.total), failure)
+            moving = path.time(bytes: body.count + answer.body.count)
+            try await wait(moving, Timeouts(connect: nil, stall: nil, total: request.timeouts.total), failure)
         }
+        metrics.longestSilence = max(0, seconds(since: started) - Double(moving.components.seconds) - Double(moving.components.attoseconds) / 1e18)
         if action == .wrongETag, let etag = answer.header("etag") {
             let wrong = "\"" + Array((etag + "wrong").utf8).md5Hex + "\""
             answer.headers = answer.headers.map { $0.name == "etag" ? HTTPHeader("etag", wrong) : $0 }

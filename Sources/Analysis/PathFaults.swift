@@ -1,0 +1,118 @@
+import Foundation
+import Model
+import Results
+
+/// The faults and waits a run measured on its path to the store: what retries and timeouts are
+/// sized from (`RiskModel`) and what `scoretune network --from-run` writes as a profile to play.
+///
+/// It reads the requests that crossed the path: every request of the run's trials when the client
+/// makes them all (multipart mode, or Score's server behind the same network), otherwise the part
+/// transfers, which are the client's (Score's server sits beside its store).
+public struct PathFaults: Sendable {
+    /// Attempts read.
+    public var attempts: Int
+    /// Distinct requests per object moved (retries not counted): what one object risks.
+    public var requestsPerObject: Double
+    /// Attempts that failed, by class (only the classes a path causes: no 4xx, no cancellation).
+    public var failures: [ErrorClass: Int]
+    /// Answers 503 and other 5xx among the attempts.
+    public var slowDowns: Int
+    public var serverErrors: Int
+    /// Connections opened (attempts on a new connection), and connects that failed.
+    public var newConnections: Int
+    public var connectFailures: Int
+    /// Healthy new connects, seconds, with the played network's round trip added (the proxy
+    /// answers the handshake on this machine: the played path's own handshake is one RTT more).
+    public var connects: [Double]
+    /// The played network's round trip, seconds (0 for a real path).
+    public var playedRoundTrip: Double
+    /// Silences, stalls and fast failures per attempt, for sizing the timeouts.
+    public var silences: RiskModel.Silences
+    /// A silence this long, or longer, in a request of its operation counts as a stall.
+    public var stallThresholds: [StoreOperation: Double]
+    /// MiB moved both ways by the attempts read.
+    public var mebibytes: Double
+    /// Resets seen (connection-reset attempts).
+    public var resets: Int
+    /// Faults the run's proxy logged (0 on a real path).
+    public var injected: Int
+    /// Healthy GETs' wait for the first byte once sent, seconds: the round trip plus the store's time.
+    public var answerWaits: [Double]
+    /// Per-connection rates of healthy part transfers, bytes per second.
+    public var transferRates: [Double]
+
+    /// The path showed something a retry or a timeout is for.
+    public var sawFaults: Bool { !failures.isEmpty || !silences.stalls.isEmpty || silences.censoredStalls > 0 || injected > 0 }
+
+    /// Failed attempts (all classes counted here).
+    public var failedAttempts: Int { failures.values.reduce(0, +) }
+
+    /// A stall is a silence over five times its operation's median silence, and at least half a second.
+    public static let stallFactor = 5.0
+    public static let stallMinimum = 0.5
+
+    /// - Parameters:
+    ///   - playedRoundTrip: the played network's RTT in seconds (0 for a real path).
+    ///   - allRequests: whether every request crossed the path, not only the part transfers.
+    ///   - backoffSeconds: the back-off a retry pays first.
+    public init(_ analysis: RunAnalysis, playedRoundTrip: Double, allRequests: Bool, backoffSeconds: Double) {
+        let read = analysis.attempts.filter { row in
+            guard row.trialId != nil, row.errorClass != .cancelled, row.errorClass != .clientError else { return false }
+            return allRequests || row.phase == .parts
+        }
+        attempts = read.count
+        self.playedRoundTrip = playedRoundTrip
+        injected = analysis.faults.count
+        var requests = Set<String>()
+        var objects = Set<Int64>()
+        for row in read {
+            requests.insert("\(row.trialId!)|\(row.operation.rawValue)|\(row.partNumber ?? 0)|\(row.key ?? "")")
+            objects.insert(row.trialId!)
+        }
+        requestsPerObject = objects.isEmpty ? 0 : Double(requests.count) / Double(objects.count)
+        failures = Dictionary(grouping: read.compactMap(\.errorClass), by: { $0 }).mapValues(\.count)
+        slowDowns = read.filter { $0.status == 503 }.count
+        serverErrors = read.filter { $0.status >= 500 && $0.status != 503 }.count
+        resets = failures[.connectionReset] ?? 0
+        let fresh = read.filter { !$0.reused }
+        newConnections = fresh.count
+        connectFailures = (failures[.connectTimeout] ?? 0) + (failures[.connectionRefused] ?? 0)
+        connects = fresh.filter { $0.errorClass == nil && $0.connect > 0 }.map { $0.connect + playedRoundTrip }
+        mebibytes = Double(read.reduce(Int64(0)) { $0 + $1.bytesSent + $1.bytesReceived }) / Double(1 << 20)
+        answerWaits = read.filter { $0.errorClass == nil && $0.method == .get && $0.firstByte > 0 }
+            .map { max(0, $0.firstByte - ($0.sent ?? 0)) }
+        transferRates = read.filter { $0.errorClass == nil && $0.operation.isPartTransfer && $0.total > 0 }.compactMap { row in
+            let bytes = row.bytesSent + row.bytesReceived
+            let moving = row.total - (row.operation.isPartDownload ? row.firstByte : 0)
+            return bytes >= 1 << 20 && moving > 0 ? Double(bytes) / moving : nil
+        }
+
+        // A request's silence: its longest gap once connected; rows before v10 have only the wait
+        // for the answer.
+        func silence(_ row: AttemptRow) -> Double { row.silence ?? max(0, row.firstByte - (row.sent ?? 0)) }
+        var thresholds: [StoreOperation: Double] = [:]
+        for (operation, rows) in Dictionary(grouping: read, by: \.operation) {
+            let median = Percentile.median(rows.filter { $0.errorClass == nil }.map(silence)) ?? 0
+            thresholds[operation] = max(Self.stallMinimum, Self.stallFactor * median)
+        }
+        stallThresholds = thresholds
+        var healthy: [Double] = [], stalls: [Double] = []
+        var censored = 0, fast = 0, blackHoles = 0
+        for row in read {
+            let quiet = silence(row)
+            if row.errorClass == .stallTimeout || row.errorClass == .totalTimeout {
+                censored += 1  // cut by the run's own timeout: only "longer than that" is known
+            } else if quiet >= thresholds[row.operation]! {
+                stalls.append(quiet)
+                if row.errorClass != nil { fast += 1 }
+            } else if let error = row.errorClass {
+                if error == .connectTimeout { blackHoles += 1 } else { fast += 1 }
+            } else {
+                healthy.append(quiet)
+            }
+        }
+        let attemptSeconds = Percentile.median(read.filter { $0.errorClass == nil }.map(\.total)) ?? 0
+        silences = RiskModel.Silences(healthy: healthy, stalls: stalls, censoredStalls: censored, attempts: read.count,
+                                      fastFailures: fast, connectTimeouts: blackHoles, attemptSeconds: attemptSeconds, backoffSeconds: backoffSeconds)
+    }
+}
