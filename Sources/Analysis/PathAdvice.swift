@@ -53,11 +53,7 @@ struct PathAdvice: Sendable {
         let current = Current(options.current)
         let network = chosen.cell.knobs.network
         let profile = network.flatMap { options.playedNetworks[$0] }
-        let onPath = analysis.restricted(toNetwork: network)
-        let backoff = Double(options.backoffBaseMilliseconds) / 1000
-        let path = PathFaults(onPath, playedRoundTrip: (profile?.rttMilliseconds ?? 0) / 1000,
-                              allRequests: analysis.run.mode == .multipart || profile == nil || profile!.carriesServerCalls,
-                              backoffSeconds: backoff)
+        let path = PathFaults.of(analysis, network: network, options: options)
         if let loopback = LoopbackEvidence(analysis) {
             return kept(.loopback(loopback), current: current, cell: chosen.cell.knobs, reason: loopback.description)
         }

@@ -51,6 +51,15 @@ public struct PathFaults: Sendable {
     public static let stallFactor = 5.0
     public static let stallMinimum = 0.5
 
+    /// The path of one network's cells (nil: straight to the store): the played profile, when the
+    /// run played one, says its round trip and whether Score's server calls crossed it too.
+    public static func of(_ analysis: RunAnalysis, network: String?, options: RecommendOptions) -> PathFaults {
+        let profile = network.flatMap { options.playedNetworks[$0] }
+        return PathFaults(analysis.restricted(toNetwork: network), playedRoundTrip: (profile?.rttMilliseconds ?? 0) / 1000,
+                          allRequests: analysis.run.mode == .multipart || profile == nil || profile!.carriesServerCalls,
+                          backoffSeconds: Double(options.backoffBaseMilliseconds) / 1000)
+    }
+
     /// - Parameters:
     ///   - playedRoundTrip: the played network's RTT in seconds (0 for a real path).
     ///   - allRequests: whether every request crossed the path, not only the part transfers.
