@@ -153,27 +153,9 @@ public struct Recommendation: Sendable, Encodable {
                           basis: connect.basis, why: connect.why, risk: connect.risk)
                 : Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.value / 1000))", advice: connect),
         ]
-        var read = path.read
+        let read: Advice
         var finalizeNotes: [String] = []
-        if !options.objectSizes.isEmpty, cell.knobs.blockSize != nil || analysis.run.mode != .score {
-            finalizeNotes = ["--object-size predicts Score's S3 finalize (ListParts and CompleteMultipartUpload) from a score-mode S3 run; "
-                             + (cell.knobs.blockSize != nil ? "this Azure run's Put Block List is not that call" : "this multipart-mode run's finalize is a plain client's")]
-        } else if !options.objectSizes.isEmpty {
-            let finalize = finalizeAdvice(analysis, uploadPartSize: max(cell.knobs.uploadPartSize, PartCalculator.minimumPartSize),
-                                          sizes: options.objectSizes)
-            finalizeNotes = finalize.notes
-            if let needed = finalize.readTimeout, needed > read.value || read.basis == .kept {
-                // score-client has one read timeout: the finalize it must outlast sets it.
-                read = Advice(value: max(needed, read.basis == .kept ? 0 : read.value), evidence: finalize.evidence, basis: .modelled,
-                              why: "sized from the run's finalize fit for the named object sizes", risk: read.risk)
-            }
-        } else if read.basis == .modelled, read.value < PathAdvice.Current(options.current).readSeconds {
-            // Without the finalize it must outlast, score-client's one read timeout is not lowered.
-            read = Advice(value: PathAdvice.Current(options.current).readSeconds,
-                          evidence: "score-client's default, kept: the path alone would take \(read.value) s, but the same timeout bounds Score's finalize, "
-                            + "which grows with the parts of the largest object; name it with --object-size to size this from the finalize fit",
-                          basis: .kept, why: "the finalize it must outlast is unknown without --object-size")
-        }
+        (read, finalizeNotes) = readTimeout(analysis, path: path, cell: cell.knobs, options: options)
         properties.append(Setting(name: .client(.readTimeoutSeconds), value: "\(read.value)", advice: read))
         var findings: [Caution] = []
         if analysis.run.status != .completed {
@@ -207,5 +189,38 @@ public struct Recommendation: Sendable, Encodable {
         return recommendation
     }
 
+    /// score-client's one read timeout: it bounds the data requests and Score's finalize alike, so
+    /// it is the longer of the data timeout the path asks for and what finalize needs: the
+    /// finalize predicted for the named object sizes (`--object-size`), else the longest this run
+    /// measured; never below score-client's default unless a finalize prediction sizes it.
+    static func readTimeout(_ analysis: RunAnalysis, path: PathAdvice, cell: Knobs, options: RecommendOptions) -> (Advice, [String]) {
+        let scoreS3 = cell.blockSize == nil && analysis.run.mode == .score
+        let byDefault = PathAdvice.Current(options.current).readSeconds
+        if !options.objectSizes.isEmpty, !scoreS3 {
+            return (path.read, ["--object-size predicts Score's S3 finalize (ListParts and CompleteMultipartUpload) from a score-mode S3 run; "
+                                + (cell.blockSize != nil ? "this Azure run's Put Block List is not that call" : "this multipart-mode run's finalize is a plain client's")])
+        }
+        var notes: [String] = []
+        if !options.objectSizes.isEmpty {
+            let finalize = finalizeAdvice(analysis, uploadPartSize: max(cell.uploadPartSize, PartCalculator.minimumPartSize), sizes: options.objectSizes)
+            notes = finalize.notes
+            if let needed = finalize.readTimeout {
+                let data = path.read.basis == .kept ? 0 : path.read.value
+                return (Advice(value: max(needed, data), evidence: finalize.evidence + (data > needed ? "; the data requests' \(data) s is longer and stands" : ""),
+                               basis: .modelled, why: "sized from the run's finalize fit for the named object sizes", risk: path.read.risk), notes)
+            }
+        }
+        var read = path.read
+        if read.basis == .modelled, read.value < byDefault {
+            // Without the finalize it must outlast, score-client's one read timeout is not lowered.
+            read = Advice(value: byDefault,
+                          evidence: "score-client's default, kept: the path alone would take \(read.value) s, but the same timeout bounds Score's finalize, "
+                            + "which grows with the parts of the largest object; name it with --object-size to size this from the finalize fit",
+                          basis: .kept, why: "the finalize it must outlast is unknown without --object-size", risk: read.risk)
+        }
+        if scoreS3, let measured = measuredFinalizeAdvice(analysis), measured.value > read.value {
+            read = measured
+        }
+        return (read, notes)
+    }
 }
-

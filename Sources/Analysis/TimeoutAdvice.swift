@@ -38,6 +38,16 @@ extension PathAdvice {
 }
 
 extension Recommendation {
+    /// The read timeout the run's own finalize waits need (twice the longest plus 10 s), or nil
+    /// when it finalized nothing.
+    static func measuredFinalizeAdvice(_ analysis: RunAnalysis) -> Advice? {
+        guard let longest = analysis.trials.compactMap(\.finalizeWait).max() else { return nil }
+        let count = analysis.trials.filter { $0.finalizeWait != nil }.count
+        return Advice(value: Int(((2 * longest * 1000).rounded() / 1000).rounded(.up)) + 10,
+                      evidence: String(format: "the longest of the %d finalize waits this run measured took %.1f s (Score's server completes the upload and deletes its state, one request after another, before it answers); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", count, longest),
+                      basis: .modelled, why: "sized from the run's measured finalize waits")
+    }
+
     /// Score's finalize for the object sizes the operator names, from the run's fit: one note per
     /// size, and the read timeout that outlasts the longest with a margin of two (nil without a fit).
     static func finalizeAdvice(_ analysis: RunAnalysis, uploadPartSize: Int64, sizes: [Int64])
@@ -59,7 +69,7 @@ extension Recommendation {
         }
         notes.append(fit.description)
         // The longest measured finalize must be outlasted too, whatever the sizes named.
-        let measured = analysis.trials.compactMap(\.finalize).max() ?? 0
+        let measured = analysis.trials.compactMap(\.finalizeWait).max() ?? 0
         longest = max(longest, measured)
         // Whole seconds above twice the prediction (to the millisecond: a fit's rounding error is no reason for one more second).
         let timeout = Int(((2 * longest * 1000).rounded() / 1000).rounded(.up)) + 10

@@ -73,6 +73,11 @@ public struct TrialRow: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     public var succeeded: Bool { outcome == .ok }
 
+    /// What score-client waits for on its one finalize call: Score's server completes the upload,
+    /// then deletes its state (LIST, then HEAD and DELETE per object) before it answers. nil for
+    /// a download or an upload that never finalized.
+    public var finalizeWait: Double? { finalize.map { $0 + (stateCleanup ?? 0) } }
+
     /// The trial's payload rate in MB/s (10^6 bytes a second): nil for a failure or a zero duration.
     /// The one definition every figure, chart and drift check uses.
     public var mbps: Double? { succeeded && duration > 0 ? Double(objectSize) / duration / 1e6 : nil }

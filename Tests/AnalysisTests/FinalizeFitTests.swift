@@ -59,4 +59,23 @@ final class FinalizeFitTests: XCTestCase {
         let short = try Recommendation.make(Self.analysis(partCounts: [10, 50]), options: options)
         XCTAssertTrue(short.notes.contains { $0.contains("cannot be predicted") && $0.contains("2 part count") }, "\(short.notes)")
     }
+
+    /// Score #338 by hand: uploads of 262 parts whose finalize (the server's completion and its
+    /// state clean-up, one request after another) takes 70 s. Without --object-size the run's own
+    /// finalize waits size score-client's read timeout; the default 60 s would give up on them.
+    func testTheRunsOwnFinalizeWaitsSizeTheReadTimeoutWithoutObjectSizes() throws {
+        var analysis = Self.analysis(partCounts: [262], noise: [0])
+        analysis.trials[0].finalize = 4
+        analysis.trials[0].stateCleanup = 66
+        XCTAssertEqual(analysis.trials[0].finalizeWait, 70)
+        let recommendation = try Recommendation.make(analysis, options: RecommendOptions())
+        let read = try XCTUnwrap(recommendation.clientProperties.first { $0.name == .client(.readTimeoutSeconds) })
+        XCTAssertEqual(read.value, "150", "twice the measured 70 s, plus 10 s")
+        XCTAssertEqual(read.basis, .modelled)
+        XCTAssertGreaterThan(70, RecommendOptions.CurrentSettings.scoreClientReadTimeoutSeconds, "the default would cut it")
+
+        // A quick finalize never lowers the default.
+        let quick = try Recommendation.make(Self.analysis(partCounts: [10], noise: [0]), options: RecommendOptions())
+        XCTAssertEqual(quick.clientProperties.first { $0.name == .client(.readTimeoutSeconds) }?.value, "60")
+    }
 }
