@@ -5,7 +5,7 @@ BIN := .build/release/scoretune
 
 PREFIX ?= /usr/local
 
-.PHONY: all bootstrap build release install test check demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge dist check-backends clean \
+.PHONY: all bootstrap build release install test check demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge bench-retries dist check-backends clean \
 	fuzz-build fuzz fuzz-ci
 
 all: build
@@ -67,6 +67,12 @@ bench-merge: release
 bench-search: release
 	@scripts/backend start seaweedfs
 	.scoretune/venv/bin/python scripts/bench/search.py
+
+# Retries and timeouts sized from a soak of two played fault models, then the file's values and the
+# recommended ones run through the same model (reports/retries-<date>.md).
+bench-retries: release
+	@scripts/backend start seaweedfs
+	scripts/bench/retries
 
 # The inner loop: every test that needs no server (the in-memory store stands in for the stores;
 # tests of what only real stores prove skip), and the module graph's declared dependencies.

@@ -82,7 +82,7 @@ struct Recommend: AsyncParsableCommand {
         guard risk.isFinite, (1e-12...0.1).contains(risk) else { throw CommandFailure(message: "--risk \(risk) must be from 1e-12 to 0.1 (failed objects per object)") }
         options.risk = risk
         let analysis = try restrict(try await loadAnalysis(database, selection.runId), to: network)
-        options.current = try currentSettings(env ?? analysis.run.envPath, given: env != nil)
+        options.current = try Self.currentSettings(env ?? analysis.run.envPath, given: env != nil)
         options.readPlayedPaths(of: analysis.run)
         let recommendation: Recommendation
         do { recommendation = try Recommendation.make(analysis, options: options) } catch let error as AnalysisError {
@@ -104,7 +104,7 @@ struct Recommend: AsyncParsableCommand {
 extension Recommend {
     /// What the operator's file sets now. The run's own file may have moved since: then Score's
     /// defaults stand in (and say so); a file given with --env must read.
-    func currentSettings(_ path: String, given: Bool) throws -> RecommendOptions.CurrentSettings? {
+    static func currentSettings(_ path: String, given: Bool) throws -> RecommendOptions.CurrentSettings? {
         guard given || FileManager.default.fileExists(atPath: path) else { return nil }
         let settings: ScoreSettings
         if given {

@@ -8,7 +8,7 @@ struct Scoretune: AsyncParsableCommand {
         commandName: "scoretune",
         abstract: "Benchmark and tune object storage for Overture Score.",
         version: ScoretuneVersion.current,
-        subcommands: [Check.self, Config.self, Run.self, Clean.self, Recommend.self, Report.self, Compare.self, Plan.self, Runs.self, Proxy.self, Network.self, Merge.self, Slurm.self, Kubernetes.self, BenchTransport.self]
+        subcommands: [Check.self, Config.self, Run.self, Clean.self, Recommend.self, Report.self, Compare.self, Plan.self, Runs.self, Proxy.self, Network.self, Confirm.self, Merge.self, Slurm.self, Kubernetes.self, BenchTransport.self]
     )
 }
 
