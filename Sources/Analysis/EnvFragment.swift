@@ -6,6 +6,7 @@ extension Recommendation {
         lines += [
             "# scoretune recommend: run \(runId) (\(scenario), \(mode.rawValue) mode) against \(endpoint)\(server.map { " (\($0))" } ?? ""), objective: \(objective.rawValue)",
             "# chosen: \(chosen.label): \(reason)",
+            "# where the values come from: \(decision.bases.summary)",
         ]
         switch profile {
         case .azure:

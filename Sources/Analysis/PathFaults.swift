@@ -7,7 +7,8 @@ import Results
 ///
 /// It reads the requests that crossed the path: every request of the run's trials when the client
 /// makes them all (multipart mode, or Score's server behind the same network), otherwise the part
-/// transfers, which are the client's (Score's server sits beside its store).
+/// transfers (PUTs and ranged GETs), which are the client's: Score's server sits beside its store,
+/// and its ListParts checks and markers never cross the played network.
 public struct PathFaults: Sendable {
     /// Attempts read.
     public var attempts: Int
@@ -67,7 +68,7 @@ public struct PathFaults: Sendable {
     public init(_ analysis: RunAnalysis, playedRoundTrip: Double, allRequests: Bool, backoffSeconds: Double) {
         let read = analysis.attempts.filter { row in
             guard row.trialId != nil, row.errorClass != .cancelled, row.errorClass != .clientError else { return false }
-            return allRequests || row.phase == .parts
+            return allRequests || (row.operation.isPartTransfer && row.phase == .parts)
         }
         attempts = read.count
         self.playedRoundTrip = playedRoundTrip

@@ -78,4 +78,25 @@ final class CautionBadgeTests: XCTestCase {
         XCTAssertEqual(findings.map { $0["severity"] }, Self.samples.map(\.0.severity.rawValue))
         XCTAssertEqual(object["cautions"] as? [String], findings.map { $0["text"]! })
     }
+
+    /// The "Set these" box marks kept and modelled values apart from the measured ones: a played
+    /// network that showed no fault keeps the file's retry limit and timeouts, and the page says so;
+    /// a faulty path's retry limit is marked modelled.
+    func testTheSetTheseBoxMarksKeptAndModelledValuesApart() throws {
+        var options = RecommendOptions(objective: .upload, current: .init(source: "my.env", retryLimit: 7, connectTimeoutMilliseconds: 20_000))
+        var wan = NetworkProfile()
+        wan.rttMilliseconds = 80
+        options.playedNetworks = ["wan": wan]
+        let kept = try Recommendation.make(AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: [200, 201, 199])]), options: options)
+        let html = DecisionBlock(network: nil, recommendation: .success(kept), runStatus: .completed).html
+        XCTAssertTrue(html.contains("<span class=\"setting kept\" data-basis=\"kept\" title=\"no evidence covers it\">UPLOAD_RETRY_LIMIT=7</span><span class=\"basis kept\">  # kept</span>"), html)
+        XCTAssertTrue(html.contains("<span class=\"setting\" data-basis=\"measured\">UPLOAD_PARTSIZE="), html)
+        XCTAssertTrue(html.contains("data-basis=\"kept\" title=\"no evidence covers it\">client.readTimeoutSeconds=60</span>"), html)
+        XCTAssertTrue(html.contains("data-caution=\"fault-free-kept\""), html)
+
+        let modelled = try Recommendation.make(RiskModelTests.faultyAnalysis(), options: options)
+        let page = DecisionBlock(network: nil, recommendation: .success(modelled), runStatus: .completed).html
+        XCTAssertTrue(page.contains("data-basis=\"modelled\" title=\"sized from the path's measured failure rate against the stated risk\">UPLOAD_RETRY_LIMIT="), page)
+        XCTAssertTrue(page.contains("Marked <span class=\"basis modelled\">modelled</span>"), page)
+    }
 }

@@ -33,6 +33,15 @@ final class ClientExportTests: XCTestCase {
         XCTAssertTrue(lines(try text(.scoreClient, blockSize: 8 << 20)).contains("azure.blockSize=\(8 << 20)"))
     }
 
+    /// Every export says which of its values were measured, modelled or kept (issue #24).
+    func testEveryExportSaysWhereItsValuesComeFrom() throws {
+        for target in ExportTarget.allCases {
+            let text = try text(target)
+            XCTAssertTrue(text.contains("measured: part size, parallelism; modelled: retry limit, connect timeout, stall timeout; kept: read timeout"),
+                          "\(target): \(text)")
+        }
+    }
+
     func testHelmValuesUseTheChartsKeysAsStrings() throws {
         let values = try text(.helm)
         XCTAssertTrue(values.contains("  storageServer:\n    partSize: \"20000000\"\n    connectionTimeout: \"1500\"\n"), values)
