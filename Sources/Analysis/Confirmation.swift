@@ -12,9 +12,13 @@ public struct Confirmation: Sendable, Encodable {
         public var retryLimit: Int
         public var connectTimeoutMilliseconds: Int
         public var stallTimeoutMilliseconds: Int64
+        /// Objects the run set out to move (one upload each; a download follows a good upload).
         public var objects: Int
+        /// Objects whose upload or download failed.
         public var failed: Int
-        /// Time spent on every measured trial, failed ones too, per GiB that arrived.
+        /// Seconds per GiB to get every object through: the time of every measured transfer,
+        /// failed ones too, plus each failed transfer done again at its direction's median
+        /// successful time (an operator re-runs it), over the bytes of all of them.
         public var secondsPerGiB: Double?
 
         public init(name: String, analysis: RunAnalysis) {
@@ -25,10 +29,17 @@ public struct Confirmation: Sendable, Encodable {
             connectTimeoutMilliseconds = Int(knobs?.connectTimeoutMilliseconds ?? 0)
             stallTimeoutMilliseconds = knobs?.stallTimeoutMilliseconds ?? 0
             let measured = analysis.trials.filter { !$0.warmup }
-            objects = measured.count
+            objects = measured.filter { $0.direction == .upload }.count
             failed = measured.filter { !$0.succeeded }.count
-            let gib = Double(measured.filter(\.succeeded).reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
-            secondsPerGiB = gib > 0 ? measured.reduce(0) { $0 + $1.duration } / gib : nil
+            var redo = 0.0
+            for direction in Direction.allCases {
+                let trials = measured.filter { $0.direction == direction }
+                let median = Percentile.median(trials.filter(\.succeeded).map(\.duration))
+                redo += Double(trials.filter { !$0.succeeded }.count) * (median ?? 0)
+            }
+            let gib = Double(measured.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
+            let anyArrived = measured.contains(where: \.succeeded)
+            secondsPerGiB = gib > 0 && anyArrived ? (measured.reduce(0) { $0 + $1.duration } + redo) / gib : nil
         }
     }
 

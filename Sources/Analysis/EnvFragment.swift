@@ -15,7 +15,7 @@ extension Recommendation {
             break
         }
         if let pathRisk {
-            lines.append("# retry limit and timeouts sized against a risk of \(RiskModel.format(risk * 1e5)) failed objects per 10^5: \(pathRisk.text)")
+            lines.append("# retry limit and timeouts sized against a risk of \(RiskModel.format(risk)) failed objects per object (\(RiskModel.format(risk * 1e5)) per 10^5): \(pathRisk.text)")
         }
         for setting in settings {
             lines.append("# \(setting.name): \(setting.evidence) [\(setting.basis.rawValue): \(setting.why)]")

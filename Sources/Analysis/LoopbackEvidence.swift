@@ -35,6 +35,7 @@ public struct LoopbackEvidence: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let place = loopbackHost.map { "its store on this machine (\($0))" } ?? "its store under a millisecond away"
+        guard connections > 0 else { return "this run reached \(place) (it opened no new connection to time) with no played network" }
         return "this run reached \(place) in \(String(format: "%.2f", connectMedian * 1000)) ms per connect (median of \(connections)) with no played network"
     }
 }

@@ -26,25 +26,38 @@ public struct MeasuredNetwork: Sendable {
     public var runId: Int64
     /// Seconds; nil when the run measured no wait to read it from.
     public var roundTrip: Double?
+    /// Where the round trip was read: healthy GETs' first-byte waits, or (without any) connects.
+    public var roundTripFromConnects: Bool
+    /// Score's server calls crossed the measured path too: the profile carries them (`server_calls`).
+    public var carriesServerCalls: Bool
     /// Bytes per second per connection (median of healthy part transfers); nil when none was large enough.
     public var bandwidthPerConnection: Double?
     public var reset: Rate
     public var stall: Rate
     /// Stall lengths, seconds (at most 100, evenly spaced quantiles of those seen).
     public var stallLengths: [Double]
+    /// Of the stalls, those the run's own timeout cut: their lengths are lower bounds.
+    public var cutStalls: Int
     public var slowDown: Rate
     public var serverError: Rate
     public var refuse: Rate
     public var blackhole: Rate
 
-    public init(_ path: PathFaults, runId: Int64) {
+    /// - Parameter mode: the run's mode: in `score` mode a path that every request crossed carried
+    ///   Score's server calls too.
+    public init(_ path: PathFaults, runId: Int64, mode: Mode) {
         self.runId = runId
-        let waits = path.answerWaits.sorted()
-        roundTrip = waits.isEmpty ? Percentile.median(path.connects) : waits[Int(Double(waits.count - 1) * 0.1)]
-        bandwidthPerConnection = Percentile.median(path.transferRates)
+        let waits = path.answerWaits.filter(\.isFinite).sorted()
+        roundTripFromConnects = waits.isEmpty
+        roundTrip = waits.isEmpty ? Percentile.median(path.connects.filter(\.isFinite)) : waits[Int(Double(waits.count - 1) * 0.1)]
+        carriesServerCalls = path.allRequests && mode == .score
+        bandwidthPerConnection = Percentile.median(path.transferRates.filter(\.isFinite))
         reset = Rate(events: path.resets, exposure: path.mebibytes, unit: "MiB")
-        let lengths = (path.silences.stalls).sorted()
-        stall = Rate(events: lengths.count + path.silences.censoredStalls, exposure: path.mebibytes, unit: "MiB")
+        // Stalls the soak's own timeout cut count at the length they reached (a lower bound), so the
+        // replay does not lean toward the short ones; none is written longer than the proxy plays.
+        let lengths = (path.silences.stalls + path.silences.censoredLengths).filter(\.isFinite).map { min($0, 3600) }.sorted()
+        stall = Rate(events: path.silences.stalls.count + path.silences.censoredStalls, exposure: path.mebibytes, unit: "MiB")
+        cutStalls = path.silences.censoredStalls
         stallLengths = lengths.count <= 100 ? lengths : (0..<100).map { lengths[Int(Double($0) / 99 * Double(lengths.count - 1))] }
         slowDown = Rate(events: path.slowDowns, exposure: Double(path.attempts), unit: "requests")
         serverError = Rate(events: path.serverErrors, exposure: Double(path.attempts), unit: "requests")
@@ -56,7 +69,8 @@ public struct MeasuredNetwork: Sendable {
     /// path for margin.
     public func profile(stress: Double = 1) -> NetworkProfile {
         var profile = NetworkProfile()
-        profile.rttMilliseconds = ((roundTrip ?? 0) * 1000).rounded()
+        profile.rttMilliseconds = min(3_600_000, ((roundTrip ?? 0) * 1000).rounded())
+        profile.carriesServerCalls = carriesServerCalls
         profile.bandwidthPerConnection = bandwidthPerConnection.map { min(100e9, max(1000, $0.rounded())) }
         func stressed(_ rate: Rate) -> Double { min(1, rate.estimate * stress) }
         profile.faults.resetPerMiB = stressed(reset)
@@ -80,8 +94,10 @@ public struct MeasuredNetwork: Sendable {
         }
         var lines = [
             "# scoretune network --from-run \(runId)\(stress == 1 ? "" : " --stress \(number(stress))"): the path as run \(runId) measured it",
-            "rtt: \(Int(profile.rttMilliseconds))ms" + (roundTrip == nil ? "    # no wait measured: 0" : "    # the 10th percentile of healthy GETs' wait for the first byte"),
+            "rtt: \(Int(profile.rttMilliseconds))ms" + (roundTrip == nil ? "    # no wait measured: 0"
+                : roundTripFromConnects ? "    # the median healthy connect (no GET was measured)" : "    # the 10th percentile of healthy GETs' wait for the first byte"),
         ]
+        if carriesServerCalls { lines.append("server_calls: true    # Score's server calls crossed the measured path too") }
         if let bandwidth = profile.bandwidthPerConnection {
             lines.append("bandwidth_per_connection: \(Int(bandwidth))B/s    # the median healthy part transfer's rate")
         }
@@ -90,7 +106,9 @@ public struct MeasuredNetwork: Sendable {
             line("reset", profile.faults.resetPerMiB, reset),
             line("stall", profile.faults.stallPerMiB, stall),
             "  stall_for: [" + profile.faults.stallMilliseconds.map { "\(Int($0))ms" }.joined(separator: ", ") + "]"
-                + (stallLengths.isEmpty ? "    # no stall seen: the proxy's default length" : "    # the stall lengths seen"),
+                + (stallLengths.isEmpty ? "    # no stall seen: the proxy's default length"
+                    : cutStalls > 0 ? "    # the stall lengths seen; \(cutStalls) cut by the run's own timeout, at the length they reached"
+                    : "    # the stall lengths seen"),
             line("slowdown_503", profile.faults.slowDownPerRequest, slowDown),
             line("error_500", profile.faults.errorPerRequest, serverError),
             line("refuse", profile.faults.refusePerConnection, refuse),

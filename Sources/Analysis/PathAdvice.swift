@@ -3,34 +3,30 @@ import Model
 import Results
 import ScoreConfig
 
-/// The retry limit and the timeouts, answered together from the path's measured faults
-/// (`PathFaults`), or all kept from the operator's file when the run is no evidence about them: a
-/// loopback store, or a path that showed no fault (a fault-free minute says nothing of the fault
-/// that comes once a day).
+/// The retry limit and the timeouts, answered from the path's measured faults (`PathFaults`), or
+/// kept from the operator's file when the run is no evidence about them: a loopback store, or a
+/// path on which no request failed or stalled (a fault-free minute says nothing of the fault that
+/// comes once a day). Each value is decided on its own evidence too: a connect timeout needs
+/// timed connects, a data timeout needs stalls, a retry limit needs failures.
+///
+/// The retry limit and the costs depend on the timeout in force (a shorter one fails more
+/// attempts), which for Score is score-client's one read timeout, decided after finalize is
+/// weighed: so the limit is sized by `retry(at:)` once that timeout is known.
 struct PathAdvice: Sendable {
-    var retry: Advice
+    var path: PathFaults
+    var current: Current
+    /// Why every value was kept, when they all were.
+    var kept: Kept?
     /// UPLOAD_CONNECTION_TIMEOUT, ms.
     var connect: Advice
-    /// How long a data request may move no byte (a plain client's idle timeout), ms.
-    var stall: Advice
-    /// score-client's client.readTimeoutSeconds: its one read timeout, for parts and for the
-    /// server's finalize alike.
-    var read: Advice
-    /// Why they were kept, when they were.
-    var kept: Kept?
-    /// The path's cost at the recommended values and at the file's (nil when kept).
-    var risk: RiskComparison?
+    /// How long a data request may move no byte, seconds: the least time lost per attempt.
+    var dataTimeout: Advice
+    /// The stated risk: failed objects per object.
+    var risk: Double
 
     enum Kept: Sendable, Equatable {
         case loopback(LoopbackEvidence)
         case faultFree(attempts: Int, played: Bool)
-    }
-
-    /// What the model sizes against.
-    struct Inputs {
-        var risk: Double
-        /// The data requests' read timeout the figures are computed at, seconds.
-        var readTimeout: Double
     }
 
     /// The operator's values: the file's retry limit and connect timeout (Score's defaults when it
@@ -49,68 +45,63 @@ struct PathAdvice: Sendable {
         }
     }
 
+    static let noEvidence = "no evidence covers it"
+
     static func make(_ analysis: RunAnalysis, chosen: CellStatistics, options: RecommendOptions) -> PathAdvice {
         let current = Current(options.current)
         let network = chosen.cell.knobs.network
-        let profile = network.flatMap { options.playedNetworks[$0] }
+        let played = network.flatMap { options.playedNetworks[$0] } != nil
         let path = PathFaults.of(analysis, network: network, options: options)
+        let reason: String
+        let why: Kept
         if let loopback = LoopbackEvidence(analysis) {
-            return kept(.loopback(loopback), current: current, cell: chosen.cell.knobs, reason: loopback.description)
-        }
-        guard path.sawFaults else {
-            let played = profile != nil
-            let reason = "no attempt failed or stalled in \(path.attempts) attempts over \(played ? "the played network '\(network!)'" : "this path")"
-                + (path.attempts > 0 ? String(format: " (a 95%% upper bound of %.2g per attempt, the rule of three)", RiskModel.upperBound(failures: 0, of: path.attempts)) : "")
+            (reason, why) = (loopback.description, .loopback(loopback))
+        } else if !path.sawFaults {
+            reason = "no attempt failed or stalled in \(path.attempts) attempts over \(played ? "the played network '\(network!)'" : "this path")"
+                + (path.attempts > 0 ? " (a \(RiskModel.confidenceText) upper bound of \(RiskModel.format(RiskModel.upperBound(failures: 0, of: path.attempts))) per attempt, the rule of three)" : "")
                 + ": a fault-free run is no evidence about retries or timeouts"
-            return kept(.faultFree(attempts: path.attempts, played: played), current: current, cell: chosen.cell.knobs, reason: reason)
+            why = .faultFree(attempts: path.attempts, played: played)
+        } else {
+            return PathAdvice(path: path, current: current, kept: nil, connect: connectAdvice(path, current: current),
+                              dataTimeout: dataTimeoutAdvice(path, current: current), risk: options.risk)
         }
-        return modelled(path, current: current, analysis: analysis, options: options)
-    }
-
-    /// Every value the file's (or the defaults'), each saying why.
-    static func kept(_ why: Kept, current: Current, cell: Knobs, reason: String) -> PathAdvice {
         let from = "kept from \(current.source): \(reason)"
-        let basis = "no evidence covers it"
-        return PathAdvice(
-            retry: Advice(value: current.retryLimit, evidence: from + ", so no retry limit can be sized from it", basis: .kept, why: basis),
-            connect: Advice(value: current.connectMilliseconds, evidence: from, basis: .kept, why: basis),
-            stall: Advice(value: Int(clamping: cell.stallTimeoutMilliseconds), evidence: "the cell's stall timeout, kept: \(reason)", basis: .kept, why: basis),
-            read: Advice(value: current.readSeconds, evidence: "score-client's default, kept: \(reason)", basis: .kept, why: basis),
-            kept: why, risk: nil)
+        return PathAdvice(path: path, current: current, kept: why,
+                          connect: Advice(value: current.connectMilliseconds, evidence: from, basis: .kept, why: noEvidence),
+                          dataTimeout: Advice(value: current.readSeconds, evidence: "score-client's default, kept: \(reason)", basis: .kept, why: noEvidence),
+                          risk: options.risk)
     }
 
-    static func modelled(_ path: PathFaults, current: Current, analysis: RunAnalysis, options: RecommendOptions) -> PathAdvice {
-        let silences = path.silences
-        // The data requests' timeout: the least time lost per attempt, never under twice the
-        // healthy tail; considered up to an hour.
-        let timeout = silences.bestTimeout(ceiling: 3600)
-        let connect = connectAdvice(path)
-        let retry = Recommendation.retryAdvice(path, model: Inputs(risk: options.risk, readTimeout: timeout))
-        let stall = stallAdvice(path, timeout: timeout)
-
-        let recommended = figures(path, retryLimit: retry.value, readTimeout: timeout, connectSeconds: Double(connect.value) / 1000)
-        let file = figures(path, retryLimit: current.retryLimit, readTimeout: Double(current.readSeconds),
-                           connectSeconds: Double(current.connectMilliseconds) / 1000)
-        let risk = RiskComparison(recommended: recommended, current: file)
-        var read = stall
-        read.value = max(1, Int((Double(stall.value) / 1000).rounded(.up)))
-        read.evidence = "the data requests' timeout below, in seconds: " + stall.evidence
-        func priced(_ advice: Advice) -> Advice {
-            var advice = advice
-            advice.risk = risk
-            return advice
+    /// The retry limit with `timeout` (seconds) in force.
+    func retry(at timeout: Double) -> Advice {
+        guard kept == nil else {
+            let reason = connect.evidence  // the same "kept from …: why" sentence
+            return Advice(value: current.retryLimit, evidence: reason + ", so no retry limit can be sized from it", basis: .kept, why: Self.noEvidence)
         }
-        return PathAdvice(retry: priced(retry), connect: priced(connect), stall: priced(stall), read: priced(read), kept: nil, risk: risk)
+        return Recommendation.retryAdvice(path, current: current, risk: risk, timeout: timeout)
     }
 
-    /// The path's cost at one setting: seconds per GiB (attempts per GiB × seconds lost per
-    /// attempt) and failed objects per 10^5 at the upper bound of the failure rate.
-    static func figures(_ path: PathFaults, retryLimit: Int, readTimeout: Double, connectSeconds: Double) -> RiskFigures {
+    /// The path's cost at the recommended values and at the file's (nil when they were all kept).
+    func comparison(retryLimit: Int, timeout: Double) -> RiskComparison? {
+        guard kept == nil else { return nil }
+        return RiskComparison(
+            recommended: Self.figures(path, retryLimit: retryLimit, timeout: timeout, connectSeconds: Double(connect.value) / 1000),
+            current: Self.figures(path, retryLimit: current.retryLimit, timeout: Double(current.readSeconds),
+                                  connectSeconds: Double(current.connectMilliseconds) / 1000))
+    }
+
+    /// The path's cost at one setting: seconds per GiB lost (attempts per GiB × seconds lost per
+    /// attempt, plus redoing the objects expected to fail at the measured rate) and failed objects
+    /// per 10^5 at the upper bound of the failure rate.
+    static func figures(_ path: PathFaults, retryLimit: Int, timeout: Double, connectSeconds: Double) -> RiskFigures {
         let gib = path.mebibytes / 1024
         let attemptsPerGiB = gib > 0 ? Double(path.attempts) / gib : 0
-        let lost = path.silences.lostPerAttempt(at: readTimeout, connectTimeout: connectSeconds)
-        let bound = RiskModel.upperBound(failures: path.silences.failures(at: readTimeout), of: path.attempts)
-        return RiskFigures(secondsPerGiB: attemptsPerGiB * lost,
+        let lost = path.silences.lostPerAttempt(at: timeout, connectTimeout: connectSeconds)
+        let failed = path.silences.failures(at: timeout)
+        let rate = path.attempts > 0 ? Double(failed) / Double(path.attempts) : 0
+        let redo = RiskModel.objectFailure(perAttempt: rate, requests: path.requestsPerObject, limit: retryLimit) * path.objectSecondsPerGiB
+        let bound = RiskModel.upperBound(failures: failed, of: path.attempts)
+        return RiskFigures(secondsPerGiB: attemptsPerGiB * lost + redo,
                            failedPer100k: 1e5 * RiskModel.objectFailure(perAttempt: bound, requests: path.requestsPerObject, limit: retryLimit))
     }
 }

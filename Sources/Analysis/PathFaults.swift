@@ -30,7 +30,7 @@ public struct PathFaults: Sendable {
     /// Silences, stalls and fast failures per attempt, for sizing the timeouts.
     public var silences: RiskModel.Silences
     /// A silence this long, or longer, in a request of its operation counts as a stall.
-    public var stallThresholds: [StoreOperation: Double]
+    var stallThresholds: [StoreOperation: Double]
     /// MiB moved both ways by the attempts read.
     public var mebibytes: Double
     /// Resets seen (connection-reset attempts).
@@ -42,11 +42,16 @@ public struct PathFaults: Sendable {
     /// Per-connection rates of healthy part transfers, bytes per second.
     public var transferRates: [Double]
 
-    /// The path showed something a retry or a timeout is for.
-    public var sawFaults: Bool { !failures.isEmpty || !silences.stalls.isEmpty || silences.censoredStalls > 0 || injected > 0 }
+    /// Every request of the trials was read (not only the part transfers): Score's server calls
+    /// crossed the path too.
+    public var allRequests: Bool
+    /// Seconds per GiB of the run's successful measured transfers on this path: what redoing a
+    /// failed object costs.
+    public var objectSecondsPerGiB: Double
 
-    /// Failed attempts (all classes counted here).
-    public var failedAttempts: Int { failures.values.reduce(0, +) }
+    /// The client saw something a retry or a timeout is for: a failed attempt or a stall. (The
+    /// proxy's own log does not count: an operator's real path has none.)
+    public var sawFaults: Bool { !failures.isEmpty || !silences.stalls.isEmpty || silences.censoredStalls > 0 }
 
     /// A stall is a silence over five times its operation's median silence, and at least half a second.
     public static let stallFactor = 5.0
@@ -71,7 +76,11 @@ public struct PathFaults: Sendable {
             return allRequests || (row.operation.isPartTransfer && row.phase == .parts)
         }
         attempts = read.count
+        self.allRequests = allRequests
         self.playedRoundTrip = playedRoundTrip
+        let moved = analysis.trials.filter { !$0.warmup && $0.succeeded }
+        let gib = Double(moved.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
+        objectSecondsPerGiB = gib > 0 ? moved.reduce(0) { $0 + $1.duration } / gib : 0
         injected = analysis.faults.count
         var requests = Set<String>()
         var objects = Set<Int64>()
@@ -108,21 +117,26 @@ public struct PathFaults: Sendable {
         stallThresholds = thresholds
         var healthy: [Double] = [], stalls: [Double] = []
         var censored = 0, fast = 0, blackHoles = 0
+        var cutAt: [Double] = []
+        // Each attempt counts once: a failure by what ended it, a success by its silence.
         for row in read {
             let quiet = silence(row)
-            if row.errorClass == .stallTimeout || row.errorClass == .totalTimeout {
+            switch row.errorClass {
+            case .stallTimeout?, .totalTimeout?:
                 censored += 1  // cut by the run's own timeout: only "longer than that" is known
-            } else if quiet >= thresholds[row.operation]! {
+                cutAt.append(quiet)
+            case .connectTimeout?:
+                blackHoles += 1
+            case .some:
+                fast += 1
+            case nil where quiet >= thresholds[row.operation] ?? Self.stallMinimum:
                 stalls.append(quiet)
-                if row.errorClass != nil { fast += 1 }
-            } else if let error = row.errorClass {
-                if error == .connectTimeout { blackHoles += 1 } else { fast += 1 }
-            } else {
+            case nil:
                 healthy.append(quiet)
             }
         }
         let attemptSeconds = Percentile.median(read.filter { $0.errorClass == nil }.map(\.total)) ?? 0
-        silences = RiskModel.Silences(healthy: healthy, stalls: stalls, censoredStalls: censored, attempts: read.count,
+        silences = RiskModel.Silences(healthy: healthy, stalls: stalls, censoredStalls: censored, censoredLengths: cutAt, attempts: read.count,
                                       fastFailures: fast, connectTimeouts: blackHoles, attemptSeconds: attemptSeconds, backoffSeconds: backoffSeconds)
     }
 }

@@ -144,18 +144,31 @@ public struct Recommendation: Sendable, Encodable {
         let evidence = "\(chosen.1.label): \(axis)\(options.objective.rawValue) median \(Units.formatMBps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) \(samples)"
             + (runnerUp.map { "; runner-up \($0.1.label): \(Units.formatMBps($0.1.median)) MB/s (\($0.1.interval))" } ?? "; no runner-up")
         let path = PathAdvice.make(analysis, chosen: chosen.0, options: options)
-        let (connect, retry) = (path.connect, path.retry)
+        // score-client has one read timeout, for parts and finalize alike: decided first, it is the
+        // timeout in force that the retry limit and the costs are sized at. A plain client
+        // (multipart mode) sets its data timeout on its own.
+        var (read, finalizeNotes) = readTimeout(analysis, path: path, cell: cell.knobs, options: options)
+        let inForce = analysis.run.mode == .score ? read.value : path.dataTimeout.value
+        var retry = path.retry(at: Double(inForce))
+        let pathRisk = path.comparison(retryLimit: retry.value, timeout: Double(inForce))
+        var connect = path.connect
+        var stall = path.dataTimeout
+        stall.value = inForce
+        func price(_ advice: inout Advice) { if advice.basis == .modelled { advice.risk = pathRisk } }
+        price(&retry)
+        price(&connect)
+        price(&read)
+        price(&stall)
         let profile = cell.knobs.blockSize.map { azureSettings(chosen.0, blockSize: $0, evidence: evidence) }
             ?? s3Settings(analysis, chosen: chosen.0, evidence: evidence, connect: connect, retry: retry)
+        // score-client's connect timeout in whole seconds, rounded up as every export rounds it.
+        let connectSeconds = "\(ClientExport.seconds(connect.value))"
         var properties = profile.properties + [
             cell.knobs.blockSize == nil
-                ? Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.value / 1000))", evidence: "as UPLOAD_CONNECTION_TIMEOUT",
+                ? Setting(name: .client(.connectTimeoutSeconds), value: connectSeconds, evidence: "as UPLOAD_CONNECTION_TIMEOUT",
                           basis: connect.basis, why: connect.why, risk: connect.risk)
-                : Setting(name: .client(.connectTimeoutSeconds), value: "\(max(1, connect.value / 1000))", advice: connect),
+                : Setting(name: .client(.connectTimeoutSeconds), value: connectSeconds, advice: connect),
         ]
-        let read: Advice
-        var finalizeNotes: [String] = []
-        (read, finalizeNotes) = readTimeout(analysis, path: path, cell: cell.knobs, options: options)
         properties.append(Setting(name: .client(.readTimeoutSeconds), value: "\(read.value)", advice: read))
         var findings: [Caution] = []
         if analysis.run.status != .completed {
@@ -179,44 +192,55 @@ public struct Recommendation: Sendable, Encodable {
             decision: Decision(partSize: honouredPartSize(cell.knobs),
                                downloadPartSize: cell.knobs.downloadPartSize, blockSize: cell.knobs.blockSize, parallel: cell.knobs.parallel,
                                clients: cell.knobs.clients, retryLimit: retry.value, connectTimeoutMilliseconds: connect.value,
-                               stallTimeoutMilliseconds: Int64(path.stall.value),
+                               stallTimeoutMilliseconds: Int64(stall.value) * 1000,
                                readTimeoutSeconds: read.value, memoryGiB: memoryGiB(chosen.0),
-                               bases: Bases(retryLimit: retry.basis, connectTimeout: connect.basis, stallTimeout: path.stall.basis, readTimeout: read.basis)),
+                               bases: Bases(partSize: knobBasis(analysis, \.uploadPartSize), parallel: knobBasis(analysis, \.parallel),
+                                            retryLimit: retry.basis, connectTimeout: connect.basis,
+                                            stallTimeout: analysis.run.mode == .score ? read.basis : stall.basis, readTimeout: read.basis)),
             profile: cell.knobs.blockSize == nil ? .s3 : .azure)
         recommendation.findings = findings
-        recommendation.pathRisk = path.risk
+        recommendation.pathRisk = pathRisk
         recommendation.risk = options.risk
         return recommendation
+    }
+
+    /// measured when the grid tried more than one value of the knob; otherwise the run's one value
+    /// stands unchosen.
+    static func knobBasis<Value: Hashable>(_ analysis: RunAnalysis, _ knob: KeyPath<Knobs, Value>) -> Basis {
+        Set(analysis.cells.map { $0.cell.knobs[keyPath: knob] }).count > 1 ? .measured : .kept
     }
 
     /// score-client's one read timeout: it bounds the data requests and Score's finalize alike, so
     /// it is the longer of the data timeout the path asks for and what finalize needs: the
     /// finalize predicted for the named object sizes (`--object-size`), else the longest this run
-    /// measured; never below score-client's default unless a finalize prediction sizes it.
+    /// measured; never below score-client's default unless a finalize prediction and a modelled
+    /// data timeout both size it.
     static func readTimeout(_ analysis: RunAnalysis, path: PathAdvice, cell: Knobs, options: RecommendOptions) -> (Advice, [String]) {
         let scoreS3 = cell.blockSize == nil && analysis.run.mode == .score
-        let byDefault = PathAdvice.Current(options.current).readSeconds
-        if !options.objectSizes.isEmpty, !scoreS3 {
-            return (path.read, ["--object-size predicts Score's S3 finalize (ListParts and CompleteMultipartUpload) from a score-mode S3 run; "
-                                + (cell.blockSize != nil ? "this Azure run's Put Block List is not that call" : "this multipart-mode run's finalize is a plain client's")])
-        }
+        let byDefault = path.current.readSeconds
+        let data = path.dataTimeout
         var notes: [String] = []
-        if !options.objectSizes.isEmpty {
+        if !options.objectSizes.isEmpty, !scoreS3 {
+            notes = ["--object-size predicts Score's S3 finalize (ListParts and CompleteMultipartUpload) from a score-mode S3 run; "
+                     + (cell.blockSize != nil ? "this Azure run's Put Block List is not that call" : "this multipart-mode run's finalize is a plain client's")]
+        } else if !options.objectSizes.isEmpty {
             let finalize = finalizeAdvice(analysis, uploadPartSize: max(cell.uploadPartSize, PartCalculator.minimumPartSize), sizes: options.objectSizes)
             notes = finalize.notes
             if let needed = finalize.readTimeout {
-                let data = path.read.basis == .kept ? 0 : path.read.value
-                return (Advice(value: max(needed, data), evidence: finalize.evidence + (data > needed ? "; the data requests' \(data) s is longer and stands" : ""),
-                               basis: .modelled, why: "sized from the run's finalize fit for the named object sizes", risk: path.read.risk), notes)
+                // The data side kept means the default stands for it; modelled, its own value.
+                let floor = data.basis == .kept ? byDefault : data.value
+                return (Advice(value: max(needed, floor),
+                               evidence: finalize.evidence + (floor > needed ? "; the data requests' \(floor) s is longer and stands" : ""),
+                               basis: .modelled, why: "sized from the run's finalize fit for the named object sizes"), notes)
             }
         }
-        var read = path.read
+        var read = data
         if read.basis == .modelled, read.value < byDefault {
             // Without the finalize it must outlast, score-client's one read timeout is not lowered.
             read = Advice(value: byDefault,
                           evidence: "score-client's default, kept: the path alone would take \(read.value) s, but the same timeout bounds Score's finalize, "
                             + "which grows with the parts of the largest object; name it with --object-size to size this from the finalize fit",
-                          basis: .kept, why: "the finalize it must outlast is unknown without --object-size", risk: read.risk)
+                          basis: .kept, why: "the finalize it must outlast is unknown without --object-size")
         }
         if scoreS3, let measured = measuredFinalizeAdvice(analysis), measured.value > read.value {
             read = measured

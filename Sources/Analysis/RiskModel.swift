@@ -8,11 +8,21 @@ public enum RiskModel {
     public static let defaultRisk = 1e-5
     /// The bounds are one-sided at this confidence.
     public static let confidence = 0.95
+    static var confidenceText: String { "\(Int((confidence * 100).rounded()))%" }
     /// The most retries any limit may be: beyond it a path is broken, not flaky.
     public static let retryCeiling = 50
-    /// Linux retransmits a lost SYN after 1 s and again 2 s later: a connect timeout this far above
-    /// the measured connect tail survives two lost SYNs.
-    public static let synRetransmissions = 3.0
+    /// Linux retransmits a lost SYN after 1 s and again 2 s later: a connect timeout this many
+    /// seconds above the measured connect tail survives two lost SYNs.
+    public static let synRetransmissionSeconds = 3.0
+    /// The longest timeout the model considers or writes, seconds (a day).
+    public static let longestTimeoutSeconds = 86_400.0
+
+    /// Whole seconds, rounded up, from 1 to a day: what a timeout is written as. A non-finite or
+    /// absurd figure (an odd database) becomes the bound, never a trap.
+    public static func wholeSeconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite else { return Int(longestTimeoutSeconds) }
+        return Int(min(longestTimeoutSeconds, max(1, seconds.rounded(.up))))
+    }
 
     /// A small figure as people read it: 3 significant digits, no exponent above 0.001.
     static func format(_ value: Double) -> String {
@@ -85,76 +95,5 @@ public enum RiskModel {
     /// ceiling does (a path that fails this often is broken).
     public static func smallestLimit(perAttempt q: Double, requests: Double, risk: Double) -> Int? {
         (0...retryCeiling).first { objectFailure(perAttempt: q, requests: requests, limit: $0) <= risk }
-    }
-
-    // MARK: timeouts
-
-    /// What one attempt on the path may meet, and what each costs: the silences of healthy
-    /// attempts (answer waits), stalls (silences a fault made) and fast failures (resets, 5xx).
-    public struct Silences: Sendable, Equatable {
-        /// Longest silence of each healthy attempt, seconds.
-        public var healthy: [Double]
-        /// Stall lengths seen whole, seconds.
-        public var stalls: [Double]
-        /// Stalls cut by the run's own timeout: only a lower bound is known (read as longer than any
-        /// timeout the model tries, the cautious reading).
-        public var censoredStalls: Int
-        /// Attempts these were drawn from.
-        public var attempts: Int
-        /// Attempts that failed fast (reset, refused, 503, 5xx, a wrong checksum).
-        public var fastFailures: Int
-        /// Connects that timed out (a black hole): each costs the connect timeout.
-        public var connectTimeouts: Int
-        /// A healthy attempt's median time, seconds: what a failed attempt wastes (half of it, on
-        /// average) and a retry pays again.
-        public var attemptSeconds: Double
-        /// The back-off paid before a retry, seconds.
-        public var backoffSeconds: Double
-
-        public init(healthy: [Double], stalls: [Double], censoredStalls: Int, attempts: Int, fastFailures: Int, connectTimeouts: Int = 0,
-                    attemptSeconds: Double, backoffSeconds: Double) {
-            (self.healthy, self.stalls, self.censoredStalls, self.connectTimeouts) = (healthy.sorted(), stalls.sorted(), censoredStalls, connectTimeouts)
-            (self.attempts, self.fastFailures, self.attemptSeconds, self.backoffSeconds) = (attempts, fastFailures, attemptSeconds, backoffSeconds)
-        }
-
-        /// Failures per attempt at timeout `timeout`: fast ones, stalls longer than it, healthy
-        /// waits longer than it.
-        public func failures(at timeout: Double) -> Int {
-            fastFailures + connectTimeouts + stalls.filter { $0 > timeout }.count + censoredStalls + healthy.filter { $0 > timeout }.count
-        }
-
-        /// Seconds lost per attempt at `timeout`, retries paid: each failure wastes half an attempt
-        /// and a back-off, each stall waited out costs its length, each cut stall or wait its
-        /// timeout, each black-holed connect the connect timeout; the failed share is paid again
-        /// (÷ (1 − failure rate)).
-        public func lostPerAttempt(at timeout: Double, connectTimeout: Double = 0) -> Double {
-            guard attempts > 0 else { return 0 }
-            let retry = attemptSeconds / 2 + backoffSeconds
-            var lost = Double(fastFailures) * retry + Double(connectTimeouts) * (connectTimeout + backoffSeconds)
-            for stall in stalls { lost += stall <= timeout ? stall : timeout + retry }
-            lost += Double(censoredStalls) * (timeout + retry)
-            for wait in healthy where wait > timeout { lost += timeout + retry }
-            let failureRate = min(0.99, Double(failures(at: timeout)) / Double(attempts))
-            return lost / Double(attempts) / (1 - failureRate)
-        }
-
-        /// The healthy wait a timeout must clear: the 99.9th percentile with 1,000 waits or more,
-        /// else the longest seen.
-        public var healthyTail: Double {
-            guard !healthy.isEmpty else { return 0 }
-            return healthy.count >= 1000 ? healthy[min(healthy.count - 1, Int((Double(healthy.count) * 0.999).rounded(.up)) - 1)] : healthy.last!
-        }
-
-        /// The least a timeout may be: twice the healthy tail, at least a second.
-        public var floor: Double { max(1, 2 * healthyTail) }
-
-        /// The timeout, in whole seconds from the floor up, with the least time lost per attempt;
-        /// among equals the shortest (it also cuts the stalls no run has seen sooner).
-        public func bestTimeout(ceiling: Double) -> Double {
-            let start = floor.rounded(.up)
-            var candidates = Set([start])
-            for stall in stalls where stall.rounded(.up) > start && stall.rounded(.up) <= ceiling { candidates.insert(stall.rounded(.up)) }
-            return candidates.min { (lostPerAttempt(at: $0), $0) < (lostPerAttempt(at: $1), $1) }!
-        }
     }
 }

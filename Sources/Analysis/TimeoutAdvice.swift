@@ -6,33 +6,44 @@ import ScoreConfig
 /// The connect and data timeouts from the path's measured waits and stalls, and the read timeout
 /// Score's finalize of the largest named object needs.
 extension PathAdvice {
-    /// The slowest healthy connect (the played round trip included), plus room for two lost SYNs.
-    static func connectAdvice(_ path: PathFaults) -> Advice {
-        let sorted = path.connects.sorted()
-        let tail = sorted.isEmpty ? path.playedRoundTrip
-            : sorted.count >= 1000 ? sorted[Int((Double(sorted.count) * 0.999).rounded(.up)) - 1] : sorted.last!
-        let seconds = max(1, Int((tail + RiskModel.synRetransmissions).rounded(.up)))
+    /// The slowest healthy connect (the played round trip included), plus room for two lost SYNs;
+    /// kept when no new connection was timed.
+    static func connectAdvice(_ path: PathFaults, current: Current) -> Advice {
+        let sorted = path.connects.filter(\.isFinite).sorted()
+        guard !sorted.isEmpty else {
+            return Advice(value: current.connectMilliseconds, evidence: "kept from \(current.source): the run opened no new connection to time",
+                          basis: .kept, why: "no connect was timed")
+        }
+        let tail = sorted.count >= 1000 ? sorted[Int((Double(sorted.count) * 0.999).rounded(.up)) - 1] : sorted.last!
+        let seconds = RiskModel.wholeSeconds(tail + RiskModel.synRetransmissionSeconds)
         let failed = path.connectFailures
         return Advice(
             value: seconds * 1000,
             evidence: String(format: "the slowest healthy connect %.1f ms over %d new connections", tail * 1000, sorted.count)
                 + (path.playedRoundTrip > 0 ? String(format: " (the played round trip of %.0f ms added: the proxy answers the handshake on this machine)", path.playedRoundTrip * 1000) : "")
-                + "; +3 s so a connect that loses two SYNs (Linux retransmits after 1 s and 3 s) still succeeds"
+                + "; +\(Int(RiskModel.synRetransmissionSeconds)) s so a connect that loses two SYNs (Linux retransmits after 1 s and 3 s) still succeeds"
                 + (failed > 0 ? "; \(failed) connects failed, and a shorter timeout gives up on a black hole sooner" : ""),
             basis: .modelled, why: "sized from the path's measured connect times")
     }
 
-    /// The timeout with the least time lost per attempt, from twice the healthy tail up (`RiskModel.Silences.bestTimeout`).
-    static func stallAdvice(_ path: PathFaults, timeout: Double) -> Advice {
+    /// The data timeout (seconds) with the least time lost per attempt, from twice the healthy tail
+    /// up (`RiskModel.Silences.bestTimeout`); kept when no stall was seen, since without one the
+    /// model has nothing to weigh a shorter timeout against.
+    static func dataTimeoutAdvice(_ path: PathFaults, current: Current) -> Advice {
         let silences = path.silences
+        guard !silences.stalls.isEmpty || silences.censoredStalls > 0 else {
+            return Advice(value: current.readSeconds,
+                          evidence: "score-client's default, kept: no stall was seen (the failures were fast ones), so nothing sizes a shorter or longer timeout",
+                          basis: .kept, why: "no stall was seen")
+        }
+        let timeout = silences.bestTimeout(ceiling: RiskModel.longestTimeoutSeconds)
         let lengths = silences.stalls
-        let median = Percentile.median(lengths)
         var evidence = String(format: "the healthy wait's tail %.3f s over %d attempts (twice it, at least 1 s, is the floor)", silences.healthyTail, silences.healthy.count)
-        evidence += lengths.isEmpty && silences.censoredStalls == 0 ? "; no stall seen"
-            : "; \(lengths.count) stalls seen whole" + (median.map { String(format: " (median %.1f s, longest %.1f s)", $0, lengths.last!) } ?? "")
-            + (silences.censoredStalls > 0 ? ", \(silences.censoredStalls) cut by the run's own timeout (read as longer)" : "")
-        evidence += String(format: "; %.0f s loses the least time per attempt once retries are paid (%.3g s)", timeout, silences.lostPerAttempt(at: timeout))
-        return Advice(value: Int(timeout * 1000), evidence: evidence, basis: .modelled,
+        evidence += lengths.isEmpty ? "" : "; \(lengths.count) stalls seen whole"
+            + (Percentile.median(lengths).map { String(format: " (median %.1f s, longest %.1f s)", $0, lengths.last!) } ?? "")
+        evidence += silences.censoredStalls > 0 ? "; \(silences.censoredStalls) cut by the run's own timeout (read as longer)" : ""
+        evidence += "; \(RiskModel.wholeSeconds(timeout)) s loses the least time per attempt once retries are paid (\(RiskModel.format(silences.lostPerAttempt(at: timeout))) s)"
+        return Advice(value: RiskModel.wholeSeconds(timeout), evidence: evidence, basis: .modelled,
                       why: "sized from the path's measured waits and stall lengths")
     }
 }
@@ -41,9 +52,9 @@ extension Recommendation {
     /// The read timeout the run's own finalize waits need (twice the longest plus 10 s), or nil
     /// when it finalized nothing.
     static func measuredFinalizeAdvice(_ analysis: RunAnalysis) -> Advice? {
-        guard let longest = analysis.trials.compactMap(\.finalizeWait).max() else { return nil }
+        guard let longest = analysis.trials.compactMap(\.finalizeWait).filter(\.isFinite).max() else { return nil }
         let count = analysis.trials.filter { $0.finalizeWait != nil }.count
-        return Advice(value: Int(((2 * longest * 1000).rounded() / 1000).rounded(.up)) + 10,
+        return Advice(value: RiskModel.wholeSeconds((2 * longest * 1000).rounded() / 1000 + 10),
                       evidence: String(format: "the longest of the %d finalize waits this run measured took %.1f s (Score's server completes the upload and deletes its state, one request after another, before it answers); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", count, longest),
                       basis: .modelled, why: "sized from the run's measured finalize waits")
     }
@@ -69,10 +80,10 @@ extension Recommendation {
         }
         notes.append(fit.description)
         // The longest measured finalize must be outlasted too, whatever the sizes named.
-        let measured = analysis.trials.compactMap(\.finalizeWait).max() ?? 0
+        let measured = analysis.trials.compactMap(\.finalizeWait).filter(\.isFinite).max() ?? 0
         longest = max(longest, measured)
         // Whole seconds above twice the prediction (to the millisecond: a fit's rounding error is no reason for one more second).
-        let timeout = Int(((2 * longest * 1000).rounded() / 1000).rounded(.up)) + 10
+        let timeout = RiskModel.wholeSeconds((2 * longest * 1000).rounded() / 1000 + 10)
         return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.1f s (the longest measured: %.1f s; see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest, measured))
     }
 }

@@ -25,7 +25,7 @@ struct DecisionBlock {
             + "<pre class=\"settings client\">\(client)</pre>"
         if r.settings.contains(where: { $0.basis != .measured }) || r.clientProperties.contains(where: { $0.basis != .measured }) {
             html += "<p class=\"bases\">Marked <span class=\"basis modelled\">modelled</span>: sized from a model of the path's measured faults, not chosen by the grid. "
-                + "Marked <span class=\"basis kept\">kept</span>: no evidence covers it, so the file's value stands unchanged.</p>"
+                + "Marked <span class=\"basis kept\">kept</span>: no evidence covers it, so the file's value (or the client's own default) stands unchanged.</p>"
         }
         html += "<p class=\"reason\">\(SVG.escape(reason(r)))</p>"
         html += "<details><summary>The evidence for each value</summary><pre class=\"recommendation\">\(SVG.escape(r.envFragment))</pre></details>"

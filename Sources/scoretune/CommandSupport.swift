@@ -3,6 +3,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Scenario
 import Results
 import ScoreConfig
 
@@ -41,5 +42,15 @@ func loadSettings(_ path: String) throws -> ScoreSettings {
         return try ScoreSettings.load(path: path)
     } catch let error as ScoreSettings.LoadError {
         throw CommandFailure(message: error.description)
+    }
+}
+
+extension RecommendOptions {
+    /// The played networks and the retry back-off the run's scenario set (its text is stored with
+    /// the run): their round trips belong in every connect, and they say which requests crossed them.
+    mutating func readPlayedPaths(of run: RunRow) {
+        guard let scenario = try? ScenarioLoader.parse(text: run.scenarioText, path: run.scenarioPath) else { return }
+        playedNetworks = scenario.networks.filter { !$0.value.isIdentity || $0.value.carriesServerCalls }
+        backoffBaseMilliseconds = scenario.backoff.baseMilliseconds
     }
 }

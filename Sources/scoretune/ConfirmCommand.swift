@@ -5,6 +5,7 @@ import Model
 import Results
 import Runner
 import Scenario
+import ScoreConfig
 
 /// `scoretune confirm`: proof by play-back. The recommendation's retry limit and timeouts and the
 /// file's, each run through the same played path (a profile `scoretune network --from-run` wrote,
@@ -17,8 +18,8 @@ struct Confirm: AsyncParsableCommand {
         UPLOAD_CONNECTION_TIMEOUT, score-client's 60 s read timeout as the stall timeout) and the values \
         `recommend` gives for --from-run, both with the recommended part size and parallelism, through \
         --path (a network profile, e.g. from `scoretune network --from-run N`). It prints objects moved, \
-        objects failed and seconds per GiB (time of every trial, failed ones too, per GiB that arrived) \
-        for each. Exit status: 0 compared, 1 the store failed a run, 2 bad input, 130 interrupted.
+        objects failed and seconds per GiB (the time of every transfer, failed ones too, with each failed one \
+        done again at its direction's median good time, per GiB) for each. Exit status: 0 compared, 1 the store failed a run, 2 bad input, 130 interrupted.
         """)
 
     @Option(name: .customLong("from-run"), help: "The run whose recommendation to confirm.")
@@ -94,7 +95,8 @@ struct Confirm: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let sides = [
-            ("file's", scenario("file", retry: current?.retryLimit ?? 5, connect: current?.connectTimeoutMilliseconds ?? 15_000,
+            ("file's", scenario("file", retry: current?.retryLimit ?? ScoreVariable.defaultRetryLimit,
+                                connect: current?.connectTimeoutMilliseconds ?? ScoreVariable.defaultConnectTimeoutMilliseconds,
                                 stall: Int64(RecommendOptions.CurrentSettings.scoreClientReadTimeoutSeconds) * 1000)),
             ("recommended", scenario("recommended", retry: decision.retryLimit, connect: decision.connectTimeoutMilliseconds,
                                      stall: decision.stallTimeoutMilliseconds)),

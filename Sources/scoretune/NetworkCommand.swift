@@ -35,7 +35,7 @@ struct Network: AsyncParsableCommand {
         options.readPlayedPaths(of: analysis.run)
         let path = PathFaults.of(analysis, network: analysis.networks.first ?? nil, options: options)
         guard path.attempts > 0 else { throw CommandFailure(message: "run \(runId) recorded no transfer to measure a path from") }
-        let text = MeasuredNetwork(path, runId: runId).yaml(stress: stress)
+        let text = MeasuredNetwork(path, runId: runId, mode: analysis.run.mode).yaml(stress: stress)
         if let output {
             do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                 throw CommandFailure(message: "--output \(output): cannot be written (\(error.localizedDescription))")

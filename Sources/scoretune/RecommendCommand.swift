@@ -127,15 +127,5 @@ extension Recommend {
     }
 }
 
-extension RecommendOptions {
-    /// The played networks and the retry back-off the run's scenario set (its text is stored with
-    /// the run): their round trips belong in every connect, and they say which requests crossed them.
-    mutating func readPlayedPaths(of run: RunRow) {
-        guard let scenario = try? ScenarioLoader.parse(text: run.scenarioText, path: run.scenarioPath) else { return }
-        playedNetworks = scenario.networks.filter { !$0.value.isIdentity || $0.value.carriesServerCalls }
-        backoffBaseMilliseconds = scenario.backoff.baseMilliseconds
-    }
-}
-
 extension RecommendOptions.Objective: ExpressibleByArgument {}
 extension ExportTarget: ExpressibleByArgument {}

@@ -41,7 +41,7 @@ final class MeasuredNetworkTests: XCTestCase {
         var options = RecommendOptions()
         options.playedNetworks = try ScenarioLoader.parse(text: analysis.run.scenarioText, path: "soak.yaml").networks
         XCTAssertGreaterThan(analysis.faults.count, 0, "the proxy injected faults")
-        let measured = MeasuredNetwork(PathFaults.of(analysis, network: "path", options: options), runId: runId)
+        let measured = MeasuredNetwork(PathFaults.of(analysis, network: "path", options: options), runId: runId, mode: analysis.run.mode)
         // The client sees only what the proxy did (a fault outside any trial's requests, or two
         // stalls in one request, go unseen; a store's own hiccup may add one), and most of it.
         let injected = Dictionary(grouping: analysis.faults, by: \.kind).mapValues(\.count)
@@ -79,11 +79,14 @@ final class MeasuredNetworkTests: XCTestCase {
         let profile = try NetworkProfileFile.load(path: file)
         XCTAssertEqual(profile.faults.resetPerMiB, first.reset.estimate, accuracy: first.reset.estimate * 1e-5)
         XCTAssertEqual(profile.faults.stallMilliseconds, first.stallLengths.map { ($0 * 1000).rounded() })
-        XCTAssertEqual(try NetworkProfileFile.load(path: file).faults.slowDownPerRequest * 10,
-                       min(1, first.slowDown.estimate * 10), accuracy: 1e-6)
+        XCTAssertEqual(profile.faults.slowDownPerRequest, first.slowDown.estimate, accuracy: first.slowDown.estimate * 1e-5)
+        XCTAssertFalse(profile.carriesServerCalls, "a multipart client's path: no Score server")
         let stressed = root.appendingPathComponent("stressed.yaml").path
         try first.yaml(stress: 10).write(toFile: stressed, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try NetworkProfileFile.load(path: stressed).faults.resetPerMiB, min(1, first.reset.estimate * 10), accuracy: 1e-6)
+        let harsher = try NetworkProfileFile.load(path: stressed)
+        XCTAssertEqual(harsher.faults.resetPerMiB, min(1, first.reset.estimate * 10), accuracy: 1e-6)
+        XCTAssertEqual(harsher.faults.slowDownPerRequest, min(1, first.slowDown.estimate * 10), accuracy: 1e-6)
+        XCTAssertEqual(harsher.rttMilliseconds, profile.rttMilliseconds, "stress multiplies the faults, not the delay")
 
         // Played back, the measured profile's faults are measured again within the intervals of the originals.
         let again = try await measured(root.appendingPathComponent("again"), Self.soak(network: first.yaml() + "seed: 12"))

@@ -129,7 +129,9 @@ final class RecommendAndReportTests: XCTestCase {
         let chosenId = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(recommended.out.utf8)) as? [String: Any])?["chosen"] as? [String: Any])?["cellId"] as? Int)
         XCTAssertNotNil(dom.range(of: "<section class=\"decision\" data-chosen-cell=\"\(chosenId)\">"), "the decision comes first, for the chosen cell")
         XCTAssertLessThan(try XCTUnwrap(dom.range(of: "class=\"decision\"")).lowerBound, try XCTUnwrap(dom.range(of: "class=\"facts\"")).lowerBound)
-        XCTAssertNotNil(capture(dom, #"<pre class="settings">(UPLOAD_PARTSIZE=\d+)"#), "a copyable block of settings")
+        XCTAssertNotNil(capture(dom, #"<pre class="settings"><span class="setting[^"]*" data-basis="(?:measured|kept)"[^>]*>(UPLOAD_PARTSIZE=\d+)</span>"#),
+                        "a copyable block of settings, each marked with where it comes from")
+        XCTAssertNotNil(dom.range(of: "data-basis=\"kept\" title=\"no evidence covers it\">UPLOAD_RETRY_LIMIT="), "a loopback run's retry limit is marked kept")
         XCTAssertNotNil(dom.range(of: "<tr data-cell=\"\(chosenId)\" class=\"chosen\">"), "the cells table marks the chosen row")
         for chart in ["upload-heatmap", "download-bars", "time-series-upload", "time-series-download", "latency", "breakdown"] {
             let start = try XCTUnwrap(dom.range(of: "data-chart=\"\(chart)\""), "chart \(chart) is in the rendered DOM")

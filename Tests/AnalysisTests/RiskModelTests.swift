@@ -91,8 +91,8 @@ final class RiskModelTests: XCTestCase {
 
     /// 100 uploads of 10 parts of 8 MiB over a played 80 ms network: healthy waits 0.1 s, 4 stalls of
     /// 3 s waited out, 5 resets (each retried), 1 stall cut by the run's 60 s timeout.
-    static func faultyAnalysis() -> RunAnalysis {
-        var analysis = AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 100))])
+    static func faultyAnalysis(mode: Mode = .score) -> RunAnalysis {
+        var analysis = AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 100))], mode: mode)
         let trials = analysis.trials
         var attempts: [AttemptRow] = []
         func row(_ trial: TrialRow, part: Int, attempt: Int = 1, error: ErrorClass? = nil, silence: Double = 0.1, total: Double = 0.5) -> AttemptRow {
@@ -127,24 +127,57 @@ final class RiskModelTests: XCTestCase {
         XCTAssertEqual(path.silences.fastFailures, 5)
         XCTAssertEqual(path.requestsPerObject, 10)
 
-        let r = try Recommendation.make(analysis, options: options)
-        let all = r.settings + r.clientProperties
-        func setting(_ name: SettingName) throws -> Recommendation.Setting { try XCTUnwrap(all.first { $0.name == name }, "\(name)") }
+        // A plain client (multipart mode) sets its data timeout on its own.
+        let plain = try Recommendation.make(Self.faultyAnalysis(mode: .multipart), options: options)
+        func setting(_ r: Recommendation, _ name: SettingName) throws -> Recommendation.Setting {
+            try XCTUnwrap((r.settings + r.clientProperties).first { $0.name == name }, "\(name)")
+        }
         // At 1 s, 10 of 1006 attempts fail: the 95% bound 0.0169 needs R + 1 = 4 for 10 requests at
         // 10^-5 (the point estimate 0.0099 would have said 2).
-        XCTAssertEqual(try setting(.score(.uploadRetryLimit)).value, "3")
-        XCTAssertEqual(try setting(.score(.uploadRetryLimit)).basis, .modelled)
+        XCTAssertEqual(try setting(plain, .score(.uploadRetryLimit)).value, "3")
+        XCTAssertEqual(try setting(plain, .score(.uploadRetryLimit)).basis, .modelled)
         // 0.1 ms to the proxy + the played 80 ms, + 3 s for two lost SYNs, rounded up: 4 s.
-        XCTAssertEqual(try setting(.score(.uploadConnectionTimeout)).value, "4000")
-        XCTAssertEqual(r.decision.stallTimeoutMilliseconds, 1000, "cutting 3 s stalls at 1 s costs less than waiting them out")
-        // score-client's one read timeout also bounds finalize: unknown without --object-size, so not lowered.
-        XCTAssertEqual(try setting(.client(.readTimeoutSeconds)).value, "60")
-        XCTAssertEqual(try setting(.client(.readTimeoutSeconds)).basis, .kept)
-        let risk = try XCTUnwrap(r.pathRisk)
+        XCTAssertEqual(try setting(plain, .score(.uploadConnectionTimeout)).value, "4000")
+        XCTAssertEqual(plain.decision.stallTimeoutMilliseconds, 1000, "cutting 3 s stalls at 1 s costs less than waiting them out")
+        XCTAssertEqual(plain.decision.bases.stallTimeout, .modelled)
+        let risk = try XCTUnwrap(plain.pathRisk)
         XCTAssertLessThanOrEqual(risk.recommended.failedPer100k, 1, "meets one in 10^5")
         XCTAssertGreaterThan(risk.current.secondsPerGiB, risk.recommended.secondsPerGiB, "the file's 60 s waits the censored stall out")
-        let evidence = try setting(.score(.uploadRetryLimit)).evidence
+        let evidence = try setting(plain, .score(.uploadRetryLimit)).evidence
         XCTAssertTrue(evidence.contains("at the file's"), evidence)
-        XCTAssertEqual(r.findings, [])
+        XCTAssertEqual(plain.findings, [])
+
+        // Score: score-client's one read timeout also bounds finalize, unknown without --object-size,
+        // so it is not lowered; it is the timeout in force, and the limit is sized at it: 6 of 1006
+        // fail at 60 s (5 resets, the stall the run cut), the bound 0.0118 needs R + 1 = 4 too.
+        let score = try Recommendation.make(analysis, options: options)
+        XCTAssertEqual(try setting(score, .client(.readTimeoutSeconds)).value, "60")
+        XCTAssertEqual(try setting(score, .client(.readTimeoutSeconds)).basis, .kept)
+        XCTAssertNil(try setting(score, .client(.readTimeoutSeconds)).risk, "a kept value carries no model's cost")
+        XCTAssertEqual(score.decision.stallTimeoutMilliseconds, 60_000)
+        XCTAssertEqual(try setting(score, .score(.uploadRetryLimit)).value, "3")
+        XCTAssertTrue(try setting(score, .score(.uploadRetryLimit)).evidence.contains("6 of 1006 attempts over the path would fail with a 60 s timeout"))
+        XCTAssertEqual(score.decision.bases.partSize, .kept, "one part size tried: nothing chose it")
+    }
+
+    /// Each value rests on its own evidence: fast failures alone size the retry limit, not a data
+    /// timeout (no stall to weigh one against); a run that timed no connect keeps the connect timeout.
+    func testEachValueNeedsItsOwnEvidence() throws {
+        var analysis = AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 20))], mode: .multipart)
+        for index in analysis.attempts.indices {
+            analysis.attempts[index].connect = 0
+            analysis.attempts[index].reused = true
+        }
+        var failed = analysis.attempts[0]
+        (failed.errorClass, failed.status, failed.attempt) = (.slowDown, 503, 1)
+        analysis.attempts[0].attempt = 2
+        analysis.attempts.append(failed)
+        let current = RecommendOptions.CurrentSettings(source: "my.env", retryLimit: 5, connectTimeoutMilliseconds: 15_000)
+        let r = try Recommendation.make(analysis, options: RecommendOptions(objective: .upload, current: current))
+        XCTAssertEqual(r.decision.bases.retryLimit, .modelled)
+        XCTAssertEqual(r.decision.bases.connectTimeout, .kept, "no connect was timed")
+        XCTAssertEqual(r.decision.connectTimeoutMilliseconds, 15_000)
+        XCTAssertEqual(r.decision.bases.stallTimeout, .kept, "no stall was seen")
+        XCTAssertEqual(r.decision.stallTimeoutMilliseconds, 60_000)
     }
 }

@@ -33,6 +33,9 @@ final class ScenarioBoundsTests: XCTestCase {
             (objects + "network: {bandwidth_total: .inf}\n", "network.bandwidth_total"),
             (objects + "network: {faults: {stall: 0.1, stall_for: -30000}}\n", "network.faults.stall_for: must be 0 to 1h"),
             (objects + "network: {faults: {reset: .nan}}\n", "a probability is 0 to 1"),
+            (objects + "network: {faults: {stall: 0.1, stall_for: [1s, -2]}}\n", "network.faults.stall_for[1]: must be 0 to 1h"),
+            (objects + "network: {faults: {stall: 0.1, stall_for: []}}\n", "network.faults.stall_for: needs 1 to 10000 durations"),
+            (objects + "network: {server_calls: 3}\n", "network.server_calls"),
             (objects + "grid: {stall_timeout: [-1]}\n", "grid.stall_timeout[0]: must be 1ms to 1h"),
             (objects + "grid: {UPLOAD_CONNECTIONTIMEOUT: 9223372036854775807}\n", "must be 1ms to 1h"),
             (objects + "grid: {network: []}\n", "grid.network: needs at least one value"),
@@ -74,6 +77,18 @@ final class ScenarioBoundsTests: XCTestCase {
         XCTAssertThrowsError(try scenario.cells(defaults: defaults)) { error in
             XCTAssertTrue("\(error)".contains("a run allows 100000 per object"), "\(error)")
         }
+    }
+
+    /// A measured path's stall lengths (`network --from-run` writes a list) and a server far from
+    /// its store read as the proxy and the runner will use them.
+    func testStallLengthListsAndServerCallsRead() throws {
+        let scenario = try parse(objects + "network: {rtt: 1s, server_calls: true, faults: {stall: 0.1, stall_for: [1500ms, 2s]}}\n")
+        let profile = try XCTUnwrap(scenario.networks["network"])
+        XCTAssertEqual(profile.faults.stallMilliseconds, [1500, 2000])
+        XCTAssertTrue(profile.carriesServerCalls)
+        XCTAssertEqual(try XCTUnwrap(parse(objects + "network: {faults: {stall: 0.1}}\n").networks["network"]).faults.stallMilliseconds, [30_000],
+                       "one stall length, 30 s, unless given")
+        XCTAssertFalse(try XCTUnwrap(parse(objects + "network: {rtt: 1s}\n").networks["network"]).carriesServerCalls)
     }
 
     func testLimitsStillAcceptTheEdges() throws {
