@@ -17,8 +17,9 @@ public struct Confirmation: Sendable, Encodable {
         /// Objects whose upload or download failed.
         public var failed: Int
         /// Seconds per GiB to get every object through: the time of every measured transfer,
-        /// failed ones too, plus each failed transfer done again at its direction's median
-        /// successful time (an operator re-runs it), over the bytes of all of them.
+        /// failed ones too, plus each failed transfer re-run until it succeeds (an operator
+        /// re-runs it: at its direction's mean good time, 1 ÷ (1 − failed share) times, since a
+        /// re-run meets the same path), over the bytes of all of them.
         public var secondsPerGiB: Double?
 
         public init(name: String, analysis: RunAnalysis) {
@@ -34,8 +35,10 @@ public struct Confirmation: Sendable, Encodable {
             var redo = 0.0
             for direction in Direction.allCases {
                 let trials = measured.filter { $0.direction == direction }
-                let median = Percentile.median(trials.filter(\.succeeded).map(\.duration))
-                redo += Double(trials.filter { !$0.succeeded }.count) * (median ?? 0)
+                let good = trials.filter(\.succeeded).map(\.duration)
+                guard !good.isEmpty else { continue }
+                let failedShare = Double(trials.count - good.count) / Double(trials.count)
+                redo += Double(trials.count - good.count) * (good.reduce(0, +) / Double(good.count)) / (1 - failedShare)
             }
             let gib = Double(measured.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
             let anyArrived = measured.contains(where: \.succeeded)

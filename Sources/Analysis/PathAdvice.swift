@@ -91,17 +91,28 @@ struct PathAdvice: Sendable {
     }
 
     /// The path's cost at one setting: seconds per GiB lost (attempts per GiB × seconds lost per
-    /// attempt, plus redoing the objects expected to fail at the measured rate) and failed objects
-    /// per 10^5 at the upper bound of the failure rate.
+    /// attempt, the back-off's growth on later retries, and re-running until they succeed the
+    /// objects expected to fail at the measured rate) and failed objects per 10^5 at the upper
+    /// bound of the failure rate.
     static func figures(_ path: PathFaults, retryLimit: Int, timeout: Double, connectSeconds: Double) -> RiskFigures {
         let gib = path.mebibytes / 1024
         let attemptsPerGiB = gib > 0 ? Double(path.attempts) / gib : 0
         let lost = path.silences.lostPerAttempt(at: timeout, connectTimeout: connectSeconds)
         let failed = path.silences.failures(at: timeout)
         let rate = path.attempts > 0 ? Double(failed) / Double(path.attempts) : 0
-        let redo = RiskModel.objectFailure(perAttempt: rate, requests: path.requestsPerObject, limit: retryLimit) * path.objectSecondsPerGiB
+        // The k-th retry waits min(base·2^(k−1), max), and happens with probability rate^k; the
+        // per-attempt figure already paid the base once per failure.
+        var growth = 0.0
+        if retryLimit >= 2 {
+            for k in 2...min(retryLimit, RiskModel.retryCeiling) {
+                growth += pow(rate, Double(k)) * (min(path.backoff.base * pow(2, Double(k - 1)), path.backoff.max) - path.backoff.base)
+            }
+        }
+        let requestsPerGiB = path.requestsPerObject > 0 && gib > 0 ? attemptsPerGiB * (1 - rate) : 0
+        let objectFails = RiskModel.objectFailure(perAttempt: rate, requests: path.requestsPerObject, limit: retryLimit)
+        let redo = objectFails < 1 ? objectFails / (1 - objectFails) * path.objectSecondsPerGiB : RiskModel.longestTimeoutSeconds
         let bound = RiskModel.upperBound(failures: failed, of: path.attempts)
-        return RiskFigures(secondsPerGiB: attemptsPerGiB * lost + redo,
+        return RiskFigures(secondsPerGiB: attemptsPerGiB * lost + requestsPerGiB * growth + redo,
                            failedPer100k: 1e5 * RiskModel.objectFailure(perAttempt: bound, requests: path.requestsPerObject, limit: retryLimit))
     }
 }

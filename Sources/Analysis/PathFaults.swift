@@ -49,6 +49,9 @@ public struct PathFaults: Sendable {
     /// failed object costs.
     public var objectSecondsPerGiB: Double
 
+    /// The retry back-off, seconds: the first wait and the most any wait grows to (it doubles).
+    public var backoff: (base: Double, max: Double)
+
     /// The client saw something a retry or a timeout is for: a failed attempt or a stall. (The
     /// proxy's own log does not count: an operator's real path has none.)
     public var sawFaults: Bool { !failures.isEmpty || !silences.stalls.isEmpty || silences.censoredStalls > 0 }
@@ -63,14 +66,15 @@ public struct PathFaults: Sendable {
         let profile = network.flatMap { options.playedNetworks[$0] }
         return PathFaults(analysis.restricted(toNetwork: network), playedRoundTrip: (profile?.rttMilliseconds ?? 0) / 1000,
                           allRequests: analysis.run.mode == .multipart || profile == nil || profile!.carriesServerCalls,
-                          backoffSeconds: Double(options.backoffBaseMilliseconds) / 1000)
+                          backoffSeconds: Double(options.backoffBaseMilliseconds) / 1000, backoffMaxSeconds: Double(options.backoffMaxMilliseconds) / 1000)
     }
 
     /// - Parameters:
     ///   - playedRoundTrip: the played network's RTT in seconds (0 for a real path).
     ///   - allRequests: whether every request crossed the path, not only the part transfers.
-    ///   - backoffSeconds: the back-off a retry pays first.
-    public init(_ analysis: RunAnalysis, playedRoundTrip: Double, allRequests: Bool, backoffSeconds: Double) {
+    ///   - backoffSeconds: the back-off a retry pays first; `backoffMaxSeconds` the most it grows to.
+    public init(_ analysis: RunAnalysis, playedRoundTrip: Double, allRequests: Bool, backoffSeconds: Double, backoffMaxSeconds: Double = 5) {
+        backoff = (backoffSeconds, max(backoffSeconds, backoffMaxSeconds))
         let read = analysis.attempts.filter { row in
             guard row.trialId != nil, row.errorClass != .cancelled, row.errorClass != .clientError else { return false }
             return allRequests || (row.operation.isPartTransfer && row.phase == .parts)

@@ -21,8 +21,9 @@ public struct RecommendOptions: Sendable {
     /// The run's played network profiles by name (from its scenario): their round trip is part of
     /// every connect, and whether Score's server calls crossed them says which requests did.
     public var playedNetworks: [String: NetworkProfile] = [:]
-    /// The run's retry back-off base, ms: what a retry waits first.
+    /// The run's retry back-off, ms: what a retry waits first, doubling to at most the maximum.
     public var backoffBaseMilliseconds: Int64 = 100
+    public var backoffMaxMilliseconds: Int64 = 5_000
 
     public struct CurrentSettings: Sendable {
         /// score-client's read timeout when nothing sets it (no `.env.score` variable does).

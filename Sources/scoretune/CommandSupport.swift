@@ -52,5 +52,6 @@ extension RecommendOptions {
         guard let scenario = try? ScenarioLoader.parse(text: run.scenarioText, path: run.scenarioPath) else { return }
         playedNetworks = scenario.networks.filter { !$0.value.isIdentity || $0.value.carriesServerCalls }
         backoffBaseMilliseconds = scenario.backoff.baseMilliseconds
+        backoffMaxMilliseconds = scenario.backoff.maxMilliseconds
     }
 }

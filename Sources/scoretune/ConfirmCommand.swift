@@ -36,6 +36,10 @@ struct Confirm: AsyncParsableCommand {
     @Option(name: .long, help: "The risk the recommendation is sized against (as recommend --risk).")
     var risk: Double = RiskModel.defaultRisk
 
+    @Option(name: .customLong("object-size"),
+            help: "An object size whose Score finalize score-client's read timeout must outlast (as recommend --object-size; repeatable).")
+    var objectSizes: [String] = []
+
     @Option(name: .long, help: "Objects per run (1 to 1000).")
     var objects = 6
 
@@ -60,6 +64,7 @@ struct Confirm: AsyncParsableCommand {
         let envPath = env ?? analysis.run.envPath
         var options = RecommendOptions(objective: .upload)
         options.risk = risk
+        options.objectSizes = try Recommend.objectSizes(objectSizes)
         options.current = try Recommend.currentSettings(envPath, given: true)
         options.readPlayedPaths(of: analysis.run)
         let recommendation: Recommendation
@@ -69,7 +74,7 @@ struct Confirm: AsyncParsableCommand {
         let decision = recommendation.decision
         let current = options.current
         let size = analysis.trials.map(\.objectSize).max() ?? (64 << 20)
-        let backoff = options.backoffBaseMilliseconds
+        let backoff = (base: options.backoffBaseMilliseconds, max: options.backoffMaxMilliseconds)
 
         func scenario(_ name: String, retry: Int, connect: Int, stall: Int64) -> String {
             var grid = "  network: path\n  UPLOAD_PARTSIZE: \(decision.partSize)\n  parallel: \(decision.parallel)\n"
@@ -87,7 +92,7 @@ struct Confirm: AsyncParsableCommand {
                 grid:
                 \(grid)repetitions: \(repetitions)
                 warmup: 0
-                backoff: {base: \(backoff)ms}
+                backoff: {base: \(backoff.base)ms, max: \(backoff.max)ms}
 
                 """
         }
@@ -108,19 +113,7 @@ struct Confirm: AsyncParsableCommand {
             Console.error("scoretune confirm: the \(name) values through \(path)\n")
             let runner = ScenarioRunner(options: RunOptions(scenarioPath: file, envPath: nil, databasePath: database.db, resume: nil),
                                         progress: json ? RunProgress(style: .quiet) : RunProgress.automatic())
-            let task = Task { () -> Result<RunResult, Error> in
-                do { return .success(try await runner.run()) } catch { return .failure(error) }
-            }
-            let identity = runner.identity
-            let interrupts = Interrupts.cancelOnSignal(task) {
-                identity.cleanCommand.map { "what the run created may still be in the store: run `\($0)`" }
-            }
-            let result: RunResult
-            switch await task.value {
-            case .success(let value): result = value
-            case .failure(let failure as RunFailure): throw CommandFailure(message: failure.description, code: failure.exitCode)
-            case .failure(let error): throw CommandFailure(message: "\(error)", code: interrupts.happened ? 130 : 1)
-            }
+            let (result, interrupts) = try await Run.runInterruptibly(runner)
             if result.status == .interrupted || interrupts.happened { throw CommandFailure(message: "interrupted: run \(result.runId) marked interrupted, its objects removed", code: 130) }
             if result.status == .failed { throw CommandFailure(message: "run \(result.runId) failed: \(result.failure ?? "the store stopped answering")", code: 1) }
             results.append(Confirmation.Side(name: name, analysis: try await RunAnalysis.load(database: try database.open(), runId: result.runId)))

@@ -71,13 +71,7 @@ struct Recommend: AsyncParsableCommand {
             guard case .success(let ms) = Units.parseDuration(maxP99) else { throw CommandFailure(message: "--max-p99 '\(maxP99)' is not a duration (e.g. 30s)") }
             options.maxP99 = Double(ms) / 1000
         }
-        for text in objectSizes {
-            // S3 objects are 5 TiB at most: beyond that no Score upload exists to predict.
-            guard case .success(let bytes) = Units.parseSize(text), (1...(5 << 40)).contains(bytes) else {
-                throw CommandFailure(message: "--object-size '\(text)' is not a size from 1B to 5TiB (e.g. 300GB)")
-            }
-            options.objectSizes.append(bytes)
-        }
+        options.objectSizes = try Self.objectSizes(objectSizes)
         // A risk is a probability a person can state: from one in 10^12 to one in ten.
         guard risk.isFinite, (1e-12...0.1).contains(risk) else { throw CommandFailure(message: "--risk \(risk) must be from 1e-12 to 0.1 (failed objects per object)") }
         options.risk = risk
@@ -119,6 +113,16 @@ extension Recommend {
 }
 
 extension Recommend {
+    /// `--object-size` values: S3 objects are 5 TiB at most, beyond that no Score upload exists to predict.
+    static func objectSizes(_ texts: [String]) throws -> [Int64] {
+        try texts.map { text in
+            guard case .success(let bytes) = Units.parseSize(text), (1...(5 << 40)).contains(bytes) else {
+                throw CommandFailure(message: "--object-size '\(text)' is not a size from 1B to 5TiB (e.g. 300GB)")
+            }
+            return bytes
+        }
+    }
+
     /// The run's own file's values, or nil when it has moved or no longer reads (Score's defaults stand in).
     static func runSettings(_ path: String) -> RecommendOptions.CurrentSettings? {
         guard let settings = try? ScoreSettings.load(path: path) else { return nil }

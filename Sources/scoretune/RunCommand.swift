@@ -72,22 +72,8 @@ struct Run: AsyncParsableCommand {
         options.uploadDatabase = workerFlags.uploadDb
         let shown = quiet || json ? RunProgress(style: .quiet) : progress.map { RunProgress(style: $0) } ?? RunProgress.automatic()
         let runner = ScenarioRunner(options: options, progress: shown)
-        let task = Task { () -> Result<RunResult, Error> in
-            do { return .success(try await runner.run()) } catch { return .failure(error) }
-        }
         let identity = runner.identity
-        let interrupts = Interrupts.cancelOnSignal(task) {
-            identity.cleanCommand.map { "what the run created may still be in the store: run `\($0)`" }
-        }
-        let result: RunResult
-        switch await task.value {
-        case .success(let value): result = value
-        case .failure where interrupts.happened:
-            throw CommandFailure(message: "interrupted before the run had created anything", code: 130)
-        case .failure(let failure as RunFailure): throw CommandFailure(message: failure.description, code: failure.exitCode)
-        case .failure(let error as ResultsDatabase.OpenError): throw CommandFailure(message: error.description, code: 2)
-        case .failure(let error): throw CommandFailure(message: "\(error)", code: 1)
-        }
+        let (result, interrupts) = try await Self.runInterruptibly(runner)
         // The run is recorded: its summary is read back from the database, as `report` would.
         let summary = RunSummary(try await RunAnalysis.load(database: try openResults(db), runId: result.runId))
         if json {
@@ -189,3 +175,26 @@ struct RunReport: Encodable {
 }
 
 extension RunProgress.Style: ExpressibleByArgument {}
+
+extension Run {
+    /// Runs one scenario so that Ctrl-C, SIGTERM or a closed terminal cancel it (the runner marks
+    /// the run interrupted and removes what it created), and its failures become one line and
+    /// their exit status. Shared by `run` and `confirm`.
+    static func runInterruptibly(_ runner: ScenarioRunner) async throws -> (RunResult, Interrupts) {
+        let task = Task { () -> Result<RunResult, Error> in
+            do { return .success(try await runner.run()) } catch { return .failure(error) }
+        }
+        let identity = runner.identity
+        let interrupts = Interrupts.cancelOnSignal(task) {
+            identity.cleanCommand.map { "what the run created may still be in the store: run `\($0)`" }
+        }
+        switch await task.value {
+        case .success(let value): return (value, interrupts)
+        case .failure where interrupts.happened:
+            throw CommandFailure(message: "interrupted before the run had created anything", code: 130)
+        case .failure(let failure as RunFailure): throw CommandFailure(message: failure.description, code: failure.exitCode)
+        case .failure(let error as ResultsDatabase.OpenError): throw CommandFailure(message: error.description, code: 2)
+        case .failure(let error): throw CommandFailure(message: "\(error)", code: 1)
+        }
+    }
+}

@@ -180,4 +180,23 @@ final class RiskModelTests: XCTestCase {
         XCTAssertEqual(r.decision.bases.stallTimeout, .kept, "no stall was seen")
         XCTAssertEqual(r.decision.stallTimeoutMilliseconds, 60_000)
     }
+
+    /// Score's server beside its store: its ListParts checks and markers (in the parts phase, never
+    /// through the played network) are not the path. Read as the path, their 1 ms answers once
+    /// passed for the round trip of a played 20 ms network.
+    func testScoresServerCallsBesideTheStoreAreNotThePath() {
+        var analysis = Self.faultyAnalysis()
+        let client = analysis.attempts.count
+        for trial in analysis.trials {
+            analysis.attempts.append(AttemptRow(runId: 1, cellId: trial.cellId, trialId: trial.id, phase: .parts, operation: .listParts, method: .get,
+                                                bucket: "b", key: "k", partNumber: 1, attempt: 1, status: 200, errorClass: nil, bytesSent: 0,
+                                                bytesReceived: 500, dns: 0, connect: 0, tls: 0, sent: 0.0001, firstByte: 0.001, total: 0.001,
+                                                silence: 0.001, reused: true, startedAt: trial.startedAt))
+        }
+        let path = PathFaults(analysis, playedRoundTrip: 0.02, allRequests: false, backoffSeconds: 0.1)
+        XCTAssertEqual(path.attempts, client)
+        XCTAssertTrue(path.answerWaits.isEmpty, "no GET of a part in this upload-only run; the server's ListParts GETs are not waits on the path")
+        XCTAssertEqual(PathFaults(analysis, playedRoundTrip: 0.02, allRequests: true, backoffSeconds: 0.1).attempts, client + analysis.trials.count,
+                       "a server behind the same network: its calls are the path too")
+    }
 }
