@@ -21,6 +21,15 @@ public struct Confirmation: Sendable, Encodable {
         /// re-runs it: at its direction's mean good time, 1 ÷ (1 − failed share) times, since a
         /// re-run meets the same path), over the bytes of all of them.
         public var secondsPerGiB: Double?
+        /// The same figure for each round of the run on its own: how much it moves between rounds
+        /// says how much of a difference between the sides is noise.
+        public var roundSecondsPerGiB: [Double]
+
+        /// Half the range of the rounds' figures (0 with fewer than two rounds).
+        public var noise: Double {
+            guard roundSecondsPerGiB.count > 1, let low = roundSecondsPerGiB.min(), let high = roundSecondsPerGiB.max() else { return 0 }
+            return (high - low) / 2
+        }
 
         public init(name: String, analysis: RunAnalysis) {
             self.name = name
@@ -32,17 +41,25 @@ public struct Confirmation: Sendable, Encodable {
             let measured = analysis.trials.filter { !$0.warmup }
             objects = measured.filter { $0.direction == .upload }.count
             failed = measured.filter { !$0.succeeded }.count
-            var redo = 0.0
+            // A failed transfer's re-runs cost its direction's mean good time, 1 ÷ (1 − failed share)
+            // times, both read from the whole run.
+            var rerun: [Direction: Double] = [:]
             for direction in Direction.allCases {
                 let trials = measured.filter { $0.direction == direction }
                 let good = trials.filter(\.succeeded).map(\.duration)
                 guard !good.isEmpty else { continue }
                 let failedShare = Double(trials.count - good.count) / Double(trials.count)
-                redo += Double(trials.count - good.count) * (good.reduce(0, +) / Double(good.count)) / (1 - failedShare)
+                rerun[direction] = good.reduce(0, +) / Double(good.count) / (1 - failedShare)
             }
-            let gib = Double(measured.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
-            let anyArrived = measured.contains(where: \.succeeded)
-            secondsPerGiB = gib > 0 && anyArrived ? (measured.reduce(0) { $0 + $1.duration } + redo) / gib : nil
+            func figure(_ trials: [TrialRow]) -> Double? {
+                let gib = Double(trials.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
+                guard gib > 0, trials.contains(where: \.succeeded) else { return nil }
+                let spent = trials.reduce(0) { $0 + $1.duration + ($1.succeeded ? 0 : rerun[$1.direction] ?? 0) }
+                return spent / gib
+            }
+            secondsPerGiB = figure(measured)
+            roundSecondsPerGiB = Dictionary(grouping: measured.filter { $0.round != nil }, by: { $0.round! })
+                .sorted { $0.key < $1.key }.compactMap { figure($0.value) }
         }
     }
 
@@ -55,9 +72,36 @@ public struct Confirmation: Sendable, Encodable {
         (self.fromRun, self.profile, self.file, self.recommended) = (fromRun, profile, file, recommended)
     }
 
-    /// The recommended values lose no more objects and take no more time per GiB (within 5%).
-    public var recommendedHolds: Bool {
-        recommended.failed <= file.failed && (recommended.secondsPerGiB ?? .infinity) <= (file.secondsPerGiB ?? .infinity) * 1.05
+    /// How the recommended side's time per GiB compares with the file's.
+    public enum Time: String, Sendable, Encodable {
+        case cheaper
+        /// Apart by no more than the rounds of either run move on their own.
+        case equalWithinNoise = "equal within noise"
+        case dearer
+    }
+
+    public var time: Time {
+        guard let mine = recommended.secondsPerGiB else { return .dearer }
+        guard let theirs = file.secondsPerGiB else { return .cheaper }
+        if abs(mine - theirs) <= max(recommended.noise, file.noise) { return .equalWithinNoise }
+        return mine < theirs ? .cheaper : .dearer
+    }
+
+    /// The recommended values lose no more objects and take no more time per GiB than the noise allows.
+    public var recommendedHolds: Bool { recommended.failed <= file.failed && time != .dearer }
+
+    /// One sentence: failures, then time.
+    public var verdict: String {
+        let failures = recommended.failed < file.failed ? "the recommended values lose fewer objects (\(recommended.failed) against \(file.failed))"
+            : recommended.failed == file.failed ? "both lose \(file.failed) objects"
+            : "the recommended values lose MORE objects (\(recommended.failed) against \(file.failed))"
+        let time: String
+        switch self.time {
+        case .cheaper: time = "and cost less time per GiB"
+        case .equalWithinNoise: time = "and cost the same time per GiB within the rounds' noise"
+        case .dearer: time = "and cost MORE time per GiB than the rounds' noise explains"
+        }
+        return failures + " " + time + (recommendedHolds ? "" : ": read both runs with `scoretune report`")
     }
 
     /// A Markdown table, one row per side.
@@ -65,11 +109,12 @@ public struct Confirmation: Sendable, Encodable {
         func row(_ side: Side) -> String {
             "| \(side.name) | \(side.runId) | \(side.retryLimit) | \(Units.formatDuration(Int64(side.connectTimeoutMilliseconds))) | "
                 + "\(Units.formatDuration(side.stallTimeoutMilliseconds)) | \(side.objects) | \(side.failed) | "
-                + (side.secondsPerGiB.map { String(format: "%.2f", $0) } ?? "–") + " |"
+                + (side.secondsPerGiB.map { String(format: "%.2f", $0) } ?? "–") + " | "
+                + side.roundSecondsPerGiB.map { String(format: "%.2f", $0) }.joined(separator: ", ") + " |"
         }
         return """
-            | values | run | retry limit | connect timeout | stall timeout | objects | failed | s/GiB |
-            |---|---|---|---|---|---|---|---|
+            | values | run | retry limit | connect timeout | stall timeout | objects | failed | s/GiB | by round |
+            |---|---|---|---|---|---|---|---|---|
             \(row(file))
             \(row(recommended))
 

@@ -121,13 +121,13 @@ struct Confirm: AsyncParsableCommand {
         let confirmation = Confirmation(fromRun: runId, profile: path, file: results[0], recommended: results[1])
         if let output {
             let text = "# Confirming run \(runId)'s recommendation through \((path as NSString).lastPathComponent)\n\n" + confirmation.markdown
+                + "\n" + confirmation.verdict + "\n"
             do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                 throw CommandFailure(message: "--output \(output): cannot be written (\(error.localizedDescription))")
             }
         }
         if json { return try JSONOutput.print(confirmation) }
         print(confirmation.markdown, terminator: "")
-        print(confirmation.recommendedHolds ? "the recommended values lose no more objects and cost no more time per GiB"
-              : "the recommended values did not hold up here: read both runs with `scoretune report`")
+        print(confirmation.verdict)
     }
 }

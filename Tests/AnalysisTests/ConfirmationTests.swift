@@ -25,6 +25,28 @@ final class ConfirmationTests: XCTestCase {
         XCTAssertFalse(Confirmation(fromRun: 1, profile: "p.yaml", file: recommended, recommended: file).recommendedHolds,
                        "more failures do not hold, whatever the time")
         let table = Confirmation(fromRun: 1, profile: "p.yaml", file: file, recommended: recommended).markdown
-        XCTAssertTrue(table.contains("| file's | 2 | 5 | 15s | 1m | 2 | 1 | 10.74 |"), table)
+        XCTAssertTrue(table.contains("| file's | 2 | 5 | 15s | 1m | 2 | 1 | 10.74 | "), table)
+        XCTAssertEqual(Confirmation(fromRun: 1, profile: "p.yaml", file: file, recommended: recommended).time, .cheaper)
+    }
+
+    /// A difference no larger than the rounds of either run move on their own is no difference.
+    func testTimeWithinTheRoundsNoiseIsEqual() {
+        var analysis = AnswerTests.analysis([AnswerTests.Cell(up: [200, 100])])
+        analysis.trials[0].round = 0
+        analysis.trials[1].round = 1
+        let noisy = Confirmation.Side(name: "file's", analysis: analysis)
+        // Rounds at 0.5 s and 1 s per 10^8 bytes: 5.37 and 10.74 s/GiB, noise 2.68.
+        XCTAssertEqual(noisy.roundSecondsPerGiB.count, 2)
+        XCTAssertEqual(noisy.noise, (1 - 0.5) / (1e8 / 1_073_741_824) / 2, accuracy: 1e-9)
+        var slower = AnswerTests.analysis([AnswerTests.Cell(up: [90, 90])], runId: 2)
+        slower.trials[0].round = 0
+        slower.trials[1].round = 1
+        let recommended = Confirmation.Side(name: "recommended", analysis: slower)
+        // 8.05 against 11.93: 3.88 apart, more than the 2.68 the file's rounds moved.
+        XCTAssertEqual(Confirmation(fromRun: 1, profile: "p", file: noisy, recommended: recommended).time, .dearer)
+        var close = AnswerTests.analysis([AnswerTests.Cell(up: [140, 140])], runId: 3)
+        close.trials[0].round = 0
+        close.trials[1].round = 1
+        XCTAssertEqual(Confirmation(fromRun: 1, profile: "p", file: noisy, recommended: Confirmation.Side(name: "r", analysis: close)).time, .equalWithinNoise)
     }
 }
