@@ -97,11 +97,11 @@ public struct Confirmation: Sendable, Encodable {
             : "the recommended values lose MORE objects (\(recommended.failed) against \(file.failed))"
         let time: String
         switch self.time {
-        case .cheaper: time = "and cost less time per GiB"
-        case .equalWithinNoise: time = "and cost the same time per GiB within the rounds' noise"
-        case .dearer: time = "and cost MORE time per GiB than the rounds' noise explains"
+        case .cheaper: time = "the recommended values cost less time per GiB"
+        case .equalWithinNoise: time = "the two cost the same time per GiB within the rounds' noise"
+        case .dearer: time = "the recommended values cost MORE time per GiB than the rounds' noise explains"
         }
-        return failures + " " + time + (recommendedHolds ? "" : ": read both runs with `scoretune report`")
+        return failures + "; " + time + (recommendedHolds ? "" : ": read both runs with `scoretune report`")
     }
 
     /// A Markdown table, one row per side.

@@ -228,6 +228,10 @@ public struct Recommendation: Sendable, Encodable {
             notes = finalize.notes
             if let needed = finalize.readTimeout {
                 // The data side kept means the default stands for it; modelled, its own value.
+                if data.basis == .kept, byDefault >= needed {
+                    return (Advice(value: byDefault, evidence: "score-client's default, kept: it outlasts what finalize needs. " + finalize.evidence,
+                                   basis: .kept, why: "the default already outlasts the predicted finalize"), notes)
+                }
                 let floor = data.basis == .kept ? byDefault : data.value
                 return (Advice(value: max(needed, floor),
                                evidence: finalize.evidence + (floor > needed ? "; the data requests' \(floor) s is longer and stands" : ""),

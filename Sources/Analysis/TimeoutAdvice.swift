@@ -74,7 +74,7 @@ extension Recommendation {
             let parts = calculator.partCount(objectSize: size)
             let seconds = fit.seconds(parts: parts)
             longest = max(longest, seconds)
-            notes.append(String(format: "finalize of a %@ object (%lld parts of %@): predicted %.1f s%@", Units.formatSize(size), parts,
+            notes.append(String(format: "finalize of a %@ object (%lld parts of %@): predicted %.2f s%@", Units.formatSize(size), parts,
                                 Units.formatSize(calculator.partSize(forObjectOfSize: size)), seconds,
                                 parts > Int64(fit.measuredUpTo) ? " (extrapolated beyond the \(fit.measuredUpTo) parts measured)" : ""))
         }
@@ -84,6 +84,6 @@ extension Recommendation {
         longest = max(longest, measured)
         // Whole seconds above twice the prediction (to the millisecond: a fit's rounding error is no reason for one more second).
         let timeout = RiskModel.wholeSeconds((2 * longest * 1000).rounded() / 1000 + 10)
-        return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.1f s (the longest measured: %.1f s; see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest, measured))
+        return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.2f s (the longest measured: %.2f s; see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest, measured))
     }
 }

@@ -53,7 +53,7 @@ final class FinalizeFitTests: XCTestCase {
         let recommendation = try Recommendation.make(Self.analysis(partCounts: [10, 50, 100]), options: options)
         let read = try XCTUnwrap(recommendation.clientProperties.first { $0.name == .client(.readTimeoutSeconds) })
         XCTAssertEqual(read.value, "\(Int((2 * 100.5).rounded(.up)) + 10)", "twice the predicted 100.5 s, plus 10 s")
-        XCTAssertTrue(recommendation.notes.contains { $0.contains("finalize of a") && $0.contains("10000 parts") && $0.contains("100.5 s")
+        XCTAssertTrue(recommendation.notes.contains { $0.contains("finalize of a") && $0.contains("10000 parts") && $0.contains("100.50 s")
             && $0.contains("extrapolated") }, "\(recommendation.notes)")
 
         let short = try Recommendation.make(Self.analysis(partCounts: [10, 50]), options: options)
@@ -76,5 +76,17 @@ final class FinalizeFitTests: XCTestCase {
         // A quick finalize never lowers the default.
         let quick = try Recommendation.make(Self.analysis(partCounts: [10], noise: [0]), options: RecommendOptions())
         XCTAssertEqual(quick.clientProperties.first { $0.name == .client(.readTimeoutSeconds) }?.value, "60")
+    }
+
+    /// A small named object whose finalize the default already outlasts: the default stands, kept,
+    /// and says why (nothing lowers it on a path that showed no fault).
+    func testTheDefaultStandsWhenItOutlastsThePredictedFinalize() throws {
+        var options = RecommendOptions()
+        options.objectSizes = [200 << 20]  // 10 parts: 0.6 s predicted, 12 s needed
+        let recommendation = try Recommendation.make(Self.analysis(partCounts: [10, 50, 100]), options: options)
+        let read = try XCTUnwrap(recommendation.clientProperties.first { $0.name == .client(.readTimeoutSeconds) })
+        XCTAssertEqual(read.value, "60")
+        XCTAssertEqual(read.basis, .kept)
+        XCTAssertTrue(read.evidence.contains("outlasts what finalize needs"), read.evidence)
     }
 }
