@@ -23,6 +23,9 @@ struct PathAdvice: Sendable {
     var dataTimeout: Advice
     /// The stated risk: failed objects per object.
     var risk: Double
+    /// Parts in flight per object in the chosen cell: time lost by one request is lost by one of
+    /// that many lanes, so wall time per GiB is request time ÷ this.
+    var parallel: Int
 
     enum Kept: Sendable, Equatable {
         case loopback(LoopbackEvidence)
@@ -63,13 +66,13 @@ struct PathAdvice: Sendable {
             why = .faultFree(attempts: path.attempts, played: played)
         } else {
             return PathAdvice(path: path, current: current, kept: nil, connect: connectAdvice(path, current: current),
-                              dataTimeout: dataTimeoutAdvice(path, current: current), risk: options.risk)
+                              dataTimeout: dataTimeoutAdvice(path, current: current), risk: options.risk, parallel: chosen.cell.knobs.parallel)
         }
         let from = "kept from \(current.source): \(reason)"
         return PathAdvice(path: path, current: current, kept: why,
                           connect: Advice(value: current.connectMilliseconds, evidence: from, basis: .kept, why: noEvidence),
                           dataTimeout: Advice(value: current.readSeconds, evidence: "score-client's default, kept: \(reason)", basis: .kept, why: noEvidence),
-                          risk: options.risk)
+                          risk: options.risk, parallel: chosen.cell.knobs.parallel)
     }
 
     /// The retry limit with `timeout` (seconds) in force.
@@ -85,16 +88,16 @@ struct PathAdvice: Sendable {
     func comparison(retryLimit: Int, timeout: Double) -> RiskComparison? {
         guard kept == nil else { return nil }
         return RiskComparison(
-            recommended: Self.figures(path, retryLimit: retryLimit, timeout: timeout, connectSeconds: Double(connect.value) / 1000),
+            recommended: Self.figures(path, retryLimit: retryLimit, timeout: timeout, connectSeconds: Double(connect.value) / 1000, parallel: parallel),
             current: Self.figures(path, retryLimit: current.retryLimit, timeout: Double(current.readSeconds),
-                                  connectSeconds: Double(current.connectMilliseconds) / 1000))
+                                  connectSeconds: Double(current.connectMilliseconds) / 1000, parallel: parallel))
     }
 
-    /// The path's cost at one setting: seconds per GiB lost (attempts per GiB × seconds lost per
-    /// attempt, the back-off's growth on later retries, and re-running until they succeed the
-    /// objects expected to fail at the measured rate) and failed objects per 10^5 at the upper
-    /// bound of the failure rate.
-    static func figures(_ path: PathFaults, retryLimit: Int, timeout: Double, connectSeconds: Double) -> RiskFigures {
+    /// The path's cost at one setting: wall seconds per GiB lost (attempts per GiB × seconds lost
+    /// per attempt and the back-off's growth on later retries, shared among the `parallel` parts in
+    /// flight; and re-running until they succeed the objects expected to fail at the measured
+    /// rate) and failed objects per 10^5 at the upper bound of the failure rate.
+    static func figures(_ path: PathFaults, retryLimit: Int, timeout: Double, connectSeconds: Double, parallel: Int) -> RiskFigures {
         let gib = path.mebibytes / 1024
         let attemptsPerGiB = gib > 0 ? Double(path.attempts) / gib : 0
         let lost = path.silences.lostPerAttempt(at: timeout, connectTimeout: connectSeconds)
@@ -112,7 +115,7 @@ struct PathAdvice: Sendable {
         let objectFails = RiskModel.objectFailure(perAttempt: rate, requests: path.requestsPerObject, limit: retryLimit)
         let redo = objectFails < 1 ? objectFails / (1 - objectFails) * path.objectSecondsPerGiB : RiskModel.longestTimeoutSeconds
         let bound = RiskModel.upperBound(failures: failed, of: path.attempts)
-        return RiskFigures(secondsPerGiB: attemptsPerGiB * lost + requestsPerGiB * growth + redo,
+        return RiskFigures(secondsPerGiB: (attemptsPerGiB * lost + requestsPerGiB * growth) / Double(max(1, parallel)) + redo,
                            failedPer100k: 1e5 * RiskModel.objectFailure(perAttempt: bound, requests: path.requestsPerObject, limit: retryLimit))
     }
 }
