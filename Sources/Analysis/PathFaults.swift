@@ -120,15 +120,14 @@ public struct PathFaults: Sendable {
         }
         stallThresholds = thresholds
         var healthy: [Double] = [], stalls: [Double] = []
-        var censored = 0, fast = 0, blackHoles = 0
+        var fast = 0, blackHoles = 0
         var cutAt: [Double] = []
         // Each attempt counts once: a failure by what ended it, a success by its silence.
         for row in read {
             let quiet = silence(row)
             switch row.errorClass {
             case .stallTimeout?, .totalTimeout?:
-                censored += 1  // cut by the run's own timeout: only "longer than that" is known
-                cutAt.append(quiet)
+                cutAt.append(quiet)  // cut by the run's own timeout: only "longer than that" is known
             case .connectTimeout?:
                 blackHoles += 1
             case .some:
@@ -140,7 +139,7 @@ public struct PathFaults: Sendable {
             }
         }
         let attemptSeconds = Percentile.median(read.filter { $0.errorClass == nil }.map(\.total)) ?? 0
-        silences = RiskModel.Silences(healthy: healthy, stalls: stalls, censoredStalls: censored, censoredLengths: cutAt, attempts: read.count,
+        silences = RiskModel.Silences(healthy: healthy, stalls: stalls, censoredLengths: cutAt, attempts: read.count,
                                       fastFailures: fast, connectTimeouts: blackHoles, attemptSeconds: attemptSeconds, backoffSeconds: backoffSeconds)
     }
 }

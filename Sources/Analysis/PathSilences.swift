@@ -8,11 +8,10 @@ extension RiskModel {
         public var healthy: [Double]
         /// Stall lengths seen whole, seconds.
         public var stalls: [Double]
-        /// Stalls cut by the run's own timeout: only a lower bound is known (read as longer than any
-        /// timeout the model tries, the cautious reading).
-        public var censoredStalls: Int
-        /// How long each of those had lasted when it was cut, seconds.
+        /// Stalls cut by the run's own timeout, each as long as it had lasted when cut: only a lower
+        /// bound is known (read as longer than any timeout the model tries, the cautious reading).
         public var censoredLengths: [Double]
+        public var censoredStalls: Int { censoredLengths.count }
         /// Attempts these were drawn from.
         public var attempts: Int
         /// Attempts that failed fast (reset, refused, 503, 5xx, a wrong checksum).
@@ -25,10 +24,9 @@ extension RiskModel {
         /// The back-off paid before a retry, seconds.
         public var backoffSeconds: Double
 
-        public init(healthy: [Double], stalls: [Double], censoredStalls: Int, censoredLengths: [Double] = [], attempts: Int, fastFailures: Int,
+        public init(healthy: [Double], stalls: [Double], censoredLengths: [Double] = [], attempts: Int, fastFailures: Int,
                     connectTimeouts: Int = 0, attemptSeconds: Double, backoffSeconds: Double) {
-            self.censoredLengths = censoredLengths
-            (self.healthy, self.stalls, self.censoredStalls, self.connectTimeouts) = (healthy.sorted(), stalls.sorted(), censoredStalls, connectTimeouts)
+            (self.healthy, self.stalls, self.censoredLengths, self.connectTimeouts) = (healthy.sorted(), stalls.sorted(), censoredLengths, connectTimeouts)
             (self.attempts, self.fastFailures, self.attemptSeconds, self.backoffSeconds) = (attempts, fastFailures, attemptSeconds, backoffSeconds)
         }
 
@@ -55,10 +53,7 @@ extension RiskModel {
 
         /// The healthy wait a timeout must clear: the 99.9th percentile with 1,000 waits or more,
         /// else the longest seen.
-        public var healthyTail: Double {
-            guard !healthy.isEmpty else { return 0 }
-            return healthy.count >= 1000 ? healthy[min(healthy.count - 1, Int((Double(healthy.count) * 0.999).rounded(.up)) - 1)] : healthy.last!
-        }
+        public var healthyTail: Double { RiskModel.tail(ofSorted: healthy) ?? 0 }
 
         /// The least a timeout may be: twice the healthy tail, at least a second.
         public var floor: Double { max(1, 2 * healthyTail) }

@@ -24,6 +24,19 @@ public enum RiskModel {
         return Int(min(longestTimeoutSeconds, max(1, seconds.rounded(.up))))
     }
 
+    /// The tail a timeout must clear, of values sorted ascending: the 99.9th percentile (nearest
+    /// rank) with 1,000 values or more, else the largest; nil for none.
+    static func tail(ofSorted sorted: [Double]) -> Double? {
+        guard let largest = sorted.last else { return nil }
+        return sorted.count >= 1000 ? sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.999).rounded(.up)) - 1)] : largest
+    }
+
+    /// The read timeout that outlasts a wait of `seconds`: twice it (to the millisecond: a fit's
+    /// rounding error is no reason for one more second) plus 10 s, in whole seconds.
+    static func outlasting(_ seconds: Double) -> Int {
+        wholeSeconds((2 * seconds * 1000).rounded() / 1000 + 10)
+    }
+
     /// A small figure as people read it: 3 significant digits, no exponent above 0.001.
     static func format(_ value: Double) -> String {
         value == 0 ? "0" : value >= 0.001 ? String(format: "%.3g", value) : String(format: "%.2e", value)

@@ -10,11 +10,10 @@ extension PathAdvice {
     /// kept when no new connection was timed.
     static func connectAdvice(_ path: PathFaults, current: Current) -> Advice {
         let sorted = path.connects.filter(\.isFinite).sorted()
-        guard !sorted.isEmpty else {
+        guard let tail = RiskModel.tail(ofSorted: sorted) else {
             return Advice(value: current.connectMilliseconds, evidence: "kept from \(current.source): the run opened no new connection to time",
                           basis: .kept, why: "no connect was timed")
         }
-        let tail = sorted.count >= 1000 ? sorted[Int((Double(sorted.count) * 0.999).rounded(.up)) - 1] : sorted.last!
         let seconds = RiskModel.wholeSeconds(tail + RiskModel.synRetransmissionSeconds)
         let failed = path.connectFailures
         return Advice(
@@ -54,7 +53,7 @@ extension Recommendation {
     static func measuredFinalizeAdvice(_ analysis: RunAnalysis) -> Advice? {
         guard let longest = analysis.trials.compactMap(\.finalizeWait).filter(\.isFinite).max() else { return nil }
         let count = analysis.trials.filter { $0.finalizeWait != nil }.count
-        return Advice(value: RiskModel.wholeSeconds((2 * longest * 1000).rounded() / 1000 + 10),
+        return Advice(value: RiskModel.outlasting(longest),
                       evidence: String(format: "the longest of the %d finalize waits this run measured took %.1f s (Score's server completes the upload and deletes its state, one request after another, before it answers); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", count, longest),
                       basis: .modelled, why: "sized from the run's measured finalize waits")
     }
@@ -82,8 +81,7 @@ extension Recommendation {
         // The longest measured finalize must be outlasted too, whatever the sizes named.
         let measured = analysis.trials.compactMap(\.finalizeWait).filter(\.isFinite).max() ?? 0
         longest = max(longest, measured)
-        // Whole seconds above twice the prediction (to the millisecond: a fit's rounding error is no reason for one more second).
-        let timeout = RiskModel.wholeSeconds((2 * longest * 1000).rounded() / 1000 + 10)
+        let timeout = RiskModel.outlasting(longest)
         return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.2f s (the longest measured: %.2f s; see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest, measured))
     }
 }

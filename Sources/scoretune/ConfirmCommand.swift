@@ -55,7 +55,6 @@ struct Confirm: AsyncParsableCommand {
     func run() async throws {
         guard (1...1000).contains(objects) else { throw CommandFailure(message: "--objects \(objects) must be from 1 to 1000") }
         guard (1...100).contains(repetitions) else { throw CommandFailure(message: "--repetitions \(repetitions) must be from 1 to 100") }
-        guard risk.isFinite, (1e-12...0.1).contains(risk) else { throw CommandFailure(message: "--risk \(risk) must be from 1e-12 to 0.1 (failed objects per object)") }
         do { _ = try NetworkProfileFile.load(path: path) } catch let error as ScenarioError { throw CommandFailure(message: error.description) }
         let profileText = try String(contentsOfFile: path, encoding: .utf8)
 
@@ -63,7 +62,7 @@ struct Confirm: AsyncParsableCommand {
         guard analysis.networks.count <= 1 else { throw CommandFailure(message: "run \(runId) compared several networks: confirm one run of one path") }
         let envPath = env ?? analysis.run.envPath
         var options = RecommendOptions(objective: .upload)
-        options.risk = risk
+        options.risk = try Recommend.checkedRisk(risk)
         options.objectSizes = try Recommend.objectSizes(objectSizes)
         options.current = try Recommend.currentSettings(envPath, given: true)
         options.readPlayedPaths(of: analysis.run)

@@ -72,9 +72,7 @@ struct Recommend: AsyncParsableCommand {
             options.maxP99 = Double(ms) / 1000
         }
         options.objectSizes = try Self.objectSizes(objectSizes)
-        // A risk is a probability a person can state: from one in 10^12 to one in ten.
-        guard risk.isFinite, (1e-12...0.1).contains(risk) else { throw CommandFailure(message: "--risk \(risk) must be from 1e-12 to 0.1 (failed objects per object)") }
-        options.risk = risk
+        options.risk = try Self.checkedRisk(risk)
         let analysis = try restrict(try await loadAnalysis(database, selection.runId), to: network)
         options.current = try Self.currentSettings(env ?? analysis.run.envPath, given: env != nil)
         options.readPlayedPaths(of: analysis.run)
@@ -113,6 +111,12 @@ extension Recommend {
 }
 
 extension Recommend {
+    /// `--risk`: a probability a person can state, from one in 10^12 to one in ten.
+    static func checkedRisk(_ risk: Double) throws -> Double {
+        guard risk.isFinite, (1e-12...0.1).contains(risk) else { throw CommandFailure(message: "--risk \(risk) must be from 1e-12 to 0.1 (failed objects per object)") }
+        return risk
+    }
+
     /// `--object-size` values: S3 objects are 5 TiB at most, beyond that no Score upload exists to predict.
     static func objectSizes(_ texts: [String]) throws -> [Int64] {
         try texts.map { text in
@@ -121,13 +125,6 @@ extension Recommend {
             }
             return bytes
         }
-    }
-
-    /// The run's own file's values, or nil when it has moved or no longer reads (Score's defaults stand in).
-    static func runSettings(_ path: String) -> RecommendOptions.CurrentSettings? {
-        guard let settings = try? ScoreSettings.load(path: path) else { return nil }
-        return RecommendOptions.CurrentSettings(source: path, retryLimit: settings.retryLimit,
-                                                connectTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
     }
 }
 

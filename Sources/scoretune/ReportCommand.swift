@@ -46,7 +46,7 @@ struct Report: AsyncParsableCommand {
         let analysis = try await selection.analysis()
         let networks = analysis.networks
         var options = RecommendOptions(objective: objective)
-        options.current = Recommend.runSettings(analysis.run.envPath)
+        options.current = try Recommend.currentSettings(analysis.run.envPath, given: false)
         options.readPlayedPaths(of: analysis.run)
         let recommendations = networks.map { network in
             (network: networks.count > 1 ? network : nil,

@@ -53,7 +53,7 @@ final class RiskModelTests: XCTestCase {
     /// 10,000 attempts: healthy waits of 0.1 s, 90 stalls of 2 s and 10 of 600 s (a heavy tail).
     func silences(attemptSeconds: Double) -> RiskModel.Silences {
         RiskModel.Silences(healthy: Array(repeating: 0.1, count: 9_900), stalls: Array(repeating: 2, count: 90) + Array(repeating: 600, count: 10),
-                           censoredStalls: 0, attempts: 10_000, fastFailures: 0, attemptSeconds: attemptSeconds, backoffSeconds: 0.1)
+                           attempts: 10_000, fastFailures: 0, attemptSeconds: attemptSeconds, backoffSeconds: 0.1)
     }
 
     func testATailHeavyStallDistributionIsCutAtTheFloorWhenRetriesAreCheap() {
@@ -77,11 +77,11 @@ final class RiskModelTests: XCTestCase {
 
     func testTheFloorClearsTheHealthyTail() {
         // Under 1,000 waits the longest counts: one healthy 8 s wait makes the floor 16 s.
-        let few = RiskModel.Silences(healthy: Array(repeating: 0.2, count: 499) + [8], stalls: [], censoredStalls: 0, attempts: 500,
+        let few = RiskModel.Silences(healthy: Array(repeating: 0.2, count: 499) + [8], stalls: [], attempts: 500,
                                      fastFailures: 0, attemptSeconds: 1, backoffSeconds: 0.1)
         XCTAssertEqual(few.floor, 16)
         // From 1,000 on, the 99.9th percentile: the one 8 s wait in 1,000 is the tail beyond it.
-        let many = RiskModel.Silences(healthy: Array(repeating: 0.2, count: 999) + [8], stalls: [], censoredStalls: 0, attempts: 1_000,
+        let many = RiskModel.Silences(healthy: Array(repeating: 0.2, count: 999) + [8], stalls: [], attempts: 1_000,
                                       fastFailures: 0, attemptSeconds: 1, backoffSeconds: 0.1)
         XCTAssertEqual(many.healthyTail, 0.2)
         XCTAssertEqual(many.floor, 1)
