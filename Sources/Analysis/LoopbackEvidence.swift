@@ -21,13 +21,13 @@ public struct LoopbackEvidence: Sendable, Equatable, CustomStringConvertible {
     init?(_ analysis: RunAnalysis) {
         guard analysis.cells.allSatisfy({ $0.knobs.network == nil }), analysis.faults.isEmpty else { return nil }
         let connects = analysis.healthyNewConnects
-        let median = Percentile.median(connects) ?? 0
+        let median = connects.median ?? 0
         let host = Self.loopbackHost(analysis.run.backendEndpoint)
         // The endpoint's address is a fact; a connect time under 1 ms catches a LAN just as near,
         // but only when some connect was measured: none measured is no evidence of anything.
         guard host != nil || (!connects.isEmpty && median < Self.threshold) else { return nil }
         connectMedian = median
-        connections = connects.count
+        connections = Int(connects.count)
         loopbackHost = host
     }
 

@@ -47,18 +47,19 @@ public struct MeasuredNetwork: Sendable {
     ///   Score's server calls too.
     public init(_ path: PathFaults, runId: Int64, mode: Mode) {
         self.runId = runId
-        let waits = path.answerWaits.filter(\.isFinite).sorted()
+        let waits = path.answerWaits
         roundTripFromConnects = waits.isEmpty
-        roundTrip = waits.isEmpty ? Percentile.median(path.connects.filter(\.isFinite)) : waits[Int(Double(waits.count - 1) * 0.1)]
+        roundTrip = waits.isEmpty ? path.connectMedian : waits.value(atRank: Int64(Double(waits.count - 1) * 0.1))
         carriesServerCalls = path.allRequests && mode == .score
-        bandwidthPerConnection = Percentile.median(path.transferRates.filter(\.isFinite))
+        bandwidthPerConnection = path.transferRates.median
         reset = Rate(events: path.resets, exposure: path.mebibytes, unit: "MiB")
         // Stalls the soak's own timeout cut count at the length they reached (a lower bound), so the
         // replay does not lean toward the short ones; none is written longer than the proxy plays.
-        let lengths = (path.silences.stalls + path.silences.censoredLengths).filter(\.isFinite).map { min($0, 3600) }.sorted()
-        stall = Rate(events: path.silences.stalls.count + path.silences.censoredStalls, exposure: path.mebibytes, unit: "MiB")
+        let lengths = path.silences.stalls.merging(path.silences.censored)
+        stall = Rate(events: Int(lengths.count), exposure: path.mebibytes, unit: "MiB")
         cutStalls = path.silences.censoredStalls
-        stallLengths = lengths.count <= 100 ? lengths : (0..<100).map { lengths[Int(Double($0) / 99 * Double(lengths.count - 1))] }
+        let ranks: [Int64] = lengths.count <= 100 ? Array(0..<lengths.count) : (0..<100).map { Int64(Double($0) / 99 * Double(lengths.count - 1)) }
+        stallLengths = ranks.compactMap { lengths.value(atRank: $0).map { min($0, 3600) } }
         slowDown = Rate(events: path.slowDowns, exposure: Double(path.attempts), unit: "requests")
         serverError = Rate(events: path.serverErrors, exposure: Double(path.attempts), unit: "requests")
         refuse = Rate(events: path.failures[.connectionRefused] ?? 0, exposure: Double(path.newConnections), unit: "connections")

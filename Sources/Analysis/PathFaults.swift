@@ -22,9 +22,9 @@ public struct PathFaults: Sendable {
     /// Connections opened (attempts on a new connection), and connects that failed.
     public var newConnections: Int
     public var connectFailures: Int
-    /// Healthy new connects, seconds, with the played network's round trip added (the proxy
-    /// answers the handshake on this machine: the played path's own handshake is one RTT more).
-    public var connects: [Double]
+    /// Healthy new connects, seconds, as measured (`connectTail` and `connectMedian` add the
+    /// played round trip).
+    public var connects: LogLinearHistogram
     /// The played network's round trip, seconds (0 for a real path).
     public var playedRoundTrip: Double
     /// Silences, stalls and fast failures per attempt, for sizing the timeouts.
@@ -38,9 +38,9 @@ public struct PathFaults: Sendable {
     /// Faults the run's proxy logged (0 on a real path).
     public var injected: Int
     /// Healthy GETs' wait for the first byte once sent, seconds: the round trip plus the store's time.
-    public var answerWaits: [Double]
+    public var answerWaits: LogLinearHistogram
     /// Per-connection rates of healthy part transfers, bytes per second.
-    public var transferRates: [Double]
+    public var transferRates: LogLinearHistogram
 
     /// Every request of the trials was read (not only the part transfers): Score's server calls
     /// crossed the path too.
@@ -75,71 +75,53 @@ public struct PathFaults: Sendable {
     ///   - backoffSeconds: the back-off a retry pays first; `backoffMaxSeconds` the most it grows to.
     public init(_ analysis: RunAnalysis, playedRoundTrip: Double, allRequests: Bool, backoffSeconds: Double, backoffMaxSeconds: Double = 5) {
         backoff = (backoffSeconds, max(backoffSeconds, backoffMaxSeconds))
-        let read = analysis.attempts.filter { row in
-            guard row.trialId != nil, row.errorClass != .cancelled, row.errorClass != .clientError else { return false }
-            return allRequests || (row.operation.isPartTransfer && row.phase == .parts)
-        }
-        attempts = read.count
+        let read = analysis.requests.filter { $0.crossesPath(partTransfersOnly: !allRequests) }
+        let all = read.total
+        let failures = all.failures.filter { $0.key != .cancelled && $0.key != .clientError }.mapValues { Int($0) }
+        attempts = Int(all.pathAttempts)
         self.allRequests = allRequests
         self.playedRoundTrip = playedRoundTrip
         let moved = analysis.trials.filter { !$0.warmup && $0.succeeded }
         let gib = Double(moved.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
         objectSecondsPerGiB = gib > 0 ? moved.reduce(0) { $0 + $1.duration } / gib : 0
         injected = analysis.faults.count
-        var requests = Set<String>()
-        var objects = Set<Int64>()
-        for row in read {
-            requests.insert("\(row.trialId!)|\(row.operation.rawValue)|\(row.partNumber ?? 0)|\(row.key ?? "")")
-            objects.insert(row.trialId!)
-        }
-        requestsPerObject = objects.isEmpty ? 0 : Double(requests.count) / Double(objects.count)
-        failures = Dictionary(grouping: read.compactMap(\.errorClass), by: { $0 }).mapValues(\.count)
-        slowDowns = read.filter { $0.status == 503 }.count
-        serverErrors = read.filter { $0.status >= 500 && $0.status != 503 }.count
+        // Distinct requests are their first tries; the objects, the trials that sent them.
+        let objects = analysis.trials.count
+        requestsPerObject = objects == 0 ? 0 : Double(all.firstTries) / Double(objects)
+        self.failures = failures
+        slowDowns = Int(all.slowDowns)
+        serverErrors = Int(all.serverErrors)
         resets = failures[.connectionReset] ?? 0
-        let fresh = read.filter { !$0.reused }
-        newConnections = fresh.count
+        newConnections = Int(all.newConnections)
         connectFailures = (failures[.connectTimeout] ?? 0) + (failures[.connectionRefused] ?? 0)
-        connects = fresh.filter { $0.errorClass == nil && $0.connect > 0 }.map { $0.connect + playedRoundTrip }
-        mebibytes = Double(read.reduce(Int64(0)) { $0 + $1.bytesSent + $1.bytesReceived }) / Double(1 << 20)
-        answerWaits = read.filter { $0.errorClass == nil && $0.method == .get && $0.firstByte > 0 }
-            .map { max(0, $0.firstByte - ($0.sent ?? 0)) }
-        transferRates = read.filter { $0.errorClass == nil && $0.operation.isPartTransfer && $0.total > 0 }.compactMap { row in
-            let bytes = row.bytesSent + row.bytesReceived
-            let moving = row.total - (row.operation.isPartDownload ? row.firstByte : 0)
-            return bytes >= 1 << 20 && moving > 0 ? Double(bytes) / moving : nil
-        }
+        connects = all.healthyConnect
+        mebibytes = Double(all.bytes) / Double(1 << 20)
+        answerWaits = all.answerWait
+        transferRates = all.transferRate
 
-        // A request's silence: its longest gap once connected; rows before v10 have only the wait
-        // for the answer.
-        func silence(_ row: AttemptRow) -> Double { row.silence ?? max(0, row.firstByte - (row.sent ?? 0)) }
+        // Each attempt counts once: a failure by what ended it, a success by its silence, which
+        // is a stall from five times its operation's median silence (and half a second) up.
         var thresholds: [StoreOperation: Double] = [:]
-        for (operation, rows) in Dictionary(grouping: read, by: \.operation) {
-            let median = Percentile.median(rows.filter { $0.errorClass == nil }.map(silence)) ?? 0
-            thresholds[operation] = max(Self.stallMinimum, Self.stallFactor * median)
+        var healthy = LogLinearHistogram(), stalls = LogLinearHistogram()
+        for (operation, digest) in read.summed(by: \.operation) {
+            let threshold = max(Self.stallMinimum, Self.stallFactor * (digest.healthySilence.median ?? 0))
+            thresholds[operation] = threshold
+            let (quiet, stalled) = digest.healthySilence.split(at: threshold)
+            healthy.merge(quiet)
+            stalls.merge(stalled)
         }
         stallThresholds = thresholds
-        var healthy: [Double] = [], stalls: [Double] = []
-        var fast = 0, blackHoles = 0
-        var cutAt: [Double] = []
-        // Each attempt counts once: a failure by what ended it, a success by its silence.
-        for row in read {
-            let quiet = silence(row)
-            switch row.errorClass {
-            case .stallTimeout?, .totalTimeout?:
-                cutAt.append(quiet)  // cut by the run's own timeout: only "longer than that" is known
-            case .connectTimeout?:
-                blackHoles += 1
-            case .some:
-                fast += 1
-            case nil where quiet >= thresholds[row.operation] ?? Self.stallMinimum:
-                stalls.append(quiet)
-            case nil:
-                healthy.append(quiet)
-            }
-        }
-        let attemptSeconds = Percentile.median(read.filter { $0.errorClass == nil }.map(\.total)) ?? 0
-        silences = RiskModel.Silences(healthy: healthy, stalls: stalls, censoredLengths: cutAt, attempts: read.count,
-                                      fastFailures: fast, connectTimeouts: blackHoles, attemptSeconds: attemptSeconds, backoffSeconds: backoffSeconds)
+        let cut = (failures[.stallTimeout] ?? 0) + (failures[.totalTimeout] ?? 0)
+        let blackHoles = failures[.connectTimeout] ?? 0
+        let fast = failures.values.reduce(0, +) - cut - blackHoles
+        silences = RiskModel.Silences(healthy: healthy, stalls: stalls, censored: all.cutSilence, attempts: attempts,
+                                      fastFailures: fast, connectTimeouts: blackHoles, attemptSeconds: all.healthyTotal.median ?? 0,
+                                      backoffSeconds: backoffSeconds)
     }
+
+    /// The slowest healthy connect (the 99.9th percentile from 1,000 on) and the median, with the
+    /// played round trip added (the proxy answers the handshake on this machine: the played
+    /// path's own handshake is one RTT more).
+    public var connectTail: Double? { RiskModel.tail(of: connects).map { $0 + playedRoundTrip } }
+    public var connectMedian: Double? { connects.median.map { $0 + playedRoundTrip } }
 }

@@ -10,10 +10,10 @@ extension Recommendation {
         let failed = path.silences.failures(at: timeout)
         let requests = path.requestsPerObject
         let seen = path.failures.map { "\($0.key.rawValue) \($0.value)" }.sorted().joined(separator: ", ")
-        let stalls = path.silences.stalls.count
+        let stalls = path.silences.stalls
+        let stallText: String? = stalls.isEmpty ? nil : "\(stalls.count) stalls of \(RiskModel.format(stalls.min))–\(RiskModel.format(stalls.max)) s"
         let over = "\(failed) of \(path.attempts) attempts over the path would fail with a \(RiskModel.wholeSeconds(timeout)) s timeout"
-            + " (seen: " + [seen.isEmpty ? nil : seen, stalls > 0 ? "\(stalls) stalls of \(RiskModel.format(path.silences.stalls.first!))–\(RiskModel.format(path.silences.stalls.last!)) s" : nil]
-                .compactMap { $0 }.joined(separator: "; ") + ")"
+            + " (seen: " + [seen.isEmpty ? nil : seen, stallText].compactMap { $0 }.joined(separator: "; ") + ")"
         guard failed > 0 else {
             return Advice(value: current.retryLimit, evidence: "kept from \(current.source): " + over
                           + "; with no failure there is nothing to size a retry limit from", basis: .kept, why: "no attempt failed at this timeout")

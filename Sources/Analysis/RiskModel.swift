@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The arithmetic that sizes a retry limit and the timeouts against a stated risk, from the path's
 /// measured faults (`PathFaults`). docs/score.md ("Retries and timeouts from evidence") gives the
@@ -24,11 +25,11 @@ public enum RiskModel {
         return Int(min(longestTimeoutSeconds, max(1, seconds.rounded(.up))))
     }
 
-    /// The tail a timeout must clear, of values sorted ascending: the 99.9th percentile (nearest
+    /// The tail a timeout must clear: the 99.9th percentile (nearest
     /// rank) with 1,000 values or more, else the largest; nil for none.
-    static func tail(ofSorted sorted: [Double]) -> Double? {
-        guard let largest = sorted.last else { return nil }
-        return sorted.count >= 1000 ? sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.999).rounded(.up)) - 1)] : largest
+    static func tail(of values: LogLinearHistogram) -> Double? {
+        guard !values.isEmpty else { return nil }
+        return values.count >= 1000 ? values.value(atRank: Int64((Double(values.count) * 0.999).rounded(.up)) - 1) : values.max
     }
 
     /// The read timeout that outlasts a wait of `seconds`: twice it (to the millisecond: a fit's

@@ -8,7 +8,9 @@ public struct RunAnalysis: Sendable {
     public var run: RunRow
     public var cells: [CellStatistics]
     public var trials: [TrialRow]
-    public var attempts: [AttemptRow]
+    /// The run's requests, digested by group (counts, sums, histograms): never the attempts
+    /// themselves, which a fleet's run has tens of millions of.
+    public var requests: RequestDigests
     /// What the fault proxy injected, if the run went through one.
     public var faults: [FaultRow] = []
     /// A search's decisions about the cells (empty for a grid run).
@@ -22,7 +24,7 @@ public struct RunAnalysis: Sendable {
         var copy = self
         copy.cells = cells.filter { keep.contains($0.cell.id) }
         copy.trials = trials.filter { keep.contains($0.cellId) }
-        copy.attempts = attempts.filter { $0.cellId.map(keep.contains) ?? false }
+        copy.requests = requests.filter { $0.cellId.map(keep.contains) ?? false }
         copy.faults = faults.filter { $0.cellId.map(keep.contains) ?? false }
         copy.searchVerdicts = searchVerdicts.filter { keep.contains($0.cellId) }
         return copy
@@ -36,27 +38,45 @@ public struct RunAnalysis: Sendable {
     public static func load(database: ResultsDatabase, runId: Int64) async throws -> RunAnalysis {
         // One read transaction: a report taken during a run sees one consistent moment.
         guard let snapshot = try await database.snapshot(run: runId) else { throw AnalysisError("no run \(runId) in \(database.path)") }
-        var analysis = RunAnalysis(run: snapshot.run, cells: [], trials: snapshot.trials, attempts: snapshot.attempts)
+        var analysis = RunAnalysis(run: snapshot.run, cells: [], trials: snapshot.trials, requests: snapshot.requests)
         analysis.faults = snapshot.faults
         analysis.searchVerdicts = snapshot.searchVerdicts
         analysis.summarise(snapshot.cells)
         return analysis
     }
 
-    /// Builds every cell's statistics from the trials and attempts, on the run's axis.
+    /// A run held in memory (a hand-made one, a short recorded one): its attempts digested here.
+    public init(run: RunRow, cells: [CellRow], trials: [TrialRow], attempts: [AttemptRow]) {
+        self.init(run: run, cells: [], trials: trials, requests: RequestDigests(attempts, trials: trials))
+        summarise(cells)
+    }
+
+    /// The same run with these attempts digested instead of its own (a recorded run edited).
+    public func replacingAttempts(_ attempts: [AttemptRow]) -> RunAnalysis {
+        var copy = RunAnalysis(run: run, cells: [], trials: trials, requests: RequestDigests(attempts, trials: trials))
+        (copy.faults, copy.searchVerdicts) = (faults, searchVerdicts)
+        copy.summarise(cells.map(\.cell))
+        return copy
+    }
+
+    init(run: RunRow, cells: [CellStatistics], trials: [TrialRow], requests: RequestDigests) {
+        (self.run, self.cells, self.trials, self.requests) = (run, cells, trials, requests)
+    }
+
+    /// Builds every cell's statistics from the trials and request digests, on the run's axis.
     mutating func summarise(_ cells: [CellRow]) {
         axis = ThroughputAxis.of(cells)
         let trialsByCell = Dictionary(grouping: trials.filter { !$0.warmup }, by: \.cellId)
-        let attemptsByCell = Dictionary(grouping: attempts, by: { $0.cellId ?? -1 })
+        let groupsByCell = Dictionary(grouping: requests.groups, by: { $0.key.cellId ?? -1 })
         self.cells = cells.map { cell in
-            CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [], attempts: attemptsByCell[cell.id] ?? [], axis: axis)
+            CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [],
+                           requests: RequestDigests(groups: Dictionary(uniqueKeysWithValues: (groupsByCell[cell.id] ?? []).map { ($0.key, $0.value) })),
+                           axis: axis)
         }
     }
 
     /// Connect times (seconds) of the new connections whose request succeeded: what timeouts are sized from.
-    public var healthyNewConnects: [Double] {
-        attempts.filter { $0.errorClass == nil && !$0.reused && $0.connect > 0 }.map(\.connect)
-    }
+    public var healthyNewConnects: LogLinearHistogram { requests.total.healthyConnect }
 
     /// The latest run in the database when no id is given.
     public static func resolve(_ runId: Int64?, in database: ResultsDatabase) async throws -> Int64 {
@@ -143,20 +163,20 @@ public struct LatencyStatistics: Sendable, Encodable {
     public var breakdown: TimeBreakdown
     public var meanTotal: Double { breakdown.total }
 
-    init?(kind: RequestKind, partSize: Int64? = nil, _ attempts: [AttemptRow]) {
-        guard !attempts.isEmpty else { return nil }
+    /// From the digest of the requests (percentiles read from its histograms, within 0.8%).
+    init?(kind: RequestKind, partSize: Int64? = nil, _ digest: RequestDigest) {
+        guard digest.attempts > 0, let p50 = digest.total.percentile(50) else { return nil }
         self.kind = kind
         self.partSize = partSize
-        count = attempts.count
-        let totals = attempts.map(\.total)
-        p50 = Statistics.percentile(totals, 50)!
-        p95 = Statistics.percentile(totals, 95)!
-        p99 = Statistics.percentile(totals, 99)!
-        connectP50 = Statistics.percentile(attempts.map(\.connect), 50)!
-        firstByteP50 = Statistics.percentile(attempts.map(\.firstByte), 50)!
-        firstByteP95 = Statistics.percentile(attempts.map(\.firstByte), 95)!
-        reusedShare = Double(attempts.filter(\.reused).count) / Double(attempts.count)
-        breakdown = TimeBreakdown.mean(attempts)!
+        count = Int(digest.attempts)
+        self.p50 = p50
+        p95 = digest.total.percentile(95) ?? p50
+        p99 = digest.total.percentile(99) ?? p50
+        connectP50 = digest.connect.percentile(50) ?? 0
+        firstByteP50 = digest.firstByte.percentile(50) ?? 0
+        firstByteP95 = digest.firstByte.percentile(95) ?? 0
+        reusedShare = Double(digest.reused) / Double(digest.attempts)
+        breakdown = digest.spans.divided(by: Double(digest.attempts))
     }
 
     /// The group's name: its kind, and the part size when the group is split by it.
@@ -187,7 +207,7 @@ public struct CellStatistics: Sendable {
     /// New TCP connections per measured trial, by direction: what `connections` costs.
     public var newConnectionsPerTrial: [Direction: Double]
 
-    init(cell: CellRow, trials: [TrialRow], attempts: [AttemptRow], axis: ThroughputAxis = .perObject) {
+    init(cell: CellRow, trials: [TrialRow], requests: RequestDigests, axis: ThroughputAxis = .perObject) {
         self.cell = cell
         client = ClientSaturation(trials)
         func statistics(_ direction: Direction) -> ThroughputStatistics? {
@@ -200,13 +220,11 @@ public struct CellStatistics: Sendable {
         self.trials = trials.count
         failedTrials = trials.filter { !$0.succeeded }.count
         retries = trials.map(\.retries).reduce(0, +)
-        var classes: [ErrorClass: Int] = [:]
-        for attempt in attempts { if let c = attempt.errorClass { classes[c, default: 0] += 1 } }
-        failuresByClass = classes
-        let measuredIds = Set(trials.map(\.id))
-        let measured = attempts.filter { $0.trialId.map(measuredIds.contains) ?? false }
-        latencies = Dictionary(grouping: measured) { RequestKind(phase: $0.phase, operation: $0.operation) }
+        failuresByClass = requests.total.failures.mapValues { Int($0) }
+        let measured = requests.filter { $0.trial == .measured }
+        latencies = measured.summed { RequestKind(phase: $0.phase, operation: $0.operation) }
             .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.label < $1.label }
+        let sentBy = measured.summed(by: \.direction)
         // One pass per direction: its trials, the requests they sent, the bytes and parts they moved.
         var perGiB: [Direction: Double] = [:]
         var parts: [Direction: Int64] = [:]
@@ -214,14 +232,13 @@ public struct CellStatistics: Sendable {
         var connections: [Direction: Double] = [:]
         for direction in Direction.allCases {
             let moved = trials.filter { $0.direction == direction }
-            let ids = Set(moved.map(\.id))
-            let sent = measured.filter { $0.trialId.map(ids.contains) ?? false }
-            let requests = sent.count
+            let sent = sentBy[direction] ?? RequestDigest()
+            let requests = Int(sent.attempts)
             let bytes = moved.map(\.objectSize).reduce(0, +)
             if bytes > 0 { perGiB[direction] = Double(requests) / (Double(bytes) / Double(1 << 30)) }
             if direction == .upload, !moved.isEmpty { perObject = Double(requests) / Double(moved.count) }
             parts[direction] = moved.map(\.partSize).max()
-            if !moved.isEmpty { connections[direction] = Double(sent.filter { !$0.reused }.count) / Double(moved.count) }
+            if !moved.isEmpty { connections[direction] = Double(sent.attempts - sent.reused) / Double(moved.count) }
         }
         newConnectionsPerTrial = connections
         requestsPerObject = perObject
@@ -280,16 +297,14 @@ extension RunAnalysis {
 
     /// The measured trials' requests, grouped by kind (and, asked, the part size of their trial).
     private func measuredLatencies(splitByPartSize: Bool) -> [LatencyStatistics] {
-        let partSize = Dictionary(trials.filter { !$0.warmup }.map { ($0.id, $0.partSize) }, uniquingKeysWith: { a, _ in a })
-        let attempts = self.attempts.filter { $0.trialId.map { partSize[$0] != nil } ?? false }
         struct Group: Hashable { var kind: RequestKind; var partSize: Int64? }
-        func key(_ attempt: AttemptRow) -> Group {
-            let kind = RequestKind(phase: attempt.phase, operation: attempt.operation)
-            guard splitByPartSize, attempt.phase == .parts, attempt.operation.isPartTransfer,
-                  let size = attempt.trialId.flatMap({ partSize[$0] }), size > 0 else { return Group(kind: kind) }
+        func key(_ group: RequestGroup) -> Group? {
+            guard group.trial == .measured else { return nil }
+            let kind = RequestKind(phase: group.phase, operation: group.operation)
+            guard splitByPartSize, group.phase == .parts, group.operation.isPartTransfer, let size = group.partSize, size > 0 else { return Group(kind: kind) }
             return Group(kind: kind, partSize: size)
         }
-        return Dictionary(grouping: attempts, by: key).compactMap { LatencyStatistics(kind: $0.key.kind, partSize: $0.key.partSize, $0.value) }
+        return requests.summed(by: key).compactMap { LatencyStatistics(kind: $0.key.kind, partSize: $0.key.partSize, $0.value) }
             .sorted { $0.label < $1.label }
     }
 

@@ -18,7 +18,7 @@ extension RunAnalysis {
         RunCounts(cellsDone: cells.filter { $0.cell.status == .done }.count, cells: cells.count,
                   measuredTrials: trials.filter { !$0.warmup }.count, warmupTrials: trials.filter(\.warmup).count,
                   failedTrials: trials.filter { !$0.warmup && !$0.succeeded }.count,
-                  requests: attempts.count, failedRequests: attempts.filter { $0.errorClass != nil }.count)
+                  requests: Int(requests.total.attempts), failedRequests: Int(requests.total.failures.values.reduce(0, +)))
     }
 
     /// The measured trials of one direction, for charts over time: (seconds since the run's first

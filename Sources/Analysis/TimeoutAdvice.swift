@@ -9,8 +9,7 @@ extension PathAdvice {
     /// The slowest healthy connect (the played round trip included), plus room for two lost SYNs;
     /// kept when no new connection was timed.
     static func connectAdvice(_ path: PathFaults, current: Current) -> Advice {
-        let sorted = path.connects.filter(\.isFinite).sorted()
-        guard let tail = RiskModel.tail(ofSorted: sorted) else {
+        guard let tail = path.connectTail else {
             return Advice(value: current.connectMilliseconds, evidence: "kept from \(current.source): the run opened no new connection to time",
                           basis: .kept, why: "no connect was timed")
         }
@@ -18,7 +17,7 @@ extension PathAdvice {
         let failed = path.connectFailures
         return Advice(
             value: seconds * 1000,
-            evidence: String(format: "the slowest healthy connect %.1f ms over %d new connections", tail * 1000, sorted.count)
+            evidence: String(format: "the slowest healthy connect %.1f ms over %d new connections", tail * 1000, Int(path.connects.count))
                 + (path.playedRoundTrip > 0 ? String(format: " (the played round trip of %.0f ms added: the proxy answers the handshake on this machine)", path.playedRoundTrip * 1000) : "")
                 + "; +\(Int(RiskModel.synRetransmissionSeconds)) s so a connect that loses two SYNs (Linux retransmits after 1 s and 3 s) still succeeds"
                 + (failed > 0 ? "; \(failed) connects failed, and a shorter timeout gives up on a black hole sooner" : ""),
@@ -37,9 +36,9 @@ extension PathAdvice {
         }
         let timeout = silences.bestTimeout(ceiling: RiskModel.longestTimeoutSeconds)
         let lengths = silences.stalls
-        var evidence = String(format: "the healthy wait's tail %.3f s over %d attempts (twice it, at least 1 s, is the floor)", silences.healthyTail, silences.healthy.count)
+        var evidence = String(format: "the healthy wait's tail %.3f s over %d attempts (twice it, at least 1 s, is the floor)", silences.healthyTail, Int(silences.healthy.count))
         evidence += lengths.isEmpty ? "" : "; \(lengths.count) stalls seen whole"
-            + (Percentile.median(lengths).map { String(format: " (median %.1f s, longest %.1f s)", $0, lengths.last!) } ?? "")
+            + (lengths.median.map { String(format: " (median %.1f s, longest %.1f s)", $0, lengths.max) } ?? "")
         evidence += silences.censoredStalls > 0 ? "; \(silences.censoredStalls) cut by the run's own timeout (read as longer)" : ""
         evidence += "; \(RiskModel.wholeSeconds(timeout)) s loses the least time per attempt once retries are paid (\(RiskModel.format(silences.lostPerAttempt(at: timeout))) s)"
         return Advice(value: RiskModel.wholeSeconds(timeout), evidence: evidence, basis: .modelled,

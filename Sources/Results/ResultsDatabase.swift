@@ -2,12 +2,16 @@ import Foundation
 import GRDB
 import Model
 
-/// The SQLite file a run writes (WAL mode, so `sqlite3` can read it while a run goes on).
+/// The SQLite file a run writes (WAL mode while a run writes it, so `sqlite3` can read it as the
+/// run goes on; a finished worker's or merged database is left in rollback-journal mode, one
+/// self-contained file).
 /// Created-object rows are written at once, before the request they guard; attempts and trials are
 /// buffered and written in batches by `BatchWriter`, off the transfer path.
 public final class ResultsDatabase: Sendable {
     public let path: String
-    let pool: DatabasePool
+    /// A pool (WAL: readers beside the writer) for commands that write; one connection for
+    /// commands that only read, which leaves the file's journal mode as it is.
+    let pool: any DatabaseWriter
 
     /// The database cannot be used: one line, naming the file and what is wrong.
     public struct OpenError: Error, CustomStringConvertible {
@@ -54,7 +58,8 @@ public final class ResultsDatabase: Sendable {
             configuration.readonly = true
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = access == .read ? try DatabaseQueue(path: path, configuration: configuration)
+                                   : try DatabasePool(path: path, configuration: configuration)
             if writable { try Schema.migrator.migrate(pool) }
         } catch {
             throw OpenError(description: "\(path): cannot open the results database (\(OpenError.brief(error)))")
@@ -67,10 +72,26 @@ public final class ResultsDatabase: Sendable {
         try pool.close()
     }
 
-    /// Moves everything the write-ahead log holds into the file itself and empties the log, so
-    /// that the file alone is the whole database (a worker uploads it as one object).
-    public func checkpointIntoFile() throws {
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    /// Makes a closed database one self-contained file: everything its write-ahead log holds is
+    /// moved into the file, and the file goes back to rollback-journal mode, so that a copy of the
+    /// file alone (an uploaded worker database, a merged run carried off a cluster) is the whole
+    /// database. Needs the only connection: call it after `close()`.
+    public static func makeSelfContained(path: String) throws {
+        do {
+            let queue = try DatabaseQueue(path: path)
+            defer { try? queue.close() }
+            try queue.writeWithoutTransaction { db in
+                _ = try db.checkpoint(.truncate)
+                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
+                guard mode?.lowercased() == "delete" else {
+                    throw OpenError(description: "\(path): still in \(mode ?? "an unknown") journal mode (another process holds it open?)")
+                }
+            }
+        } catch let error as OpenError {
+            throw error
+        } catch {
+            throw OpenError(description: "\(path): cannot be made one self-contained file (\(OpenError.brief(error)))")
+        }
     }
 
     // MARK: runs and cells

@@ -7,20 +7,33 @@ public struct RunSnapshot: Sendable {
     public var run: RunRow
     public var cells: [CellRow]
     public var trials: [TrialRow]
-    public var attempts: [AttemptRow]
+    /// The run's requests, digested (`RequestDigests`): never its attempts, held all at once.
+    public var requests: RequestDigests
     public var faults: [FaultRow]
     public var searchVerdicts: [SearchVerdictRow]
 }
 
 extension ResultsDatabase {
-    /// The run and all its rows from one read; nil when there is no such run.
+    /// The run and all its rows from one read; nil when there is no such run. Its requests come
+    /// digested: the stored digests while current, else one pass over its attempts, whose digests
+    /// are then stored (a finished run, a writable file) so that the next read is quick.
     public func snapshot(run runId: Int64) async throws -> RunSnapshot? {
-        try await pool.read { db in
+        let read: (RunSnapshot, Bool)? = try await pool.read { db in
             guard let run = try RunRow.fetchOne(db, key: runId) else { return nil }
-            return RunSnapshot(run: run, cells: try Self.cells(db, runId), trials: try Self.trials(db, runId),
-                               attempts: try Self.attempts(db, runId), faults: try Self.faults(db, runId),
-                               searchVerdicts: try Self.searchVerdicts(db, runId))
+            let trials = try Self.trials(db, runId)
+            let (requests, stored) = try self.requestDigests(db, run: run, trials: trials)
+            return (RunSnapshot(run: run, cells: try Self.cells(db, runId), trials: trials, requests: requests,
+                                faults: try Self.faults(db, runId), searchVerdicts: try Self.searchVerdicts(db, runId)), stored)
         }
+        guard let (snapshot, stored) = read else { return nil }
+        if !stored, snapshot.run.status != .running {
+            try? await pool.write { db in
+                // Only if the run has not moved on since the read.
+                guard let now = try RunRow.fetchOne(db, key: runId), RunDigestRow.stamp(of: now) == RunDigestRow.stamp(of: snapshot.run) else { return }
+                try Self.storeDigests(db, snapshot.requests, run: now)
+            }
+        }
+        return snapshot
     }
 
     // One query per table, shared by the single-table reads and the snapshot.

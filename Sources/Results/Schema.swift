@@ -219,10 +219,30 @@ enum Schema {
         migrator.registerMigration("v10-silence") { db in
             try db.execute(sql: "ALTER TABLE attempts ADD COLUMN longest_silence_s REAL")
         }
+        // v11: each run's requests digested (counts, sums, log-linear histograms by request
+        // group): what every command that reads a run uses, in flat memory, instead of the attempts.
+        migrator.registerMigration("v11-request-digests") { db in
+            try db.execute(sql: """
+            CREATE TABLE request_digests (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                cell_id INTEGER,               -- NULL: requests outside any cell
+                request_group TEXT NOT NULL,   -- JSON: cell, trial kind, direction, part size, phase, operation, method
+                digest TEXT NOT NULL           -- JSON: counts, span sums and histograms of the group's attempts
+            );
+            CREATE INDEX request_digests_run ON request_digests(run_id);
+            CREATE TABLE run_digests (
+                run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+                stamp TEXT NOT NULL,           -- the run's status and finish time when digested: a resumed run is digested again
+                attempts INTEGER NOT NULL,     -- attempts the digests sum
+                digested_at REAL NOT NULL
+            );
+            """)
+        }
         return migrator
     }
 
     /// Every migration this version knows, in order.
     static let identifiers = ["v1", "v2-trial-cpu", "v3-network", "v4-azure-block-size", "v5-lease", "v6-rounds-and-load", "v7-sent-time", "v8-search",
-                              "v9-workers", "v10-silence"]
+                              "v9-workers", "v10-silence", "v11-request-digests"]
 }

@@ -98,7 +98,7 @@ public enum WorkerMerge {
         } catch {
             // A merge that failed part-way leaves no half run behind.
             try? await database.pool.write { db in
-                for table in ["barriers", "faults", "attempts", "trials", "cells", "runs"] {
+                for table in ["run_digests", "request_digests", "barriers", "faults", "attempts", "trials", "cells", "runs"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE \(table == "runs" ? "id" : "run_id") = ?", arguments: [runId])
                 }
             }
@@ -124,9 +124,40 @@ public enum WorkerMerge {
             }
             try db.inTransaction {
                 try alignBarriers(db, runId: runId)
+                try mergeDigests(db, shards, into: runId)
                 return .commit
             }
         }
+    }
+
+    /// The merged run's request digests: each worker's, its cells matched by position, summed
+    /// (digests add). A worker whose digests are missing or stale (an older scoretune's, a run that
+    /// ended without them) is digested here, in one pass over its attempts.
+    static func mergeDigests(_ db: Database, _ shards: [Shard], into runId: Int64) throws {
+        let merged = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT position, id FROM main.cells WHERE run_id = ?", arguments: [runId])
+            .map { ($0["position"] as Int, $0["id"] as Int64) })
+        var digests = RequestDigests()
+        for shard in shards {
+            let queue = try DatabaseQueue(path: shard.path, configuration: {
+                var configuration = Configuration()
+                configuration.readonly = true
+                return configuration
+            }())
+            defer { try? queue.close() }
+            let (own, positions) = try queue.read { shardDb in
+                let trials = try ResultsDatabase.trials(shardDb, shard.run.id)
+                let positions = try Dictionary(uniqueKeysWithValues: Row.fetchAll(shardDb, sql: "SELECT id, position FROM cells WHERE run_id = ?", arguments: [shard.run.id])
+                    .map { ($0["id"] as Int64, $0["position"] as Int) })
+                return (try ResultsDatabase.storedOrFreshDigests(shardDb, run: shard.run, trials: trials), positions)
+            }
+            for (group, digest) in own.groups {
+                var group = group
+                group.cellId = group.cellId.flatMap { positions[$0] }.flatMap { merged[$0] }
+                digests.groups[group, default: RequestDigest()].merge(digest)
+            }
+        }
+        guard let run = try RunRow.fetchOne(db, key: runId) else { return }
+        try ResultsDatabase.storeDigests(db, digests, run: run)
     }
 
     /// failed > running (its worker died) > interrupted > budget-exhausted > completed: the merged

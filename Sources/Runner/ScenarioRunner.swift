@@ -77,11 +77,15 @@ public final class ScenarioRunner: Sendable {
         func finish() async {
             heartbeat.cancel()
             try? await Task { try await database.releaseLease() }.value
-            if options.uploadDatabase { try? database.checkpointIntoFile() }
             try? database.close()
+            // The file a worker uploads (or the one left for merge) is the whole database.
+            if options.worker != nil { try? ResultsDatabase.makeSelfContained(path: options.databasePath) }
         }
         do {
             var result = try await run(database)
+            // Its requests digested once, here, so that every later read (and a merge of a fleet's
+            // workers) sums digests instead of passing over every attempt.
+            try? await database.storeRequestDigests(run: result.runId)
             await finish()
             if options.uploadDatabase, let worker = options.worker {
                 let transport = options.makeTransport(options.transport)

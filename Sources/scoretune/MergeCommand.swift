@@ -88,8 +88,13 @@ struct Merge: AsyncParsableCommand {
             removedFromStore = report.removed
             failures = scrubbed
         }
-        let summary = try await MergeSummary.load(output, runId: runId, shards: shards, removedFromStore: removedFromStore, warnings: warnings)
+        var summary = try await MergeSummary.load(output, runId: runId, shards: shards, removedFromStore: removedFromStore, warnings: warnings)
         try? output.close()
+        // A copy of the merged file alone, carried off the cluster, holds the whole run.
+        do { try ResultsDatabase.makeSelfContained(path: db) } catch let error as ResultsDatabase.OpenError {
+            summary.warnings.append(error.description)
+            warnings.append(error.description)
+        }
         if json {
             try JSONOutput.print(summary)
         } else {

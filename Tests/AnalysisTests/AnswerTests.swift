@@ -35,12 +35,18 @@ final class AnswerTests: XCTestCase {
 
     static func analysis(_ specs: [Cell], runId: Int64 = 1, mode: Mode = .score, status: RunStatus = .completed,
                          server: String = "SeaweedFS", text: String = "same") -> RunAnalysis {
+        withAttempts(specs, runId: runId, mode: mode, status: status, server: server, text: text).analysis
+    }
+
+    /// The hand-made run and the attempts its analysis digested (to edit and digest again).
+    static func withAttempts(_ specs: [Cell], runId: Int64 = 1, mode: Mode = .score, status: RunStatus = .completed,
+                             server: String = "SeaweedFS", text: String = "same") -> (analysis: RunAnalysis, attempts: [AttemptRow]) {
         var run = RunRow(scenarioName: "hand", scenarioPath: "hand.yaml", scenarioText: text, envPath: "/nonexistent/.env.score",
                          mode: mode, toolVersion: "test", host: "h", backendEndpoint: "http://127.0.0.1:1", backendServer: server,
                          configHash: "x", orderSeed: 1, startedAt: 0, status: status)
         run.id = runId
         var nextTrial: Int64 = 1
-        var cells: [CellStatistics] = []
+        var cells: [CellRow] = []
         var allTrials: [TrialRow] = []
         var allAttempts: [AttemptRow] = []
         for (index, spec) in specs.enumerated() {
@@ -67,11 +73,11 @@ final class AnswerTests: XCTestCase {
                     nextTrial += 1
                 }
             }
-            cells.append(CellStatistics(cell: cell, trials: trials, attempts: attempts))
+            cells.append(cell)
             allTrials += trials
             allAttempts += attempts
         }
-        return RunAnalysis(run: run, cells: cells, trials: allTrials, attempts: allAttempts)
+        return (RunAnalysis(run: run, cells: cells, trials: allTrials, attempts: allAttempts), allAttempts)
     }
 
     let steady: [Double] = [200, 204, 198, 202, 201, 199]

@@ -12,10 +12,10 @@ final class CellTableTests: XCTestCase {
                          mode: .score, toolVersion: "test", host: "h", backendEndpoint: "http://127.0.0.1:1", backendServer: nil,
                          configHash: "x", orderSeed: 1, startedAt: 0, status: .completed, trialOrder: .interleaved)
         run.id = 1
-        let cells = knobs.enumerated().map { index, knobs -> CellStatistics in
+        let cells = knobs.enumerated().map { index, knobs -> CellRow in
             var cell = CellRow(runId: 1, position: index, knobs: knobs, status: .done)
             cell.id = Int64(index + 1)
-            return CellStatistics(cell: cell, trials: [], attempts: [])
+            return cell
         }
         return RunAnalysis(run: run, cells: cells, trials: [], attempts: [])
     }

@@ -28,7 +28,7 @@ final class FinalizeFitTests: XCTestCase {
                                        phases: [.finalize: 0.5 + 0.01 * Double(parts) + wobble]))
             }
         }
-        return RunAnalysis(run: run, cells: [CellStatistics(cell: cell, trials: trials, attempts: [])], trials: trials, attempts: [])
+        return RunAnalysis(run: run, cells: [cell], trials: trials, attempts: [])
     }
 
     func testTheFitRecoversTheLineFromTheMedians() throws {

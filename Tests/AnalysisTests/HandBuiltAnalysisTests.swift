@@ -21,7 +21,7 @@ final class HandBuiltAnalysisTests: XCTestCase {
                          orderSeed: 1, startedAt: 0, status: .completed)
         run.id = runId
         var nextTrial: Int64 = 1
-        var cells: [CellStatistics] = []
+        var cells: [CellRow] = []
         var allTrials: [TrialRow] = []
         for (index, spec) in specs.enumerated() {
             let knobs = Knobs(uploadPartSize: spec.part, downloadPartSize: nil, retryLimit: 5, connectTimeoutMilliseconds: 15_000,
@@ -39,7 +39,7 @@ final class HandBuiltAnalysisTests: XCTestCase {
                     nextTrial += 1
                 }
             }
-            cells.append(CellStatistics(cell: cell, trials: trials, attempts: []))
+            cells.append(cell)
             allTrials += trials
         }
         return RunAnalysis(run: run, cells: cells, trials: allTrials, attempts: [])

@@ -32,12 +32,12 @@ final class MeasurementHygieneTests: XCTestCase {
             trials.append(row)
         }
         let cellIds = Set(specs.map(\.cell)).sorted()
-        let cells = cellIds.map { id -> CellStatistics in
+        let cells = cellIds.map { id -> CellRow in
             var cell = CellRow(runId: 1, position: Int(id) - 1, knobs: Knobs(uploadPartSize: Int64(id) << 24, downloadPartSize: nil, retryLimit: 5,
                                                                              connectTimeoutMilliseconds: 15_000, stallTimeoutMilliseconds: 60_000,
                                                                              parallel: 4, clients: 1), status: .done)
             cell.id = id
-            return CellStatistics(cell: cell, trials: trials.filter { $0.cellId == id }, attempts: [])
+            return cell
         }
         return RunAnalysis(run: run, cells: cells, trials: trials, attempts: [])
     }

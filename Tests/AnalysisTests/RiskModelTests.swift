@@ -91,8 +91,11 @@ final class RiskModelTests: XCTestCase {
 
     /// 100 uploads of 10 parts of 8 MiB over a played 80 ms network: healthy waits 0.1 s, 4 stalls of
     /// 3 s waited out, 5 resets (each retried), 1 stall cut by the run's 60 s timeout.
-    static func faultyAnalysis(mode: Mode = .score) -> RunAnalysis {
-        var analysis = AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 100))], mode: mode)
+    static func faultyAnalysis(mode: Mode = .score) -> RunAnalysis { faultyRun(mode: mode).analysis }
+
+    /// The faulty run and the attempts its analysis digested.
+    static func faultyRun(mode: Mode = .score) -> (analysis: RunAnalysis, attempts: [AttemptRow]) {
+        let analysis = AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 100))], mode: mode)
         let trials = analysis.trials
         var attempts: [AttemptRow] = []
         func row(_ trial: TrialRow, part: Int, attempt: Int = 1, error: ErrorClass? = nil, silence: Double = 0.1, total: Double = 0.5) -> AttemptRow {
@@ -110,8 +113,7 @@ final class RiskModelTests: XCTestCase {
                 attempts.append(row(trial, part: part, attempt: retried ? 2 : 1, silence: stalled ? 3 : 0.1, total: stalled ? 3.5 : 0.5))
             }
         }
-        analysis.attempts = attempts
-        return analysis
+        return (analysis.replacingAttempts(attempts), attempts)
     }
 
     func testAFaultyPathIsSizedFromItsBoundsAndSaysWhatEachValueCosts() throws {
@@ -122,7 +124,9 @@ final class RiskModelTests: XCTestCase {
         let analysis = Self.faultyAnalysis()
         let path = PathFaults(analysis, playedRoundTrip: 0.08, allRequests: false, backoffSeconds: 0.1)
         XCTAssertEqual(path.attempts, 1006)
-        XCTAssertEqual(path.silences.stalls, [3, 3, 3, 3])
+        XCTAssertEqual(path.silences.stalls.count, 4)
+        XCTAssertEqual(path.silences.stalls.min, 3)
+        XCTAssertEqual(path.silences.stalls.max, 3)
         XCTAssertEqual(path.silences.censoredStalls, 1)
         XCTAssertEqual(path.silences.fastFailures, 5)
         XCTAssertEqual(path.requestsPerObject, 10)
@@ -163,15 +167,16 @@ final class RiskModelTests: XCTestCase {
     /// Each value rests on its own evidence: fast failures alone size the retry limit, not a data
     /// timeout (no stall to weigh one against); a run that timed no connect keeps the connect timeout.
     func testEachValueNeedsItsOwnEvidence() throws {
-        var analysis = AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 20))], mode: .multipart)
-        for index in analysis.attempts.indices {
-            analysis.attempts[index].connect = 0
-            analysis.attempts[index].reused = true
+        var (analysis, attempts) = AnswerTests.withAttempts([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 20))], mode: .multipart)
+        for index in attempts.indices {
+            attempts[index].connect = 0
+            attempts[index].reused = true
         }
-        var failed = analysis.attempts[0]
+        var failed = attempts[0]
         (failed.errorClass, failed.status, failed.attempt) = (.slowDown, 503, 1)
-        analysis.attempts[0].attempt = 2
-        analysis.attempts.append(failed)
+        attempts[0].attempt = 2
+        attempts.append(failed)
+        analysis = analysis.replacingAttempts(attempts)
         let current = RecommendOptions.CurrentSettings(source: "my.env", retryLimit: 5, connectTimeoutMilliseconds: 15_000)
         let r = try Recommendation.make(analysis, options: RecommendOptions(objective: .upload, current: current))
         XCTAssertEqual(r.decision.bases.retryLimit, .modelled)
@@ -185,14 +190,15 @@ final class RiskModelTests: XCTestCase {
     /// through the played network) are not the path. Read as the path, their 1 ms answers once
     /// passed for the round trip of a played 20 ms network.
     func testScoresServerCallsBesideTheStoreAreNotThePath() {
-        var analysis = Self.faultyAnalysis()
-        let client = analysis.attempts.count
+        var (analysis, attempts) = Self.faultyRun()
+        let client = attempts.count
         for trial in analysis.trials {
-            analysis.attempts.append(AttemptRow(runId: 1, cellId: trial.cellId, trialId: trial.id, phase: .parts, operation: .listParts, method: .get,
+            attempts.append(AttemptRow(runId: 1, cellId: trial.cellId, trialId: trial.id, phase: .parts, operation: .listParts, method: .get,
                                                 bucket: "b", key: "k", partNumber: 1, attempt: 1, status: 200, errorClass: nil, bytesSent: 0,
                                                 bytesReceived: 500, dns: 0, connect: 0, tls: 0, sent: 0.0001, firstByte: 0.001, total: 0.001,
                                                 silence: 0.001, reused: true, startedAt: trial.startedAt))
         }
+        analysis = analysis.replacingAttempts(attempts)
         let path = PathFaults(analysis, playedRoundTrip: 0.02, allRequests: false, backoffSeconds: 0.1)
         XCTAssertEqual(path.attempts, client)
         XCTAssertTrue(path.answerWaits.isEmpty, "no GET of a part in this upload-only run; the server's ListParts GETs are not waits on the path")

@@ -1,9 +1,8 @@
-import Results
 
 /// Where one request's time went, in four spans that add up to its total: connect (name lookup,
 /// TCP and TLS; 0 on a reused connection), send (until its last byte was handed over), wait (for
 /// the answer's first byte: the store's work) and receive (the rest of the answer).
-public struct TimeBreakdown: Sendable, Equatable, Encodable {
+public struct TimeBreakdown: Sendable, Equatable, Codable {
     public var connect: Double
     public var send: Double
     public var wait: Double
@@ -24,6 +23,17 @@ public struct TimeBreakdown: Sendable, Equatable, Encodable {
         let sent = min(total, max(connected, attempt.sent ?? connected))
         let answered = attempt.firstByte > 0 ? min(total, max(sent, attempt.firstByte)) : total
         self.init(connect: connected, send: sent - connected, wait: answered - sent, receive: total - answered)
+    }
+
+    public static let zero = TimeBreakdown(connect: 0, send: 0, wait: 0, receive: 0)
+
+    /// Span by span: sums of many attempts' spans, from which a mean is one division.
+    public static func + (a: TimeBreakdown, b: TimeBreakdown) -> TimeBreakdown {
+        TimeBreakdown(connect: a.connect + b.connect, send: a.send + b.send, wait: a.wait + b.wait, receive: a.receive + b.receive)
+    }
+
+    public func divided(by n: Double) -> TimeBreakdown {
+        TimeBreakdown(connect: connect / n, send: send / n, wait: wait / n, receive: receive / n)
     }
 
     /// The mean of each span over many attempts: the means add up to the mean total, which
