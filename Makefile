@@ -58,7 +58,8 @@ bench-profile: release
 	@scripts/backend start seaweedfs
 	scripts/bench/profile
 
-# Merging 64 synthetic worker databases of 100,000 attempts each (reports/bench-merge-<date>.md).
+# A fleet of 64 synthetic workers of 100,000 and of 1,000,000 attempts each: merge, report, recommend and
+# compare, each timed with its peak RSS (reports/bench-merge-<date>.md).
 bench-merge: release
 	@scripts/backend start seaweedfs
 	.scoretune/venv/bin/python scripts/bench/merge.py

@@ -59,6 +59,18 @@ extension Recommendation {
                    clientMemory: memory, requestsPerObject: stats.requestsPerObject, requestsPerGiB: requests)
         }
         switch options.objective {
+        case .aggregate:
+            // The fleet's leading figure; both directions' harmonic mean when both were measured.
+            let figures = [Direction.upload, .download].compactMap { stats.fleet[$0] }.filter { !$0.leadSamples.isEmpty }
+            guard !figures.isEmpty else { return nil }
+            let intervals = figures.compactMap { Statistics.medianInterval($0.leadSamples) }
+            guard intervals.count == figures.count else { return nil }
+            func combined(_ values: [Double]) -> Double { values.count == 1 ? values[0] : Double(values.count) / values.map { 1 / $0 }.reduce(0, +) }
+            var choice = make(combined(figures.map { $0.leadMBps! }), combined(intervals.map(\.low)), combined(intervals.map(\.high)),
+                              intervals.map(\.level).min()!, figures.map(\.leadSamples.count).reduce(0, +))
+            choice.perObjectMedian = combined(figures.compactMap { stats.throughput($0.direction)?.median })
+            choice.fleet = figures.map { FleetChoice(direction: $0.direction, lead: $0.lead, workers: $0.workers, reason: $0.leadReason) }
+            return choice
         case .upload:
             return stats.upload.map { make($0.median, $0.low, $0.high, $0.level, $0.samples.count) }
         case .download:
@@ -69,5 +81,23 @@ extension Recommendation {
             return make(harmonic(u.median, d.median), harmonic(u.low, d.low), harmonic(u.high, d.high), min(u.level, d.level),
                         u.samples.count + d.samples.count)
         }
+    }
+}
+
+extension Recommendation {
+    /// The chosen cell's figure in words, and the runner-up's.
+    static func evidence(_ chosen: Choice, runnerUp: Choice?, axis: ThroughputAxis, objective: RecommendOptions.Objective) -> String {
+        let head: String
+        if objective == .aggregate, let fleet = chosen.fleet, let first = fleet.first {
+            let figures = fleet.map { "\($0.direction.rawValue) \($0.lead.rawValue)" }.joined(separator: " and ")
+            head = "\(chosen.label): the fleet's aggregate median \(Units.formatMBps(chosen.median)) MB/s of \(first.workers) workers together"
+                + "\(fleet.count > 1 ? " (upload and download, harmonic mean)" : "") (\(chosen.interval)) over \(chosen.trials) rounds; "
+                + "figures: \(figures), since \(first.reason.words)"
+                + (chosen.perObjectMedian.map { "; per object: \(Units.formatMBps($0)) MB/s" } ?? "")
+        } else {
+            let samples = axis == .aggregate ? "repetitions" : "trials"
+            head = "\(chosen.label): \(axis == .aggregate ? "aggregate " : "")\(objective.rawValue) median \(Units.formatMBps(chosen.median)) MB/s (\(chosen.interval)) over \(chosen.trials) \(samples)"
+        }
+        return head + (runnerUp.map { "; runner-up \($0.label): \(Units.formatMBps($0.median)) MB/s (\($0.interval))" } ?? "; no runner-up")
     }
 }

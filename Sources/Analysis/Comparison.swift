@@ -11,8 +11,15 @@ import Results
 public struct Comparison: Sendable, Encodable {
     public struct Row: Sendable, Encodable {
         public enum Verdict: String, Sendable, Encodable { case regressed, improved, unchanged, inconclusive }
+        /// What the samples are: one object's MB/s per trial, or (two merged runs) the fleet's
+        /// leading aggregate figure per round.
+        public enum Figure: String, Sendable, Encodable {
+            case perObject = "per-object"
+            case fleetAggregate = "fleet-aggregate"
+        }
         public var label: String
         public var direction: Direction
+        public var figure: Figure = .perObject
         public var baselineMedian: Double
         public var candidateMedian: Double
         /// (candidate − baseline) / baseline.
@@ -70,6 +77,14 @@ public struct Comparison: Sendable, Encodable {
             guard let cand = candidates[key(base)] else { continue }
             matched += 1
             for direction in Direction.allCases {
+                // Two fleets compare what all their workers got together, round by round.
+                if let b = base.fleet[direction], let c = cand.fleet[direction], !b.leadSamples.isEmpty, !c.leadSamples.isEmpty {
+                    var row = judge(label: key(base).label, direction: direction, baseline: b.leadSamples, candidate: c.leadSamples,
+                                    threshold: threshold, confidence: confidence)
+                    row.figure = .fleetAggregate
+                    rows.append(row)
+                    continue
+                }
                 guard let b = base.throughput(direction), let c = cand.throughput(direction) else { continue }
                 rows.append(judge(label: key(base).label, direction: direction, baseline: b.samples, candidate: c.samples,
                                   threshold: threshold, confidence: confidence))
@@ -173,11 +188,15 @@ public struct Comparison: Sendable, Encodable {
     public var table: String {
         var lines = differences.map { "NOTE: \($0.description)" }
         lines.append("compare: threshold \(thresholdText), one-sided Mann-Whitney U tests at \(Self.percent(confidence)) confidence")
+        if rows.contains(where: { $0.figure == .fleetAggregate }) {
+            lines.append("fleet: rows marked (fleet) compare the merged runs' aggregate of all workers together, one sample per round (the leading figure: window or stonewall)")
+        }
         let width = (rows.map(\.label.count).max() ?? 4) + 2
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
-        lines.append(pad("cell", width) + pad("direction", 10) + pad("baseline", 12) + pad("candidate", 12) + pad("change", 9) + pad("p", 8) + "verdict")
+        let directionWidth = rows.contains { $0.figure == .fleetAggregate } ? 18 : 10
+        lines.append(pad("cell", width) + pad("direction", directionWidth) + pad("baseline", 12) + pad("candidate", 12) + pad("change", 9) + pad("p", 8) + "verdict")
         for row in rows {
-            lines.append(pad(row.label, width) + pad(row.direction.rawValue, 10) + pad(Units.formatMBps(row.baselineMedian) + " MB/s", 12)
+            lines.append(pad(row.label, width) + pad(row.direction.rawValue + (row.figure == .fleetAggregate ? " (fleet)" : ""), directionWidth) + pad(Units.formatMBps(row.baselineMedian) + " MB/s", 12)
                          + pad(Units.formatMBps(row.candidateMedian) + " MB/s", 12) + pad(String(format: "%+.1f%%", row.change * 100), 9)
                          + pad(row.pValue.map { String(format: "%.3f", $0) } ?? "–", 8) + row.verdict.rawValue
                          + (row.reason.map { " (\($0)" + (row.trialsNeeded.map(Self.trialsText) ?? "") + ")" } ?? ""))

@@ -14,7 +14,10 @@ import Results
 /// Bytes are spread evenly over each transfer's duration to count the part inside a window.
 /// Times are aligned on the barrier that opened the round: each worker's times are shifted by
 /// its offset there (`barriers.offset_s`), so a skewed clock does not stretch or shrink a window.
-/// Figures are medians over the cell's measured rounds, per direction.
+/// Figures are medians over the cell's measured rounds, per direction. One of them leads (`lead`),
+/// with a sample from every round: the window's, when every round had one and it spans at least
+/// half of the round (the median share), else the stonewall figure; the pessimistic bound only when
+/// neither could be measured in every round.
 public struct DistributedThroughput: Sendable, Equatable, Encodable {
     public var cellId: Int64
     public var direction: Direction
@@ -35,6 +38,71 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
     public var windowCoverage: Double?
     public var stonewallMBps: Double?
     public var pessimisticMBps: Double?
+
+    /// Which figure stands for the fleet, and why.
+    public var lead: Lead
+    public var leadReason: LeadReason
+    /// The leading figure of each measured round, MB/s: the samples a recommendation's interval
+    /// and a comparison's test are drawn from.
+    public var leadSamples: [Double]
+    /// The leading figure: the median of `leadSamples`.
+    public var leadMBps: Double? { Percentile.median(leadSamples) }
+    /// Each worker's own MB/s (its bytes over its first start to its last end in a round; the
+    /// median over rounds), by rank: the bars beside the fleet's figure.
+    public var perWorker: [WorkerFigure]
+
+    public struct WorkerFigure: Sendable, Equatable, Encodable {
+        public var worker: Int
+        public var mbps: Double
+    }
+
+    public enum Lead: String, Sendable, Codable {
+        case window, stonewall, pessimistic
+    }
+
+    public enum LeadReason: Sendable, Equatable, Encodable {
+        /// The window spans this share of the round (at least half): all workers moved together.
+        case windowCovers(Double)
+        /// The window spans only this share (or some round had none): too little of the round to
+        /// stand for it.
+        case windowShort(Double)
+        /// No round had a window (workers never all moved at once).
+        case noWindow
+        /// Not even the fastest worker's finish could be placed: only the bound over the whole span.
+        case onlyBound
+
+        /// A window must span at least this share of its round to lead.
+        public static let leadingCoverage = 0.5
+
+        /// Why the leading figure leads, in words.
+        public var words: String {
+            switch self {
+            case .windowCovers(let share):
+                return String(format: "the window in which every worker moved spans %.0f%% of the round", share * 100)
+            case .windowShort(let share):
+                return String(format: "the window in which every worker moved spans only %.0f%% of the round (under half): the stonewall figure leads", share * 100)
+            case .noWindow:
+                return "the workers never all moved at once: the stonewall figure leads"
+            case .onlyBound:
+                return "no worker's finish could be placed: only the bound over the whole span"
+            }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            switch self {
+            case .windowCovers(let share):
+                try container.encode("window-covers", forKey: .reason)
+                try container.encode(share, forKey: .coverage)
+            case .windowShort(let share):
+                try container.encode("window-short", forKey: .reason)
+                try container.encode(share, forKey: .coverage)
+            case .noWindow: try container.encode("no-window", forKey: .reason)
+            case .onlyBound: try container.encode("only-bound", forKey: .reason)
+            }
+        }
+        enum Keys: String, CodingKey { case reason, coverage }
+    }
 
     /// One transfer on the aligned clock.
     struct Span { var worker: Int; var start: Double; var end: Double; var bytes: Double }
@@ -58,16 +126,36 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
             rounds[CellDirection(cellId: trial.cellId, direction: trial.direction), default: [:]][trial.round ?? trial.repetition, default: []].append(span)
         }
         return rounds.map { key, byRound in
-            let figures = byRound.values.map(Figures.init)
+            let figures = byRound.keys.sorted().map { Figures(byRound[$0]!) }
             let windows = figures.compactMap(\.window)
+            let coverage = Percentile.median(windows.map(\.coverage))
+            let stonewalls = figures.compactMap(\.stonewall)
+            let (lead, reason): (Lead, LeadReason)
+            if let coverage, windows.count == figures.count, coverage >= LeadReason.leadingCoverage {
+                (lead, reason) = (.window, .windowCovers(coverage))
+            } else if stonewalls.count == figures.count {
+                (lead, reason) = (.stonewall, coverage.map { .windowShort($0) } ?? .noWindow)
+            } else {
+                (lead, reason) = (.pessimistic, .onlyBound)
+            }
+            let samples: [Double]
+            switch lead {
+            case .window: samples = windows.map(\.mbps)
+            case .stonewall: samples = stonewalls
+            case .pessimistic: samples = figures.compactMap(\.pessimistic)
+            }
+            var workerRates: [Int: [Double]] = [:]
+            for figure in figures { for (worker, mbps) in figure.perWorker { workerRates[worker, default: []].append(mbps) } }
             return DistributedThroughput(
                 cellId: key.cellId, direction: key.direction,
                 workers: figures.map(\.workers).max() ?? 0,
                 windowMBps: Percentile.median(windows.map(\.mbps)),
                 windowRule: windows.isEmpty ? nil : (windows.filter { $0.rule == .warp }.count * 2 >= windows.count ? .warp : .allActive),
-                windowCoverage: Percentile.median(windows.map(\.coverage)),
-                stonewallMBps: Percentile.median(figures.compactMap(\.stonewall)),
-                pessimisticMBps: Percentile.median(figures.compactMap(\.pessimistic)))
+                windowCoverage: coverage,
+                stonewallMBps: Percentile.median(stonewalls),
+                pessimisticMBps: Percentile.median(figures.compactMap(\.pessimistic)),
+                lead: lead, leadReason: reason, leadSamples: samples,
+                perWorker: workerRates.keys.sorted().map { WorkerFigure(worker: $0, mbps: Percentile.median(workerRates[$0]!)!) })
         }.sorted { ($0.cellId, $0.direction.rawValue) < ($1.cellId, $1.direction.rawValue) }
     }
 
@@ -77,10 +165,16 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
         var window: (mbps: Double, rule: WindowRule, coverage: Double)?
         var stonewall: Double?
         var pessimistic: Double?
+        /// Each worker's bytes over its own first start to last end, MB/s.
+        var perWorker: [Int: Double] = [:]
 
         init(_ spans: [Span]) {
             let byWorker = Dictionary(grouping: spans, by: \.worker)
             workers = byWorker.count
+            for (worker, own) in byWorker {
+                let (from, to) = (own.map(\.start).min()!, own.map(\.end).max()!)
+                if to > from { perWorker[worker] = own.map(\.bytes).reduce(0, +) / (to - from) / 1e6 }
+            }
             let start = spans.map(\.start).min()!, end = spans.map(\.end).max()!
             let total = spans.map(\.bytes).reduce(0, +)
             pessimistic = end > start ? total / (end - start) / 1e6 : nil

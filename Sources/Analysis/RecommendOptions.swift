@@ -3,7 +3,27 @@ import ScoreConfig
 
 /// What to optimise, and the limits a recommendation must respect.
 public struct RecommendOptions: Sendable {
-    public typealias Objective = Model.Objective
+    /// What "best" means for a recommendation: one direction's per-object rate, both directions'
+    /// (moving the same bytes up then down: the harmonic mean), or a merged run's fleet throughput
+    /// (`aggregate`: the leading figure of all workers together, both directions' harmonic mean
+    /// when the run measured both).
+    public enum Objective: String, Codable, Sendable, CaseIterable {
+        case upload, download, both, aggregate
+
+        /// The directions whose figures and costs count.
+        public var directions: [Direction] {
+            switch self {
+            case .upload: return [.upload]
+            case .download: return [.download]
+            case .both, .aggregate: return [.upload, .download]
+            }
+        }
+
+        /// What a run is ranked by when no objective is asked for: a merged run by its fleet's
+        /// throughput (the load is why many machines ran it), any other by one object's upload.
+        public static func standard(for analysis: RunAnalysis) -> Objective { analysis.isMerged ? .aggregate : .upload }
+    }
+
     public var objective: Objective
     /// Client memory limit in bytes: part size × parts in flight × concurrent transfers.
     public var maxMemory: Int64?

@@ -21,8 +21,20 @@ public struct Recommendation: Sendable, Encodable {
         public var requestsPerObject: Double
         /// HTTP requests per GiB moved in the objective's direction(s).
         public var requestsPerGiB: Double
+        /// Objective `aggregate`: one object's MB/s beside the fleet's (the same directions'
+        /// combination), and which fleet figure stood for each direction.
+        public var perObjectMedian: Double?
+        public var fleet: [FleetChoice]?
 
         var interval: String { "\(Statistics.intervalName(level)) \(Units.formatMBps(low))–\(Units.formatMBps(high))" }
+    }
+
+    /// Which fleet figure stood for one direction of the chosen cell, and why.
+    public struct FleetChoice: Sendable, Encodable {
+        public var direction: Direction
+        public var lead: DistributedThroughput.Lead
+        public var workers: Int
+        public var reason: DistributedThroughput.LeadReason
     }
 
     public struct Setting: Sendable, Encodable {
@@ -139,10 +151,7 @@ public struct Recommendation: Sendable, Encodable {
         let reason = ranking.reason
 
         let cell = chosen.0.cell
-        let axis = analysis.axis == .aggregate ? "aggregate " : ""
-        let samples = analysis.axis == .aggregate ? "repetitions" : "trials"
-        let evidence = "\(chosen.1.label): \(axis)\(options.objective.rawValue) median \(Units.formatMBps(chosen.1.median)) MB/s (\(chosen.1.interval)) over \(chosen.1.trials) \(samples)"
-            + (runnerUp.map { "; runner-up \($0.1.label): \(Units.formatMBps($0.1.median)) MB/s (\($0.1.interval))" } ?? "; no runner-up")
+        let evidence = Self.evidence(chosen.1, runnerUp: runnerUp?.1, axis: analysis.axis, objective: options.objective)
         let path = PathAdvice.make(analysis, chosen: chosen.0, options: options)
         // score-client has one read timeout, for parts and finalize alike: decided first, it is the
         // timeout in force that the retry limit and the costs are sized at. A plain client

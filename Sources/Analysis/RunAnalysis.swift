@@ -17,6 +17,12 @@ public struct RunAnalysis: Sendable {
     public var searchVerdicts: [SearchVerdictRow] = []
     /// What the cells' throughput figures are: aggregate when the run sweeps `clients`.
     public var axis: ThroughputAxis = .perObject
+    /// Every worker's passage through each barrier (a distributed run).
+    public var barriers: [BarrierRow] = []
+    /// A merged distributed run: what its workers got together (nil for one machine's run).
+    public var fleet: Fleet?
+    /// A merged distributed run: its answers rank by the fleet's throughput.
+    public var isMerged: Bool { fleet != nil }
 
     /// Only the cells (and their trials, attempts and faults) of one network profile.
     public func restricted(toNetwork name: String?) -> RunAnalysis {
@@ -27,6 +33,7 @@ public struct RunAnalysis: Sendable {
         copy.requests = requests.filter { $0.cellId.map(keep.contains) ?? false }
         copy.faults = faults.filter { $0.cellId.map(keep.contains) ?? false }
         copy.searchVerdicts = searchVerdicts.filter { keep.contains($0.cellId) }
+        copy.fleet = fleet?.restricted(to: keep)
         return copy
     }
 
@@ -41,6 +48,7 @@ public struct RunAnalysis: Sendable {
         var analysis = RunAnalysis(run: snapshot.run, cells: [], trials: snapshot.trials, requests: snapshot.requests)
         analysis.faults = snapshot.faults
         analysis.searchVerdicts = snapshot.searchVerdicts
+        analysis.barriers = snapshot.barriers
         analysis.summarise(snapshot.cells)
         return analysis
     }
@@ -54,7 +62,7 @@ public struct RunAnalysis: Sendable {
     /// The same run with these attempts digested instead of its own (a recorded run edited).
     public func replacingAttempts(_ attempts: [AttemptRow]) -> RunAnalysis {
         var copy = RunAnalysis(run: run, cells: [], trials: trials, requests: RequestDigests(attempts, trials: trials))
-        (copy.faults, copy.searchVerdicts) = (faults, searchVerdicts)
+        (copy.faults, copy.searchVerdicts, copy.barriers) = (faults, searchVerdicts, barriers)
         copy.summarise(cells.map(\.cell))
         return copy
     }
@@ -66,12 +74,13 @@ public struct RunAnalysis: Sendable {
     /// Builds every cell's statistics from the trials and request digests, on the run's axis.
     mutating func summarise(_ cells: [CellRow]) {
         axis = ThroughputAxis.of(cells)
+        fleet = Fleet(run: run, cells: cells, trials: trials, barriers: barriers)
         let trialsByCell = Dictionary(grouping: trials.filter { !$0.warmup }, by: \.cellId)
         let groupsByCell = Dictionary(grouping: requests.groups, by: { $0.key.cellId ?? -1 })
         self.cells = cells.map { cell in
             CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [],
                            requests: RequestDigests(groups: Dictionary(uniqueKeysWithValues: (groupsByCell[cell.id] ?? []).map { ($0.key, $0.value) })),
-                           axis: axis)
+                           axis: axis, fleet: fleet)
         }
     }
 
@@ -207,8 +216,14 @@ public struct CellStatistics: Sendable {
     /// New TCP connections per measured trial, by direction: what `connections` costs.
     public var newConnectionsPerTrial: [Direction: Double]
 
-    init(cell: CellRow, trials: [TrialRow], requests: RequestDigests, axis: ThroughputAxis = .perObject) {
+    /// A merged run's fleet figures of this cell, by direction (empty for one machine's run).
+    public var fleet: [Direction: DistributedThroughput] = [:]
+
+    init(cell: CellRow, trials: [TrialRow], requests: RequestDigests, axis: ThroughputAxis = .perObject, fleet: Fleet? = nil) {
         self.cell = cell
+        for direction in Direction.allCases {
+            if let figure = fleet?.figure(cell: cell.id, direction: direction) { self.fleet[direction] = figure }
+        }
         client = ClientSaturation(trials)
         func statistics(_ direction: Direction) -> ThroughputStatistics? {
             let moved = trials.filter { $0.direction == direction }

@@ -30,6 +30,7 @@ public struct HTMLReport {
         for network in analysis.networks {
             let part = analysis.networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis
             if let network { body += "<h2 class=\"network\">Network \(SVG.escape(network))</h2>" }
+            if let fleet = part.fleet { body += FleetSection(analysis: part, fleet: fleet, chosen: chosen(on: network)).html }
             body += NetworkCharts(analysis: part, network: network, chosen: chosen(on: network)).html
         }
         body += "<h2>Failures</h2>" + failuresTable()

@@ -30,6 +30,13 @@ public struct MarkdownReport {
             case .failure(let error): lines += ["No recommendation: \(error)", ""]
             }
         }
+        for network in analysis.fleet == nil ? [] : analysis.networks {
+            let part = analysis.networks.count > 1 ? analysis.restricted(toNetwork: network) : analysis
+            let chosen = recommendations.first { $0.network == network }.flatMap { try? $0.result.get().chosen }
+            if let fleet = part.fleet {
+                lines += FleetSection(analysis: part, fleet: fleet, chosen: chosen).markdown(network: network)
+            }
+        }
         lines += ["", "## Best cells", "", "| cell | upload MB/s (interval) | download MB/s (interval) | failed |", "|---|---|---|---|"]
         func cell(_ t: ThroughputStatistics?) -> String {
             t.map { String(format: "%.1f (%@ %.1f–%.1f)", $0.median, $0.intervalName, $0.low, $0.high) } ?? "–"

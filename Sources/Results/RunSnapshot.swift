@@ -11,6 +11,7 @@ public struct RunSnapshot: Sendable {
     public var requests: RequestDigests
     public var faults: [FaultRow]
     public var searchVerdicts: [SearchVerdictRow]
+    public var barriers: [BarrierRow]
 }
 
 extension ResultsDatabase {
@@ -23,7 +24,8 @@ extension ResultsDatabase {
             let trials = try Self.trials(db, runId)
             let (requests, stored) = try self.requestDigests(db, run: run, trials: trials)
             return (RunSnapshot(run: run, cells: try Self.cells(db, runId), trials: trials, requests: requests,
-                                faults: try Self.faults(db, runId), searchVerdicts: try Self.searchVerdicts(db, runId)), stored)
+                                faults: try Self.faults(db, runId), searchVerdicts: try Self.searchVerdicts(db, runId),
+                                barriers: try BarrierRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)), stored)
         }
         guard let (snapshot, stored) = read else { return nil }
         if !stored, snapshot.run.status != .running {

@@ -18,8 +18,8 @@ struct Recommend: AsyncParsableCommand {
 
     @OptionGroup var selection: RunSelection
 
-    @Option(name: .long, help: "What to maximise: upload, download or both.")
-    var objective: RecommendOptions.Objective = .upload
+    @Option(name: .long, help: "What to maximise: upload, download, both (per object) or aggregate (a merged run's fleet throughput; its default, else upload).")
+    var objective: RecommendOptions.Objective?
 
     @Option(name: .customLong("max-memory"), help: "Client memory limit (part size × parallel × clients), e.g. 1GiB.")
     var maxMemory: String?
@@ -62,7 +62,8 @@ struct Recommend: AsyncParsableCommand {
 
     func run() async throws {
         let database = try selection.database.open()
-        var options = RecommendOptions(objective: objective)
+        let analysis = try restrict(try await loadAnalysis(database, selection.runId), to: network)
+        var options = RecommendOptions(objective: try Self.checkedObjective(objective, analysis))
         if let maxMemory {
             guard case .success(let bytes) = Units.parseSize(maxMemory) else { throw CommandFailure(message: "--max-memory '\(maxMemory)' is not a size (e.g. 1GiB)") }
             options.maxMemory = bytes
@@ -73,7 +74,6 @@ struct Recommend: AsyncParsableCommand {
         }
         options.objectSizes = try Self.objectSizes(objectSizes)
         options.risk = try Self.checkedRisk(risk)
-        let analysis = try restrict(try await loadAnalysis(database, selection.runId), to: network)
         options.current = try Self.currentSettings(env ?? analysis.run.envPath, given: env != nil)
         options.readPlayedPaths(of: analysis.run)
         let recommendation: Recommendation
@@ -111,6 +111,15 @@ extension Recommend {
 }
 
 extension Recommend {
+    /// `--objective`, or the run's standard one; `aggregate` needs a merged run's fleet.
+    static func checkedObjective(_ asked: RecommendOptions.Objective?, _ analysis: RunAnalysis) throws -> RecommendOptions.Objective {
+        guard let asked else { return .standard(for: analysis) }
+        if asked == .aggregate, !analysis.isMerged {
+            throw CommandFailure(message: "--objective aggregate ranks a fleet's throughput: run \(analysis.run.id) is not a merged distributed run (use upload, download or both)")
+        }
+        return asked
+    }
+
     /// `--risk`: a probability a person can state, from one in 10^12 to one in ten.
     static func checkedRisk(_ risk: Double) throws -> Double {
         guard risk.isFinite, (1e-12...0.1).contains(risk) else { throw CommandFailure(message: "--risk \(risk) must be from 1e-12 to 0.1 (failed objects per object)") }

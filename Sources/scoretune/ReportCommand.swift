@@ -23,8 +23,8 @@ struct Report: AsyncParsableCommand {
     @Option(name: .long, help: "Write the per-cell table as CSV here.")
     var csv: String?
 
-    @Option(name: .long, help: "The recommendation's objective: upload, download or both.")
-    var objective: RecommendOptions.Objective = .upload
+    @Option(name: .long, help: "The recommendation's objective: upload, download, both or aggregate (default: aggregate for a merged run, else upload).")
+    var objective: RecommendOptions.Objective?
 
     @Flag(name: .long, help: "Print the files written as JSON.")
     var json = false
@@ -45,7 +45,7 @@ struct Report: AsyncParsableCommand {
     func run() async throws {
         let analysis = try await selection.analysis()
         let networks = analysis.networks
-        var options = RecommendOptions(objective: objective)
+        var options = RecommendOptions(objective: try Recommend.checkedObjective(objective, analysis))
         options.current = try Recommend.currentSettings(analysis.run.envPath, given: false)
         options.readPlayedPaths(of: analysis.run)
         let recommendations = networks.map { network in

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""make bench-merge: `scoretune merge` of many synthetic worker databases. One real worker run
-against the local SeaweedFS gives the template (its schema and real rows); each synthetic worker is
-a copy with its rank set and its attempts multiplied inside SQLite to the asked count. Measures the
-merge's wall time, attempts per second and peak RSS (/usr/bin/time -v) at two worker counts, so
-that flat memory shows, then `report` on the large merged run. Writes reports/bench-merge-<date>.md.
-Targets (issue #14): memory flat in the number of attempts, at least 200,000 attempts/s."""
+"""make bench-merge: a fleet's run, merged and analysed. One real worker run against the local
+SeaweedFS gives the template (its schema and real rows); its attempts are multiplied inside SQLite
+to the asked count per worker, its requests digested by scoretune as a worker's run does at its end
+(timed), and the file copied once per rank. Then, each with its wall time and peak RSS
+(/usr/bin/time -v): `merge` of all the workers, and `report`, `recommend` and `compare` (the merged
+run with itself) on the merged run. Two sizes (64 × 100,000 and 64 × 1,000,000 attempts by default),
+to show how time grows. Writes reports/bench-merge-<date>.md.
+Targets (issue #25): every command under 256 MiB peak RSS; `report` under 120 s; merge at least
+200,000 attempts/s."""
 import argparse, datetime, os, platform, re, shutil, sqlite3, subprocess, sys, tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -16,6 +19,9 @@ grid: {{UPLOAD_PARTSIZE: [20MiB], parallel: [1, 2]}}
 repetitions: 2
 warmup: 0
 """
+RSS_TARGET_MIB = 256
+REPORT_TARGET_S = 120
+MERGE_TARGET = 200_000
 
 
 def timed(args):
@@ -31,12 +37,13 @@ def timed(args):
     return seconds, rss, result.stdout
 
 
-def synthesize(template, path, rank, workers, attempts):
-    """A copy of the template as worker `rank` of `workers`, with `attempts` attempts."""
+def multiply(template, path, attempts):
+    """A copy of the template whose attempts are repeated to `attempts`, with no stored digests
+    (they were of the template's own attempts)."""
     shutil.copyfile(template, path)
     con = sqlite3.connect(path)
-    con.execute("UPDATE runs SET worker_rank = ?, workers = ?", (rank, workers))
-    con.execute("UPDATE barriers SET worker = ?", (rank,))
+    con.execute("DELETE FROM request_digests")
+    con.execute("DELETE FROM run_digests")
     columns = [r[1] for r in con.execute("PRAGMA table_info(attempts)") if r[1] != "id"]
     listed = ", ".join(columns)
     while True:
@@ -49,14 +56,29 @@ def synthesize(template, path, rank, workers, attempts):
     con.close()
 
 
+def workers_of(base, folder, workers):
+    """`workers` copies of one worker's database, as ranks 0..workers-1 of workers."""
+    paths = []
+    for rank in range(workers):
+        path = os.path.join(folder, f"worker-{rank}.sqlite")
+        shutil.copyfile(base, path)
+        con = sqlite3.connect(path)
+        con.execute("UPDATE runs SET worker_rank = ?, workers = ?", (rank, workers))
+        con.execute("UPDATE barriers SET worker = ?", (rank,))
+        con.commit()
+        con.close()
+        paths.append(path)
+    return paths
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/scoretune"))
     parser.add_argument("--workers", type=int, default=64)
-    parser.add_argument("--small", type=int, default=8, help="the smaller worker count, for the memory comparison")
-    parser.add_argument("--attempts", type=int, default=100_000, help="attempts per worker database")
+    parser.add_argument("--attempts", type=int, nargs="+", default=[100_000, 1_000_000], help="attempts per worker, one size each")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="bench-merge-")
+    folder = tempfile.mkdtemp(prefix="bench-merge-", dir=os.environ.get("BENCH_DIR"))
+    rows = []
     try:
         env = os.path.join(ROOT, ".scoretune/backends/seaweedfs/.env.score")
         scenario = os.path.join(folder, "scenario.yaml")
@@ -67,50 +89,57 @@ def main():
                        check=True, stdout=subprocess.DEVNULL)
         subprocess.run([args.binary, "merge", template, "--db", os.path.join(folder, "drop.sqlite"), "--env", env],
                        check=True, stdout=subprocess.DEVNULL)   # removes the template run's end marker
-        shards = []
-        for rank in range(args.workers):
-            path = os.path.join(folder, f"worker-{rank}.sqlite")
-            synthesize(template, path, rank, args.workers, args.attempts)
-            shards.append(path)
-        rows = []
-        for count in (args.small, args.workers):
-            subset = shards[:count]
-            if count != args.workers:   # a complete set of `count` workers: ranks 0..count-1 of count
-                subset = []
-                for rank in range(count):
-                    path = os.path.join(folder, f"small-{rank}.sqlite")
-                    shutil.copyfile(shards[rank], path)
-                    con = sqlite3.connect(path)
-                    con.execute("UPDATE runs SET workers = ?", (count,))
-                    con.commit()
-                    con.close()
-                    subset.append(path)
-            merged = os.path.join(folder, f"merged-{count}.sqlite")
-            seconds, rss, _ = timed([args.binary, "merge", "--db", merged] + subset)
-            total = sqlite3.connect(merged).execute("SELECT count(*) FROM attempts").fetchone()[0]
-            rows.append((count, total, seconds, total / seconds, rss))
-        report_seconds, report_rss, _ = timed([args.binary, "report", "--db", os.path.join(folder, f"merged-{args.workers}.sqlite"),
-                                               "--html", os.path.join(folder, "report.html"), "--md", os.path.join(folder, "report.md"),
-                                               "--csv", os.path.join(folder, "report.csv")])
+        for per_worker in args.attempts:
+            size = os.path.join(folder, f"size-{per_worker}")
+            os.makedirs(size)
+            base = os.path.join(size, "base.sqlite")
+            multiply(template, base, per_worker)
+            # What a worker does at its run's end: its requests digested and stored with the run.
+            digest_s, digest_rss, _ = timed([args.binary, "report", "--db", base, "--md", os.path.join(size, "worker.md")])
+            shards = workers_of(base, size, args.workers)
+            os.remove(base)
+            merged = os.path.join(size, "merged.sqlite")
+            merge_s, merge_rss, _ = timed([args.binary, "merge", "--db", merged] + shards)
+            for shard in shards:
+                os.remove(shard)
+            con = sqlite3.connect(merged)
+            total = con.execute("SELECT count(*) FROM attempts").fetchone()[0]
+            mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+            con.close()
+            size_mib = os.path.getsize(merged) / (1 << 20)
+            report = timed([args.binary, "report", "--db", merged, "--html", os.path.join(size, "report.html"),
+                            "--md", os.path.join(size, "report.md"), "--csv", os.path.join(size, "report.csv")])
+            recommend = timed([args.binary, "recommend", "--db", merged, "--json"])
+            compare = timed([args.binary, "compare", "--db", merged, "1", "1"])
+            rows.append(dict(per_worker=per_worker, total=total, mode=mode, size_mib=size_mib, digest=(digest_s, digest_rss),
+                             merge=(merge_s, merge_rss), report=report[:2], recommend=recommend[:2], compare=compare[:2]))
+            shutil.rmtree(size, ignore_errors=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
     date = datetime.datetime.now(datetime.timezone.utc)
     out = os.path.join(ROOT, "reports", f"bench-merge-{date:%Y-%m-%d}.md")
-    small, large = rows[0], rows[-1]
-    flat = large[4] <= small[4] * 1.25
-    fast = large[3] >= 200_000
-    lines = [f"# Merge benchmark, {date:%Y-%m-%dT%H:%MZ}", "",
-             f"`scoretune merge` of synthetic worker databases (`make bench-merge`, scripts/bench/merge.py): one real worker run",
-             f"against the local SeaweedFS is the template; each worker is a copy with its rank set and {args.attempts:,} attempts",
-             "(its real rows repeated inside SQLite). Wall time and peak RSS from `/usr/bin/time -v`.", "",
-             "| workers | attempts merged | wall time | attempts/s | peak RSS |", "|---|---|---|---|---|"]
-    for count, total, seconds, rate, rss in rows:
-        lines.append(f"| {count} | {total:,} | {seconds:.1f} s | {rate:,.0f} | {rss / 1024:.0f} MiB |")
-    lines += ["", f"Targets: memory flat in the number of attempts ({large[1]:,} attempts take {large[4] / small[4]:.2f}× the peak RSS of "
-              f"{small[1]:,}: **{'met' if flat else 'MISSED'}**), at least 200,000 attempts/s (**{'met' if fast else 'MISSED'}**: {large[3]:,.0f}).",
-              "", f"`scoretune report` on the {args.workers}-worker merged run ({large[1]:,} attempts): {report_seconds:.1f} s, peak RSS "
-              f"{report_rss / 1024:.0f} MiB (the report loads every attempt into memory).", "",
+    lines = [f"# Fleet benchmark: merge and analysis, {date:%Y-%m-%dT%H:%MZ}", "",
+             f"A fleet's run of {args.workers} workers (`make bench-merge`, scripts/bench/merge.py): one real worker run against the",
+             "local SeaweedFS is the template; its attempts (real rows) are repeated inside SQLite to the count per worker, its",
+             "requests digested as a worker does at its run's end, and the file copied once per rank. Wall time and peak RSS of",
+             "each command from `/usr/bin/time -v`; `compare` compares the merged run with itself.", "",
+             "| attempts | command | wall time | rate | peak RSS |", "|---|---|---|---|---|"]
+    met = True
+    for row in rows:
+        label = f"{row['total']:,}"
+        lines.append(f"| {row['per_worker']:,} (one worker) | end-of-run digest (`report` on the worker) | {row['digest'][0]:.1f} s | "
+                     f"{row['per_worker'] / row['digest'][0]:,.0f} attempts/s | {row['digest'][1] / 1024:.0f} MiB |")
+        for name in ("merge", "report", "recommend", "compare"):
+            seconds, rss = row[name]
+            rate = f"{row['total'] / seconds:,.0f} attempts/s" if name == "merge" else ""
+            lines.append(f"| {label} | `{name}` | {seconds:.1f} s | {rate} | {rss / 1024:.0f} MiB |")
+            met &= rss / 1024 < RSS_TARGET_MIB
+        met &= row["report"][0] < REPORT_TARGET_S and row["total"] / row["merge"][0] >= MERGE_TARGET
+    large = rows[-1]
+    lines += ["", f"The merged file of {large['total']:,} attempts: {large['size_mib']:,.0f} MiB, journal mode `{large['mode']}` (one self-contained file).",
+              "", f"Targets on this machine: every command under {RSS_TARGET_MIB} MiB peak RSS; `report` under {REPORT_TARGET_S} s; merge at least "
+              f"{MERGE_TARGET:,} attempts/s: **{'met' if met else 'MISSED'}**.", "",
               f"Machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}; shared, so times are noisy."]
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
