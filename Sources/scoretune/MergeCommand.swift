@@ -130,14 +130,14 @@ struct MergeSummary: Encodable {
         let trials = try await database.trials(run: runId)
         let cells = try await database.cells(run: runId)
         let barriers = try await database.barriers(run: runId)
-        let skews = DistributedThroughput.releaseSkew(barriers).values.map { $0 * 1000 }
-        let run = try await database.run(runId)
+        guard let run = try await database.run(runId) else { throw CommandFailure(message: "\(database.path): run \(runId) vanished after the merge") }
+        let fleet = Fleet(run: run, cells: cells, trials: trials, barriers: barriers)
         return MergeSummary(
-            runId: runId, database: database.path, tag: shards[0].run.tag ?? "", workers: shards.count, status: run?.status ?? .completed,
+            runId: runId, database: database.path, tag: shards[0].run.tag ?? "", workers: shards.count, status: run.status,
             cells: cells.count, trials: trials.count,
             trialsByWorker: Dictionary(grouping: trials, by: { String($0.worker ?? -1) }).mapValues(\.count),
-            releaseSkewMaxMs: skews.max(), releaseSkewMedianMs: Percentile.median(skews),
-            aggregates: DistributedThroughput.figures(trials: trials, barriers: barriers, cells: cells),
+            releaseSkewMaxMs: fleet?.releaseSkewMax.map { $0 * 1000 }, releaseSkewMedianMs: fleet?.releaseSkewMedian.map { $0 * 1000 },
+            aggregates: fleet?.figures ?? [],
             labels: Dictionary(uniqueKeysWithValues: cells.map { (String($0.id), $0.knobs.label) }),
             removedFromStore: removedFromStore, warnings: warnings)
     }

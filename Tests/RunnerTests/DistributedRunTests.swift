@@ -98,6 +98,37 @@ final class DistributedRunTests: XCTestCase {
         let recommend = try ScoretuneBinary.run(["recommend", "--db", merged])
         XCTAssertEqual(recommend.status, 0, recommend.err)
         XCTAssertTrue(recommend.out.contains("UPLOAD_PARTSIZE="), recommend.out)
+
+        // One self-contained file: copied off alone, it is the whole run, and its answers are the fleet's.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: merged + "-wal"))
+        let journal = try await open(merged).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        XCTAssertEqual(journal, "delete")
+        let away = folder.appendingPathComponent("away")
+        try FileManager.default.createDirectory(at: away, withIntermediateDirectories: true)
+        let copy = away.appendingPathComponent("merged.sqlite").path
+        try FileManager.default.copyItem(atPath: merged, toPath: copy)
+        let runs = try ScoretuneBinary.run(["runs", "--db", copy])
+        XCTAssertEqual(runs.status, 0, runs.err)
+        XCTAssertTrue(runs.out.contains("distributed"), runs.out)
+        let markdown = away.appendingPathComponent("report.md").path
+        let report = try ScoretuneBinary.run(["report", "--db", copy, "--md", markdown, "--html", away.appendingPathComponent("report.html").path])
+        XCTAssertEqual(report.status, 0, report.err)
+        let text = try String(contentsOfFile: markdown, encoding: .utf8)
+        XCTAssertTrue(text.contains("## Fleet: 4 workers together"), text)
+        XCTAssertEqual(text.components(separatedBy: "\n").filter { $0.hasPrefix("| ") && ($0.contains("| upload | 4 |") || $0.contains("| download | 4 |")) }.count,
+                       cells * 2, "the aggregate of each cell and direction, by all four workers: \(text)")
+        XCTAssertTrue(text.contains("Each worker's upload MB/s in cell ") && text.contains("w3 "), text)
+        let html = try String(contentsOfFile: away.appendingPathComponent("report.html").path, encoding: .utf8)
+        XCTAssertTrue(html.contains("fleet-workers-upload") && html.contains("barrier release skew"))
+        let json = try ScoretuneBinary.run(["recommend", "--db", copy, "--json"])
+        XCTAssertEqual(json.status, 0, json.err)
+        let answer = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        XCTAssertEqual(answer["objective"] as? String, "aggregate")
+        let chosen = try XCTUnwrap(answer["chosen"] as? [String: Any])
+        XCTAssertNotNil(chosen["perObjectMedian"], "one object's figure beside the fleet's")
+        let plan = try ScoretuneBinary.run(["plan", "--db", copy, "--dataset", "10TB", "--window", "2d"])
+        XCTAssertEqual(plan.status, 2)
+        XCTAssertTrue(plan.err.contains("merged run of 4 workers") && plan.err.contains("workers: [1, 2, 4]"), plan.err)
         let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
         XCTAssertEqual(after, before, after.difference(from: before))
     }
