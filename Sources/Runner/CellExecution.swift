@@ -74,12 +74,13 @@ struct CellExecution: Sendable {
         let serverVia = serverFar ? via : nil
         if connection.isAzure {
             let settings = connection.settings
-            let plan = AzurePlan(
+            var plan = AzurePlan(
                 client: client.azureClient(connect: connect, stall: .milliseconds(cell.knobs.stallTimeoutMilliseconds), via: via),
                 server: (serverFar ? client : connection).azureClient(connect: connect, stall: StoreConnection.serverReadTimeout, via: serverVia),
                 container: settings.objectBucket, uploadPolicy: settings.uploadPolicy, downloadPolicy: settings.downloadPolicy,
                 blockSize: cell.knobs.blockSize ?? 104_857_600, rangeSize: cell.knobs.uploadPartSize, parallel: cell.knobs.parallel, retry: retry,
                 journal: recorder, digests: DigestCache(store: recorder))
+            plan.objectIdPrefix = worker?.objectIdPrefix ?? ""
             return AzureDataPath(plan: plan)
         }
         var plan = TransferPlan(

@@ -46,7 +46,6 @@ public struct RunPlan: Sendable {
     /// Why this scenario cannot run as one of several workers, or nil.
     static func distributedProblem(_ scenario: Scenario, settings: ScoreSettings, worker: Worker, resuming: Bool) -> String? {
         if resuming { return "--resume: a distributed run is not resumed; run it again under a new --tag (clean the old one with `scoretune clean --tag`)" }
-        if settings.profile == .azure { return "--worker: distributed runs need an S3 store (their barrier lists the bucket); this .env.score is Azure" }
         return scenario.distributedProblem(workers: worker.count)
     }
 

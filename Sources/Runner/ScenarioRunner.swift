@@ -181,7 +181,7 @@ public final class ScenarioRunner: Sendable {
         let execution = CellExecution(scenario: scenario, session: session, proxies: proxies, connection: recording, recorder: recorder,
                                       progress: progress, health: StoreHealth(), probeStore: probe, worker: options.worker)
         let barrier = options.worker.map {
-            StoreBarrier(worker: $0, s3: connection.housekeeping, bucket: settings.objectBucket, database: database, recorder: recorder,
+            StoreBarrier(worker: $0, store: SharedStore(connection), database: database, recorder: recorder,
                          pollInterval: StoreBarrier.pollInterval(workers: $0.count), timeout: options.barrierTimeout)
         }
         let budget = scenario.budgetMilliseconds

@@ -19,8 +19,8 @@ import Workload
 /// `clean --tag` to remove.
 public struct StoreBarrier: Sendable {
     let worker: Worker
-    let s3: S3Client
-    let bucket: String
+    let store: SharedStore
+    var bucket: String { store.container }
     let database: ResultsDatabase
     let recorder: RunRecorder
     /// Between listings: a release is at most this late after the last arrival.
@@ -49,7 +49,7 @@ public struct StoreBarrier: Sendable {
         let markers = prefix(name)
         let key = markers + "\(worker.rank)" + (wantsStop ? ".stop" : "")
         let ledger = name == BarrierRow.endName ? [] : try await recorder.willCreate([Creation(kind: .object, bucket: bucket, key: key)])
-        try await s3.putObject(bucket: bucket, key: key, body: Array("\(worker.rank)/\(worker.count)\n".utf8))
+        try await store.put(key: key, bytes: Array("\(worker.rank)/\(worker.count)\n".utf8))
         let arrived = Date().timeIntervalSince1970
         let started = ContinuousClock.now
         var polls = 0
@@ -61,11 +61,11 @@ public struct StoreBarrier: Sendable {
         while true {
             try Task.checkCancellation()
             polls += 1
-            let listed = try await s3.listObjects(bucket: bucket, prefix: markers)
+            let listed = try await store.list(prefix: markers)
             present = []
             stop = false
-            for item in listed {
-                let leaf = item.key.dropFirst(markers.count)
+            for listedKey in listed {
+                let leaf = listedKey.dropFirst(markers.count)
                 let rankText = leaf.hasSuffix(".stop") ? leaf.dropLast(5) : leaf
                 guard let rank = Int(rankText), (0..<worker.count).contains(rank) else { continue }
                 present.insert(rank)
@@ -91,13 +91,12 @@ public struct StoreBarrier: Sendable {
     /// this run's own, from workers that started sooner.)
     func earlierRunsMarker(firstBarrier: String) async throws -> String? {
         let first = prefix(firstBarrier)
-        return try await s3.listObjects(bucket: bucket, prefix: Worker.barrierPrefix(tag: worker.tag))
-            .first { !$0.key.hasPrefix(first) }?.key
+        return try await store.list(prefix: Worker.barrierPrefix(tag: worker.tag)).first { !$0.hasPrefix(first) }
     }
 
     /// Removes a passed barrier's marker (every worker has seen it once the next one is passed).
     func remove(_ passage: Passage) async throws {
-        try await s3.deleteObject(bucket: bucket, key: passage.key)
+        try await store.delete(key: passage.key)
         if let id = passage.ledgerId { try await recorder.removed([id]) }
     }
 }

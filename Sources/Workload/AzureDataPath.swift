@@ -23,6 +23,9 @@ public struct AzurePlan: RetryingPlan, Sendable {
     public var retry: RetryPolicy
     public var journal: TransferJournal
     public var digests: DigestCache
+    /// Starts every blob name (a distributed run's `Worker.objectIdPrefix`; empty otherwise): what
+    /// `clean --tag` finds a killed worker's blobs by.
+    public var objectIdPrefix = ""
 
     public init(client: AzureClient, server: AzureClient, container: String, uploadPolicy: String, downloadPolicy: String,
                 blockSize: Int64, rangeSize: Int64, parallel: Int, retry: RetryPolicy, journal: TransferJournal, digests: DigestCache) {
@@ -69,7 +72,7 @@ public struct AzureDataPath: DataPath {
 
     public func upload(_ object: SyntheticObject) async -> (TrialOutcome, StoredObject?) {
         let clock = TrialClock()
-        let blob = UUID().uuidString.lowercased()
+        let blob = plan.objectIdPrefix + UUID().uuidString.lowercased()
         let blocks = ObjectPart.layout(objectSize: object.size, partSize: plan.blockSize)
         var ledger: [Int64] = []
         func outcome(_ error: Error?, parts: Int? = nil) -> TrialOutcome {

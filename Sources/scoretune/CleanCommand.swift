@@ -97,7 +97,7 @@ struct Clean: AsyncParsableCommand {
         if let problem = Worker.tagProblem(tag) { throw CommandFailure(message: "--tag \(tag.prefix(70)): \(problem)") }
         if run != nil { throw CommandFailure(message: "--tag cleans by the store's keys, --run by a database's ledger: give one") }
         guard let env else { throw CommandFailure(message: "--tag \(tag): give --env FILE, the .env.score of the store the workers used") }
-        let (removed, failures) = try await transportFlags.withS3Store(env) { connection in
+        let (removed, failures) = try await transportFlags.withSharedStore(env) { connection in
             let report = await TagCleaner(connection: connection).clean(tag: tag)
             return (report.removed, report.failures.map(connection.settings.scrubbed))
         }

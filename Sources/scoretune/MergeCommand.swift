@@ -48,7 +48,7 @@ struct Merge: AsyncParsableCommand {
         }
         defer { if let fetched { try? FileManager.default.removeItem(atPath: fetched) } }
         if let tag, let env, let folder = fetched {
-            files = try await transportFlags.withS3Store(env) { try await WorkerResults.download(tag: tag, into: folder, connection: $0) }
+            files = try await transportFlags.withSharedStore(env) { try await WorkerResults.download(tag: tag, into: folder, connection: $0) }
             if files.isEmpty { throw CommandFailure(message: "--tag \(tag): no worker database under \(WorkerResults.prefix(tag: tag)) in the object bucket") }
         }
         let shards: [WorkerMerge.Shard]
@@ -81,7 +81,7 @@ struct Merge: AsyncParsableCommand {
         if let env {
             // The last barrier's markers, and the uploaded databases once merged.
             let leftovers = [Worker.barrierPrefix(tag: tag)] + (fetched != nil ? [WorkerResults.prefix(tag: tag)] : [])
-            let (report, scrubbed) = try await transportFlags.withS3Store(env) { connection in
+            let (report, scrubbed) = try await transportFlags.withSharedStore(env) { connection in
                 let report = await TagCleaner(connection: connection).clean(tag: tag, only: { leftovers.contains($0) })
                 return (report, report.failures.map(connection.settings.scrubbed))
             }

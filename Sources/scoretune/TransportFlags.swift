@@ -30,11 +30,10 @@ struct TransportFlags: ParsableArguments {
 }
 
 extension TransportFlags {
-    /// Runs `body` against the S3 store of an .env.score (distributed runs' merge and clean-up);
-    /// its failures become one line without a secret: bad settings exit 2, the store's own 1.
-    func withS3Store<T>(_ env: String, _ body: (StoreConnection) async throws -> T) async throws -> T {
+    /// Runs `body` against the store of an .env.score, S3 or Azure (distributed runs' merge and
+    /// clean-up); its failures become one line without a secret: bad settings exit 2, the store's own 1.
+    func withSharedStore<T>(_ env: String, _ body: (StoreConnection) async throws -> T) async throws -> T {
         let settings = try loadSettings(env)
-        guard settings.profile == .s3 else { throw CommandFailure(message: "\(env): distributed runs use S3 stores; this is Azure") }
         let transport = CurlTransport(options: try options())
         defer { transport.shutdown() }
         do { return try await body(try StoreConnection(settings: settings, transport: transport, observer: nil)) } catch let failure as CommandFailure {

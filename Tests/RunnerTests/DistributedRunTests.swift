@@ -251,6 +251,47 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertTrue(none.err.contains("no worker database under scoretune-results/\(tag)/"), none.err)
     }
 
+    /// Score's second profile scales out like the first (#25): two workers on the loopback Azure
+    /// server meet at barriers held as blobs, upload their databases as staged blocks, and
+    /// `merge --tag` fetches, merges and removes them with the last markers, leaving the container
+    /// as it was; the merged run's report carries the fleet.
+    func testTwoWorkersOnAzureMeetUploadTheirDatabasesAndMerge() async throws {
+        let settings = try LocalBackend.azure.settings()
+        let run = try TemporaryRun(.azure, """
+            mode: score
+            objects: {sizes: [40MiB], count: 2, seed: 23}
+            grid: {block_size: [4MiB], UPLOAD_PARTSIZE: [8MiB], parallel: [1, 2]}
+            repetitions: 2
+            warmup: 0
+            """)
+        addTeardownBlock { run.remove() }
+        let before = try await AzureSnapshot.take(transport: transport)
+        let tag = "z" + UUID().uuidString.prefix(8).lowercased()
+        let path = { (rank: Int) in run.folder.appendingPathComponent("worker-\(rank).sqlite").path }
+        for worker in try runTogether(2, { ["run", run.scenario, "--worker", "\($0)/2", "--tag", tag, "--upload-db", "--db", path($0)] }) {
+            XCTAssertEqual(worker.status, 0, worker.err)
+            XCTAssertTrue(worker.out.contains("uploaded the results database to the object bucket as scoretune-results/\(tag)/worker-"), worker.out)
+        }
+        for rank in 0..<2 {
+            XCTAssertEqual(try count(path(rank), "SELECT count(DISTINCT name) FROM barriers"), 2 * 2 + 1, "a barrier per cell and round, and the end")
+            XCTAssertEqual(try count(path(rank), "SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
+        }
+        let merged = run.folder.appendingPathComponent("merged.sqlite").path
+        let merge = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", settings.path, "--db", merged])
+        XCTAssertEqual(merge.status, 0, merge.err)
+        XCTAssertTrue(merge.out.contains("merged 2 workers of tag \(tag) (completed)"), merge.out)
+        XCTAssertTrue(merge.out.contains("removed 4 item(s) of the tag from the store"), "2 databases and 2 end markers: \(merge.out)")
+        XCTAssertEqual(try count(merged, "SELECT count(DISTINCT worker) FROM trials"), 2)
+        XCTAssertEqual(try count(merged, "SELECT count(*) FROM (SELECT name FROM barriers GROUP BY name HAVING count(DISTINCT worker) = 2)"), 2 * 2 + 1)
+        let markdown = run.folder.appendingPathComponent("report.md").path
+        let report = try ScoretuneBinary.run(["report", "--db", merged, "--md", markdown])
+        XCTAssertEqual(report.status, 0, report.err)
+        let text = try String(contentsOfFile: markdown, encoding: .utf8)
+        XCTAssertTrue(text.contains("## Fleet: 2 workers together"), text)
+        let after = try await AzureSnapshot.take(transport: transport)
+        XCTAssertEqual(after, before, after.difference(from: before))
+    }
+
     /// A time budget spent at the first barrier: every worker stops there together, passes the
     /// last barrier, and leaves nothing in the store once merged.
     func testASpentBudgetStopsEveryWorkerAtTheSameBarrier() async throws {
