@@ -153,19 +153,20 @@ struct MergeSummary: Encodable {
         guard !aggregates.isEmpty else { return }
         Swift.print("\naggregate MB/s of all workers together (medians over rounds):")
         func row(_ cells: [String]) -> String {
-            let widths = [5, 10, 8, 9, 20, 10, 12]
+            let widths = [5, 10, 8, 9, 20, 10, 12, 13]
             return zip(cells, widths).enumerated().map { index, pair in
                 let pad = String(repeating: " ", count: max(0, pair.1 - pair.0.count))
-                return index < 2 || index == 4 ? pair.0 + pad : pad + pair.0
+                return index < 2 || index == 4 || index == 7 ? pair.0 + pad : pad + pair.0
             }.joined(separator: " ")
         }
-        Swift.print(row(["cell", "direction", "workers", "window", "(rule, coverage)", "stonewall", "pessimistic"]))
+        Swift.print(row(["cell", "direction", "workers", "window", "(rule, coverage)", "stonewall", "pessimistic", "leads"]))
         for figure in aggregates {
             let mbps = Units.formatMBps
             let rule = figure.windowRule.map { "(\($0.rawValue), \(String(format: "%.0f%%", (figure.windowCoverage ?? 0) * 100)))" } ?? "(no window)"
             Swift.print(row(["\(figure.cellId)", figure.direction.rawValue, "\(figure.workers)", mbps(figure.windowMBps), rule,
-                             mbps(figure.stonewallMBps), mbps(figure.pessimisticMBps)]))
+                             mbps(figure.stonewallMBps), mbps(figure.pessimisticMBps), "  " + figure.lead.rawValue]))
         }
+        Swift.print("(the window leads when every round had one spanning at least half of it; else the stonewall figure)")
         for (id, label) in labels.sorted(by: { (Int64($0.key) ?? 0) < (Int64($1.key) ?? 0) }) { Swift.print("  cell \(id): \(label)") }
     }
 }
