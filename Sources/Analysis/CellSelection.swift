@@ -65,9 +65,15 @@ extension Recommendation {
             guard !figures.isEmpty else { return nil }
             let intervals = figures.compactMap { Statistics.medianInterval($0.leadSamples) }
             guard intervals.count == figures.count else { return nil }
-            func combined(_ values: [Double]) -> Double { values.count == 1 ? values[0] : Double(values.count) / values.map { 1 / $0 }.reduce(0, +) }
-            var choice = make(combined(figures.map { $0.leadMBps! }), combined(intervals.map(\.low)), combined(intervals.map(\.high)),
-                              intervals.map(\.level).min()!, figures.map(\.leadSamples.count).reduce(0, +))
+            // The harmonic mean, as `both` combines directions (a zero rate makes the whole zero).
+            func combined(_ values: [Double]) -> Double? {
+                guard !values.isEmpty else { return nil }
+                return values.contains { $0 <= 0 } ? 0 : Double(values.count) / values.map { 1 / $0 }.reduce(0, +)
+            }
+            guard let median = combined(figures.compactMap(\.leadMBps)), let low = combined(intervals.map(\.low)),
+                  let high = combined(intervals.map(\.high)), let level = intervals.map(\.level).min() else { return nil }
+            // Rounds, not samples: each round gave one figure per direction.
+            var choice = make(median, low, high, level, figures.map(\.leadSamples.count).min() ?? 0)
             choice.perObjectMedian = combined(figures.compactMap { stats.throughput($0.direction)?.median })
             choice.fleet = figures.map { FleetChoice(direction: $0.direction, lead: $0.lead, workers: $0.workers, reason: $0.leadReason) }
             return choice

@@ -63,11 +63,12 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
     public enum LeadReason: Sendable, Equatable, Encodable {
         /// The window spans this share of the round (at least half): all workers moved together.
         case windowCovers(Double)
-        /// The window spans only this share (or some round had none): too little of the round to
-        /// stand for it.
+        /// The window spans only this share: too little of the round to stand for it.
         case windowShort(Double)
         /// No round had a window (workers never all moved at once).
         case noWindow
+        /// Some rounds had no window (of this many): the window cannot stand for every round.
+        case windowInSomeRounds(Int, of: Int)
         /// Not even the fastest worker's finish could be placed: only the bound over the whole span.
         case onlyBound
 
@@ -83,6 +84,8 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
                 return String(format: "the window in which every worker moved spans only %.0f%% of the round (under half): the stonewall figure leads", share * 100)
             case .noWindow:
                 return "the workers never all moved at once: the stonewall figure leads"
+            case .windowInSomeRounds(let some, let all):
+                return "the workers all moved at once in only \(some) of \(all) rounds: the stonewall figure leads"
             case .onlyBound:
                 return "no worker's finish could be placed: only the bound over the whole span"
             }
@@ -98,10 +101,14 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
                 try container.encode("window-short", forKey: .reason)
                 try container.encode(share, forKey: .coverage)
             case .noWindow: try container.encode("no-window", forKey: .reason)
+            case .windowInSomeRounds(let some, let all):
+                try container.encode("window-in-some-rounds", forKey: .reason)
+                try container.encode(some, forKey: .rounds)
+                try container.encode(all, forKey: .of)
             case .onlyBound: try container.encode("only-bound", forKey: .reason)
             }
         }
-        enum Keys: String, CodingKey { case reason, coverage }
+        enum Keys: String, CodingKey { case reason, coverage, rounds, of }
     }
 
     /// One transfer on the aligned clock.
@@ -134,7 +141,9 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
             if let coverage, windows.count == figures.count, coverage >= LeadReason.leadingCoverage {
                 (lead, reason) = (.window, .windowCovers(coverage))
             } else if stonewalls.count == figures.count {
-                (lead, reason) = (.stonewall, coverage.map { .windowShort($0) } ?? .noWindow)
+                let why: LeadReason = windows.isEmpty ? .noWindow
+                    : windows.count < figures.count ? .windowInSomeRounds(windows.count, of: figures.count) : .windowShort(coverage ?? 0)
+                (lead, reason) = (.stonewall, why)
             } else {
                 (lead, reason) = (.pessimistic, .onlyBound)
             }

@@ -76,8 +76,11 @@ public struct LogLinearHistogram: Sendable, Equatable, Codable {
         return out.map { (Swift.min(max, Swift.max(min, $0.0)), $0.1) }
     }
 
-    /// The value of rank `rank` (0-based) in ascending order.
+    /// The value of rank `rank` (0-based) in ascending order: the exact smallest and largest at
+    /// the ends, a bucket's mean between.
     func value(atRank rank: Int64, in values: [(value: Double, count: Int64)]) -> Double {
+        if rank <= 0 { return min }
+        if rank >= count - 1 { return max }
         var seen: Int64 = 0
         for (value, n) in values {
             seen += n

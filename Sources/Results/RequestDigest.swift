@@ -41,7 +41,8 @@ public struct RequestGroup: Hashable, Codable, Sendable {
 /// holding them: what lets a run of tens of millions of requests be analysed in flat memory.
 public struct RequestDigest: Codable, Sendable, Equatable {
     public var attempts: Int64 = 0
-    /// Attempts that were a request's first try: how many distinct requests were made.
+    /// Of the attempts a path counts, those that were a request's first try: how many distinct
+    /// requests were made.
     public var firstTries: Int64 = 0
     public var reused: Int64 = 0
     /// Failed attempts by class.
@@ -77,7 +78,6 @@ public struct RequestDigest: Codable, Sendable, Equatable {
     /// Counts one attempt in.
     public mutating func add(_ row: AttemptRow) {
         attempts += 1
-        if row.attempt == 1 { firstTries += 1 }
         if row.reused { reused += 1 }
         if let failure = row.errorClass { failures[failure, default: 0] += 1 }
         if row.status == 503 { slowDowns += 1 } else if row.status >= 500 { serverErrors += 1 }
@@ -87,6 +87,7 @@ public struct RequestDigest: Codable, Sendable, Equatable {
         firstByte.add(row.firstByte)
         if row.errorClass != .cancelled, row.errorClass != .clientError {
             pathAttempts += 1
+            if row.attempt == 1 { firstTries += 1 }
             if !row.reused { newConnections += 1 }
             bytes += row.bytesSent + row.bytesReceived
         }

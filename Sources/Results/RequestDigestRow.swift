@@ -49,7 +49,10 @@ public struct RunDigestRow: Codable, Sendable, FetchableRecord, PersistableRecor
         case runId = "run_id", stamp, attempts, digestedAt = "digested_at"
     }
 
-    static func stamp(of run: RunRow) -> String { "\(run.status.rawValue)|\(run.finishedAt ?? 0)" }
+    /// The digests' own format: a file whose digests another format wrote is digested again.
+    static let format = "d1"
+
+    static func stamp(of run: RunRow) -> String { "\(format)|\(run.status.rawValue)|\(run.finishedAt ?? 0)" }
 }
 
 extension ResultsDatabase {
@@ -64,16 +67,22 @@ extension ResultsDatabase {
     }
 
     static func requestDigests(_ db: Database, run: RunRow, trials: [TrialRow]) throws -> (digests: RequestDigests, stored: Bool) {
-        if let stamp = try RunDigestRow.fetchOne(db, key: run.id), stamp.stamp == RunDigestRow.stamp(of: run) {
-            var digests = RequestDigests()
-            let rows = try RequestDigestRow.filter(Column("run_id") == run.id).fetchCursor(db)
-            while let row = try rows.next() {
-                let (group, digest) = try row.decoded()
-                digests.groups[group, default: RequestDigest()].merge(digest)
-            }
+        if let stamp = try RunDigestRow.fetchOne(db, key: run.id), stamp.stamp == RunDigestRow.stamp(of: run),
+           let digests = try? storedDigests(db, runId: run.id) {
             return (digests, true)
         }
         return (try Self.digestAttempts(db, runId: run.id, trials: trials), false)
+    }
+
+    /// The stored digests, or an error when one cannot be read (then the attempts are read instead).
+    static func storedDigests(_ db: Database, runId: Int64) throws -> RequestDigests {
+        var digests = RequestDigests()
+        let rows = try RequestDigestRow.filter(Column("run_id") == runId).fetchCursor(db)
+        while let row = try rows.next() {
+            let (group, digest) = try row.decoded()
+            digests.groups[group, default: RequestDigest()].merge(digest)
+        }
+        return digests
     }
 
     /// One pass over a run's attempts, cell by cell (through the `attempts_cell` index), then the

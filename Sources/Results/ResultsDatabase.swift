@@ -78,7 +78,9 @@ public final class ResultsDatabase: Sendable {
     /// database. Needs the only connection: call it after `close()`.
     public static func makeSelfContained(path: String) throws {
         do {
-            let queue = try DatabaseQueue(path: path)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
             try queue.writeWithoutTransaction { db in
                 _ = try db.checkpoint(.truncate)

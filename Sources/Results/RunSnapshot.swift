@@ -30,8 +30,9 @@ extension ResultsDatabase {
         guard let (snapshot, stored) = read else { return nil }
         if !stored, snapshot.run.status != .running {
             try? await pool.write { db in
-                // Only if the run has not moved on since the read.
-                guard let now = try RunRow.fetchOne(db, key: runId), RunDigestRow.stamp(of: now) == RunDigestRow.stamp(of: snapshot.run) else { return }
+                // Only if the run has not moved on since the read, and nobody stored its digests meanwhile.
+                guard let now = try RunRow.fetchOne(db, key: runId), RunDigestRow.stamp(of: now) == RunDigestRow.stamp(of: snapshot.run),
+                      try RunDigestRow.fetchOne(db, key: runId)?.stamp != RunDigestRow.stamp(of: now) else { return }
                 try Self.storeDigests(db, snapshot.requests, run: now)
             }
         }

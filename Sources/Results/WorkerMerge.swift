@@ -87,14 +87,17 @@ public enum WorkerMerge {
         var run = first.withoutId
         run.workerRank = nil
         run.startedAt = shards.map(\.run.startedAt).min() ?? first.startedAt
-        run.finishedAt = shards.compactMap(\.run.finishedAt).max()
-        run.status = shards.map(\.run.status).max { severity($0) < severity($1) } ?? first.status
+        let finishedAt = shards.compactMap(\.run.finishedAt).max()
+        let status = shards.map(\.run.status).max { severity($0) < severity($1) } ?? first.status
+        // Running (and so never digested by a reader) until its rows and digests are all in: the
+        // final status is set in the transaction that stores the digests.
+        (run.status, run.finishedAt) = (.running, nil)
         let hosts = Array(Set(shards.map(\.run.host))).sorted()
         run.host = "\(shards.count) workers on " + hosts.prefix(8).joined(separator: ", ") + (hosts.count > 8 ? ", …" : "")
         run.scenarioPath = first.scenarioPath
         let runId = try await database.insertRun(run)
         do {
-            try await copyAll(shards, into: runId, database: database)
+            try await copyAll(shards, into: runId, database: database, status: status, finishedAt: finishedAt)
         } catch {
             // A merge that failed part-way leaves no half run behind.
             try? await database.pool.write { db in
@@ -107,7 +110,7 @@ public enum WorkerMerge {
         return runId
     }
 
-    static func copyAll(_ shards: [Shard], into runId: Int64, database: ResultsDatabase) async throws {
+    static func copyAll(_ shards: [Shard], into runId: Int64, database: ResultsDatabase, status: RunStatus, finishedAt: Double?) async throws {
         try await database.pool.writeWithoutTransaction { db in
             for shard in shards {
                 try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [shard.path])
@@ -124,6 +127,7 @@ public enum WorkerMerge {
             }
             try db.inTransaction {
                 try alignBarriers(db, runId: runId)
+                _ = try RunRow.filter(key: runId).updateAll(db, [Column("status").set(to: status), Column("finished_at").set(to: finishedAt)])
                 try mergeDigests(db, shards, into: runId)
                 return .commit
             }
@@ -134,8 +138,8 @@ public enum WorkerMerge {
     /// (digests add). A worker whose digests are missing or stale (an older scoretune's, a run that
     /// ended without them) is digested here, in one pass over its attempts.
     static func mergeDigests(_ db: Database, _ shards: [Shard], into runId: Int64) throws {
-        let merged = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT position, id FROM main.cells WHERE run_id = ?", arguments: [runId])
-            .map { ($0["position"] as Int, $0["id"] as Int64) })
+        let merged = try Dictionary(Row.fetchAll(db, sql: "SELECT position, id FROM main.cells WHERE run_id = ?", arguments: [runId])
+            .map { ($0["position"] as Int, $0["id"] as Int64) }, uniquingKeysWith: { a, _ in a })
         var digests = RequestDigests()
         for shard in shards {
             let queue = try DatabaseQueue(path: shard.path, configuration: {
@@ -146,13 +150,19 @@ public enum WorkerMerge {
             defer { try? queue.close() }
             let (own, positions) = try queue.read { shardDb in
                 let trials = try ResultsDatabase.trials(shardDb, shard.run.id)
-                let positions = try Dictionary(uniqueKeysWithValues: Row.fetchAll(shardDb, sql: "SELECT id, position FROM cells WHERE run_id = ?", arguments: [shard.run.id])
-                    .map { ($0["id"] as Int64, $0["position"] as Int) })
+                let positions = try Dictionary(Row.fetchAll(shardDb, sql: "SELECT id, position FROM cells WHERE run_id = ?", arguments: [shard.run.id])
+                    .map { ($0["id"] as Int64, $0["position"] as Int) }, uniquingKeysWith: { a, _ in a })
                 return (try ResultsDatabase.storedOrFreshDigests(shardDb, run: shard.run, trials: trials), positions)
             }
             for (group, digest) in own.groups {
                 var group = group
-                group.cellId = group.cellId.flatMap { positions[$0] }.flatMap { merged[$0] }
+                if let cellId = group.cellId {
+                    // Every worker ran the same grid (checked): a cell without its twin is a damaged file.
+                    guard let twin = positions[cellId].flatMap({ merged[$0] }) else {
+                        throw Refusal("\(shard.path): its requests name cell \(cellId), which matches no cell of the merged run")
+                    }
+                    group.cellId = twin
+                }
                 digests.groups[group, default: RequestDigest()].merge(digest)
             }
         }

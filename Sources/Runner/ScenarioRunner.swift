@@ -88,6 +88,10 @@ public final class ScenarioRunner: Sendable {
             try? await database.storeRequestDigests(run: result.runId)
             await finish()
             if options.uploadDatabase, let worker = options.worker {
+                // Only the whole database goes up: a file whose log could not be folded in is not it.
+                do { try ResultsDatabase.makeSelfContained(path: options.databasePath) } catch let error as ResultsDatabase.OpenError {
+                    throw RunFailure.busy(error.description + "; not uploaded")
+                }
                 let transport = options.makeTransport(options.transport)
                 defer { transport.shutdown() }
                 let settings = try Self.loadSettings(result.envPath)

@@ -99,7 +99,7 @@ final class FleetAnswerTests: XCTestCase {
         let json = String(decoding: try JSONEncoder().encode(recommendation), as: UTF8.self)
         XCTAssertTrue(json.contains("\"objective\":\"aggregate\""), json)
         let chosen = recommendation.chosen
-        XCTAssertEqual(chosen.trials, 6, "three rounds of each direction")
+        XCTAssertEqual(chosen.trials, 3, "three rounds, each with a figure of both directions")
         XCTAssertGreaterThan(chosen.median, try XCTUnwrap(chosen.perObjectMedian))
         XCTAssertTrue(recommendation.settings.contains { $0.evidence.contains("the fleet's aggregate median") && $0.evidence.contains("per object:") })
 

@@ -65,4 +65,39 @@ final class StreamedStatisticsTests: XCTestCase {
         let count = try await GRDB.DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM run_digests WHERE run_id = ?", arguments: [runId]) }
         XCTAssertEqual(count, 1, "digested once, at the run's end")
     }
+
+    /// Stored digests are trusted only while they are the run's current ones: a run that went on
+    /// (a resume: another finish time) or digests that cannot be read are digested again.
+    func testStaleOrUnreadableDigestsAreMadeAgain() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scoretune-stale-\(UUID().uuidString.prefix(8))")
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("results.sqlite").path
+        let runId = try await ClassRun.make(folder: folder, database: path, yaml: """
+            mode: multipart
+            objects: {sizes: [8MiB], count: 2, seed: 3}
+            grid: {UPLOAD_PARTSIZE: 5MiB, parallel: 2}
+            repetitions: 2
+            warmup: 0
+            """)
+        let queue = try DatabaseQueue(path: path)
+        func stamp() async throws -> String? {
+            try await queue.read { try String.fetchOne($0, sql: "SELECT stamp FROM run_digests WHERE run_id = ?", arguments: [runId]) }
+        }
+        let first = try await stamp()
+        XCTAssertNotNil(first, "digested at the run's end")
+        let attempts = try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM attempts") } ?? 0
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE runs SET finished_at = finished_at + 60 WHERE id = ?", arguments: [runId])
+            try db.execute(sql: "UPDATE request_digests SET digest = 'not a digest'")
+        }
+        try queue.close()
+        let database = try ResultsDatabase(path: path, access: .read)
+        let snapshot = try await database.snapshot(run: runId)
+        XCTAssertEqual(snapshot?.requests.total.attempts, Int64(attempts), "made again from the attempts")
+        try database.close()
+        let again = try await DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT stamp FROM run_digests WHERE run_id = ?", arguments: [runId]) }
+        XCTAssertNotEqual(again, first, "stored again with the run's new state")
+        let readable = try await DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM request_digests WHERE digest = 'not a digest'") }
+        XCTAssertEqual(readable, 0)
+    }
 }
