@@ -290,6 +290,17 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertTrue(text.contains("## Fleet: 2 workers together"), text)
         let after = try await AzureSnapshot.take(transport: transport)
         XCTAssertEqual(after, before, after.difference(from: before))
+
+        // A worker whose partner never comes names it at the barrier and removes what it made;
+        // `clean --tag` finds the rest by the tag alone.
+        let lone = "y" + UUID().uuidString.prefix(8).lowercased()
+        let alone = try ScoretuneBinary.run(["run", run.scenario, "--worker", "0/2", "--tag", lone, "--db", path(7), "--quiet", "--barrier-timeout", "2"])
+        XCTAssertEqual(alone.status, 1, alone.err)
+        XCTAssertTrue(alone.err.contains("worker 1 did not arrive"), alone.err)
+        let clean = try ScoretuneBinary.run(["clean", "--tag", lone, "--env", settings.path])
+        XCTAssertEqual(clean.status, 0, clean.err)
+        let cleaned = try await AzureSnapshot.take(transport: transport)
+        XCTAssertEqual(cleaned, before, cleaned.difference(from: before))
     }
 
     /// A time budget spent at the first barrier: every worker stops there together, passes the
