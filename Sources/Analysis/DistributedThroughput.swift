@@ -46,7 +46,7 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
     /// and a comparison's test are drawn from.
     public var leadSamples: [Double]
     /// The leading figure: the median of `leadSamples`.
-    public var leadMBps: Double? { Percentile.median(leadSamples) }
+    public var leadMBps: Double?
     /// Each worker's own MB/s (its bytes over its first start to its last end in a round; the
     /// median over rounds), by rank: the bars beside the fleet's figure.
     public var perWorker: [WorkerFigure]
@@ -163,7 +163,7 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
                 windowCoverage: coverage,
                 stonewallMBps: Percentile.median(stonewalls),
                 pessimisticMBps: Percentile.median(figures.compactMap(\.pessimistic)),
-                lead: lead, leadReason: reason, leadSamples: samples,
+                lead: lead, leadReason: reason, leadSamples: samples, leadMBps: Percentile.median(samples),
                 perWorker: workerRates.keys.sorted().map { WorkerFigure(worker: $0, mbps: Percentile.median(workerRates[$0]!)!) })
         }.sorted { ($0.cellId, $0.direction.rawValue) < ($1.cellId, $1.direction.rawValue) }
     }
