@@ -56,16 +56,8 @@ public struct RunDigestRow: Codable, Sendable, FetchableRecord, PersistableRecor
 }
 
 extension ResultsDatabase {
-    /// The run's request digests: the stored ones while they are current, else made in one pass
-    /// over its attempts (and stored, when the file is writable and the run is not running).
-    func requestDigests(_ db: Database, run: RunRow, trials: [TrialRow]) throws -> (digests: RequestDigests, stored: Bool) {
-        try Self.requestDigests(db, run: run, trials: trials)
-    }
-
-    static func storedOrFreshDigests(_ db: Database, run: RunRow, trials: [TrialRow]) throws -> RequestDigests {
-        try requestDigests(db, run: run, trials: trials).digests
-    }
-
+    /// The run's request digests: the stored ones while they are current (`stored`), else made in
+    /// one pass over its attempts.
     static func requestDigests(_ db: Database, run: RunRow, trials: [TrialRow]) throws -> (digests: RequestDigests, stored: Bool) {
         if let stamp = try RunDigestRow.fetchOne(db, key: run.id), stamp.stamp == RunDigestRow.stamp(of: run),
            let digests = try? storedDigests(db, runId: run.id) {

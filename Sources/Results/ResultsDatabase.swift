@@ -203,9 +203,7 @@ public final class ResultsDatabase: Sendable {
     }
 
     public func barriers(run runId: Int64) async throws -> [BarrierRow] {
-        try await pool.read { db in
-            try BarrierRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)
-        }
+        try await pool.read { db in try Self.barriers(db, runId) }
     }
 
     public func searchVerdicts(run runId: Int64) async throws -> [SearchVerdictRow] {

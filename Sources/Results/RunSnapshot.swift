@@ -22,10 +22,10 @@ extension ResultsDatabase {
         let read: (RunSnapshot, Bool)? = try await pool.read { db in
             guard let run = try RunRow.fetchOne(db, key: runId) else { return nil }
             let trials = try Self.trials(db, runId)
-            let (requests, stored) = try self.requestDigests(db, run: run, trials: trials)
+            let (requests, stored) = try Self.requestDigests(db, run: run, trials: trials)
             return (RunSnapshot(run: run, cells: try Self.cells(db, runId), trials: trials, requests: requests,
                                 faults: try Self.faults(db, runId), searchVerdicts: try Self.searchVerdicts(db, runId),
-                                barriers: try BarrierRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)), stored)
+                                barriers: try Self.barriers(db, runId)), stored)
         }
         guard let (snapshot, stored) = read else { return nil }
         if !stored, snapshot.run.status != .running {
@@ -51,6 +51,9 @@ extension ResultsDatabase {
     }
     static func faults(_ db: Database, _ runId: Int64) throws -> [FaultRow] {
         try FaultRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)
+    }
+    static func barriers(_ db: Database, _ runId: Int64) throws -> [BarrierRow] {
+        try BarrierRow.filter(Column("run_id") == runId).order(Column("id")).fetchAll(db)
     }
     static func searchVerdicts(_ db: Database, _ runId: Int64) throws -> [SearchVerdictRow] {
         try SearchVerdictRow.filter(Column("run_id") == runId).order(Column("rung"), Column("id")).fetchAll(db)

@@ -1,4 +1,3 @@
-
 /// Where one request's time went, in four spans that add up to its total: connect (name lookup,
 /// TCP and TLS; 0 on a reused connection), send (until its last byte was handed over), wait (for
 /// the answer's first byte: the store's work) and receive (the rest of the answer).
@@ -40,15 +39,6 @@ public struct TimeBreakdown: Sendable, Equatable, Codable {
     /// medians of each span would not.
     public static func mean(_ attempts: [AttemptRow]) -> TimeBreakdown? {
         guard !attempts.isEmpty else { return nil }
-        var sum = TimeBreakdown(connect: 0, send: 0, wait: 0, receive: 0)
-        for attempt in attempts {
-            let one = TimeBreakdown(attempt)
-            sum.connect += one.connect
-            sum.send += one.send
-            sum.wait += one.wait
-            sum.receive += one.receive
-        }
-        let n = Double(attempts.count)
-        return TimeBreakdown(connect: sum.connect / n, send: sum.send / n, wait: sum.wait / n, receive: sum.receive / n)
+        return attempts.reduce(TimeBreakdown.zero) { $0 + TimeBreakdown($1) }.divided(by: Double(attempts.count))
     }
 }

@@ -152,7 +152,7 @@ public enum WorkerMerge {
                 let trials = try ResultsDatabase.trials(shardDb, shard.run.id)
                 let positions = try Dictionary(Row.fetchAll(shardDb, sql: "SELECT id, position FROM cells WHERE run_id = ?", arguments: [shard.run.id])
                     .map { ($0["id"] as Int64, $0["position"] as Int) }, uniquingKeysWith: { a, _ in a })
-                return (try ResultsDatabase.storedOrFreshDigests(shardDb, run: shard.run, trials: trials), positions)
+                return (try ResultsDatabase.requestDigests(shardDb, run: shard.run, trials: trials).digests, positions)
             }
             for (group, digest) in own.groups {
                 var group = group

@@ -74,24 +74,26 @@ public final class ScenarioRunner: Sendable {
         let heartbeat = database.keepLeaseAlive()
         // Gives the lease back and closes the file before returning, whatever the outcome: the
         // caller reads the database back at once, and a pool still closing would lock it out.
-        func finish() async {
+        // A worker's file (the one it uploads, or leaves for merge) is made the whole database:
+        // why it could not be is returned.
+        @discardableResult
+        func finish() async -> Error? {
             heartbeat.cancel()
             try? await Task { try await database.releaseLease() }.value
             try? database.close()
-            // The file a worker uploads (or the one left for merge) is the whole database.
-            if options.worker != nil { try? ResultsDatabase.makeSelfContained(path: options.databasePath) }
+            guard options.worker != nil else { return nil }
+            do { try ResultsDatabase.makeSelfContained(path: options.databasePath) } catch { return error }
+            return nil
         }
         do {
             var result = try await run(database)
             // Its requests digested once, here, so that every later read (and a merge of a fleet's
             // workers) sums digests instead of passing over every attempt.
             try? await database.storeRequestDigests(run: result.runId)
-            await finish()
+            let notSelfContained = await finish()
             if options.uploadDatabase, let worker = options.worker {
                 // Only the whole database goes up: a file whose log could not be folded in is not it.
-                do { try ResultsDatabase.makeSelfContained(path: options.databasePath) } catch let error as ResultsDatabase.OpenError {
-                    throw RunFailure.busy(error.description + "; not uploaded")
-                }
+                if let notSelfContained { throw RunFailure.busy("\(notSelfContained); not uploaded") }
                 let transport = options.makeTransport(options.transport)
                 defer { transport.shutdown() }
                 let settings = try Self.loadSettings(result.envPath)
