@@ -5,20 +5,30 @@ import Model
 /// each window rule (the leading figure marked, and why it leads), one object's MB/s beside it,
 /// each worker's own figure as bars, and how closely the barriers released them.
 struct FleetSection {
-    let analysis: RunAnalysis
     let fleet: Fleet
     /// The recommended cell on this network: its workers' bars are drawn.
-    var chosen: Recommendation.Choice?
+    let chosen: Recommendation.Choice?
+    /// The rows: every cell's figures, by direction, fastest lead first.
+    private let figures: [(stats: CellStatistics, figure: DistributedThroughput)]
+    /// The cell whose workers are drawn: the recommended one, else the fastest by the lead.
+    private let shownCell: CellStatistics?
 
-    /// The rows: every cell's figures, fastest lead first.
-    private var figures: [(stats: CellStatistics, figure: DistributedThroughput)] {
-        analysis.cells.flatMap { stats in Direction.allCases.compactMap { d in stats.fleet[d].map { (stats, $0) } } }
+    init(analysis: RunAnalysis, fleet: Fleet, chosen: Recommendation.Choice?) {
+        (self.fleet, self.chosen) = (fleet, chosen)
+        figures = analysis.cells.flatMap { stats in Direction.allCases.compactMap { d in stats.fleet[d].map { (stats, $0) } } }
             .sorted { ($0.figure.direction.rawValue, -($0.figure.leadMBps ?? 0)) < ($1.figure.direction.rawValue, -($1.figure.leadMBps ?? 0)) }
+        let shown = chosen?.cellId ?? figures.max { ($0.figure.leadMBps ?? 0) < ($1.figure.leadMBps ?? 0) }?.stats.cell.id
+        shownCell = analysis.cells.first { $0.cell.id == shown }
     }
 
-    /// The cell whose workers are drawn: the recommended one, else the fastest by the lead.
-    private var shownCell: Int64? {
-        chosen?.cellId ?? figures.max { ($0.figure.leadMBps ?? 0) < ($1.figure.leadMBps ?? 0) }?.stats.cell.id
+    /// Each direction's per-worker figures in the shown cell.
+    private var workerFigures: [DistributedThroughput] {
+        Direction.allCases.compactMap { shownCell?.fleet[$0] }.filter { !$0.perWorker.isEmpty }
+    }
+
+    /// The window figure with its rule and the share of the round it spans.
+    static func windowText(_ figure: DistributedThroughput) -> String {
+        figure.windowMBps.map { String(format: "%@ (%@, %.0f%%)", SVG.number($0), figure.windowRule?.rawValue ?? "", (figure.windowCoverage ?? 0) * 100) } ?? "–"
     }
 
     var skewText: String {
@@ -45,23 +55,20 @@ struct FleetSection {
             + "<th>window</th><th>stonewall</th><th>pessimistic</th><th>per object MB/s</th></tr>"
         for (stats, figure) in figures {
             let lead = "<b>\(Self.mbps(figure.leadMBps))</b> \(SVG.escape(Self.leadName(figure)))"
-            let window = figure.windowMBps.map { "\(SVG.number($0)) (\(figure.windowRule?.rawValue ?? ""), \(SVG.number((figure.windowCoverage ?? 0) * 100))%)" } ?? "–"
             body += "<tr class=\"\(stats.cell.id == chosen?.cellId ? "chosen" : "")\" data-cell=\"\(stats.cell.id)\" data-direction=\"\(figure.direction.rawValue)\" data-lead=\"\(figure.lead.rawValue)\">"
                 + "<td>\(stats.cell.id): \(SVG.escape(stats.knobs.label))</td><td>\(figure.direction.rawValue)</td><td class=\"number\">\(figure.workers)</td>"
-                + "<td class=\"number\">\(lead)</td><td>\(SVG.escape(figure.leadReason.words))</td><td class=\"number\">\(window)</td>"
+                + "<td class=\"number\">\(lead)</td><td>\(SVG.escape(figure.leadReason.words))</td><td class=\"number\">\(Self.windowText(figure))</td>"
                 + "<td class=\"number\">\(Self.mbps(figure.stonewallMBps))</td><td class=\"number\">\(Self.mbps(figure.pessimisticMBps))</td>"
                 + "<td class=\"number\">\(Self.mbps(stats.throughput(figure.direction)?.median))</td></tr>"
         }
         body += "</table></div>"
-        if let cellId = shownCell, let stats = analysis.cells.first(where: { $0.cell.id == cellId }) {
-            for direction in Direction.allCases {
-                guard let figure = stats.fleet[direction], !figure.perWorker.isEmpty else { continue }
-                body += SVG.bars(name: "fleet-workers-\(direction.rawValue)",
-                                 title: "Each worker's \(direction.rawValue) MB/s in cell \(cellId) (\(stats.knobs.label)); the fleet together: \(Self.mbps(figure.leadMBps)) MB/s",
-                                 labels: figure.perWorker.map { "w\($0.worker)" },
-                                 series: [(direction.rawValue, direction == .upload ? SVG.upload : SVG.download, figure.perWorker.map(\.mbps))],
-                                 xTitle: "worker (rank): its bytes over its own first start to last end, median over rounds", unit: "MB/s")
-            }
+        for figure in workerFigures {
+            let direction = figure.direction
+            body += SVG.bars(name: "fleet-workers-\(direction.rawValue)",
+                             title: "Each worker's \(direction.rawValue) MB/s in cell \(figure.cellId) (\(shownCell?.knobs.label ?? "")); the fleet together: \(Self.mbps(figure.leadMBps)) MB/s",
+                             labels: figure.perWorker.map { "w\($0.worker)" },
+                             series: [(direction.rawValue, direction == .upload ? SVG.upload : SVG.download, figure.perWorker.map(\.mbps))],
+                             xTitle: "worker (rank): its bytes over its own first start to last end, median over rounds", unit: "MB/s")
         }
         return body
     }
@@ -72,16 +79,12 @@ struct FleetSection {
                      "| cell | direction | workers | fleet MB/s (leads) | window (rule, coverage) | stonewall | pessimistic | per object |",
                      "|---|---|---|---|---|---|---|---|"]
         for (stats, figure) in figures {
-            let window = figure.windowMBps.map { String(format: "%@ (%@, %.0f%%)", SVG.number($0), figure.windowRule?.rawValue ?? "", (figure.windowCoverage ?? 0) * 100) } ?? "–"
             lines.append("| \(stats.cell.id): \(stats.knobs.label) | \(figure.direction.rawValue) | \(figure.workers) | **\(Self.mbps(figure.leadMBps))** \(Self.leadName(figure)) "
-                         + "| \(window) | \(Self.mbps(figure.stonewallMBps)) | \(Self.mbps(figure.pessimisticMBps)) | \(Self.mbps(stats.throughput(figure.direction)?.median)) |")
+                         + "| \(Self.windowText(figure)) | \(Self.mbps(figure.stonewallMBps)) | \(Self.mbps(figure.pessimisticMBps)) | \(Self.mbps(stats.throughput(figure.direction)?.median)) |")
         }
-        if let cellId = shownCell, let stats = analysis.cells.first(where: { $0.cell.id == cellId }) {
-            for direction in Direction.allCases {
-                guard let figure = stats.fleet[direction], !figure.perWorker.isEmpty else { continue }
-                lines += ["", "Each worker's \(direction.rawValue) MB/s in cell \(cellId): "
-                          + figure.perWorker.map { "w\($0.worker) \(SVG.number($0.mbps))" }.joined(separator: ", ")]
-            }
+        for figure in workerFigures {
+            lines += ["", "Each worker's \(figure.direction.rawValue) MB/s in cell \(figure.cellId): "
+                      + figure.perWorker.map { "w\($0.worker) \(SVG.number($0.mbps))" }.joined(separator: ", ")]
         }
         return lines
     }
