@@ -56,6 +56,16 @@ final class DistributedRunTests: XCTestCase {
         }
     }
 
+    /// `merge --tag` of two workers that uploaded their databases: both merged, and the two
+    /// databases and two end markers removed from the store.
+    func mergeUploaded(tag: String, env: String, into merged: String) throws {
+        let merge = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", env, "--db", merged])
+        XCTAssertEqual(merge.status, 0, merge.err)
+        XCTAssertTrue(merge.out.contains("merged 2 workers of tag \(tag) (completed)"), merge.out)
+        XCTAssertTrue(merge.out.contains("removed 4 item(s) of the tag from the store"), "2 databases and 2 end markers: \(merge.out)")
+        XCTAssertEqual(try count(merged, "SELECT count(DISTINCT worker) FROM trials"), 2)
+    }
+
     /// One pipe's text, written by its draining thread before it signals.
     final class Drained: @unchecked Sendable { var value = "" }
 
@@ -239,11 +249,7 @@ final class DistributedRunTests: XCTestCase {
             XCTAssertTrue(worker.out.contains("uploaded the results database to the object bucket as scoretune-results/\(tag)/worker-"), worker.out)
         }
         let merged = run.folder.appendingPathComponent("merged.sqlite").path
-        let merge = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", settings.path, "--db", merged])
-        XCTAssertEqual(merge.status, 0, merge.err)
-        XCTAssertTrue(merge.out.contains("merged 2 workers of tag \(tag) (completed)"), merge.out)
-        XCTAssertTrue(merge.out.contains("removed 4 item(s) of the tag from the store"), "2 databases and 2 end markers: \(merge.out)")
-        XCTAssertEqual(try count(merged, "SELECT count(DISTINCT worker) FROM trials"), 2)
+        try mergeUploaded(tag: tag, env: settings.path, into: merged)
         let after = try await StoreSnapshot.take(.seaweedfs, transport: transport)
         XCTAssertEqual(after, before, after.difference(from: before))
         let none = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", settings.path, "--db", merged])
@@ -277,11 +283,7 @@ final class DistributedRunTests: XCTestCase {
             XCTAssertEqual(try count(path(rank), "SELECT count(*) FROM created WHERE removed_at IS NULL"), 0)
         }
         let merged = run.folder.appendingPathComponent("merged.sqlite").path
-        let merge = try ScoretuneBinary.run(["merge", "--tag", tag, "--env", settings.path, "--db", merged])
-        XCTAssertEqual(merge.status, 0, merge.err)
-        XCTAssertTrue(merge.out.contains("merged 2 workers of tag \(tag) (completed)"), merge.out)
-        XCTAssertTrue(merge.out.contains("removed 4 item(s) of the tag from the store"), "2 databases and 2 end markers: \(merge.out)")
-        XCTAssertEqual(try count(merged, "SELECT count(DISTINCT worker) FROM trials"), 2)
+        try mergeUploaded(tag: tag, env: settings.path, into: merged)
         XCTAssertEqual(try count(merged, "SELECT count(*) FROM (SELECT name FROM barriers GROUP BY name HAVING count(DISTINCT worker) = 2)"), 2 * 2 + 1)
         let markdown = run.folder.appendingPathComponent("report.md").path
         let report = try ScoretuneBinary.run(["report", "--db", merged, "--md", markdown])

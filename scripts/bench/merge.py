@@ -37,39 +37,26 @@ def timed(args):
     return seconds, rss, result.stdout
 
 
-def multiply(template, path, attempts):
-    """A copy of the template whose attempts are repeated to `attempts`, with no stored digests
-    (they were of the template's own attempts)."""
+def multiply(template, path, table, rows):
+    """A copy of the template whose `table` rows (real ones) are repeated to `rows`, with no stored
+    digests (they were of the template's own attempts). Trials keep unique ids: copies are
+    renumbered past the largest; attempts take fresh ids."""
     shutil.copyfile(template, path)
     con = sqlite3.connect(path)
     con.execute("DELETE FROM request_digests")
     con.execute("DELETE FROM run_digests")
-    columns = [r[1] for r in con.execute("PRAGMA table_info(attempts)") if r[1] != "id"]
-    listed = ", ".join(columns)
+    columns = ", ".join(r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[1] != "id")
+    renumbered = table == "trials"
     while True:
-        have = con.execute("SELECT count(*) FROM attempts").fetchone()[0]
-        if have >= attempts:
+        have, top = con.execute(f"SELECT count(*), max(id) FROM {table}").fetchone()
+        if have >= rows:
             break
-        con.execute(f"INSERT INTO attempts ({listed}) SELECT {listed} FROM attempts LIMIT ?", (attempts - have,))
+        if renumbered:
+            con.execute(f"INSERT INTO {table} (id, {columns}) SELECT id + ?, {columns} FROM {table} LIMIT ?", (top, rows - have))
+        else:
+            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table} LIMIT ?", (rows - have,))
     con.commit()
     con.execute("VACUUM")
-    con.close()
-
-
-def multiply_trials(template, path, trials):
-    """A copy of the template whose trials (ids renumbered) are repeated to `trials`, no digests."""
-    shutil.copyfile(template, path)
-    con = sqlite3.connect(path)
-    con.execute("DELETE FROM request_digests")
-    con.execute("DELETE FROM run_digests")
-    columns = [r[1] for r in con.execute("PRAGMA table_info(trials)") if r[1] != "id"]
-    listed = ", ".join(columns)
-    while True:
-        have, top = con.execute("SELECT count(*), max(id) FROM trials").fetchone()
-        if have >= trials:
-            break
-        con.execute(f"INSERT INTO trials (id, {listed}) SELECT id + ?, {listed} FROM trials LIMIT ?", (top, trials - have))
-    con.commit()
     con.close()
 
 
@@ -110,14 +97,14 @@ def main():
         trial_rows = []
         for trials in args.trials:
             path = os.path.join(folder, f"trials-{trials}.sqlite")
-            multiply_trials(template, path, trials)
+            multiply(template, path, "trials", trials)
             trial_rows.append((trials, timed([args.binary, "report", "--db", path, "--md", os.path.join(folder, "trials.md")])[:2]))
             os.remove(path)
         for per_worker in args.attempts:
             size = os.path.join(folder, f"size-{per_worker}")
             os.makedirs(size)
             base = os.path.join(size, "base.sqlite")
-            multiply(template, base, per_worker)
+            multiply(template, base, "attempts", per_worker)
             # What a worker does at its run's end: its requests digested and stored with the run.
             digest_s, digest_rss, _ = timed([args.binary, "report", "--db", base, "--md", os.path.join(size, "worker.md")])
             shards = workers_of(base, size, args.workers)
