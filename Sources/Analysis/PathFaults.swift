@@ -29,8 +29,6 @@ public struct PathFaults: Sendable {
     public var playedRoundTrip: Double
     /// Silences, stalls and fast failures per attempt, for sizing the timeouts.
     public var silences: RiskModel.Silences
-    /// A silence this long, or longer, in a request of its operation counts as a stall.
-    var stallThresholds: [StoreOperation: Double]
     /// MiB moved both ways by the attempts read.
     public var mebibytes: Double
     /// Resets seen (connection-reset attempts).
@@ -101,16 +99,13 @@ public struct PathFaults: Sendable {
 
         // Each attempt counts once: a failure by what ended it, a success by its silence, which
         // is a stall from five times its operation's median silence (and half a second) up.
-        var thresholds: [StoreOperation: Double] = [:]
         var healthy = LogLinearHistogram(), stalls = LogLinearHistogram()
-        for (operation, digest) in read.summed(by: \.operation) {
+        for digest in read.summed(by: \.operation).values {
             let threshold = max(Self.stallMinimum, Self.stallFactor * (digest.healthySilence.median ?? 0))
-            thresholds[operation] = threshold
             let (quiet, stalled) = digest.healthySilence.split(at: threshold)
             healthy.merge(quiet)
             stalls.merge(stalled)
         }
-        stallThresholds = thresholds
         let cut = (failures[.stallTimeout] ?? 0) + (failures[.totalTimeout] ?? 0)
         let blackHoles = failures[.connectTimeout] ?? 0
         let fast = failures.values.reduce(0, +) - cut - blackHoles
