@@ -5,16 +5,14 @@ import Results
 /// trial's start to its last trial's end. With `clients` above 1 objects move at once, and this —
 /// not one object's MB/s — is what the store delivered; a clients sweep is ranked and planned by it.
 enum AggregateThroughput {
-    /// MB/s per repetition of each cell, for one direction's measured, successful trials.
-    static func rates(_ trials: [TrialRow], direction: Direction) -> [Int64: [Double]] {
-        let measured = trials.filter { !$0.warmup && $0.succeeded && $0.direction == direction }
-        var perCell: [Int64: [Double]] = [:]
-        for group in Dictionary(grouping: measured, by: { "\($0.cellId)|\($0.repetition)" }).values {
-            let start = group.map(\.startedAt).min()!, end = group.map { $0.startedAt + $0.duration }.max()!
-            guard end > start else { continue }
-            perCell[group[0].cellId, default: []].append(Double(group.map(\.objectSize).reduce(0, +)) / (end - start) / 1e6)
+    /// MB/s of each repetition of each cell, in one direction (measured, successful trials), in
+    /// the order of the repetitions.
+    static func rates(_ totals: TrialTotals, direction: Direction) -> [Int64: [Double]] {
+        var perCell: [Int64: [(repetition: Int, mbps: Double)]] = [:]
+        for (key, window) in totals.repetitionWindows where key.direction == direction && window.end > window.start {
+            perCell[key.cellId, default: []].append((key.repetition, Double(window.bytes) / (window.end - window.start) / 1e6))
         }
-        return perCell
+        return perCell.mapValues { $0.sorted { $0.repetition < $1.repetition }.map(\.mbps) }
     }
 }
 

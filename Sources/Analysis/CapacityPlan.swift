@@ -52,7 +52,7 @@ public struct CapacityPlan: Sendable, Encodable {
         let needed = Double(datasetBytes) / 1e6 / windowSeconds
         lines.append("dataset \(Units.formatSize(datasetBytes)) in \(Units.humanDuration(seconds: windowSeconds)) needs \(Units.formatMBps(needed)) MB/s sustained")
         if let objectSize {
-            let sizes = Set(analysis.trials.map(\.objectSize))
+            let sizes = analysis.trialTotals.all.objectSizes
             let inRange = objectSize >= sizes.min()! && objectSize <= sizes.max()!
             lines.append("objects of \(Units.formatSize(objectSize)): about \((datasetBytes + objectSize - 1) / objectSize) of them"
                 + (inRange ? "" : "; the run measured \(sizes.sorted().map(Units.formatSize).joined(separator: ", ")), so per-object rates are an extrapolation"))

@@ -38,7 +38,7 @@ public struct Confirmation: Sendable, Encodable {
             retryLimit = knobs?.retryLimit ?? 0
             connectTimeoutMilliseconds = Int(knobs?.connectTimeoutMilliseconds ?? 0)
             stallTimeoutMilliseconds = knobs?.stallTimeoutMilliseconds ?? 0
-            let measured = analysis.trials.filter { !$0.warmup }
+            let measured = analysis.trialSample.filter { !$0.warmup }
             objects = measured.filter { $0.direction == .upload }.count
             failed = measured.filter { !$0.succeeded }.count
             // A failed transfer's re-runs cost its direction's mean good time, 1 ÷ (1 − failed share)

@@ -118,54 +118,140 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
     struct CellDirection: Hashable { var cellId: Int64; var direction: Direction }
     /// One worker at one barrier: whose clock an offset corrects.
     struct WorkerAtBarrier: Hashable { var worker: Int; var barrier: String }
+    /// One round of a cell and direction.
+    struct RoundKey: Hashable { var cell: CellDirection; var round: Int }
 
-    public static func figures(trials: [TrialRow], barriers: [BarrierRow], cells: [CellRow]) -> [DistributedThroughput] {
-        let position = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0.position) })
+    /// The figures from two passes over a run's trials (`Rounds`).
+    public static func figures(_ passes: TrialPasses, barriers: [BarrierRow], cells: [CellRow]) throws -> [DistributedThroughput] {
+        var rounds = Rounds(barriers: barriers, cells: cells)
+        try passes.forEach { rounds.bound($0) }
+        rounds.closeBounds()
+        try passes.forEach { rounds.fill($0) }
+        return rounds.figures()
+    }
+
+    /// A run's rounds, from two passes over its trials that never hold them: the first bounds each
+    /// round (every worker's first and last start and end, its bytes), the second adds up the
+    /// bytes each transfer moved inside the round's windows. Memory grows with rounds × workers.
+    struct Rounds {
+        let position: [Int64: Int]
         var offsets: [WorkerAtBarrier: Double] = [:]
-        for barrier in barriers { offsets[WorkerAtBarrier(worker: barrier.worker, barrier: barrier.name)] = barrier.offset ?? 0 }
-        // The spans of each cell, direction and round.
-        var rounds: [CellDirection: [Int: [Span]]] = [:]
-        for trial in trials where !trial.warmup && trial.succeeded && trial.duration > 0 {
-            guard let worker = trial.worker else { continue }
-            let shift = position[trial.cellId].flatMap { offsets[WorkerAtBarrier(worker: worker, barrier: BarrierRow.name(position: $0, round: trial.round))] } ?? 0
-            let span = Span(worker: worker, start: trial.startedAt - shift, end: trial.startedAt + trial.duration - shift,
-                            bytes: Double(trial.objectSize))
-            rounds[CellDirection(cellId: trial.cellId, direction: trial.direction), default: [:]][trial.round ?? trial.repetition, default: []].append(span)
+        var bounds: [RoundKey: [Int: WorkerBounds]] = [:]
+        var rounds: [RoundKey: Round] = [:]
+
+        init(barriers: [BarrierRow], cells: [CellRow]) {
+            position = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0.position) })
+            for barrier in barriers { offsets[WorkerAtBarrier(worker: barrier.worker, barrier: barrier.name)] = barrier.offset ?? 0 }
         }
-        return rounds.map { key, byRound in
-            let figures = byRound.keys.sorted().map { Figures(byRound[$0]!) }
-            let windows = figures.compactMap(\.window)
-            let coverage = Percentile.median(windows.map(\.coverage))
-            let stonewalls = figures.compactMap(\.stonewall)
-            let (lead, reason): (Lead, LeadReason)
-            if let coverage, windows.count == figures.count, coverage >= LeadReason.leadingCoverage {
-                (lead, reason) = (.window, .windowCovers(coverage))
-            } else if stonewalls.count == figures.count {
-                let why: LeadReason = windows.isEmpty ? .noWindow
-                    : windows.count < figures.count ? .windowInSomeRounds(windows.count, of: figures.count) : .windowShort(coverage ?? 0)
-                (lead, reason) = (.stonewall, why)
-            } else {
-                (lead, reason) = (.pessimistic, .onlyBound)
+
+        /// A measured, successful trial of a worker, on the clock of the barrier that opened its round.
+        func span(_ trial: TrialRow) -> (RoundKey, Span)? {
+            guard !trial.warmup, trial.succeeded, trial.duration > 0, let worker = trial.worker else { return nil }
+            let shift = position[trial.cellId].flatMap { offsets[WorkerAtBarrier(worker: worker, barrier: BarrierRow.name(position: $0, round: trial.round))] } ?? 0
+            return (RoundKey(cell: CellDirection(cellId: trial.cellId, direction: trial.direction), round: trial.round ?? trial.repetition),
+                    Span(worker: worker, start: trial.startedAt - shift, end: trial.startedAt + trial.duration - shift, bytes: Double(trial.objectSize)))
+        }
+
+        /// The first pass.
+        mutating func bound(_ trial: TrialRow) {
+            guard let (key, span) = span(trial) else { return }
+            bounds[key, default: [:]][span.worker, default: WorkerBounds(span)].add(span)
+        }
+
+        /// Between the passes: each round's windows from its bounds.
+        mutating func closeBounds() {
+            rounds = bounds.mapValues(Round.init)
+            bounds = [:]
+        }
+
+        /// The second pass.
+        mutating func fill(_ trial: TrialRow) {
+            guard let (key, span) = span(trial) else { return }
+            rounds[key]?.add(span)
+        }
+
+        func figures() -> [DistributedThroughput] {
+            Dictionary(grouping: rounds, by: \.key.cell).map { cell, rounds in
+                combining(cell, rounds.sorted { $0.key.round < $1.key.round }.map { Figures($0.value) })
+            }.sorted { ($0.cellId, $0.direction.rawValue) < ($1.cellId, $1.direction.rawValue) }
+        }
+    }
+
+    /// The figures of one cell and direction from its rounds'.
+    static func combining(_ cell: CellDirection, _ figures: [Figures]) -> DistributedThroughput {
+        let windows = figures.compactMap(\.window)
+        let coverage = Percentile.median(windows.map(\.coverage))
+        let stonewalls = figures.compactMap(\.stonewall)
+        let (lead, reason): (Lead, LeadReason)
+        if let coverage, windows.count == figures.count, coverage >= LeadReason.leadingCoverage {
+            (lead, reason) = (.window, .windowCovers(coverage))
+        } else if stonewalls.count == figures.count {
+            let why: LeadReason = windows.isEmpty ? .noWindow
+                : windows.count < figures.count ? .windowInSomeRounds(windows.count, of: figures.count) : .windowShort(coverage ?? 0)
+            (lead, reason) = (.stonewall, why)
+        } else {
+            (lead, reason) = (.pessimistic, .onlyBound)
+        }
+        let samples: [Double]
+        switch lead {
+        case .window: samples = windows.map(\.mbps)
+        case .stonewall: samples = stonewalls
+        case .pessimistic: samples = figures.compactMap(\.pessimistic)
+        }
+        var workerRates: [Int: [Double]] = [:]
+        for figure in figures { for (worker, mbps) in figure.perWorker { workerRates[worker, default: []].append(mbps) } }
+        return DistributedThroughput(cellId: cell.cellId, direction: cell.direction,
+                  workers: figures.map(\.workers).max() ?? 0,
+                  windowMBps: Percentile.median(windows.map(\.mbps)),
+                  windowRule: windows.isEmpty ? nil : (windows.filter { $0.rule == .warp }.count * 2 >= windows.count ? .warp : .allActive),
+                  windowCoverage: coverage,
+                  stonewallMBps: Percentile.median(stonewalls),
+                  pessimisticMBps: Percentile.median(figures.compactMap(\.pessimistic)),
+                  lead: lead, leadReason: reason, leadSamples: samples, leadMBps: Percentile.median(samples),
+                  perWorker: workerRates.keys.sorted().map { WorkerFigure(worker: $0, mbps: Percentile.median(workerRates[$0]!)!) })
+    }
+
+    /// One worker in one round: its first and last start and end, and its bytes.
+    struct WorkerBounds {
+        var firstStart: Double, lastStart: Double, firstEnd: Double, lastEnd: Double, bytes = 0.0
+        init(_ span: Span) { (firstStart, lastStart, firstEnd, lastEnd) = (span.start, span.start, span.end, span.end) }
+        mutating func add(_ span: Span) {
+            (firstStart, lastStart) = (min(firstStart, span.start), max(lastStart, span.start))
+            (firstEnd, lastEnd) = (min(firstEnd, span.end), max(lastEnd, span.end))
+            bytes += span.bytes
+        }
+    }
+
+    /// One round: its bounds from the first pass, the bytes inside its windows from the second.
+    struct Round {
+        var workers: [Int: WorkerBounds]
+        var start: Double, end: Double, total: Double
+        /// The fastest worker's last end: the stonewall.
+        var fastestEnd: Double
+        /// warp's window when it is not empty, else the time all workers were moving at once.
+        var window: (from: Double, to: Double, rule: WindowRule)
+        var stonewallBytes = 0.0, windowBytes = 0.0
+
+        init(_ workers: [Int: WorkerBounds]) {
+            self.workers = workers
+            let all = workers.values
+            (start, end) = (all.map(\.firstStart).min()!, all.map(\.lastEnd).max()!)
+            total = all.map(\.bytes).reduce(0, +)
+            fastestEnd = all.map(\.lastEnd).min()!
+            let warpFrom = all.map(\.firstEnd).max()!, warpTo = all.map(\.lastStart).min()!
+            let activeFrom = all.map(\.firstStart).max()!
+            window = warpTo > warpFrom ? (warpFrom, warpTo, .warp) : (activeFrom, fastestEnd, .allActive)
+        }
+
+        /// Bytes moved inside each window, the transfer's spread evenly over its duration.
+        mutating func add(_ span: Span) {
+            func inside(_ from: Double, _ to: Double) -> Double {
+                let overlap = min(span.end, to) - max(span.start, from)
+                return overlap > 0 ? span.bytes * overlap / (span.end - span.start) : 0
             }
-            let samples: [Double]
-            switch lead {
-            case .window: samples = windows.map(\.mbps)
-            case .stonewall: samples = stonewalls
-            case .pessimistic: samples = figures.compactMap(\.pessimistic)
-            }
-            var workerRates: [Int: [Double]] = [:]
-            for figure in figures { for (worker, mbps) in figure.perWorker { workerRates[worker, default: []].append(mbps) } }
-            return DistributedThroughput(
-                cellId: key.cellId, direction: key.direction,
-                workers: figures.map(\.workers).max() ?? 0,
-                windowMBps: Percentile.median(windows.map(\.mbps)),
-                windowRule: windows.isEmpty ? nil : (windows.filter { $0.rule == .warp }.count * 2 >= windows.count ? .warp : .allActive),
-                windowCoverage: coverage,
-                stonewallMBps: Percentile.median(stonewalls),
-                pessimisticMBps: Percentile.median(figures.compactMap(\.pessimistic)),
-                lead: lead, leadReason: reason, leadSamples: samples, leadMBps: Percentile.median(samples),
-                perWorker: workerRates.keys.sorted().map { WorkerFigure(worker: $0, mbps: Percentile.median(workerRates[$0]!)!) })
-        }.sorted { ($0.cellId, $0.direction.rawValue) < ($1.cellId, $1.direction.rawValue) }
+            stonewallBytes += inside(start, fastestEnd)
+            windowBytes += inside(window.from, window.to)
+        }
     }
 
     /// One round's figures.
@@ -177,33 +263,17 @@ public struct DistributedThroughput: Sendable, Equatable, Encodable {
         /// Each worker's bytes over its own first start to last end, MB/s.
         var perWorker: [Int: Double] = [:]
 
-        init(_ spans: [Span]) {
-            let byWorker = Dictionary(grouping: spans, by: \.worker)
-            workers = byWorker.count
-            for (worker, own) in byWorker {
-                let (from, to) = (own.map(\.start).min()!, own.map(\.end).max()!)
-                if to > from { perWorker[worker] = own.map(\.bytes).reduce(0, +) / (to - from) / 1e6 }
+        init(_ round: Round) {
+            workers = round.workers.count
+            for (worker, own) in round.workers where own.lastEnd > own.firstStart {
+                perWorker[worker] = own.bytes / (own.lastEnd - own.firstStart) / 1e6
             }
-            let start = spans.map(\.start).min()!, end = spans.map(\.end).max()!
-            let total = spans.map(\.bytes).reduce(0, +)
-            pessimistic = end > start ? total / (end - start) / 1e6 : nil
-            let fastestEnd = byWorker.values.map { $0.map(\.end).max()! }.min()!
-            stonewall = fastestEnd > start ? Self.bytes(spans, from: start, to: fastestEnd) / (fastestEnd - start) / 1e6 : nil
-            let warpFrom = byWorker.values.map { $0.map(\.end).min()! }.max()!
-            let warpTo = byWorker.values.map { $0.map(\.start).max()! }.min()!
-            let activeFrom = byWorker.values.map { $0.map(\.start).min()! }.max()!
-            let activeTo = fastestEnd
-            let (from, to, rule) = warpTo > warpFrom ? (warpFrom, warpTo, WindowRule.warp) : (activeFrom, activeTo, WindowRule.allActive)
+            let (start, end) = (round.start, round.end)
+            pessimistic = end > start ? round.total / (end - start) / 1e6 : nil
+            stonewall = round.fastestEnd > start ? round.stonewallBytes / (round.fastestEnd - start) / 1e6 : nil
+            let (from, to) = (round.window.from, round.window.to)
             if to > from, end > start {
-                window = (Self.bytes(spans, from: from, to: to) / (to - from) / 1e6, rule, (to - from) / (end - start))
-            }
-        }
-
-        /// Bytes moved inside [from, to], each transfer's spread evenly over its duration.
-        static func bytes(_ spans: [Span], from: Double, to: Double) -> Double {
-            spans.reduce(0) { sum, span in
-                let overlap = min(span.end, to) - max(span.start, from)
-                return overlap > 0 ? sum + span.bytes * overlap / (span.end - span.start) : sum
+                window = (round.windowBytes / (to - from) / 1e6, round.window.rule, (to - from) / (end - start))
             }
         }
     }

@@ -26,7 +26,7 @@ public struct Drift: Sendable, Encodable, Equatable {
     /// The drifts beyond noise in a run, one per direction at most. Runs in blocked order (no
     /// rounds) or with one round have none to find.
     public static func check(_ analysis: RunAnalysis) -> [Drift] {
-        let measured = analysis.trials.filter { !$0.warmup && $0.succeeded && $0.duration > 0 && $0.round != nil }
+        let measured = analysis.trialSample.filter { !$0.warmup && $0.succeeded && $0.duration > 0 && $0.round != nil }
         let rounds = Set(measured.compactMap(\.round))
         guard let first = rounds.min(), let last = rounds.max(), last > first else { return [] }
         var drifts: [Drift] = []
@@ -49,7 +49,7 @@ public struct Drift: Sendable, Encodable, Equatable {
             let agreeing = changes.filter { ($0 < 0) == (change < 0) }.count
             var drift = Drift(direction: direction, firstRound: first, lastRound: last, change: change,
                               cells: changes.count, agreeing: agreeing, noise: noise)
-            drift.withoutWarmup = first == 0 && !analysis.trials.contains(where: \.warmup)
+            drift.withoutWarmup = first == 0 && analysis.trialTotals.sum(where: \.warmup).trials == 0
             if drift.beyondNoise { drifts.append(drift) }
         }
         return drifts

@@ -37,7 +37,7 @@ public struct FinalizeFit: Sendable, Encodable, Equatable {
 
     /// Fits the run's successful, measured uploads that recorded a finalize time.
     public static func fit(_ analysis: RunAnalysis) throws -> FinalizeFit {
-        let uploads = analysis.trials.filter { !$0.warmup && $0.succeeded && $0.direction == .upload && $0.finalizeWait != nil }
+        let uploads = analysis.trialSample.filter { !$0.warmup && $0.succeeded && $0.direction == .upload && $0.finalizeWait != nil }
         let byParts = Dictionary(grouping: uploads, by: \.parts)
         let points = byParts.compactMap { parts, trials in
             Statistics.median(trials.compactMap(\.finalizeWait)).map { Point(parts: parts, seconds: $0) }

@@ -12,11 +12,15 @@ public struct Fleet: Sendable, Encodable {
     public var releaseSkewMax: Double?
     public var releaseSkewMedian: Double?
 
+    /// Whether a run has a fleet: a merged run (not one machine's, nor one worker's own database).
+    static func of(_ run: RunRow) -> Bool { run.workers != nil && run.workerRank == nil }
+
     /// nil for a run of one machine (or one worker's own database).
-    public init?(run: RunRow, cells: [CellRow], trials: [TrialRow], barriers: [BarrierRow]) {
+    /// `figures`: from the run's trials (`DistributedThroughput.Rounds`).
+    init?(run: RunRow, figures: [DistributedThroughput], barriers: [BarrierRow]) {
         guard let workers = run.workers, run.workerRank == nil else { return nil }
         self.workers = workers
-        figures = DistributedThroughput.figures(trials: trials, barriers: barriers, cells: cells)
+        self.figures = figures
         let skews = Array(DistributedThroughput.releaseSkew(barriers).values)
         releaseSkewMax = skews.max()
         releaseSkewMedian = Percentile.median(skews)

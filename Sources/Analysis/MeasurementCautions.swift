@@ -23,11 +23,9 @@ extension RunAnalysis {
 
     /// Which cells each session measured (cells resumed mid-way appear in both).
     public var cellsBySession: [(session: Int, cells: [CellStatistics])] {
-        let measured = trials.filter { !$0.warmup }
-        let sessions = Set(measured.compactMap(\.session)).sorted()
+        let sessions = trialTotals.sum { !$0.warmup }.sessions.sorted()
         return sessions.map { session in
-            let ids = Set(measured.filter { $0.session == session }.map(\.cellId))
-            return (session, cells.filter { ids.contains($0.cell.id) })
+            (session, cells.filter { trialTotals.measured(cell: $0.cell.id).sessions.contains(session) })
         }
     }
 }

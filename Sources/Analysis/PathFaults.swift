@@ -79,12 +79,12 @@ public struct PathFaults: Sendable {
         attempts = Int(all.pathAttempts)
         self.allRequests = allRequests
         self.playedRoundTrip = playedRoundTrip
-        let moved = analysis.trials.filter { !$0.warmup && $0.succeeded }
-        let gib = Double(moved.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)
-        objectSecondsPerGiB = gib > 0 ? moved.reduce(0) { $0 + $1.duration } / gib : 0
+        let moved = analysis.trialTotals.sum { !$0.warmup }
+        let gib = Double(moved.succeededBytes) / Double(1 << 30)
+        objectSecondsPerGiB = gib > 0 ? moved.succeededSeconds / gib : 0
         injected = analysis.faults.count
         // Distinct requests are their first tries; the objects, the trials that sent them.
-        let objects = analysis.trials.count
+        let objects = analysis.trialTotals.all.trials
         requestsPerObject = objects == 0 ? 0 : Double(all.firstTries) / Double(objects)
         self.failures = failures
         slowDowns = Int(all.slowDowns)

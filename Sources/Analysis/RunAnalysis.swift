@@ -7,7 +7,11 @@ import Results
 public struct RunAnalysis: Sendable {
     public var run: RunRow
     public var cells: [CellStatistics]
-    public var trials: [TrialRow]
+    /// The trials held: each cell and direction's whole, or beyond `TrialSample.cap` an evenly
+    /// spaced sample of them. What is counted or added up comes from `trialTotals` instead.
+    public var trialSample: [TrialRow]
+    /// Every trial added up, by cell, direction and warm-up or not.
+    public var trialTotals: TrialTotals
     /// The run's requests, digested by group (counts, sums, histograms): never the attempts
     /// themselves, which a fleet's run has tens of millions of.
     public var requests: RequestDigests
@@ -29,7 +33,8 @@ public struct RunAnalysis: Sendable {
         let keep = Set(cells.filter { $0.cell.knobs.network == name }.map(\.cell.id))
         var copy = self
         copy.cells = cells.filter { keep.contains($0.cell.id) }
-        copy.trials = trials.filter { keep.contains($0.cellId) }
+        copy.trialSample = trialSample.filter { keep.contains($0.cellId) }
+        copy.trialTotals = trialTotals.restricted(to: keep)
         copy.requests = requests.filter { $0.cellId.map(keep.contains) ?? false }
         copy.faults = faults.filter { $0.cellId.map(keep.contains) ?? false }
         copy.searchVerdicts = searchVerdicts.filter { keep.contains($0.cellId) }
@@ -42,10 +47,39 @@ public struct RunAnalysis: Sendable {
     public var isAzure: Bool { cells.contains { $0.cell.knobs.blockSize != nil } }
     public var networks: [String?] { Array(Set(cells.map(\.cell.knobs.network))).sorted { ($0 ?? "") < ($1 ?? "") } }
 
+    /// What an analysis keeps of a run's trials, from passes over them (`TrialPasses`): their
+    /// totals and the fleet's figures over every trial, and the sample.
+    struct Trials: Sendable {
+        var totals: TrialTotals
+        var sample: [TrialRow]
+        var fleet: Fleet?
+
+        /// Two passes: the totals (and a fleet's round bounds), then the sample (and the bytes
+        /// inside each round's windows).
+        init(_ passes: TrialPasses, run: RunRow, cells: [CellRow], barriers: [BarrierRow]) throws {
+            var totals = TrialTotals()
+            var rounds = Fleet.of(run) ? DistributedThroughput.Rounds(barriers: barriers, cells: cells) : nil
+            try passes.forEach { trial in
+                totals.add(trial)
+                rounds?.bound(trial)
+            }
+            rounds?.closeBounds()
+            var sample = TrialSample(totals: totals)
+            try passes.forEach { trial in
+                sample.offer(trial)
+                rounds?.fill(trial)
+            }
+            (self.totals, self.sample) = (totals, sample.trials)
+            fleet = rounds.flatMap { Fleet(run: run, figures: $0.figures(), barriers: barriers) }
+        }
+    }
+
     public static func load(database: ResultsDatabase, runId: Int64) async throws -> RunAnalysis {
         // One read transaction: a report taken during a run sees one consistent moment.
-        guard let snapshot = try await database.snapshot(run: runId) else { throw AnalysisError("no run \(runId) in \(database.path)") }
-        var analysis = RunAnalysis(run: snapshot.run, cells: [], trials: snapshot.trials, requests: snapshot.requests)
+        guard let (snapshot, trials) = try await database.snapshot(run: runId, digestTrials: {
+            try Trials($1, run: $0.run, cells: $0.cells, barriers: $0.barriers)
+        }) else { throw AnalysisError("no run \(runId) in \(database.path)") }
+        var analysis = RunAnalysis(run: snapshot.run, trials: trials, requests: snapshot.requests)
         analysis.faults = snapshot.faults
         analysis.searchVerdicts = snapshot.searchVerdicts
         analysis.barriers = snapshot.barriers
@@ -53,34 +87,48 @@ public struct RunAnalysis: Sendable {
         return analysis
     }
 
-    /// A run held in memory (a hand-made one, a short recorded one): its attempts digested here.
-    public init(run: RunRow, cells: [CellRow], trials: [TrialRow], attempts: [AttemptRow]) {
-        self.init(run: run, cells: [], trials: trials, requests: RequestDigests(attempts, trials: trials))
+    /// A run held in memory (a hand-made one, a short recorded one): its trials and attempts
+    /// digested here.
+    public init(run: RunRow, cells: [CellRow], trials: [TrialRow], attempts: [AttemptRow], barriers: [BarrierRow] = []) {
+        // An array's passes cannot fail.
+        let digested = try! Trials(.memory(trials), run: run, cells: cells, barriers: barriers)
+        self.init(run: run, trials: digested, requests: RequestDigests(attempts, trials: trials))
+        self.barriers = barriers
         summarise(cells)
     }
 
     /// The same run with these attempts digested instead of its own (a recorded run edited).
     public func replacingAttempts(_ attempts: [AttemptRow]) -> RunAnalysis {
-        var copy = RunAnalysis(run: run, cells: [], trials: trials, requests: RequestDigests(attempts, trials: trials))
-        (copy.faults, copy.searchVerdicts, copy.barriers) = (faults, searchVerdicts, barriers)
+        var copy = self
+        copy.requests = RequestDigests(attempts, trials: trialSample)
         copy.summarise(cells.map(\.cell))
         return copy
     }
 
-    init(run: RunRow, cells: [CellStatistics], trials: [TrialRow], requests: RequestDigests) {
-        (self.run, self.cells, self.trials, self.requests) = (run, cells, trials, requests)
+    /// The same run with these trials instead of its own (a recorded run edited); its requests
+    /// stay as they were digested.
+    public func replacingTrials(_ trials: [TrialRow]) -> RunAnalysis {
+        var copy = self
+        let digested = try! Trials(.memory(trials), run: run, cells: cells.map(\.cell), barriers: barriers)
+        (copy.trialSample, copy.trialTotals, copy.fleet) = (digested.sample, digested.totals, digested.fleet)
+        copy.summarise(cells.map(\.cell))
+        return copy
+    }
+
+    private init(run: RunRow, trials: Trials, requests: RequestDigests) {
+        (self.run, self.cells, self.trialSample, self.trialTotals, self.fleet, self.requests) = (run, [], trials.sample, trials.totals, trials.fleet, requests)
     }
 
     /// Builds every cell's statistics from the trials and request digests, on the run's axis.
     mutating func summarise(_ cells: [CellRow]) {
         axis = ThroughputAxis.of(cells)
-        fleet = Fleet(run: run, cells: cells, trials: trials, barriers: barriers)
-        let trialsByCell = Dictionary(grouping: trials.filter { !$0.warmup }, by: \.cellId)
+        let sampleByCell = Dictionary(grouping: trialSample.filter { !$0.warmup }, by: \.cellId)
         let groupsByCell = Dictionary(grouping: requests.groups, by: { $0.key.cellId ?? -1 })
+        let repetitionRates = Dictionary(uniqueKeysWithValues: Direction.allCases.map { ($0, AggregateThroughput.rates(trialTotals, direction: $0)) })
         self.cells = cells.map { cell in
-            CellStatistics(cell: cell, trials: trialsByCell[cell.id] ?? [],
+            CellStatistics(cell: cell, sample: sampleByCell[cell.id] ?? [], totals: trialTotals,
                            requests: RequestDigests(groups: Dictionary(uniqueKeysWithValues: (groupsByCell[cell.id] ?? []).map { ($0.key, $0.value) })),
-                           axis: axis, fleet: fleet)
+                           axis: axis, repetitionRates: repetitionRates, fleet: fleet)
         }
     }
 
@@ -219,41 +267,45 @@ public struct CellStatistics: Sendable {
     /// A merged run's fleet figures of this cell, by direction (empty for one machine's run).
     public var fleet: [Direction: DistributedThroughput] = [:]
 
-    init(cell: CellRow, trials: [TrialRow], requests: RequestDigests, axis: ThroughputAxis = .perObject, fleet: Fleet? = nil) {
+    /// `sample`: the cell's measured trials held (`TrialSample`); `totals`: every trial added up.
+    init(cell: CellRow, sample: [TrialRow], totals: TrialTotals, requests: RequestDigests, axis: ThroughputAxis = .perObject,
+         repetitionRates: [Direction: [Int64: [Double]]] = [:], fleet: Fleet? = nil) {
         self.cell = cell
         for direction in Direction.allCases {
             if let figure = fleet?.figure(cell: cell.id, direction: direction) { self.fleet[direction] = figure }
         }
-        client = ClientSaturation(trials)
+        client = ClientSaturation(sample)
         func statistics(_ direction: Direction) -> ThroughputStatistics? {
-            let moved = trials.filter { $0.direction == direction }
+            let moved = sample.filter { $0.direction == direction }
             guard axis == .aggregate else { return ThroughputStatistics(moved) }
-            return ThroughputStatistics(moved, samples: AggregateThroughput.rates(moved, direction: direction)[cell.id] ?? [])
+            return ThroughputStatistics(moved, samples: repetitionRates[direction]?[cell.id] ?? [])
         }
         upload = statistics(.upload)
         download = statistics(.download)
-        self.trials = trials.count
-        failedTrials = trials.filter { !$0.succeeded }.count
-        retries = trials.map(\.retries).reduce(0, +)
+        let measured = totals.measured(cell: cell.id)
+        trials = measured.trials
+        failedTrials = measured.failed
+        retries = measured.retries
         failuresByClass = requests.total.failures.mapValues { Int($0) }
-        let measured = requests.filter { $0.trial == .measured }
-        latencies = measured.summed { RequestKind(phase: $0.phase, operation: $0.operation) }
+        let sent = requests.filter { $0.trial == .measured }
+        latencies = sent.summed { RequestKind(phase: $0.phase, operation: $0.operation) }
             .compactMap { LatencyStatistics(kind: $0.key, $0.value) }.sorted { $0.label < $1.label }
-        let sentBy = measured.summed(by: \.direction)
-        // One pass per direction: its trials, the requests they sent, the bytes and parts they moved.
+        let sentBy = sent.summed(by: \.direction)
+        // Per direction: its trials' totals, the requests they sent.
         var perGiB: [Direction: Double] = [:]
         var parts: [Direction: Int64] = [:]
         var perObject = 0.0
         var connections: [Direction: Double] = [:]
         for direction in Direction.allCases {
-            let moved = trials.filter { $0.direction == direction }
+            let moved = totals.measured(cell: cell.id, direction: direction)
             let sent = sentBy[direction] ?? RequestDigest()
             let requests = Int(sent.attempts)
-            let bytes = moved.map(\.objectSize).reduce(0, +)
-            if bytes > 0 { perGiB[direction] = Double(requests) / (Double(bytes) / Double(1 << 30)) }
-            if direction == .upload, !moved.isEmpty { perObject = Double(requests) / Double(moved.count) }
-            parts[direction] = moved.map(\.partSize).max()
-            if !moved.isEmpty { connections[direction] = Double(sent.attempts - sent.reused) / Double(moved.count) }
+            if moved.bytes > 0 { perGiB[direction] = Double(requests) / (Double(moved.bytes) / Double(1 << 30)) }
+            if direction == .upload, moved.trials > 0 { perObject = Double(requests) / Double(moved.trials) }
+            if moved.trials > 0 {
+                parts[direction] = moved.largestPart
+                connections[direction] = Double(sent.attempts - sent.reused) / Double(moved.trials)
+            }
         }
         newConnectionsPerTrial = connections
         requestsPerObject = perObject
@@ -323,23 +375,20 @@ extension RunAnalysis {
             .sorted { $0.label < $1.label }
     }
 
-    /// Failed measured trials, grouped by cell, direction and error class.
-    /// A failed trial without a class (none is written today) stays nil: renderers say "unknown".
+    /// Failed measured trials, grouped by cell, direction and error class, each with the first
+    /// one's message. A failed trial without a class (none is written today) stays nil: renderers
+    /// say "unknown".
     public var failures: [(cell: CellStatistics, direction: Direction, errorClass: ErrorClass?, count: Int, example: String)] {
         var out: [(CellStatistics, Direction, ErrorClass?, Int, String)] = []
         for stats in cells {
-            let failed = trials.filter { $0.cellId == stats.cell.id && !$0.warmup && !$0.succeeded }
-            let groups = Dictionary(grouping: failed) { FailureGroup(direction: $0.direction, errorClass: $0.errorClass) }
-            for (key, group) in groups.sorted(by: { ($0.key.direction.rawValue, $0.key.errorClass?.rawValue ?? "") < ($1.key.direction.rawValue, $1.key.errorClass?.rawValue ?? "") }) {
-                out.append((stats, key.direction, key.errorClass, group.count, group.first?.error ?? ""))
+            for direction in Direction.allCases {
+                let failures = trialTotals.measured(cell: stats.cell.id, direction: direction).failures
+                for (errorClass, failure) in failures.sorted(by: { ($0.key?.rawValue ?? "") < ($1.key?.rawValue ?? "") }) {
+                    out.append((stats, direction, errorClass, failure.count, failure.example))
+                }
             }
         }
         return out
     }
 }
 
-/// Failed trials of one cell grouped by what failed and why.
-private struct FailureGroup: Hashable {
-    var direction: Direction
-    var errorClass: ErrorClass?
-}

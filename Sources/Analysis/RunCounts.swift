@@ -16,16 +16,17 @@ public struct RunCounts: Sendable, Equatable {
 extension RunAnalysis {
     public var counts: RunCounts {
         RunCounts(cellsDone: cells.filter { $0.cell.status == .done }.count, cells: cells.count,
-                  measuredTrials: trials.filter { !$0.warmup }.count, warmupTrials: trials.filter(\.warmup).count,
-                  failedTrials: trials.filter { !$0.warmup && !$0.succeeded }.count,
+                  measuredTrials: trialTotals.sum { !$0.warmup }.trials, warmupTrials: trialTotals.sum(where: \.warmup).trials,
+                  failedTrials: trialTotals.sum { !$0.warmup }.failed,
                   requests: Int(requests.total.attempts), failedRequests: Int(requests.total.failures.values.reduce(0, +)))
     }
 
     /// The measured trials of one direction, for charts over time: (seconds since the run's first
-    /// trial, MB/s or 0 for a failure, succeeded, cell).
+    /// trial, MB/s or 0 for a failure, succeeded, cell). A run with more trials than a cell keeps
+    /// whole shows its evenly spaced sample (`TrialSample`).
     public func timeline(_ direction: Direction) -> [(seconds: Double, mbps: Double, succeeded: Bool, cellId: Int64)] {
-        let start = trials.map(\.startedAt).min() ?? run.startedAt
-        return trials.filter { !$0.warmup && $0.direction == direction }.map { t in
+        let start = trialTotals.firstStart ?? run.startedAt
+        return trialSample.filter { !$0.warmup && $0.direction == direction }.map { t in
             (t.startedAt - start, t.mbps ?? 0, t.succeeded, t.cellId)
         }
     }

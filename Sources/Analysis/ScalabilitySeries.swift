@@ -18,7 +18,7 @@ public struct ScalabilitySeries: Sendable {
         let perCell = analysis.fleet.map { fleet in
             Dictionary(fleet.figures.filter { $0.direction == direction && !$0.leadSamples.isEmpty }.map { ($0.cellId, $0.leadSamples) },
                        uniquingKeysWith: { a, _ in a })
-        } ?? AggregateThroughput.rates(analysis.trials, direction: direction)
+        } ?? AggregateThroughput.rates(analysis.trialTotals, direction: direction)
         let runWorkers = analysis.run.workers ?? 1
         func load(_ knobs: Knobs) -> Int { knobs.clients * (knobs.workers ?? runWorkers) }
         // A family: the cells whose knobs are the same but for the load (clients, workers).

@@ -29,13 +29,14 @@ public struct SearchHistory: Sendable {
     /// Lines of evidence: the search's course, its cost against the whole grid, the closest calls.
     func evidence(_ analysis: RunAnalysis) -> [String] {
         let cells = analysis.cells.count
-        let measured = Set(analysis.trials.map(\.cellId)).count
+        let measured = Set(analysis.trialTotals.groups.keys.map(\.cellId)).count
+        let trials = analysis.trialTotals.all.trials
         let how = strategy == .ramp ? "a concurrency ramp, then successive halving," : "successive halving"
         var lines = ["chosen by \(how) after \(decisions) decision(s): \(measured) of \(cells) cells measured"
-                     + (pruned.isEmpty ? "" : ", \(pruned.count) pruned before any trial") + ", \(analysis.trials.count) trials"]
+                     + (pruned.isEmpty ? "" : ", \(pruned.count) pruned before any trial") + ", \(trials) trials"]
         if let full = fullGridTrials(analysis), full.trials > 0 {
             lines[0] += String(format: " (the whole grid at %d rounds: about %d, so %.0f%%)", full.rounds, full.trials,
-                               100 * Double(analysis.trials.count) / Double(full.trials))
+                               100 * Double(trials) / Double(full.trials))
         }
         // The last cells to go were the closest calls: they are the evidence worth reading first.
         for verdict in dropped.sorted(by: { ($0.rung, $0.median ?? 0) > ($1.rung, $1.median ?? 0) }).prefix(4) {
@@ -53,12 +54,11 @@ public struct SearchHistory: Sendable {
     /// rounds) × trials per round (a search its budget stopped went less deep than the scenario's repetitions).
     private func fullGridTrials(_ analysis: RunAnalysis) -> (rounds: Int, trials: Int)? {
         guard let survivor = survivors.first else { return nil }
-        let own = analysis.trials.filter { $0.cellId == survivor }
-        let perRound = own.filter { !$0.warmup && $0.round == 0 }.count
+        let perRound = analysis.trialTotals.measured(cell: survivor).byRound[0] ?? 0
         guard perRound > 0 else { return nil }
         // Warm-up repetitions are numbered 0..<warmup in every session: count the numbers, not the
         // sessions, over every cell (a search lets a cell skip a warm-up another one already did).
-        let warmupRounds = Set(analysis.trials.filter(\.warmup).map(\.repetition)).count
+        let warmupRounds = analysis.trialTotals.sum(where: \.warmup).repetitions.count
         let rounds = verdicts.map(\.rounds).max() ?? 0
         return (rounds, analysis.cells.count * (warmupRounds + rounds) * perRound)
     }

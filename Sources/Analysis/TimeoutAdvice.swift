@@ -50,8 +50,9 @@ extension Recommendation {
     /// The read timeout the run's own finalize waits need (twice the longest plus 10 s), or nil
     /// when it finalized nothing.
     static func measuredFinalizeAdvice(_ analysis: RunAnalysis) -> Advice? {
-        guard let longest = analysis.trials.compactMap(\.finalizeWait).filter(\.isFinite).max() else { return nil }
-        let count = analysis.trials.filter { $0.finalizeWait != nil }.count
+        let all = analysis.trialTotals.all
+        guard let longest = all.longestFinalizeWait else { return nil }
+        let count = all.finalizeWaits
         return Advice(value: RiskModel.outlasting(longest),
                       evidence: String(format: "the longest of the %d finalize waits this run measured took %.1f s (Score's server completes the upload and deletes its state, one request after another, before it answers); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", count, longest),
                       basis: .modelled, why: "sized from the run's measured finalize waits")
@@ -78,7 +79,7 @@ extension Recommendation {
         }
         notes.append(fit.description)
         // The longest measured finalize must be outlasted too, whatever the sizes named.
-        let measured = analysis.trials.compactMap(\.finalizeWait).filter(\.isFinite).max() ?? 0
+        let measured = analysis.trialTotals.all.longestFinalizeWait ?? 0
         longest = max(longest, measured)
         let timeout = RiskModel.outlasting(longest)
         return (notes, timeout, String(format: "Score's finalize of the largest named object is predicted at %.2f s (the longest measured: %.2f s; see the notes); twice that plus 10 s, or score-client gives up on a finished upload (Score issues #120, #338)", longest, measured))

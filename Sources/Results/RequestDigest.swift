@@ -150,6 +150,7 @@ public struct RequestDigests: Sendable, Equatable {
         var direction: Direction
         var partSize: Int64
         public init(_ trial: TrialRow) { (warmup, direction, partSize) = (trial.warmup, trial.direction, trial.partSize) }
+        init(warmup: Bool, direction: Direction, partSize: Int64) { (self.warmup, self.direction, self.partSize) = (warmup, direction, partSize) }
     }
 
     /// Digests rows held in memory (a test's hand-made run, a short recorded one).

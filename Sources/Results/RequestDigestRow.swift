@@ -58,12 +58,12 @@ public struct RunDigestRow: Codable, Sendable, FetchableRecord, PersistableRecor
 extension ResultsDatabase {
     /// The run's request digests: the stored ones while they are current (`stored`), else made in
     /// one pass over its attempts.
-    static func requestDigests(_ db: Database, run: RunRow, trials: [TrialRow]) throws -> (digests: RequestDigests, stored: Bool) {
+    static func requestDigests(_ db: Database, run: RunRow) throws -> (digests: RequestDigests, stored: Bool) {
         if let stamp = try RunDigestRow.fetchOne(db, key: run.id), stamp.stamp == RunDigestRow.stamp(of: run),
            let digests = try? storedDigests(db, runId: run.id) {
             return (digests, true)
         }
-        return (try Self.digestAttempts(db, runId: run.id, trials: trials), false)
+        return (try Self.digestAttempts(db, runId: run.id), false)
     }
 
     /// The stored digests, or an error when one cannot be read (then the attempts are read instead).
@@ -78,12 +78,14 @@ extension ResultsDatabase {
     }
 
     /// One pass over a run's attempts, cell by cell (through the `attempts_cell` index), then the
-    /// run's own requests outside any cell: no attempt is held beyond its row.
-    static func digestAttempts(_ db: Database, runId: Int64, trials: [TrialRow]) throws -> RequestDigests {
-        let facts = Dictionary(trials.map { ($0.id, RequestDigests.TrialFacts($0)) }, uniquingKeysWith: { a, _ in a })
+    /// run's own requests outside any cell: no attempt is held beyond its row, and each attempt's
+    /// trial (what part of it the group names) is joined in by SQLite, not looked up in memory.
+    static func digestAttempts(_ db: Database, runId: Int64) throws -> RequestDigests {
         var digests = RequestDigests()
-        let columns = "cell_id, trial_id, phase, operation, method, attempt, status, error_class, bytes_sent, bytes_received, "
-            + "dns_s, connect_s, tls_s, sent_s, first_byte_s, total_s, longest_silence_s, reused, started_at"
+        let columns = "a.cell_id, a.trial_id, a.phase, a.operation, a.method, a.attempt, a.status, a.error_class, a.bytes_sent, a.bytes_received, "
+            + "a.dns_s, a.connect_s, a.tls_s, a.sent_s, a.first_byte_s, a.total_s, a.longest_silence_s, a.reused, a.started_at, "
+            + "t.warmup, t.direction, t.part_size"
+        let joined = "attempts a LEFT JOIN trials t ON t.id = a.trial_id"
         func read(_ statement: Statement, _ arguments: StatementArguments) throws {
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             while let row = try rows.next() {
@@ -94,14 +96,17 @@ extension ResultsDatabase {
                     errorClass: (row[7] as String?).flatMap(ErrorClass.init(rawValue:)), bytesSent: row[8], bytesReceived: row[9],
                     dns: row[10], connect: row[11], tls: row[12], sent: row[13], firstByte: row[14], total: row[15], silence: row[16],
                     reused: row[17], startedAt: row[18])
-                digests.add(attempt, trial: attempt.trialId.flatMap { facts[$0] })
+                let facts = (row[20] as String?).flatMap(Direction.init(rawValue:)).map {
+                    RequestDigests.TrialFacts(warmup: row[19], direction: $0, partSize: row[21])
+                }
+                digests.add(attempt, trial: facts)
             }
         }
-        let byCell = try db.makeStatement(sql: "SELECT \(columns) FROM attempts WHERE cell_id = ?")
+        let byCell = try db.makeStatement(sql: "SELECT \(columns) FROM \(joined) WHERE a.cell_id = ?")
         for cellId in try Int64.fetchAll(db, sql: "SELECT id FROM cells WHERE run_id = ? ORDER BY id", arguments: [runId]) {
             try read(byCell, [cellId])
         }
-        try read(try db.makeStatement(sql: "SELECT \(columns) FROM attempts WHERE cell_id IS NULL AND run_id = ?"), [runId])
+        try read(try db.makeStatement(sql: "SELECT \(columns) FROM \(joined) WHERE a.cell_id IS NULL AND a.run_id = ?"), [runId])
         return digests
     }
 
@@ -117,8 +122,7 @@ extension ResultsDatabase {
     public func storeRequestDigests(run runId: Int64) async throws {
         try await pool.write { db in
             guard let run = try RunRow.fetchOne(db, key: runId) else { return }
-            let trials = try Self.trials(db, runId)
-            try Self.storeDigests(db, try Self.digestAttempts(db, runId: runId, trials: trials), run: run)
+            try Self.storeDigests(db, try Self.digestAttempts(db, runId: runId), run: run)
         }
     }
 }

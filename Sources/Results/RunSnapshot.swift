@@ -2,11 +2,11 @@ import GRDB
 
 /// Everything recorded of one run, read in one transaction: an analysis taken while the run is
 /// still writing sees one consistent moment (no attempt without its trial, no trial of a cell not
-/// yet read).
+/// yet read). Its trials are not held here: they are read in passes (`TrialPasses`) inside the
+/// same transaction, by whatever digests them.
 public struct RunSnapshot: Sendable {
     public var run: RunRow
     public var cells: [CellRow]
-    public var trials: [TrialRow]
     /// The run's requests, digested (`RequestDigests`): never its attempts, held all at once.
     public var requests: RequestDigests
     public var faults: [FaultRow]
@@ -15,19 +15,21 @@ public struct RunSnapshot: Sendable {
 }
 
 extension ResultsDatabase {
-    /// The run and all its rows from one read; nil when there is no such run. Its requests come
-    /// digested: the stored digests while current, else one pass over its attempts, whose digests
-    /// are then stored (a finished run, a writable file) so that the next read is quick.
-    public func snapshot(run runId: Int64) async throws -> RunSnapshot? {
-        let read: (RunSnapshot, Bool)? = try await pool.read { db in
+    /// The run and all its rows from one read, its trials digested by `digestTrials` in passes
+    /// inside the same read; nil when there is no such run. Its requests come digested: the stored
+    /// digests while current, else one pass over its attempts, whose digests are then stored (a
+    /// finished run, a writable file) so that the next read is quick.
+    public func snapshot<Trials: Sendable>(run runId: Int64, digestTrials: @escaping @Sendable (RunSnapshot, TrialPasses) throws -> Trials)
+        async throws -> (snapshot: RunSnapshot, trials: Trials)? {
+        let read: (RunSnapshot, Trials, Bool)? = try await pool.read { db in
             guard let run = try RunRow.fetchOne(db, key: runId) else { return nil }
-            let trials = try Self.trials(db, runId)
-            let (requests, stored) = try Self.requestDigests(db, run: run, trials: trials)
-            return (RunSnapshot(run: run, cells: try Self.cells(db, runId), trials: trials, requests: requests,
-                                faults: try Self.faults(db, runId), searchVerdicts: try Self.searchVerdicts(db, runId),
-                                barriers: try Self.barriers(db, runId)), stored)
+            let (requests, stored) = try Self.requestDigests(db, run: run)
+            let snapshot = RunSnapshot(run: run, cells: try Self.cells(db, runId), requests: requests,
+                                       faults: try Self.faults(db, runId), searchVerdicts: try Self.searchVerdicts(db, runId),
+                                       barriers: try Self.barriers(db, runId))
+            return (snapshot, try digestTrials(snapshot, .database(db, runId: runId)), stored)
         }
-        guard let (snapshot, stored) = read else { return nil }
+        guard let (snapshot, trials, stored) = read else { return nil }
         if !stored, snapshot.run.status != .running {
             try? await pool.write { db in
                 // Only if the run has not moved on since the read, and nobody stored its digests meanwhile.
@@ -36,7 +38,7 @@ extension ResultsDatabase {
                 try Self.storeDigests(db, snapshot.requests, run: now)
             }
         }
-        return snapshot
+        return (snapshot, trials)
     }
 
     // One query per table, shared by the single-table reads and the snapshot.

@@ -149,10 +149,9 @@ public enum WorkerMerge {
             }())
             defer { try? queue.close() }
             let (own, positions) = try queue.read { shardDb in
-                let trials = try ResultsDatabase.trials(shardDb, shard.run.id)
                 let positions = try Dictionary(Row.fetchAll(shardDb, sql: "SELECT id, position FROM cells WHERE run_id = ?", arguments: [shard.run.id])
                     .map { ($0["id"] as Int64, $0["position"] as Int) }, uniquingKeysWith: { a, _ in a })
-                return (try ResultsDatabase.requestDigests(shardDb, run: shard.run, trials: trials).digests, positions)
+                return (try ResultsDatabase.requestDigests(shardDb, run: shard.run).digests, positions)
             }
             for (group, digest) in own.groups {
                 var group = group

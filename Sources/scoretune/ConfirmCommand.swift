@@ -72,7 +72,7 @@ struct Confirm: AsyncParsableCommand {
         }
         let decision = recommendation.decision
         let current = options.current
-        let size = analysis.trials.map(\.objectSize).max() ?? (64 << 20)
+        let size = analysis.trialTotals.all.objectSizes.max() ?? (64 << 20)
         let backoff = (base: options.backoffBaseMilliseconds, max: options.backoffMaxMilliseconds)
 
         func scenario(_ name: String, retry: Int, connect: Int, stall: Int64) -> String {

@@ -127,15 +127,12 @@ struct MergeSummary: Encodable {
 
     static func load(_ database: ResultsDatabase, runId: Int64, shards: [WorkerMerge.Shard], removedFromStore: Int?,
                      warnings: [String]) async throws -> MergeSummary {
-        let trials = try await database.trials(run: runId)
-        let cells = try await database.cells(run: runId)
-        let barriers = try await database.barriers(run: runId)
-        guard let run = try await database.run(runId) else { throw CommandFailure(message: "\(database.path): run \(runId) vanished after the merge") }
-        let fleet = Fleet(run: run, cells: cells, trials: trials, barriers: barriers)
+        let analysis = try await RunAnalysis.load(database: database, runId: runId)
+        let (run, cells, fleet) = (analysis.run, analysis.cells.map(\.cell), analysis.fleet)
         return MergeSummary(
             runId: runId, database: database.path, tag: shards[0].run.tag ?? "", workers: shards.count, status: run.status,
-            cells: cells.count, trials: trials.count,
-            trialsByWorker: Dictionary(grouping: trials, by: { String($0.worker ?? -1) }).mapValues(\.count),
+            cells: cells.count, trials: analysis.trialTotals.all.trials,
+            trialsByWorker: Dictionary(uniqueKeysWithValues: analysis.trialTotals.byWorker.map { (String($0.key ?? -1), $0.value) }),
             releaseSkewMaxMs: fleet?.releaseSkewMax.map { $0 * 1000 }, releaseSkewMedianMs: fleet?.releaseSkewMedian.map { $0 * 1000 },
             aggregates: fleet?.figures ?? [],
             labels: Dictionary(uniqueKeysWithValues: cells.map { (String($0.id), $0.knobs.label) }),

@@ -35,7 +35,7 @@ final class DistributedThroughputTests: XCTestCase {
     /// Pessimistic: 40 MB over 4 s.
     func testWindowStonewallAndPessimisticByHand() throws {
         let trials = [transfer(0, 0, 1, id: 1), transfer(0, 1, 2, id: 2), transfer(1, 0, 2, id: 3), transfer(1, 2, 4, id: 4)]
-        let figures = DistributedThroughput.figures(trials: trials, barriers: [], cells: [cell])
+        let figures = try DistributedThroughput.figures(.memory(trials), barriers: [], cells: [cell])
         let upload = try XCTUnwrap(figures.first)
         XCTAssertEqual(upload.workers, 2)
         XCTAssertEqual(upload.windowRule, .allActive)
@@ -52,7 +52,7 @@ final class DistributedThroughputTests: XCTestCase {
     func testTheWarpWindowWhenEveryWorkerHasSeveralTransfers() throws {
         let trials = [transfer(0, 0, 1, id: 1), transfer(0, 1, 2, id: 2), transfer(0, 2, 3, id: 3),
                       transfer(1, 0, 1.5, id: 4), transfer(1, 1.5, 3, id: 5), transfer(1, 3, 4.5, id: 6)]
-        let upload = try XCTUnwrap(DistributedThroughput.figures(trials: trials, barriers: [], cells: [cell]).first)
+        let upload = try XCTUnwrap(try DistributedThroughput.figures(.memory(trials), barriers: [], cells: [cell]).first)
         XCTAssertEqual(upload.windowRule, .warp)
         XCTAssertEqual(try XCTUnwrap(upload.windowMBps), (5 + 10.0 / 3) / 0.5, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(upload.windowCoverage), 0.5 / 4.5, accuracy: 1e-9)
@@ -62,11 +62,11 @@ final class DistributedThroughputTests: XCTestCase {
     /// the figures are those of the first test; unaligned, the pessimistic span would be 7 s.
     func testAWorkersClockSkewIsTakenOutThroughItsBarrierOffset() throws {
         let trials = [transfer(0, 0, 1, id: 1), transfer(0, 1, 2, id: 2), transfer(1, 3, 5, id: 3), transfer(1, 5, 7, id: 4)]
-        let aligned = try XCTUnwrap(DistributedThroughput.figures(trials: trials, barriers: [barrier(0, offset: 0), barrier(1, offset: 3)],
+        let aligned = try XCTUnwrap(try DistributedThroughput.figures(.memory(trials), barriers: [barrier(0, offset: 0), barrier(1, offset: 3)],
                                                                   cells: [cell]).first)
         XCTAssertEqual(try XCTUnwrap(aligned.pessimisticMBps), 10, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(aligned.windowMBps), 15, accuracy: 1e-9)
-        let unaligned = try XCTUnwrap(DistributedThroughput.figures(trials: trials, barriers: [], cells: [cell]).first)
+        let unaligned = try XCTUnwrap(try DistributedThroughput.figures(.memory(trials), barriers: [], cells: [cell]).first)
         XCTAssertEqual(try XCTUnwrap(unaligned.pessimisticMBps), 40.0 / 7, accuracy: 1e-9)
     }
 

@@ -65,9 +65,11 @@ final class FinalizeFitTests: XCTestCase {
     /// finalize waits size score-client's read timeout; the default 60 s would give up on them.
     func testTheRunsOwnFinalizeWaitsSizeTheReadTimeoutWithoutObjectSizes() throws {
         var analysis = Self.analysis(partCounts: [262], noise: [0])
-        analysis.trials[0].finalize = 4
-        analysis.trials[0].stateCleanup = 66
-        XCTAssertEqual(analysis.trials[0].finalizeWait, 70)
+        var trials = analysis.trialSample
+        trials[0].finalize = 4
+        trials[0].stateCleanup = 66
+        XCTAssertEqual(trials[0].finalizeWait, 70)
+        analysis = analysis.replacingTrials(trials)
         let recommendation = try Recommendation.make(analysis, options: RecommendOptions())
         let read = try XCTUnwrap(recommendation.clientProperties.first { $0.name == .client(.readTimeoutSeconds) })
         XCTAssertEqual(read.value, "150", "twice the measured 70 s, plus 10 s")

@@ -20,7 +20,7 @@ final class FinalizeOverFarPathTests: XCTestCase {
         let database = folder.appendingPathComponent("results.sqlite").path
         let runId = try await ClassRun.make(folder: folder, database: database, yaml: yaml, store: .seaweedfs)
         let analysis = try await RunAnalysis.load(database: try ResultsDatabase(path: database), runId: runId)
-        let waits = analysis.trials.compactMap(\.finalizeWait)
+        let waits = analysis.trialSample.compactMap(\.finalizeWait)
         XCTAssertFalse(waits.isEmpty)
         let longest = try XCTUnwrap(waits.max())
         XCTAssertGreaterThan(longest, Double(RecommendOptions.CurrentSettings.scoreClientReadTimeoutSeconds),

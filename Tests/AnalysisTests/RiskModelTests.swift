@@ -96,7 +96,7 @@ final class RiskModelTests: XCTestCase {
     /// The faulty run and the attempts its analysis digested.
     static func faultyRun(mode: Mode = .score) -> (analysis: RunAnalysis, attempts: [AttemptRow]) {
         let analysis = AnswerTests.analysis([AnswerTests.Cell(network: "wan", up: Array(repeating: 200, count: 100))], mode: mode)
-        let trials = analysis.trials
+        let trials = analysis.trialSample
         var attempts: [AttemptRow] = []
         func row(_ trial: TrialRow, part: Int, attempt: Int = 1, error: ErrorClass? = nil, silence: Double = 0.1, total: Double = 0.5) -> AttemptRow {
             AttemptRow(runId: 1, cellId: trial.cellId, trialId: trial.id, phase: .parts, operation: .uploadPart, method: .put, bucket: "b",
@@ -192,7 +192,7 @@ final class RiskModelTests: XCTestCase {
     func testScoresServerCallsBesideTheStoreAreNotThePath() {
         var (analysis, attempts) = Self.faultyRun()
         let client = attempts.count
-        for trial in analysis.trials {
+        for trial in analysis.trialSample {
             attempts.append(AttemptRow(runId: 1, cellId: trial.cellId, trialId: trial.id, phase: .parts, operation: .listParts, method: .get,
                                                 bucket: "b", key: "k", partNumber: 1, attempt: 1, status: 200, errorClass: nil, bytesSent: 0,
                                                 bytesReceived: 500, dns: 0, connect: 0, tls: 0, sent: 0.0001, firstByte: 0.001, total: 0.001,
@@ -202,7 +202,7 @@ final class RiskModelTests: XCTestCase {
         let path = PathFaults(analysis, playedRoundTrip: 0.02, allRequests: false, backoffSeconds: 0.1)
         XCTAssertEqual(path.attempts, client)
         XCTAssertTrue(path.answerWaits.isEmpty, "no GET of a part in this upload-only run; the server's ListParts GETs are not waits on the path")
-        XCTAssertEqual(PathFaults(analysis, playedRoundTrip: 0.02, allRequests: true, backoffSeconds: 0.1).attempts, client + analysis.trials.count,
+        XCTAssertEqual(PathFaults(analysis, playedRoundTrip: 0.02, allRequests: true, backoffSeconds: 0.1).attempts, client + analysis.trialSample.count,
                        "a server behind the same network: its calls are the path too")
     }
 }

@@ -60,8 +60,8 @@ final class StreamedStatisticsTests: XCTestCase {
         print("streamed percentiles: \(compared) compared, largest relative error \(String(format: "%.4f%%", worst * 100))")
 
         // The digests were stored with the finished run: read again, they are the same.
-        let stored = try await database.snapshot(run: runId)
-        XCTAssertEqual(stored?.requests.total.attempts, Int64(attempts.count))
+        let stored = try await database.snapshot(run: runId, digestTrials: { _, _ in 0 })
+        XCTAssertEqual(stored?.snapshot.requests.total.attempts, Int64(attempts.count))
         let count = try await GRDB.DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM run_digests WHERE run_id = ?", arguments: [runId]) }
         XCTAssertEqual(count, 1, "digested once, at the run's end")
     }
@@ -92,8 +92,8 @@ final class StreamedStatisticsTests: XCTestCase {
         }
         try queue.close()
         let database = try ResultsDatabase(path: path, access: .read)
-        let snapshot = try await database.snapshot(run: runId)
-        XCTAssertEqual(snapshot?.requests.total.attempts, Int64(attempts), "made again from the attempts")
+        let snapshot = try await database.snapshot(run: runId, digestTrials: { _, _ in 0 })
+        XCTAssertEqual(snapshot?.snapshot.requests.total.attempts, Int64(attempts), "made again from the attempts")
         try database.close()
         let again = try await DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT stamp FROM run_digests WHERE run_id = ?", arguments: [runId]) }
         XCTAssertNotEqual(again, first, "stored again with the run's new state")

@@ -49,10 +49,11 @@ final class RecordRoundTripTests: XCTestCase {
         XCTAssertNotNil(readCells[0].startedAt)
         XCTAssertNotNil(readCells[0].finishedAt)
 
-        let trial = TrialRow(id: 41, runId: runId, cellId: cells[0].id, repetition: 2, warmup: true, direction: .download,
+        var trial = TrialRow(id: 41, runId: runId, cellId: cells[0].id, repetition: 2, warmup: true, direction: .download,
                              objectIndex: 3, objectKey: "data/k", objectSize: 123_456, partSize: 4 << 20, parts: 1,
                              startedAt: 5.25, duration: 0.75, errorClass: .etagMismatch, error: "bad etag", retries: 2,
                              phases: [.initiate: 0.1, .parts: 0.5, .finalize: 0.2, .stateCleanup: 0.05], cpuUser: 0.01, cpuSystem: 0.02)
+        (trial.round, trial.session, trial.hostCPU, trial.runnablePerCore, trial.worker) = (4, 2, 0.5, 1.25, 3)
         let attempt = AttemptRow(runId: runId, cellId: cells[0].id, trialId: 41, phase: .stateCleanup, operation: .putBlockList,
                                  method: .put, bucket: "c", key: "k", partNumber: nil, attempt: 3, status: 503, errorClass: .slowDown,
                                  bytesSent: 10, bytesReceived: 20, dns: 0.001, connect: 0.002, tls: 0, sent: 0.25, firstByte: 0.3, total: 0.4,
@@ -72,6 +73,16 @@ final class RecordRoundTripTests: XCTestCase {
         XCTAssertEqual(readTrial.finalize, 0.2)
         XCTAssertEqual(readTrial.stateCleanup, 0.05)
         XCTAssertEqual(readTrial.cpuSystem, 0.02)
+        // The analysis's passes read rows by position: the same trial as decoding by name, every column.
+        let passed = try await database.pool.read { db in
+            var all: [TrialRow] = []
+            try TrialPasses.database(db, runId: runId).forEach { all.append($0) }
+            return all
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        XCTAssertEqual(String(decoding: try encoder.encode(passed), as: UTF8.self), String(decoding: try encoder.encode(readTrials), as: UTF8.self))
+        XCTAssertEqual(passed.first?.worker, 3)
 
         let readAttempts = try await database.attempts(run: runId)
         let readAttempt = try XCTUnwrap(readAttempts.first)
