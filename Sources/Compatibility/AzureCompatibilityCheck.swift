@@ -30,7 +30,7 @@ public final class AzureCompatibilityCheck: Sendable {
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
         let log = CheckLog(settings: settings, emit: emit)
         let config = ConfigSummary.step(settings)
-        log.add(config)
+        log.addConfig(config)
         guard config.status != .fail else { return log.skippingRest(Self.stepNames) }
         let account: AzureAccount
         do {

@@ -15,8 +15,22 @@ final class CheckLog {
 
     func add(_ unscrubbed: CheckStep) {
         var step = unscrubbed
+        // Cut off by Ctrl-C, a step's WARN or FAIL speaks of the interrupt, not of the store
+        // ("this store refuses SigV2 (cancelled …)" would be false): it did not finish. The
+        // clean-up is the exception, and runs to its end whatever happened.
+        if Task.isCancelled, step.name != .cleanup, step.status == .warn || step.status == .fail {
+            step = CheckStep(name: step.name, status: .skip, milliseconds: step.milliseconds, detail: "not finished: interrupted")
+        }
         step.detail = settings.scrubbed(step.detail)
         step.notes = step.notes.map(settings.scrubbed)
+        steps.append(step)
+        emit(step)
+    }
+
+    /// The config step (`ConfigSummary.step`): its findings masked each value they quote and kept
+    /// their own words, which masking the whole text again would garble where a secret happens to
+    /// be one of them.
+    func addConfig(_ step: CheckStep) {
         steps.append(step)
         emit(step)
     }

@@ -10,7 +10,8 @@ public enum ConfigSummary {
         let warnings = settings.diagnostics.filter { $0.severity == .warning }
         var notes = settings.diagnostics.sorted { $0.severity > $1.severity }
             .map { "\($0.severity.rawValue): \($0)" }
-        if errors.isEmpty { notes += facts(settings, now: now) }
+        // The findings' messages are masked already (each value they quote); the facts quote values too.
+        if errors.isEmpty { notes += facts(settings, now: now).map(settings.scrubbed) }
         let status: CheckStep.Status = !errors.isEmpty ? .fail : (warnings.isEmpty ? .pass : .warn)
         let detail: String
         if let first = errors.first {

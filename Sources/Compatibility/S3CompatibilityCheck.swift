@@ -24,7 +24,7 @@ public final class S3CompatibilityCheck: Sendable {
     public func run(emit: @escaping @Sendable (CheckStep) -> Void) async -> [CheckStep] {
         let log = CheckLog(settings: settings, emit: emit)
         let config = ConfigSummary.step(settings)
-        log.add(config)
+        log.addConfig(config)
         guard config.status != .fail else { return log.skippingRest(Self.stepNames) }
         guard let endpoint = S3Endpoint(settings.endpoint) else {
             log.add(CheckStep(name: .endpoint, status: .fail, detail: "S3_ENDPOINT is not a URL Score could use (scheme://host[:port])"))

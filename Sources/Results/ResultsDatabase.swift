@@ -33,15 +33,24 @@ public final class ResultsDatabase: Sendable {
 
     public init(path: String, access: Access = .readWrite) throws {
         self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if access == .readWrite, !FileManager.default.fileExists(atPath: folder) {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw OpenError(description: "\(path): its folder cannot be created (\(OpenError.brief(error)))")
+            }
+        }
+        // Inspected, opened and migrated under the folder's lock: a second process creating the
+        // same new file waits, then finds it whole.
+        pool = try FolderLock.around(folder: folder) { try Self.open(path: path, access: access) }
+    }
+
+    /// Inspects the file, opens it as `access` asks, and brings a writable one's schema up to date.
+    private static func open(path: String, access: Access) throws -> any DatabaseWriter {
         let state = try DatabaseFile.inspect(path)
         let writable: Bool
         switch state {
         case .absent:
             guard access == .readWrite else { throw OpenError(description: "\(path): no such results database (run a scenario first, or pass --db)") }
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-                throw OpenError(description: "\(path): its folder cannot be created (\(OpenError.brief(error)))")
-            }
             writable = true
         case .ours:
             writable = DatabaseFile.isWritable(path)
@@ -58,9 +67,10 @@ public final class ResultsDatabase: Sendable {
             configuration.readonly = true
         }
         do {
-            pool = access == .read ? try DatabaseQueue(path: path, configuration: configuration)
-                                   : try DatabasePool(path: path, configuration: configuration)
+            let pool: any DatabaseWriter = access == .read ? try DatabaseQueue(path: path, configuration: configuration)
+                                                           : try DatabasePool(path: path, configuration: configuration)
             if writable { try Schema.migrator.migrate(pool) }
+            return pool
         } catch {
             throw OpenError(description: "\(path): cannot open the results database (\(OpenError.brief(error)))")
         }

@@ -46,6 +46,15 @@ public struct RunResult: Sendable {
     public var uploadedTo: String?
 }
 
+extension RunResult {
+    /// What is said last of an interrupted run: true of what its clean-up did.
+    public func interruptedNote(cleanCommand: String) -> String {
+        "interrupted; run \(runId) marked interrupted, "
+            + (leftBehind.isEmpty ? "its objects removed"
+               : "\(leftBehind.count) of the things it created could not be removed (named above; `\(cleanCommand)` removes them)")
+    }
+}
+
 /// Runs a scenario: every cell of its grid in a seeded random order, warm-up first, each
 /// repetition uploading, downloading and removing the objects, everything recorded as it happens.
 public final class ScenarioRunner: Sendable {
@@ -153,7 +162,11 @@ public final class ScenarioRunner: Sendable {
                                                plan: plan, connection: connection, server: server)
         identity.set(runId)
         let recorder = RunRecorder(database: database, runId: runId, firstTrialId: try await database.nextTrialId(), progress: progress)
-        let recording = try StoreConnection(settings: settings, transport: transport, observer: recorder)
+        // Every request the cells send is watched: a store that stops answering ends the run
+        // within the run's own timeouts (`StoreWatch`).
+        let watch = StoreWatch(silence: .milliseconds(grid.map(\.stallTimeoutMilliseconds).max() ?? 60_000),
+                               connect: .milliseconds(grid.map(\.connectTimeoutMilliseconds).max() ?? 15_000))
+        let recording = try StoreConnection(settings: settings, transport: watch.watching(transport), observer: recorder)
         let cleaner = Cleaner(database: database, remover: recording.remover)
         if previous != nil {
             try await database.setRunStatus(runId, .running, finished: false)
@@ -186,9 +199,10 @@ public final class ScenarioRunner: Sendable {
         let proxies = CellProxies()
         let execution = CellExecution(scenario: scenario, session: session, proxies: proxies, connection: recording, recorder: recorder,
                                       progress: progress, health: StoreHealth(), probeStore: probe, worker: options.worker)
-        let barrier = options.worker.map {
+        let barrier = options.worker.map { [progress] in
             StoreBarrier(worker: $0, store: SharedStore(connection), database: database, recorder: recorder,
-                         pollInterval: StoreBarrier.pollInterval(workers: $0.count), timeout: options.barrierTimeout)
+                         pollInterval: StoreBarrier.pollInterval(workers: $0.count), timeout: options.barrierTimeout,
+                         waiting: { progress.note("scoretune: \($0)") })
         }
         let budget = scenario.budgetMilliseconds
         let timeSpent: @Sendable () -> Bool = { budget.map { started.duration(to: .now) > .milliseconds($0) } ?? false }
@@ -202,8 +216,18 @@ public final class ScenarioRunner: Sendable {
                                         timeSpent: timeSpent)
             walk = scenario.search.strategy == .ramp ? RampSearch(halving: halving) : halving
         }
+        let storeProbe: @Sendable (Timeouts) async throws -> Void = { [connection] timeouts in
+            _ = try await connection.isAzure ? connection.azureHousekeeping.probeEndpoint(timeouts: timeouts)
+                : connection.housekeeping.probeEndpoint(timeouts: timeouts)
+        }
+        var storeSilent = false
         do {
-            status = try await walk.walk()
+            status = try await watch.guarding(probe: storeProbe) { try await walk.walk() }
+        } catch let error as StoreWatch.NotAnswering {
+            status = .failed
+            storeSilent = true
+            failure = error.description
+            progress.note("scoretune: \(error.description); stopping the run")
         } catch is CancellationError {
             status = .interrupted
         } catch let error as TransportError where error.kind == .cancelled {
@@ -226,8 +250,12 @@ public final class ScenarioRunner: Sendable {
         // Clean-up must go through even when the run was cancelled: it runs in a task of its own,
         // which the cancellation does not reach. (The command reads the summary back afterwards.)
         let finalStatus = status
+        // A store found not answering is asked once, within the same bounds, before the rest is
+        // left listed for `scoretune clean`.
+        let closingCleaner = storeSilent ? Cleaner(database: database, remover: recording.remover(connect: watch.connect, stall: watch.silence),
+                                                   storeSilent: true) : cleaner
         let cleanup = try await Task {
-            try await close(database, runId: runId, status: finalStatus, proxies: proxies, recorder: recorder, cleaner: cleaner)
+            try await close(database, runId: runId, status: finalStatus, proxies: proxies, recorder: recorder, cleaner: closingCleaner)
         }.value
         progress.finish()
         return RunResult(runId: runId, status: status, failure: failure, cellsDone: done, cellsTotal: cells.count,

@@ -27,6 +27,11 @@ public struct StoreBarrier: Sendable {
     let pollInterval: Duration
     /// How long a worker waits for the others before it names the missing ranks and fails.
     let timeout: Duration
+    /// Told what a worker waits for, once it has waited `waitingNoteAfter` and then every
+    /// `waitingNoteEvery`: a worker started without its partners must not look stuck.
+    var waiting: @Sendable (String) -> Void = { _ in }
+    static let waitingNoteAfter: Duration = .seconds(2)
+    static let waitingNoteEvery: Duration = .seconds(30)
 
     /// What passing a barrier told the worker.
     struct Passage: Sendable {
@@ -58,6 +63,8 @@ public struct StoreBarrier: Sendable {
         // marker) is not named as one that never came.
         var seen: Set<Int> = []
         var stop = false
+        var nextNote = Self.waitingNoteAfter
+        let deadline = Date(timeIntervalSince1970: arrived).addingTimeInterval(Double(timeout.components.seconds))
         while true {
             try Task.checkCancellation()
             polls += 1
@@ -73,9 +80,15 @@ public struct StoreBarrier: Sendable {
             }
             seen.formUnion(present)
             if present.count == worker.count { break }
-            if started.duration(to: .now) > timeout {
+            let waited = started.duration(to: .now)
+            if waited > timeout {
                 let missing = (0..<worker.count).filter { !seen.contains($0) }
                 throw BarrierTimeout(name: name, missing: missing, waited: timeout)
+            }
+            if waited >= nextNote {
+                let missing = (0..<worker.count).filter { !present.contains($0) }
+                waiting(Self.waitingNote(name: name, missing: missing, of: worker.count, until: deadline))
+                nextNote = waited + Self.waitingNoteEvery
             }
             try await Task.sleep(for: pollInterval)
         }
@@ -84,6 +97,18 @@ public struct StoreBarrier: Sendable {
                                                     arrivedAt: arrived, releasedAt: released, polls: polls, stop: stop))
         if let previous { try await remove(previous) }
         return Passage(stop: stop, ledgerId: ledger.first, key: key)
+    }
+
+    /// `waiting before cell 1, round 1 for worker 1 of 2 (its marker in the store; gives up at 12:04:31 UTC)`.
+    static func waitingNote(name: String, missing: [Int], of count: Int, until deadline: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "HH:mm:ss"
+        let who = missing.count == 1 ? "worker \(missing[0])" : "workers \(missing.prefix(8).map(String.init).joined(separator: ", "))\(missing.count > 8 ? ", …" : "")"
+        let parts = name.split(separator: ".").compactMap { Int($0) }
+        let place = parts.count == 2 ? "before cell \(parts[0] + 1), round \(parts[1] + 1)" : "at the run's end"
+        return "waiting \(place) for \(who) of \(count) (\(missing.count == 1 ? "its marker" : "their markers") in the store; gives up at \(formatter.string(from: deadline)) UTC)"
     }
 
     /// A marker under this tag that no worker of this run can have stored yet — the `end` of an

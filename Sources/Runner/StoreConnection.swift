@@ -97,8 +97,11 @@ public struct StoreConnection: Sendable {
 
     /// Removes ledger entries from this store. Shorter waits than the server's own calls: a
     /// clean-up after Ctrl-C must not hang on a frozen store (what it cannot remove stays listed).
-    public var remover: CreationRemover {
-        isAzure ? AzureRemover(azure: azureClient(connect: .seconds(10), stall: .seconds(10)))
-            : S3Remover(s3: client(connect: .seconds(10), stall: .seconds(10)))
+    public var remover: CreationRemover { remover(connect: .seconds(10), stall: .seconds(10)) }
+
+    /// The same with other waits (a run whose store stopped answering: its own timeouts).
+    public func remover(connect: Duration, stall: Duration) -> CreationRemover {
+        isAzure ? AzureRemover(azure: azureClient(connect: connect, stall: stall))
+            : S3Remover(s3: client(connect: connect, stall: stall))
     }
 }

@@ -71,13 +71,20 @@ public struct ScoreSettings: Sendable {
         // them may have been pasted into another value.
         let everySecret = file.entries.filter { SecretName.looksSecret($0.key) }.map(\.value)
             + values.filter { SecretName.looksSecret($0.key) }.map(\.value.text)
+            + (file.entries.map(\.value) + values.values.map(\.text)).flatMap { JoinedLine.secrets(in: $0).map(\.value) }
         secretValues = Array(Set(everySecret.filter { !$0.isEmpty })).sorted()
         // Pieces of 6 characters or more: a shorter "secret" (a test's `wrong`, a placeholder) is a
         // common word, and masking it would garble the very message that names the problem.
         let words = secretValues.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
         maskedPieces = Set(secretValues + words).filter { $0.unicodeScalars.count >= 6 }
             .sorted { ($0.unicodeScalars.count, $0) > ($1.unicodeScalars.count, $1) }
-        diagnostics = duplicates + ScoreValidator(settings: self).run()
+        var joined: [Diagnostic] = []
+        for key in values.keys.sorted() where !SecretName.looksSecret(key) {
+            guard let name = JoinedLine.secrets(in: values[key]!.text).first?.name else { continue }
+            joined.append(Diagnostic(severity: .warning, variable: key, location: values[key]!.location,
+                                     message: "its value holds '\(name)=****': two lines run together (a lost newline?); Score reads all of it as \(key)'s value"))
+        }
+        diagnostics = duplicates + joined + ScoreValidator(settings: self).run()
     }
 
     /// Score's Azure beans are `@Profile("azure")`: the profile is Azure exactly when
@@ -162,7 +169,7 @@ public struct ScoreSettings: Sendable {
     /// `text` with every secret value, and every word of one (6 characters or more), in any case,
     /// replaced by `****`: a message may quote a value that holds a copy of a secret.
     public func scrubbed(_ text: String) -> String {
-        var result = text
+        var result = JoinedLine.masked(text)
         // Longest first: a short secret inside a longer one must not break the longer one's match
         // (found by fuzzing: an endpoint that was also a secret's value left the rest showing).
         for piece in maskedPieces { result = ScoreSettings.masking(piece, in: result) }

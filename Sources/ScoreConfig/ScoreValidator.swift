@@ -24,19 +24,19 @@ struct ScoreValidator {
         return v.found
     }
 
-    private mutating func add(_ severity: Diagnostic.Severity, _ variable: ScoreVariable?, _ message: String, name: String? = nil) {
+    private mutating func add(_ severity: Diagnostic.Severity, _ variable: ScoreVariable?, _ message: DiagnosticText, name: String? = nil) {
         let key = name ?? variable?.rawValue
         found.append(Diagnostic(severity: severity, variable: key,
                                 location: key.flatMap { settings.values[$0]?.location } ?? settings.path,
-                                // The last line of defence: no finding carries a secret's value, even
-                                // when it also stands in another variable (a pasted line, a copied key).
-                                message: settings.scrubbed(message)))
+                                // No finding carries a secret's value, even when it also stands in
+                                // another variable (a pasted line, a copied key): every value it
+                                // quotes is masked, its own words are not.
+                                message: message.rendered(settings.scrubbed)))
     }
 
     /// `{{object_bucket}}` and friends: a template copied without being filled in.
     private mutating func checkTemplates() {
-        for (key, value) in settings.values.sorted(by: { $0.key < $1.key })
-        where value.text.contains("{{") && value.text.contains("}}") {
+        for (key, value) in settings.values.sorted(by: { $0.key < $1.key }) where Self.isTemplate(value.text) {
             let shown = SecretName.looksSecret(key) ? "****" : value.text
             add(.error, nil, "unfilled template value '\(shown)': replace it with the real value", name: key)
         }
@@ -117,7 +117,7 @@ struct ScoreValidator {
         if let proto = value(.azureEndpointProtocol), !["http", "https"].contains(proto) {
             add(.error, .azureEndpointProtocol, "must be http or https, got '\(proto)'")
         }
-        if let key = value(.azureAccountKey), !key.isEmpty, Data(base64Encoded: key) == nil {
+        if let key = value(.azureAccountKey), AzureAccountText.key(key) == nil {
             add(.error, .azureAccountKey, "is not base64: copy key1 or key2 from the storage account's Access keys")
         }
         if let account = value(.azureAccountName),
@@ -126,8 +126,7 @@ struct ScoreValidator {
             add(.error, .azureAccountName, "'\(account)' is not a storage account name (3 to 24 lower-case letters and digits)")
         }
         if let endpoint = value(.scoretuneAzureEndpoint) {
-            let parsed = URLComponents(string: endpoint)
-            if parsed?.host == nil || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") {
+            if AzureAccountText.endpoint(endpoint) == nil {
                 add(.error, .scoretuneAzureEndpoint, "'\(endpoint)' is not an http(s) URL")
             } else {
                 add(.note, .scoretuneAzureEndpoint, "scoretune talks to \(endpoint) instead of the account's blob.core.windows.net endpoint (Score does not read this)")
@@ -194,14 +193,18 @@ struct ScoreValidator {
                     add(.warning, .uploadCleanCron, "never fires (no such date in 400 years): Score's cleanup job would never abort stale uploads")
                 }
             } catch let error as SpringCron.ParseError {
-                add(.error, .uploadCleanCron, error.message)
+                add(.error, .uploadCleanCron, "\(error.message)")
             } catch {}
         }
     }
 
     /// A value that is set, not empty and not an unfilled template (those are reported once, above).
+    /// `{{object_bucket}}`: a template's placeholder, reported once as such (a lone `{{` is a value,
+    /// judged like any other).
+    static func isTemplate(_ text: String) -> Bool { text.contains("{{") && text.contains("}}") }
+
     private func value(_ variable: ScoreVariable) -> String? {
-        guard let text = settings.values[variable.rawValue]?.text, !text.contains("{{"),
+        guard let text = settings.values[variable.rawValue]?.text, !Self.isTemplate(text),
               !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         return text
     }

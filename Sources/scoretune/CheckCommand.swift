@@ -47,7 +47,7 @@ struct Check: AsyncParsableCommand {
                                      exitCode: interrupted.happened ? 130 : outcome.rawValue)
             try JSONOutput.print(report)
         } else {
-            CheckPrinter.summary(steps, outcome: outcome)
+            CheckPrinter.summary(steps, outcome: outcome, interrupted: interrupted.happened)
         }
         if interrupted.happened {
             // Say what the clean-up really did: it is the last row when it ran.
@@ -78,8 +78,13 @@ enum CheckPrinter {
         for note in step.notes { Swift.print("      \(note)") }
     }
 
-    static func summary(_ steps: [CheckStep], outcome: CheckOutcome) {
+    static func summary(_ steps: [CheckStep], outcome: CheckOutcome, interrupted: Bool) {
         let count = { (s: CheckStep.Status) in steps.filter { $0.status == s }.count }
+        // An interrupted check proved nothing about the steps it did not finish: no verdict.
+        if interrupted {
+            return Swift.print("Interrupted: no verdict; \(count(.pass)) passed, \(count(.warn)) warning(s), \(count(.fail)) failed before it, "
+                               + "\(count(.skip)) not run or not finished.")
+        }
         switch outcome {
         case .compatible:
             Swift.print("Compatible: \(count(.pass)) passed, \(count(.warn)) warning(s).")

@@ -113,7 +113,7 @@ struct Confirm: AsyncParsableCommand {
             let runner = ScenarioRunner(options: RunOptions(scenarioPath: file, envPath: nil, databasePath: database.db, resume: nil),
                                         progress: json ? RunProgress(style: .quiet) : RunProgress.automatic())
             let (result, interrupts) = try await Run.runInterruptibly(runner)
-            if result.status == .interrupted || interrupts.happened { throw CommandFailure(message: "interrupted: run \(result.runId) marked interrupted, its objects removed", code: 130) }
+            if result.status == .interrupted || interrupts.happened { throw CommandFailure(message: result.interruptedNote(cleanCommand: "scoretune clean --run \(result.runId)"), code: 130) }
             if result.status == .failed { throw CommandFailure(message: "run \(result.runId) failed: \(result.failure ?? "the store stopped answering")", code: 1) }
             results.append(Confirmation.Side(name: name, analysis: try await RunAnalysis.load(database: try database.open(), runId: result.runId)))
         }

@@ -11,6 +11,9 @@ final class Interrupts: @unchecked Sendable {
     private var count = 0       // guarded by lock
     private var hungUp = false  // guarded by lock
     private var sources: [DispatchSourceSignal] = []
+    /// Signals are handled on a queue of their own: a serial queue gets a thread even while the
+    /// shared pool is busy (hashing MD5s on every core took the handler 2 s and more to run).
+    private static let queue = DispatchQueue(label: "scoretune.signals")
 
     var happened: Bool { lock.withLock { count > 0 } }
 
@@ -41,7 +44,7 @@ final class Interrupts: @unchecked Sendable {
         // SIGHUP too: a closed terminal or SSH session must not leave objects behind.
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler { interrupt(signalNumber == SIGHUP) }
             source.resume()
             interrupts.sources.append(source)

@@ -91,7 +91,7 @@ struct Run: AsyncParsableCommand {
                                  + (result.leftBehind.isEmpty ? "" : "; once the store is back, run `\(cleanCommand)`"), code: 1)
         }
         if result.status == .interrupted || interrupts.happened {
-            Console.error("scoretune: interrupted; run \(result.runId) marked interrupted, its objects removed"
+            Console.error("scoretune: " + result.interruptedNote(cleanCommand: cleanCommand)
                           + (worker == nil ? " (finish it with `scoretune run --resume \(result.runId) --db \(RunIdentity.shellQuoted(db))`)\n"
                              : " (a worker is not resumed: run the scenario again under a new --tag)\n"))
             throw ExitCode(130)

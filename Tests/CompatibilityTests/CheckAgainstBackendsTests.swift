@@ -105,6 +105,14 @@ final class CheckAgainstBackendsTests: XCTestCase {
             kill(process.processIdentifier, SIGINT)
             process.waitUntilExit()
             let err = String(decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let out = String(decoding: (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            if process.terminationStatus == 130 {
+                // Every line is true: no verdict on an interrupted check, no step blamed for the interrupt.
+                XCTAssertFalse(out.contains("Compatible:") || out.contains("Not compatible:"), "after \(delay) s: \(out)")
+                XCTAssertTrue(out.contains("Interrupted: no verdict"), "after \(delay) s: \(out)")
+                XCTAssertFalse(out.split(separator: "\n").contains { ($0.hasPrefix("WARN") || $0.hasPrefix("FAIL")) && !$0.contains("cleanup") },
+                               "after \(delay) s: \(out)")
+            }
             // A signal that arrives before the handlers are installed (the process still starting)
             // ends it by SIGINT, before it has created anything; otherwise it cleans up and exits 130.
             let killedWhileStarting = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT

@@ -86,17 +86,22 @@ final class MemoryDistributedTests: XCTestCase {
     func testAWorkerThatNeverComesIsNamedAtTheBarrier() async throws {
         let backend = MemoryS3Backend()
         try await backend.putSentinel()
-        // Rank 1 of 2 never starts: rank 0 waits its barrier timeout, then stops naming it.
-        let lonely = try workers(backend, count: 2, tag: "mem2", barrierTimeout: .seconds(2))[0]
+        // Rank 1 of 2 never starts: rank 0 says what it waits for and until when, waits its
+        // barrier timeout, then stops naming it.
+        let lonely = try workers(backend, count: 2, tag: "mem2", barrierTimeout: .seconds(4))[0]
         let started = ContinuousClock.now
         let message: String
+        let said = SaidLines()
         do {
-            let result = try await ScenarioRunner(options: lonely.options, progress: RunProgress(style: .quiet)).run()
+            let result = try await ScenarioRunner(options: lonely.options, progress: RunProgress(style: .plain, write: { said.append($0) })).run()
             message = "status \(result.status.rawValue): \(result.failure ?? "")"
         } catch {
             message = "\(error)"
         }
-        XCTAssertTrue(message.contains("worker 1 did not arrive within 2s"), message)
+        XCTAssertTrue(message.contains("worker 1 did not arrive within 4s"), message)
+        let waiting = said.all.filter { $0.contains("waiting before cell 1, round 1 for worker 1 of 2") }
+        XCTAssertEqual(waiting.count, 1, "said once, after 2 s of waiting: \(said.all)")
+        XCTAssertTrue(waiting.first?.contains("gives up at ") == true && waiting.first?.contains(" UTC)") == true, "\(waiting)")
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(30))
         // Its marker is gone: a worker that gives up removes what it put at the barrier.
         XCTAssertEqual(backend.store.keys(in: backend.objectBucket).filter { !$0.hasPrefix("data/") }, [])
@@ -123,4 +128,12 @@ final class MemoryDistributedTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("ran another scenario"), "\(error)")
         }
     }
+}
+
+/// What a run's progress wrote, line by line.
+final class SaidLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
 }

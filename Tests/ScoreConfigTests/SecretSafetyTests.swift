@@ -140,3 +140,34 @@ final class SecretSafetyTests: XCTestCase {
         XCTAssertFalse(listing.joined().contains("Qx7"), "\(listing)")
     }
 }
+
+/// Two lines run together and secrets that are words of a message (issue #26, item 6).
+final class JoinedLineTests: XCTestCase {
+    /// A lost newline: the sentinel's value holds the secret key's whole line. Score reads it all as
+    /// the sentinel; scoretune names the mistake and never shows the part after the second `=`.
+    func testTwoLinesRunTogetherNeverShowTheSecondOnesSecret() throws {
+        let text = "S3_ENDPOINT=http://127.0.0.1:1\nS3_ACCESSKEY=ak\nOBJECT_SENTINEL=heliographS3_SECRETKEY=Qx7-joined-secret\n"
+            + "BUCKET_NAME_OBJECT=o\nBUCKET_NAME_STATE=s\n"
+        let settings = ScoreSettings(file: try EnvFile(path: "t.env", text: text))
+        let json = String(decoding: try JSONEncoder().encode(settings.shownValues), as: UTF8.self)
+        let shown = settings.diagnostics.map(\.description).joined(separator: "\n") + settings.redactedLines.joined(separator: "\n") + json
+        XCTAssertFalse(shown.contains("Qx7") || shown.contains("joined-secret"), shown)
+        XCTAssertTrue(settings.redactedLines.contains("OBJECT_SENTINEL=heliographS3_SECRETKEY=****"), "\(settings.redactedLines)")
+        XCTAssertTrue(settings.diagnostics.contains { $0.variable == "OBJECT_SENTINEL" && $0.severity == .warning && $0.message.contains("lost newline") },
+                      "\(settings.diagnostics)")
+        XCTAssertTrue(settings.errors.contains { $0.variable == "S3_SECRETKEY" }, "the secret key itself is missing")
+        XCTAssertEqual(JoinedLine.masked("a KEY=v1 b 'X_TOKEN=v2' PARTSIZE=3"), "a KEY=**** b 'X_TOKEN=****' PARTSIZE=3")
+    }
+
+    /// A secret that happens to be one of a message's own words does not garble it; a value the
+    /// message quotes is still masked.
+    func testASecretThatIsAWordOfAMessageDoesNotGarbleIt() throws {
+        let text = "SPRING_PROFILES_ACTIVE=azure\nAZURE_ACCOUNTNAME=acct\nAZURE_ACCOUNTKEY=base64\nBUCKET_NAME_OBJECT=c\n"
+            + "SCORETUNE_AZURE_ENDPOINT=base64\n"
+        let settings = ScoreSettings(file: try EnvFile(path: "t.env", text: text))
+        let key = try XCTUnwrap(settings.errors.first { $0.variable == "AZURE_ACCOUNTKEY" })
+        XCTAssertTrue(key.message.hasPrefix("is not base64: copy key1"), key.message)
+        let endpoint = try XCTUnwrap(settings.errors.first { $0.variable == "SCORETUNE_AZURE_ENDPOINT" })
+        XCTAssertEqual(endpoint.message, "'****' is not an http(s) URL", "the quoted value is the secret's: masked")
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A storage account and where its Blob service answers. Score builds the connection string
 /// `DefaultEndpointsProtocol=<AZURE_ENDPOINTPROTOCOL>;AccountName=..;AccountKey=..`, which means
@@ -25,19 +26,12 @@ public struct AzureAccount: StoreAddress, Sendable, Equatable {
     }
 
     public init(name: String, base64Key: String, scheme: String = "https", endpointOverride: String? = nil) throws {
-        guard let key = Data(base64Encoded: base64Key.trimmingCharacters(in: .whitespaces)), !key.isEmpty else { throw Problem.keyNotBase64 }
+        guard let key = AzureAccountText.key(base64Key) else { throw Problem.keyNotBase64 }
         self.name = name
-        self.key = Array(key)
+        self.key = key
         if let endpointOverride {
-            guard let url = URLComponents(string: endpointOverride), let scheme = url.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty else {
-                throw Problem.badEndpoint(endpointOverride)
-            }
-            self.scheme = scheme
-            authority = url.port.map { "\(host):\($0)" } ?? host
-            var path = url.percentEncodedPath
-            while path.hasSuffix("/") { path.removeLast() }
-            pathPrefix = path
+            guard let endpoint = AzureAccountText.endpoint(endpointOverride) else { throw Problem.badEndpoint(endpointOverride) }
+            (self.scheme, authority, pathPrefix) = (endpoint.scheme, endpoint.authority, endpoint.pathPrefix)
         } else {
             self.scheme = scheme.lowercased()
             authority = "\(name).blob.core.windows.net"

@@ -8,7 +8,7 @@ import Scenario
 /// recorded with its reasons before the next round starts. A resumed search goes on from its last
 /// recorded decision: the cells it dropped stay dropped, the live ones continue from their
 /// complete rounds.
-struct HalvingSearch {
+struct HalvingSearch: Sendable {
     let scenario: Scenario
     let database: ResultsDatabase
     let runId: Int64

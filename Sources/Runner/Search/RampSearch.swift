@@ -7,7 +7,7 @@ import Results
 /// no ramp reached are pruned, and halving then decides among the ramps' answers. The ramp's steps
 /// are recorded together when it ends; a ramp cut short is replayed on resume from the trials it
 /// recorded (the same measurements give the same steps), so nothing is measured twice.
-struct RampSearch {
+struct RampSearch: Sendable {
     let halving: HalvingSearch
 
     func run() async throws -> RunStatus {
