@@ -97,22 +97,45 @@ public enum WorkerMerge {
         run.scenarioPath = first.scenarioPath
         let runId = try await database.insertRun(run)
         do {
-            try await copyAll(shards, into: runId, database: database, status: status, finishedAt: finishedAt)
-        } catch {
-            // A merge that failed part-way leaves no half run behind.
-            try? await database.pool.write { db in
-                for table in ["run_digests", "request_digests", "barriers", "faults", "attempts", "trials", "cells", "runs"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE \(table == "runs" ? "id" : "run_id") = ?", arguments: [runId])
-                }
+            // Ctrl-C interrupts the statement copying rows (SQLite's interrupt), or stops the copy
+            // between two statements: the rows copied so far go below.
+            let stop = StopFlag()
+            try await withTaskCancellationHandler {
+                try Task.checkCancellation()
+                try await copyAll(shards, into: runId, database: database, status: status, finishedAt: finishedAt, stop: stop)
+            } onCancel: {
+                stop.set()
+                database.pool.interrupt()
             }
+        } catch {
+            // A merge that failed part-way, or was interrupted, leaves no half run behind (in a
+            // task of its own: the interrupted one's database calls would be cancelled too).
+            try? await Task {
+                try await database.pool.write { db in
+                    for table in ["run_digests", "request_digests", "barriers", "faults", "attempts", "trials", "cells", "runs"] {
+                        try db.execute(sql: "DELETE FROM \(table) WHERE \(table == "runs" ? "id" : "run_id") = ?", arguments: [runId])
+                    }
+                }
+            }.value
             throw error
         }
         return runId
     }
 
-    static func copyAll(_ shards: [Shard], into runId: Int64, database: ResultsDatabase, status: RunStatus, finishedAt: Double?) async throws {
+    /// Set from a cancellation handler, read on the database's queue (where the task's own
+    /// cancellation cannot be seen).
+    final class StopFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stopped = false     // guarded by lock
+        func set() { lock.withLock { stopped = true } }
+        var isSet: Bool { lock.withLock { stopped } }
+    }
+
+    static func copyAll(_ shards: [Shard], into runId: Int64, database: ResultsDatabase, status: RunStatus, finishedAt: Double?,
+                        stop: StopFlag = StopFlag()) async throws {
         try await database.pool.writeWithoutTransaction { db in
             for shard in shards {
+                if stop.isSet { throw CancellationError() }
                 try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [shard.path])
                 do {
                     try db.inTransaction {
@@ -125,6 +148,7 @@ public enum WorkerMerge {
                 }
                 try db.execute(sql: "DETACH DATABASE shard")
             }
+            if stop.isSet { throw CancellationError() }
             try db.inTransaction {
                 try alignBarriers(db, runId: runId)
                 _ = try RunRow.filter(key: runId).updateAll(db, [Column("status").set(to: status), Column("finished_at").set(to: finishedAt)])

@@ -54,9 +54,18 @@ public struct StoreBarrier: Sendable {
         let markers = prefix(name)
         let key = markers + "\(worker.rank)" + (wantsStop ? ".stop" : "")
         let ledger = name == BarrierRow.endName ? [] : try await recorder.willCreate([Creation(kind: .object, bucket: bucket, key: key)])
-        try await store.put(key: key, bytes: Array("\(worker.rank)/\(worker.count)\n".utf8))
-        let arrived = Date().timeIntervalSince1970
         let started = ContinuousClock.now
+        // The same marker stored again is the same marker: a put the store dropped is put again
+        // until the barrier's timeout.
+        while true {
+            do {
+                try await store.put(key: key, bytes: Array("\(worker.rank)/\(worker.count)\n".utf8))
+                break
+            } catch where ErrorClass.of(error).retryable && !Task.isCancelled && started.duration(to: .now) < timeout {
+                try await Task.sleep(for: pollInterval)
+            }
+        }
+        let arrived = Date().timeIntervalSince1970
         var polls = 0
         var present: Set<Int> = []
         // Ranks seen at any listing: a worker that arrived and then gave up (and removed its
@@ -68,7 +77,16 @@ public struct StoreBarrier: Sendable {
         while true {
             try Task.checkCancellation()
             polls += 1
-            let listed = try await store.list(prefix: markers)
+            // A listing is a poll: one the store drops (a reset, a 503, a timeout) is polled again,
+            // and only the barrier's own timeout ends the wait.
+            let listed: [String]
+            do { listed = try await store.list(prefix: markers) } catch where ErrorClass.of(error).retryable && !Task.isCancelled {
+                if started.duration(to: .now) > timeout {
+                    throw BarrierTimeout(name: name, missing: (0..<worker.count).filter { !seen.contains($0) }, waited: timeout)
+                }
+                try await Task.sleep(for: pollInterval)
+                continue
+            }
             present = []
             stop = false
             for listedKey in listed {

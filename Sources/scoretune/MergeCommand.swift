@@ -63,14 +63,18 @@ struct Merge: AsyncParsableCommand {
         do { try await output.acquireLease(.clean) } catch let held as RunLease.Held {
             throw CommandFailure(message: held.description, code: 3)
         }
-        let runId: Int64
-        do {
-            runId = try await WorkerMerge.merge(shards, into: output)
-            try? await output.releaseLease()
-        } catch {
-            try? await output.releaseLease()
-            throw error
+        // Ctrl-C (or SIGTERM, a closed terminal) stops the copy and leaves no half-merged run.
+        let merging = Task { () -> Result<Int64, Error> in
+            do { return .success(try await WorkerMerge.merge(shards, into: output)) } catch { return .failure(error) }
         }
+        let interrupts = Interrupts.cancelOnSignal(merging)
+        let merged = await merging.value
+        try? await output.releaseLease()
+        if interrupts.happened, case .failure = merged {
+            try? output.close()
+            throw CommandFailure(message: "interrupted: nothing merged (\(db) holds no part of it)", code: 130)
+        }
+        let runId = try merged.get()
         let tag = shards[0].run.tag ?? ""
         var warnings: [String] = []
         for shard in shards where shard.leftInStore > 0 {
