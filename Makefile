@@ -5,7 +5,7 @@ BIN := .build/release/scoretune
 
 PREFIX ?= /usr/local
 
-.PHONY: all bootstrap build release install test check demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge bench-retries dist check-backends clean \
+.PHONY: all bootstrap build release install test check demo bench bench-memory bench-peers bench-ceiling bench-profile bench-search bench-merge bench-retries dist check-backends clean chaos soak \
 	fuzz-build fuzz fuzz-ci
 
 all: build
@@ -90,7 +90,21 @@ test: bootstrap
 	.scoretune/venv/bin/python scripts/azure/conformance.py
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	SCORETUNE_REQUIRE_BACKENDS=1 scripts/with-backends seaweedfs rclone ceph azure slurm -- swift test --skip-build
+	scripts/with-backends seaweedfs -- .scoretune/venv/bin/python scripts/chaos/matrix.py --binary .build/debug/scoretune --sample 8 --seed 1
 	$(MAKE) --no-print-directory fuzz-ci
+
+# The chaos suite: every ending (SIGINT, SIGTERM, SIGHUP, a double Ctrl-C, kill -9 then clean) at
+# every phase against every store state, each cell's invariants checked (reports/chaos-<date>.md).
+# `make test` runs a seeded sample of 8 cells.
+chaos: release
+	@scripts/backend start seaweedfs
+	.scoretune/venv/bin/python scripts/chaos/matrix.py --seed $(or $(SEED),1)
+
+# 30 minutes (SOAK_MINUTES) through a path that resets, stalls and answers 503: memory, descriptors
+# and threads flat, every trial verified or explained, nothing left (reports/soak-<date>.md).
+soak: release
+	@scripts/backend start seaweedfs
+	.scoretune/venv/bin/python scripts/soak/run.py
 
 # `scoretune check` against every local backend (they stay up afterwards).
 check-backends: release

@@ -1,4 +1,5 @@
-// libFuzzer target: scenario YAML -> ScenarioLoader.parse -> cells, on S3 and Azure defaults.
+// libFuzzer target: scenario YAML -> ScenarioLoader.parse -> cells, on S3 and Azure defaults; and
+// the same text as a network profile file (`scoretune proxy --profile`, `network: FILE`).
 import Foundation
 import Model
 import Scenario
@@ -10,6 +11,7 @@ private var azureDefaults: Knobs { var k = s3Defaults; k.blockSize = 4 << 20; re
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let text = String(validating: UnsafeBufferPointer(start: data, count: size), as: UTF8.self) else { return -1 }
+    do { _ = try NetworkProfileFile.parse(text: text, path: "fuzz-profile.yaml").faults } catch { _ = "\(error)" }
     let scenario: Scenario
     do { scenario = try ScenarioLoader.parse(text: text, path: "fuzz.yaml") } catch { _ = "\(error)"; return 0 }
     _ = (scenario.largestObject, scenario.totalBytesPerRepetition)

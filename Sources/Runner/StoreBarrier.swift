@@ -55,16 +55,8 @@ public struct StoreBarrier: Sendable {
         let key = markers + "\(worker.rank)" + (wantsStop ? ".stop" : "")
         let ledger = name == BarrierRow.endName ? [] : try await recorder.willCreate([Creation(kind: .object, bucket: bucket, key: key)])
         let started = ContinuousClock.now
-        // The same marker stored again is the same marker: a put the store dropped is put again
-        // until the barrier's timeout.
-        while true {
-            do {
-                try await store.put(key: key, bytes: Array("\(worker.rank)/\(worker.count)\n".utf8))
-                break
-            } catch where ErrorClass.of(error).retryable && !Task.isCancelled && started.duration(to: .now) < timeout {
-                try await Task.sleep(for: pollInterval)
-            }
-        }
+        // The same marker stored again is the same marker.
+        try await polling(since: started) { try await store.put(key: key, bytes: Array("\(worker.rank)/\(worker.count)\n".utf8)) }
         let arrived = Date().timeIntervalSince1970
         var polls = 0
         var present: Set<Int> = []
@@ -77,16 +69,7 @@ public struct StoreBarrier: Sendable {
         while true {
             try Task.checkCancellation()
             polls += 1
-            // A listing is a poll: one the store drops (a reset, a 503, a timeout) is polled again,
-            // and only the barrier's own timeout ends the wait.
-            let listed: [String]
-            do { listed = try await store.list(prefix: markers) } catch where ErrorClass.of(error).retryable && !Task.isCancelled {
-                if started.duration(to: .now) > timeout {
-                    throw BarrierTimeout(name: name, missing: (0..<worker.count).filter { !seen.contains($0) }, waited: timeout)
-                }
-                try await Task.sleep(for: pollInterval)
-                continue
-            }
+            let listed = try await polling(since: started) { try await store.list(prefix: markers) }
             present = []
             stop = false
             for listedKey in listed {
@@ -134,7 +117,19 @@ public struct StoreBarrier: Sendable {
     /// this run's own, from workers that started sooner.)
     func earlierRunsMarker(firstBarrier: String) async throws -> String? {
         let first = prefix(firstBarrier)
-        return try await store.list(prefix: Worker.barrierPrefix(tag: worker.tag)).first { !$0.hasPrefix(first) }
+        return try await polling(since: ContinuousClock.now) { try await store.list(prefix: Worker.barrierPrefix(tag: worker.tag)) }
+            .first { !$0.hasPrefix(first) }
+    }
+
+    /// A barrier's request to the store, asked again one poll interval later when the store drops
+    /// it (a reset, a 503, a lost answer, a timeout): the barrier is a poll, and only its own
+    /// timeout (counted from `since`) ends it.
+    private func polling<T>(since started: ContinuousClock.Instant, _ request: () async throws -> T) async throws -> T {
+        while true {
+            do { return try await request() } catch where ErrorClass.of(error).retryable && !Task.isCancelled && started.duration(to: .now) < timeout {
+                try await Task.sleep(for: pollInterval)
+            }
+        }
     }
 
     /// Removes a passed barrier's marker (every worker has seen it once the next one is passed).

@@ -8,6 +8,11 @@ public enum NetworkProfileFile {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(path: path, line: nil, key: "", message: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist")
         }
+        return try parse(text: text, path: path)
+    }
+
+    /// A profile's text, as read from `path`.
+    public static func parse(text: String, path: String) throws -> NetworkProfile {
         // Indent the profile under `network:` so the scenario's reader checks it; lines shift by one.
         let wrapped = "objects: {sizes: [1]}\nnetwork:\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
         do {

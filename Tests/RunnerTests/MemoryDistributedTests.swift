@@ -83,6 +83,25 @@ final class MemoryDistributedTests: XCTestCase {
         }
     }
 
+    /// The store drops barrier listings and a marker's answer (resets, a lost answer): the barrier
+    /// polls again and puts again, and the workers still meet (found by the chaos suite: one such
+    /// answer failed the run).
+    func testABarrierRidesOutDroppedListingsAndMarkers() async throws {
+        let backend = MemoryS3Backend()
+        try await backend.putSentinel()
+        let pair = try workers(backend, count: 2, tag: "mem3")
+        backend.store.inject(MemoryFault(.reset, on: .listObjects, times: 3))
+        backend.store.inject(MemoryFault(.lostAnswer, on: .putObject, times: 1))
+        let results = try await withThrowingTaskGroup(of: RunResult.self) { group in
+            for worker in pair {
+                group.addTask { try await ScenarioRunner(options: worker.options, progress: RunProgress(style: .quiet)).run() }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(results.map(\.status), [.completed, .completed], "\(results.map { $0.failure ?? "" })")
+        XCTAssertEqual(backend.store.log.filter { $0.fault != nil }.count, 4, "every dropped answer was met")
+    }
+
     func testAWorkerThatNeverComesIsNamedAtTheBarrier() async throws {
         let backend = MemoryS3Backend()
         try await backend.putSentinel()
