@@ -167,7 +167,10 @@ public final class ScenarioRunner: Sendable {
         let watch = StoreWatch(silence: .milliseconds(grid.map(\.stallTimeoutMilliseconds).max() ?? 60_000),
                                connect: .milliseconds(grid.map(\.connectTimeoutMilliseconds).max() ?? 15_000))
         let recording = try StoreConnection(settings: settings, transport: watch.watching(transport), observer: recorder)
-        let cleaner = Cleaner(database: database, remover: recording.remover)
+        // Removals wait no longer than the run's own timeouts (and never more than 10 s): a
+        // clean-up after Ctrl-C on a store that stopped answering ends within them.
+        let cleaner = Cleaner(database: database, remover: recording.remover(connect: min(watch.connect, .seconds(10)),
+                                                                            stall: min(watch.silence, .seconds(10))))
         if previous != nil {
             try await database.setRunStatus(runId, .running, finished: false)
             let leftovers = await cleaner.clean(run: runId)

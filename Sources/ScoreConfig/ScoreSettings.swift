@@ -81,8 +81,11 @@ public struct ScoreSettings: Sendable {
         var joined: [Diagnostic] = []
         for key in values.keys.sorted() where !SecretName.looksSecret(key) {
             guard let name = JoinedLine.secrets(in: values[key]!.text).first?.name else { continue }
+            // Only a name of Score's own is quoted: what ran into it may be a piece of a secret.
+            let known = ScoreVariable.allCases.first { $0.isSecret && name.uppercased().hasSuffix($0.rawValue) }
             joined.append(Diagnostic(severity: .warning, variable: key, location: values[key]!.location,
-                                     message: "its value holds '\(name)=****': two lines run together (a lost newline?); Score reads all of it as \(key)'s value"))
+                                     message: "its value holds " + (known.map { "'\($0.rawValue)=****'" } ?? "an assignment to a secret-looking name")
+                                        + ": two lines run together (a lost newline?); Score reads all of it as \(key)'s value"))
         }
         diagnostics = duplicates + joined + ScoreValidator(settings: self).run()
     }
@@ -169,11 +172,13 @@ public struct ScoreSettings: Sendable {
     /// `text` with every secret value, and every word of one (6 characters or more), in any case,
     /// replaced by `****`: a message may quote a value that holds a copy of a secret.
     public func scrubbed(_ text: String) -> String {
-        var result = JoinedLine.masked(text)
+        var result = text
         // Longest first: a short secret inside a longer one must not break the longer one's match
         // (found by fuzzing: an endpoint that was also a secret's value left the rest showing).
         for piece in maskedPieces { result = ScoreSettings.masking(piece, in: result) }
-        return result
+        // Then the values of assignments inside it (two lines run together); after the pieces, so
+        // that a secret holding an `=` is masked whole first (found by fuzzing).
+        return JoinedLine.masked(result)
     }
 
     /// Every occurrence of `piece` in `text`, ASCII letters in any case, as `****`. Scalar by

@@ -33,8 +33,9 @@ ENDINGS = ["sigint", "sigterm", "sighup", "double-sigint", "kill-9"]
 RUN_PHASES = ["md5", "initiate", "parts", "finalize", "server", "download", "cleanup", "barrier"]
 STATES = ["healthy", "refusing", "frozen", "slow", "lost-answer", "mid-body"]
 # How long after the signal each store state may keep a process going: the clean-up's removals
-# wait 10 s to connect and 10 s for an answer, twice for a store that gives none (Cleaner).
-BOUND_S = {"healthy": 10, "slow": 20, "lost-answer": 15, "mid-body": 15, "refusing": 10, "frozen": 30}
+# wait the run's own timeouts (here stall_timeout 5 s; a stopped proxy still accepts connections),
+# twice for a store that gives none (Cleaner), so 10 s and the run around them.
+BOUND_S = {"healthy": 10, "slow": 20, "lost-answer": 15, "mid-body": 15, "refusing": 10, "frozen": 20}
 DOUBLE_BOUND_S = 3
 
 # The store as the proxy plays it from the moment of the ending (healthy is a plain WAN, so that
