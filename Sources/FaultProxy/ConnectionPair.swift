@@ -105,11 +105,15 @@ final class ConnectionPair: @unchecked Sendable {
     }
 
     /// The framer that finds request boundaries, when the profile answers some requests itself.
+    /// Its decision holds the pair weakly: the pair holds the framer, and a strong hold back kept
+    /// every such pair, its two channels and their receive buffers alive for good (found by the
+    /// soak: memory grew 3 MiB a second on a path that resets and answers 503).
     private lazy var framer: RequestFramer? = {
         let faults = profile.faults
         guard faults.slowDownPerRequest > 0 || faults.errorPerRequest > 0 || faults.lostAnswerPerRequest > 0 else { return nil }
-        return RequestFramer { [self] in
-            let roll = dice.roll()
+        return RequestFramer { [weak self] in
+            guard let self else { return nil }
+            let roll = self.dice.roll()
             if roll < faults.slowDownPerRequest { return .slowDown }
             if roll < faults.slowDownPerRequest + faults.errorPerRequest { return .serverError }
             if roll < faults.slowDownPerRequest + faults.errorPerRequest + faults.lostAnswerPerRequest { return .lostAnswer }

@@ -21,6 +21,7 @@ objects: {{sizes: [64MiB], count: 4, seed: 17}}
 grid: {{UPLOAD_PARTSIZE: 20MiB, parallel: 4, UPLOAD_RETRY_LIMIT: 10, stall_timeout: 3s}}
 network:
   rtt: 10ms
+  bandwidth_per_connection: 25MB/s
   faults:
     reset: {reset:.6f}
     stall: {stall:.6f}
@@ -104,7 +105,8 @@ def main():
     date = datetime.datetime.now(datetime.timezone.utc)
     lines = [f"# Soak through a faulty path, {date:%Y-%m-%dT%H:%MZ}", "",
              f"`make soak` (scripts/soak/run.py): {args.minutes:g} minutes of `scoretune run` (score mode, 64 MiB objects in 20 MiB parts,",
-             "4 in flight, retry limit 10, stall timeout 3 s) against the local SeaweedFS through the fault proxy: per 20 MiB part 5% meet a",
+             "4 in flight, retry limit 10, stall timeout 3 s) against the local SeaweedFS through the fault proxy (10 ms round trip, 25 MB/s
+per connection): per 20 MiB part 5% meet a",
              "connection reset and 1% a 10 s stall; 2% of requests are answered 503 SlowDown. The process sampled every 10 s.", "",
              f"Wall time {wall / 60:.1f} min; run status `{status}`, exit {process.returncode}; {moved / 2**30:.1f} GiB moved in verified trials;",
              f"{attempts[0]:,} HTTP attempts, {attempts[1] or 0:,} of them failed.", "",
