@@ -38,18 +38,21 @@ public struct Confirmation: Sendable, Encodable {
             retryLimit = knobs?.retryLimit ?? 0
             connectTimeoutMilliseconds = Int(knobs?.connectTimeoutMilliseconds ?? 0)
             stallTimeoutMilliseconds = knobs?.stallTimeoutMilliseconds ?? 0
+            // Counts over every trial (the totals); times per GiB from the trials held (all of them
+            // up to the sample's cap, beyond it an even sample: a ratio, which a sample keeps).
             let measured = analysis.trialSample.filter { !$0.warmup }
-            objects = measured.filter { $0.direction == .upload }.count
-            failed = measured.filter { !$0.succeeded }.count
+            let totals = analysis.trialTotals
+            objects = totals.sum { !$0.warmup && $0.direction == .upload }.trials
+            failed = totals.sum { !$0.warmup }.failed
             // A failed transfer's re-runs cost its direction's mean good time, 1 ÷ (1 − failed share)
             // times, both read from the whole run.
             var rerun: [Direction: Double] = [:]
             for direction in Direction.allCases {
-                let trials = measured.filter { $0.direction == direction }
-                let good = trials.filter(\.succeeded).map(\.duration)
-                guard !good.isEmpty else { continue }
-                let failedShare = Double(trials.count - good.count) / Double(trials.count)
-                rerun[direction] = good.reduce(0, +) / Double(good.count) / (1 - failedShare)
+                let all = totals.sum { !$0.warmup && $0.direction == direction }
+                let good = all.trials - all.failed
+                guard good > 0 else { continue }
+                let failedShare = Double(all.failed) / Double(all.trials)
+                rerun[direction] = all.succeededSeconds / Double(good) / (1 - failedShare)
             }
             func figure(_ trials: [TrialRow]) -> Double? {
                 let gib = Double(trials.reduce(Int64(0)) { $0 + $1.objectSize }) / Double(1 << 30)

@@ -243,6 +243,9 @@ public final class AzureCompatibilityCheck: Sendable {
             }
             return CheckStep(name: .cleanup, status: .pass, milliseconds: elapsed(started),
                              detail: "removed the probe blob and its blocks; nothing left under \(container)/\(prefix)")
+        } catch where error.storeGaveNoAnswer {
+            let prefix = String(blob.prefix(upTo: blob.lastIndex(of: "/")!)) + "/"
+            return CheckStep(name: .cleanup, status: .fail, milliseconds: elapsed(started), detail: probeLeftNote(bucket: container, prefix: prefix))
         } catch {
             return CheckStep(name: .cleanup, status: .fail, milliseconds: elapsed(started), detail: "could not remove \(container)/\(blob): \(error)")
         }

@@ -150,7 +150,11 @@ public final class S3CompatibilityCheck: Sendable {
 
     static func cleanup(_ s3: S3Client, created: CreatedResources, bucket: String, prefix: String) async -> CheckStep {
         let started = Date()
-        var (removed, aborted, failures) = await created.removeAll(using: s3)
+        var (removed, aborted, failures, silent) = await created.removeAll(using: s3)
+        // A store that gives no answer is asked nothing more: the clean-up ends within one wait.
+        if silent {
+            return CheckStep(name: .cleanup, status: .fail, milliseconds: elapsed(started), detail: probeLeftNote(bucket: bucket, prefix: prefix))
+        }
         // Then everything under the probe's own prefix (a fresh UUID: all of it is the probe's):
         // a request cut off by Ctrl-C may have created an object or an upload whose answer never
         // came back, so it is in no list but the store's.
@@ -165,6 +169,8 @@ public final class S3CompatibilityCheck: Sendable {
                     failures.append("\(object.key): \(error)")
                 }
             }
+        } catch where error.storeGaveNoAnswer {
+            return CheckStep(name: .cleanup, status: .fail, milliseconds: elapsed(started), detail: probeLeftNote(bucket: bucket, prefix: prefix))
         } catch {
             failures.append("could not list \(prefix): \(error)")
         }

@@ -6,14 +6,25 @@ import Foundation
 /// written and goes on to the lease, which names the holder. An advisory lock on the folder
 /// itself (flock), so nothing is created and nothing is left behind, whatever ends the process.
 enum FolderLock {
+    /// How long an open waits for another process's open (a schema migration of a large file
+    /// takes seconds; a holder stopped with Ctrl-Z must not hang every command for good).
+    static let patience: TimeInterval = 30
+
     /// Runs `body` holding the folder's lock; without it when the folder cannot be opened (the
-    /// open that follows then says why).
-    static func around<T>(folder: String, _ body: () throws -> T) rethrows -> T {
+    /// open that follows then says why). `path`: the database, for the message when the lock
+    /// stays taken past `patience`.
+    static func around<T>(folder: String, path: String, _ body: () throws -> T) throws -> T {
         let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return try body() }
         defer { close(descriptor) }
-        // Interrupted by a signal: try again (the wait is bounded by the other process's open).
-        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        let deadline = Date().addingTimeInterval(patience)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else { return try body() }
+            guard Date() < deadline else {
+                throw ResultsDatabase.OpenError(description: "\(path): another process has been opening a database in its folder for \(Int(patience)) s (a stopped scoretune?); try again once it is done")
+            }
+            usleep(20_000)
+        }
         defer { flock(descriptor, LOCK_UN) }
         return try body()
     }

@@ -41,7 +41,7 @@ public final class ResultsDatabase: Sendable {
         }
         // Inspected, opened and migrated under the folder's lock: a second process creating the
         // same new file waits, then finds it whole.
-        pool = try FolderLock.around(folder: folder) { try Self.open(path: path, access: access) }
+        pool = try FolderLock.around(folder: folder, path: path) { try Self.open(path: path, access: access) }
     }
 
     /// Inspects the file, opens it as `access` asks, and brings a writable one's schema up to date.

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Transport
+import Workload
 
 /// Notices a store that takes requests and never answers (frozen, or a dead proxy in front of it),
 /// which no per-request timeout bounds: Score's own server calls wait 50 s an attempt, and a trial
@@ -62,6 +63,12 @@ public final class StoreWatch: @unchecked Sendable {
                 try await probe(Timeouts(connect: connect, stall: silence, total: connect + silence))
                 signOfLife()
             } catch where !Task.isCancelled {
+                // Only no answer at all is the store not answering: a reset, a 503 or a lost answer
+                // is a store (or a path) that is there. And a request may have heard from it meanwhile.
+                guard ErrorClass.of(error).isUnanswered, isSilent else {
+                    signOfLife()
+                    continue
+                }
                 throw NotAnswering(silence: silence, connect: connect, probe: "\(error)")
             }
         }

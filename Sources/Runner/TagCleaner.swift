@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import ObjectStore
 
@@ -38,13 +39,29 @@ public struct TagCleaner: Sendable {
 
     /// Uploads first (aborting frees their parts), then the keys; `only`: a subset of the prefixes.
     public func clean(tag: String, only: ((String) -> Bool)? = nil) async -> Report {
-        var report = Report()
         let stateBucket: String?
         switch store.client {
         case .s3(_, let state): stateBucket = state
         case .azure: stateBucket = nil
         }
-        let owned = Self.prefixes(tag: tag, objectBucket: store.container, stateBucket: stateBucket).filter { only?($0.prefix) ?? true }
+        return await clean(prefixes: Self.prefixes(tag: tag, objectBucket: store.container, stateBucket: stateBucket).filter { only?($0.prefix) ?? true })
+    }
+
+    /// What a `check` left under its probe's prefix (`scoretune-check/<id>/` in the object bucket)
+    /// when the store stopped answering during its clean-up.
+    public func clean(checkProbe id: String) async -> Report {
+        await clean(prefixes: [(store.container, "scoretune-check/\(id)/")])
+    }
+
+    /// A check probe's id as `check` makes them: a lower-case UUID, so a prefix can never reach
+    /// beyond one probe's keys.
+    public static func isCheckProbeId(_ id: String) -> Bool {
+        UUID(uuidString: id) != nil && id == id.lowercased()
+    }
+
+    /// Uploads first (aborting frees their parts), then the keys, under each prefix.
+    func clean(prefixes owned: [(bucket: String, prefix: String)]) async -> Report {
+        var report = Report()
         for (bucket, prefix) in owned {
             do {
                 switch store.client {

@@ -12,6 +12,23 @@ enum JoinedLine {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "'" || scalar == "\"" || scalar == "`"
     }
 
+    /// The value after the `=` at `equals`: blanks skipped, then either a quoted value up to its
+    /// closing quote (or the end), or a bare one up to a blank or a quote.
+    static func valueBounds(_ scalars: [Unicode.Scalar], after equals: Int) -> (start: Int, end: Int) {
+        var start = equals + 1
+        while start < scalars.count, scalars[start] == " " || scalars[start] == "\t" { start += 1 }
+        if start < scalars.count, scalars[start] == "\"" || scalars[start] == "'" || scalars[start] == "`" {
+            let quote = scalars[start]
+            start += 1
+            var end = start
+            while end < scalars.count, scalars[end] != quote { end += 1 }
+            return (start, end)
+        }
+        var end = start
+        while end < scalars.count, !endsValue(scalars[end]) { end += 1 }
+        return (start, end)
+    }
+
     /// Each assignment to a secret-looking name inside `text`: the name (with whatever ran into
     /// it) and the value after its `=`, up to a blank or a quote.
     static func secrets(in text: String) -> [(name: String, value: String)] {
@@ -23,9 +40,8 @@ enum JoinedLine {
             guard start < index else { continue }
             let name = String(String.UnicodeScalarView(scalars[start..<index]))
             guard SecretName.looksSecret(name) else { continue }
-            var end = index + 1
-            while end < scalars.count, !endsValue(scalars[end]) { end += 1 }
-            found.append((name, String(String.UnicodeScalarView(scalars[(index + 1)..<end]))))
+            let value = valueBounds(scalars, after: index)
+            found.append((name, String(String.UnicodeScalarView(scalars[value.start..<value.end]))))
         }
         return found
     }
@@ -48,9 +64,9 @@ enum JoinedLine {
             let name = String(String.UnicodeScalarView(scalars[nameStart..<(index - 1)]))
             nameStart = index
             guard SecretName.looksSecret(name) else { continue }
-            var end = index
-            while end < scalars.count, !endsValue(scalars[end]) { end += 1 }
-            if end > index { out.append(contentsOf: "****".unicodeScalars) }
+            let (start, end) = valueBounds(scalars, after: index - 1)
+            out.append(contentsOf: scalars[index..<start])
+            if end > start { out.append(contentsOf: "****".unicodeScalars) }
             index = end
         }
         return String(out)

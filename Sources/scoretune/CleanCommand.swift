@@ -21,6 +21,9 @@ struct Clean: AsyncParsableCommand {
     @Option(name: .long, help: "Instead of a database: everything the workers of this distributed run left in the store, found by the tag in their keys (needs --env).")
     var tag: String?
 
+    @Option(name: .long, help: "Instead of a database: the probe keys a `check` could not remove (its id, as its clean-up row names it; needs --env).")
+    var check: String?
+
     @OptionGroup var database: DatabaseOption
     var db: String { database.db }
 
@@ -42,6 +45,7 @@ struct Clean: AsyncParsableCommand {
 
     func run() async throws {
         if let tag { return try await cleanTag(tag) }
+        if let check { return try await cleanCheck(check) }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no such results database") }
         let database: ResultsDatabase
         do { database = try ResultsDatabase(path: db) } catch let error as ResultsDatabase.OpenError {
@@ -88,6 +92,21 @@ struct Clean: AsyncParsableCommand {
         }
         if json { try JSONOutput.print(Cleaned(removed: removed, failures: failures, run: run)) }
         else { print("removed \(removed) item(s) listed in \(db)\(run.map { " for run \($0)" } ?? "")") }
+        for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `clean --check ID`: what a check's probe left under `scoretune-check/ID/`.
+    private func cleanCheck(_ id: String) async throws {
+        guard TagCleaner.isCheckProbeId(id) else { throw CommandFailure(message: "--check \(id.prefix(40)): expected the probe's id, a lower-case UUID") }
+        if run != nil { throw CommandFailure(message: "--check cleans a check's probe keys, --run a database's ledger: give one") }
+        guard let env else { throw CommandFailure(message: "--check \(id): give --env FILE, the .env.score the check used") }
+        let (removed, failures) = try await transportFlags.withSharedStore(env) { connection in
+            let report = await TagCleaner(connection: connection).clean(checkProbe: id)
+            return (report.removed, report.failures.map(connection.settings.scrubbed))
+        }
+        if json { try JSONOutput.print(Cleaned(removed: removed, failures: failures)) }
+        else { print("removed \(removed) item(s) of check probe \(id)") }
         for failure in failures { Console.error("scoretune: could not remove \(failure)\n") }
         if !failures.isEmpty { throw ExitCode(1) }
     }

@@ -40,7 +40,7 @@ struct Config: AsyncParsableCommand {
         if json {
             let findings = settings.diagnostics.sorted { $0.severity > $1.severity }
                 .map { Shown.Finding(severity: $0.severity.rawValue, variable: $0.variable, location: $0.location, message: $0.message) }
-            let facts = settings.isValid ? ConfigSummary.facts(settings) : []
+            let facts = settings.isValid ? ConfigSummary.facts(settings).map(settings.scrubbed) : []
             try JSONOutput.print(Shown(env: settings.path, profile: settings.profile.rawValue, valid: settings.isValid,
                                        values: settings.shownValues, findings: findings, facts: facts))
         } else {

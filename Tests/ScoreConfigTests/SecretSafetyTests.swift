@@ -157,6 +157,12 @@ final class JoinedLineTests: XCTestCase {
                       "\(settings.diagnostics)")
         XCTAssertTrue(settings.errors.contains { $0.variable == "S3_SECRETKEY" }, "the secret key itself is missing")
         XCTAssertEqual(JoinedLine.masked("a KEY=v1 b 'X_TOKEN=v2' PARTSIZE=3"), "a KEY=**** b 'X_TOKEN=****' PARTSIZE=3")
+        // A quoted value, or one after a blank, is masked too (found in review: it showed whole).
+        for joined in ["OBJECT_SENTINEL=heliographS3_SECRETKEY=\"Qx7 quoted secret\"", "OBJECT_SENTINEL=hS3_SECRETKEY= Qx7-spaced"] {
+            let quoted = ScoreSettings(file: try EnvFile(path: "t.env", text: joined + "\nS3_ENDPOINT=http://h:1\n"))
+            let all = quoted.redactedLines.joined(separator: "\n") + quoted.diagnostics.map(\.description).joined(separator: "\n")
+            XCTAssertFalse(all.contains("Qx7"), all)
+        }
     }
 
     /// A secret that happens to be one of a message's own words does not garble it; a value the

@@ -263,14 +263,25 @@ def run_cell(binary, store, ending, phase, state, rng, base):
             if phase == "barrier":
                 args += ["--worker", "0/2", "--tag", f"chaos{rng.randrange(1 << 30)}", "--barrier-timeout", "120"]
             handle = launch(args, ending == "sighup")
-            target = "initiate" if phase == "barrier" else phase
-            reached = wait_for(lambda: (lambda p: p if p and (p == target or order(p) > order(target)) else None)(latest_phase(db)), limit=90)
             if phase == "barrier":
-                reached = "barrier" if latest_phase(db) == "md5" or reached else reached
-            reached = reached or latest_phase(db) or "start"
+                # A lone worker of two waits at the first barrier: its run is recorded, no trial starts
+                # (it says so after 2 s of waiting).
+                wait_for(lambda: latest_phase(db), limit=60)
+                time.sleep(2.5)
+                reached = "barrier" if latest_phase(db) == "md5" else latest_phase(db) or "start"
+            else:
+                reached = wait_for(lambda: (lambda p: p if p and (p == phase or order(p) > order(phase)) else None)(latest_phase(db)), limit=90)
+                reached = reached or latest_phase(db) or "start"
         row["reached"] = reached
         ended = end(handle, ending, proxy, state, DOUBLE_BOUND_S + 10 if ending == "double-sigint" else BOUND_S[state] + 30)
         row["exit"], row["seconds"] = ended.code, ended.seconds
+        # Ended by the store's new state a moment before the signal landed: it finished or failed,
+        # and never said it was interrupted.
+        # (Never on a healthy store, and never when the output after the signal is lost: there an
+        # ignored signal would look the same.)
+        if not ended.before and state != "healthy" and ending not in ("sighup", "kill-9") and ended.code in (0, 1) \
+                and "interrupted" not in ended.out + ended.err:
+            ended.before = True
         if ended.before:
             row["reached"] += ", ended by the store's state before the signal"
         text = ended.out + ended.err
@@ -283,11 +294,23 @@ def run_cell(binary, store, ending, phase, state, rng, base):
             row["failed"].append(f"exit: {ended.code} (expected {'/'.join(map(str, sorted(expected)))})")
         if re.search(r"Fatal error|Stack dump|Illegal instruction|Segmentation", text):
             row["failed"].append("truthful: a crash")
+        # An interrupted check gives no verdict, and blames no step for the interrupt (a step the
+        # store's own state failed before the signal, a refused connection, is true of it).
         if phase == "check" and not ended.before and (re.search(r"^(Compatible|Not compatible):", ended.out, re.M)
-                                 or re.search(r"^(WARN|FAIL) +(?!cleanup)", ended.out, re.M)):
+                                 or re.search(r"^(WARN|FAIL) +(?!cleanup).*cancel", ended.out, re.M | re.I)
+                                 or (ending in ("sigint", "sigterm") and "Interrupted: no verdict" not in ended.out)):
             row["failed"].append("truthful: a verdict or a blamed step after an interrupt")
         # The store answers again; then `clean` (always: after a signal it should find nothing).
         proxy.heal()
+        if phase == "check":
+            # What a check's probe could not remove, by the command its clean-up row names (or, when
+            # its terminal was gone, by the probe's id in the keys it left).
+            ids = set(re.findall(r"scoretune clean --check ([0-9a-f-]+)", text))
+            ids |= {i[2].split("/")[1] for i in store.snapshot() - before if i[2].startswith("scoretune-check/")}
+            for probe in sorted(ids):
+                cleaned = subprocess.run([binary, "clean", "--check", probe, "--env", env], capture_output=True, text=True, timeout=120)
+                if cleaned.returncode != 0:
+                    row["failed"].append(f"clean: `clean --check` exit {cleaned.returncode}: {cleaned.stderr.strip()[:200]}")
         if phase != "check" and os.path.exists(db):
             cleaned = subprocess.run([binary, "clean", "--db", db, "--env", env, "--json"], capture_output=True, text=True, timeout=120)
             if cleaned.returncode != 0:
@@ -355,7 +378,7 @@ def merge_cell(binary, folder, ending, rng, row):
         except sqlite3.Error:
             statuses = []
         row["status"] = ",".join(statuses) or "no run"
-        if any(s == "running" for s in statuses):
+        if any(s == "running" for s in statuses) or (ended.code == 130 and statuses):
             row["failed"].append(f"status: a half-merged run ({row['status']})")
     if [os.path.getsize(s) for s in shards] != sums:
         row["failed"].append("untouched: a worker's database changed")
