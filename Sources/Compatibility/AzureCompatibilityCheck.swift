@@ -56,7 +56,10 @@ public final class AzureCompatibilityCheck: Sendable {
         log.add(upload)
         if upload.status == .pass { log.add(await probeDownload(azure)) } else { log.add(CheckStep(name: .sasDownload, status: .skip, detail: "not run: 'sas upload' failed")) }
         let blob = probeBlob, container = settings.objectBucket
-        log.add(await Task.detached { await Self.cleanup(azure, container: container, blob: blob) }.value)
+        // Shorter waits than the steps' 30 s: a store that stopped answering is given one of them.
+        let remover = AzureClient(signer: AzureSigner(account: account), transport: transport,
+                                  timeouts: Timeouts(connect: connect, stall: .seconds(10), total: .seconds(60)))
+        log.add(await Task.detached { await Self.cleanup(remover, container: container, blob: blob) }.value)
         return log.steps
     }
 

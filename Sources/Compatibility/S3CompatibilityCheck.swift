@@ -50,7 +50,9 @@ public final class S3CompatibilityCheck: Sendable {
         log.add(await signingModes(endpoint: endpoint, timeouts: timeouts, probeKey: probe.completedKey))
         // Clean up outside any cancellation of the caller's task, so Ctrl-C still leaves nothing behind.
         let prefix = probePrefix, bucket = settings.objectBucket
-        log.add(await Task.detached { await Self.cleanup(s3, created: created, bucket: bucket, prefix: prefix) }.value)
+        // Shorter waits than the steps' 30 s: a store that stopped answering is given one of them.
+        let remover = client(endpoint, sigV4: settings.sigV4Enabled, timeouts: Timeouts(connect: connect, stall: .seconds(10), total: .seconds(60)))
+        log.add(await Task.detached { await Self.cleanup(remover, created: created, bucket: bucket, prefix: prefix) }.value)
         return log.steps
     }
 

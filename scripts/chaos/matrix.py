@@ -444,10 +444,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/scoretune"))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sample", type=int, help="run this many cells drawn from the matrix (no report)")
+    parser.add_argument("--sample", type=int, help="run this many cells drawn from the matrix (no report unless --report)")
+    parser.add_argument("--report", action="store_true", help="write reports/chaos-<date>.md for a sample too")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     cells = [(e, p, s) for e in ENDINGS for p in RUN_PHASES + ["check"] for s in STATES] + [(e, "merge", "healthy") for e in ENDINGS]
+    global CELLS_IN_MATRIX
+    CELLS_IN_MATRIX = len(cells)
     if args.sample:
         cells = rng.sample(cells, min(args.sample, len(cells)))
     base = tempfile.mkdtemp(prefix="scoretune-chaos-")
@@ -462,19 +465,22 @@ def main():
             mark = "ok" if not row["failed"] else "FAILED: " + "; ".join(row["failed"])
             seconds = f"{row['seconds']:.1f} s" if row["seconds"] is not None else "-"
             print(f"[{index}/{len(cells)}] {ending} at {phase} ({row['reached']}), store {state}: exit {row['exit']} after {seconds} — {mark}", flush=True)
-        frozen = None if args.sample else frozen_bound(args.binary, store, base)
+        frozen = None if args.sample and not args.report else frozen_bound(args.binary, store, base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     failed = [r for r in rows if r["failed"]]
     if frozen is not None:
         print(f"frozen store, no signal: exit {frozen['exit']} after {frozen['seconds']:.1f} s ({'held' if frozen['held'] else 'NOT held'}): {frozen['message']}")
-    if not args.sample:
-        write_report(args.seed, rows, frozen)
+    if not args.sample or args.report:
+        write_report(args.seed, rows, frozen, sampled_from=CELLS_IN_MATRIX if args.sample else None)
     print(f"chaos: {len(rows) - len(failed)} of {len(rows)} cells held every invariant")
     sys.exit(1 if failed or (frozen is not None and not frozen["held"]) else 0)
 
 
-def write_report(seed, rows, frozen):
+CELLS_IN_MATRIX = 0
+
+
+def write_report(seed, rows, frozen, sampled_from=None):
     date = datetime.datetime.now(datetime.timezone.utc)
     signalled = [r for r in rows if r["ending"] != "kill-9" and r["seconds"] is not None]
     slowest = max(signalled, key=lambda r: r["seconds"]) if signalled else None
@@ -484,7 +490,8 @@ def write_report(seed, rows, frozen):
              "within the state's bound after the signal), exit (130; kill -9 then `clean`: 0), status (the database says interrupted or",
              "failed, never running), truthful (no false \"its objects removed\", no verdict from an interrupted check, no crash), clean",
              "(after `clean`, nothing of the run left in either bucket, listed), untouched (everything there before, a canary among it, still there).", "",
-             f"Cells: **{len(rows)}**; every invariant held in **{len(rows) - len([r for r in rows if r['failed']])}**.",
+             f"Cells: **{len(rows)}**" + (f" (a seeded sample of the matrix's {sampled_from})" if sampled_from else "")
+             + f"; every invariant held in **{len(rows) - len([r for r in rows if r['failed']])}**.",
              f"Slowest exit after a signal: **{slowest['seconds']:.1f} s** ({slowest['ending']} at {slowest['phase']}, store {slowest['state']})." if slowest else "",
              "Bounds after the signal, by store state: " + ", ".join(f"{k} {v} s" for k, v in BOUND_S.items()) + f"; a double Ctrl-C {DOUBLE_BOUND_S} s.", ""]
     if frozen:
