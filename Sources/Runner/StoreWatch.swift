@@ -17,11 +17,15 @@ public final class StoreWatch: @unchecked Sendable {
     private let clock = ContinuousClock()
     private let lock = NSLock()
     private var inFlight = 0                            // guarded by lock
-    private var lastSign: ContinuousClock.Instant       // guarded by lock
+    /// Silence is time with requests in flight and no sign of the store, added up across requests
+    /// that come and go (a retry after a stall timeout must not start it afresh): what earlier
+    /// in-flight stretches added, and when the present one (or its last sign) began.
+    private var silentBefore: Duration = .zero           // guarded by lock
+    private var stretchStart: ContinuousClock.Instant    // guarded by lock
 
     init(silence: Duration, connect: Duration) {
         (self.silence, self.connect) = (silence, connect)
-        lastSign = clock.now
+        stretchStart = clock.now
     }
 
     /// The run's store ended it: no sign of life, and no answer to a probe.
@@ -75,19 +79,29 @@ public final class StoreWatch: @unchecked Sendable {
     }
 
     /// Requests are in flight and none has heard from the store for longer than `silence`.
-    var isSilent: Bool { lock.withLock { inFlight > 0 && lastSign.duration(to: clock.now) > silence } }
+    var isSilent: Bool { lock.withLock { inFlight > 0 && silentBefore + stretchStart.duration(to: clock.now) > silence } }
 
     func began() {
         lock.withLock {
-            // Silence counts from the first request in flight: time with none is not the store's.
-            if inFlight == 0 { lastSign = clock.now }
+            // Time with no request in flight is not the store's silence.
+            if inFlight == 0 { stretchStart = clock.now }
             inFlight += 1
         }
     }
 
-    func ended() { lock.withLock { inFlight -= 1 } }
+    func ended() {
+        lock.withLock {
+            inFlight -= 1
+            if inFlight == 0 { silentBefore += stretchStart.duration(to: clock.now) }
+        }
+    }
 
-    func signOfLife() { lock.withLock { lastSign = clock.now } }
+    func signOfLife() {
+        lock.withLock {
+            silentBefore = .zero
+            stretchStart = clock.now
+        }
+    }
 
     /// `base`, with every request it sends watched.
     func watching(_ base: any HTTPTransport) -> any HTTPTransport { WatchedTransport(base: base, watch: self) }

@@ -436,7 +436,8 @@ def frozen_bound(binary, store, base):
     left = store.snapshot() - before
     proxy.stop()
     shutil.rmtree(folder, ignore_errors=True)
-    held = process.returncode == 1 and "store not answering" in err and "clean" in err and cleaned.returncode == 0 and not left
+    # Its bound: silence (3 s) + a probe (15 s to connect, 3 s to answer) + the clean-up's one try, and a little.
+    held = process.returncode == 1 and "store not answering" in err and "clean" in err and cleaned.returncode == 0 and not left and seconds < 30
     return dict(seconds=seconds, exit=process.returncode, message=err.strip().splitlines()[-1][:300] if err.strip() else "", held=held, left=len(left))
 
 
